@@ -1,0 +1,84 @@
+use std::path::PathBuf;
+
+use townledger::error::Result;
+use townledger::import::postings::{import_postings, ImportOptions};
+use townledger::import::Encoding;
+
+use super::Context;
+
+#[derive(clap::Subcommand, Debug)]
+pub enum Command {
+    /// Post a voucher file: CSV `txn_id,date,account,amount,memo[,household,ref]`.
+    Postings(PostingsArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct PostingsArgs {
+    pub file: PathBuf,
+    /// utf-8 or gbk; detected when omitted.
+    #[arg(long)]
+    pub encoding: Option<Encoding>,
+    /// Create unknown accounts (type from the top segment of the name).
+    #[arg(long)]
+    pub create_accounts: bool,
+    /// Check the file and report what would be posted, without posting.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+pub fn run(ctx: &Context, command: Command) -> Result<i32> {
+    let Command::Postings(args) = command;
+    let mut ledger = ctx.open()?;
+    let options = ImportOptions {
+        encoding: args.encoding,
+        create_accounts: args.create_accounts,
+    };
+    let summary = ledger.write(&ctx.operator, |w| {
+        let summary = import_postings(w, &args.file, &options)?;
+        if args.dry_run {
+            // Roll back: the file is fine, nothing is kept.
+            return Err(townledger::Error::Rule(format!(
+                "{}: dry run: {} transaction(s) would be posted, {} already posted; nothing was written",
+                args.file.display(),
+                summary.posted,
+                summary.already_posted
+            )));
+        }
+        Ok(summary)
+    });
+    let summary = match summary {
+        Err(townledger::Error::Rule(msg)) if args.dry_run && msg.contains("dry run") => {
+            println!("{msg}");
+            return Ok(0);
+        }
+        other => other?,
+    };
+    let file = args.file.display();
+    if summary.posted == 0 {
+        println!(
+            "{file}: nothing posted: all {} transaction(s) were already posted",
+            summary.already_posted
+        );
+    } else {
+        println!(
+            "{file}: posted {} transaction(s), {} posting(s), vouchers {} … {}{}",
+            summary.posted,
+            summary.postings,
+            summary.first_voucher.as_deref().unwrap_or(""),
+            summary.last_voucher.as_deref().unwrap_or(""),
+            if summary.already_posted > 0 {
+                format!("; {} already posted, skipped", summary.already_posted)
+            } else {
+                String::new()
+            }
+        );
+    }
+    if !summary.accounts_created.is_empty() {
+        println!(
+            "created {} account(s): {}",
+            summary.accounts_created.len(),
+            summary.accounts_created.join(", ")
+        );
+    }
+    Ok(0)
+}

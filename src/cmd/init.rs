@@ -1,0 +1,23 @@
+use townledger::error::Result;
+use townledger::ledger::chart::VILLAGE_COLLECTIVE_2023;
+use townledger::store::Ledger;
+
+use super::Context;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {}
+
+pub fn run(ctx: &Context, _args: Args) -> Result<i32> {
+    let mut ledger = Ledger::create(&ctx.ledger_path)?;
+    let n = ledger.write(&ctx.operator, |w| {
+        for (code, name, kind) in VILLAGE_COLLECTIVE_2023 {
+            w.add_account(name, *kind, Some(code))?;
+        }
+        Ok(VILLAGE_COLLECTIVE_2023.len())
+    })?;
+    println!(
+        "created {} with the village collective chart of accounts (财会〔2023〕14号, {n} accounts)",
+        ctx.ledger_path.display()
+    );
+    Ok(0)
+}

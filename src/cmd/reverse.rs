@@ -1,0 +1,28 @@
+use chrono::NaiveDate;
+use townledger::error::Result;
+
+use super::{parse_date, Context};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The voucher to reverse, e.g. 2024-12-0007.
+    pub voucher: String,
+    /// Why (kept with the reversal).
+    #[arg(long)]
+    pub reason: String,
+    /// Date of the reversal; today if omitted.
+    #[arg(long, value_parser = parse_date)]
+    pub date: Option<NaiveDate>,
+}
+
+pub fn run(ctx: &Context, args: Args) -> Result<i32> {
+    let mut ledger = ctx.open()?;
+    let date = args
+        .date
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let voucher = ledger.write(&ctx.operator, |w| {
+        w.reverse(&args.voucher, &args.reason, date)
+    })?;
+    println!("reversed {} by {voucher} ({date})", args.voucher);
+    Ok(0)
+}

@@ -1,0 +1,407 @@
+//! `import postings FILE`: a voucher file (`txn_id,date,account,amount,memo[,household][,ref]`)
+//! into the journal, all or nothing.
+//!
+//! The file is streamed: rows sharing a `txn_id` (one after another) form a transaction, which
+//! must balance to 0.00. Every bad row is collected; if there is any, nothing is posted.
+//! Transactions whose `txn_id` was posted before are skipped, so importing the same file twice
+//! posts nothing the second time.
+
+use std::path::Path;
+use std::sync::atomic::Ordering;
+
+use crate::error::{Error, Result, RowError};
+use crate::import::{open_text, progress_bar, Encoding};
+use crate::ledger::account::validate_account_name;
+use crate::ledger::transaction::parse_date;
+use crate::ledger::{AccountKind, NewTransaction, Posting};
+use crate::money::Amount;
+use crate::store::{PostOutcome, Writer};
+
+#[derive(Clone, Debug, Default)]
+pub struct ImportOptions {
+    pub encoding: Option<Encoding>,
+    /// Create unknown accounts, their type taken from the top segment of the name.
+    pub create_accounts: bool,
+}
+
+/// What an import did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub posted: u64,
+    pub postings: u64,
+    pub already_posted: u64,
+    pub first_voucher: Option<String>,
+    pub last_voucher: Option<String>,
+    pub accounts_created: Vec<String>,
+}
+
+#[derive(Clone, Copy)]
+struct Columns {
+    txn_id: usize,
+    date: usize,
+    account: usize,
+    amount: usize,
+    memo: usize,
+    household: Option<usize>,
+    reference: Option<usize>,
+}
+
+fn canonical_header(h: &str) -> String {
+    let h = h.trim().trim_start_matches('\u{feff}').to_lowercase();
+    match h.as_str() {
+        "交易号" | "凭证号" | "txn" | "transaction" => "txn_id".into(),
+        "日期" => "date".into(),
+        "科目" | "账户" | "会计科目" => "account".into(),
+        "金额" => "amount".into(),
+        "摘要" | "备注" | "description" => "memo".into(),
+        "户编号" | "农户" => "household".into(),
+        "参考号" | "单据号" | "reference" => "ref".into(),
+        _ => h,
+    }
+}
+
+fn find_columns(file: &str, headers: &csv::StringRecord) -> Result<Columns> {
+    let names: Vec<String> = headers.iter().map(canonical_header).collect();
+    let find = |n: &str| names.iter().position(|h| h == n);
+    let missing: Vec<&str> = ["txn_id", "date", "account", "amount", "memo"]
+        .into_iter()
+        .filter(|n| find(n).is_none())
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::Input(vec![RowError::new(
+            file,
+            1,
+            format!(
+                "missing column{} {} (the header must be txn_id,date,account,amount,memo with optional household,ref)",
+                if missing.len() > 1 { "s" } else { "" },
+                missing.join(", ")
+            ),
+        )]));
+    }
+    Ok(Columns {
+        txn_id: find("txn_id").unwrap_or_default(),
+        date: find("date").unwrap_or_default(),
+        account: find("account").unwrap_or_default(),
+        amount: find("amount").unwrap_or_default(),
+        memo: find("memo").unwrap_or_default(),
+        household: find("household"),
+        reference: find("ref"),
+    })
+}
+
+/// One transaction being gathered from consecutive rows.
+struct Group {
+    txn_id: String,
+    first_line: u64,
+    last_line: u64,
+    date: Option<chrono::NaiveDate>,
+    postings: Vec<Posting>,
+    /// A row of this group was bad (already reported).
+    bad: bool,
+}
+
+/// Import `path` through `writer`. On any bad row, returns all of them as [`Error::Input`];
+/// the caller's write transaction then rolls back, so nothing is posted.
+pub fn import_postings(
+    writer: &mut Writer<'_>,
+    path: &Path,
+    options: &ImportOptions,
+) -> Result<ImportSummary> {
+    let file = path.display().to_string();
+    let input = open_text(path, options.encoding)?;
+    let bar = progress_bar(input.size, "importing");
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(input.reader);
+    let headers = reader
+        .headers()
+        .map_err(|e| csv_error(&file, e, input.encoding))?
+        .clone();
+    let cols = find_columns(&file, &headers)?;
+
+    let mut errors: Vec<RowError> = Vec::new();
+    // Unknown accounts are listed once each, at their first row, with the other rows named.
+    let mut unknown: Vec<(String, u64, Vec<u64>)> = Vec::new();
+    let mut summary = ImportSummary::default();
+    let mut group: Option<Group> = None;
+    let mut record = csv::StringRecord::new();
+    let mut rows = 0u64;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let fatal = !matches!(e.kind(), csv::ErrorKind::Utf8 { .. });
+                errors.push(csv_row_error(&file, &e, input.encoding));
+                if fatal {
+                    break;
+                }
+                continue;
+            }
+        }
+        rows += 1;
+        if rows.is_multiple_of(8192) {
+            bar.set_position(input.bytes_read.load(Ordering::Relaxed));
+        }
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let field = |i: usize| record.get(i).unwrap_or("").trim();
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let txn_id = field(cols.txn_id);
+        if txn_id.is_empty() {
+            errors.push(RowError::new(&file, line, "txn_id is empty"));
+            continue;
+        }
+        if group.as_ref().is_some_and(|g| g.txn_id != txn_id) {
+            let g = group.take().expect("checked");
+            finish_group(writer, &file, g, &mut errors, &mut summary)?;
+        }
+        let g = group.get_or_insert_with(|| Group {
+            txn_id: txn_id.to_string(),
+            first_line: line,
+            last_line: line,
+            date: None,
+            postings: Vec::with_capacity(4),
+            bad: false,
+        });
+        g.last_line = line;
+        let before = errors.len();
+
+        let date = match parse_date(field(cols.date)) {
+            Ok(d) => Some(d),
+            Err(reason) => {
+                errors.push(RowError::new(&file, line, reason));
+                None
+            }
+        };
+        if let (Some(d), Some(first)) = (date, g.date) {
+            if d != first {
+                errors.push(RowError::new(
+                    &file,
+                    line,
+                    format!(
+                        "date {d} differs from {first} on line {} of the same transaction {}",
+                        g.first_line, g.txn_id
+                    ),
+                ));
+            }
+        }
+        if g.date.is_none() {
+            g.date = date;
+        }
+        let amount = match Amount::parse(field(cols.amount)) {
+            Ok(a) => Some(a),
+            Err(e) => {
+                errors.push(RowError::new(&file, line, e.to_string()));
+                None
+            }
+        };
+        let account_text = field(cols.account);
+        let account = match resolve_account(writer, account_text, options) {
+            Ok(a) => a,
+            Err(Unresolved::Unknown) => {
+                match unknown.iter_mut().find(|(n, _, _)| n == account_text) {
+                    Some((_, _, more)) => more.push(line),
+                    None => unknown.push((account_text.to_string(), line, Vec::new())),
+                }
+                g.bad = true;
+                None
+            }
+            Err(Unresolved::Invalid(reason)) => {
+                errors.push(RowError::new(&file, line, reason));
+                None
+            }
+        };
+        if let Some(created) = account.as_ref().and_then(|(_, created)| created.clone()) {
+            summary.accounts_created.push(created);
+        }
+        if errors.len() > before || account.is_none() {
+            g.bad = true;
+            continue;
+        }
+        let optional =
+            |i: Option<usize>| i.map(field).filter(|s| !s.is_empty()).map(str::to_string);
+        g.postings.push(Posting {
+            account: account.expect("checked").0,
+            amount: amount.expect("checked"),
+            memo: field(cols.memo).to_string(),
+            household: optional(cols.household),
+            reference: optional(cols.reference),
+        });
+    }
+    if let Some(g) = group.take() {
+        finish_group(writer, &file, g, &mut errors, &mut summary)?;
+    }
+    bar.finish_and_clear();
+    for (name, first, more) in unknown {
+        let also = match more.len() {
+            0 => String::new(),
+            n if n <= 5 => format!(
+                "; also on line{} {}",
+                if n > 1 { "s" } else { "" },
+                more.iter()
+                    .map(u64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            n => format!(
+                "; also on lines {} and {} more",
+                more[..5]
+                    .iter()
+                    .map(u64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                n - 5
+            ),
+        };
+        errors.push(RowError::new(
+            &file,
+            first,
+            format!(
+                "unknown account '{name}'{also} (add it with `townledger accounts add`, or import with --create-accounts)"
+            ),
+        ));
+    }
+    if rows == 0 && errors.is_empty() {
+        errors.push(RowError::new(
+            &file,
+            0,
+            "no rows: the file has a header only",
+        ));
+    }
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| e.line);
+        return Err(Error::Input(errors));
+    }
+    Ok(summary)
+}
+
+enum Unresolved {
+    Unknown,
+    Invalid(String),
+}
+
+/// Resolve an account by name or code; create it when allowed. Returns the canonical name and,
+/// when it was created, its name again.
+fn resolve_account(
+    writer: &mut Writer<'_>,
+    text: &str,
+    options: &ImportOptions,
+) -> std::result::Result<Option<(String, Option<String>)>, Unresolved> {
+    if text.is_empty() {
+        return Err(Unresolved::Invalid("account is empty".into()));
+    }
+    if let Some(a) = writer.account(text) {
+        return Ok(Some((a.name.clone(), None)));
+    }
+    if !options.create_accounts {
+        return Err(Unresolved::Unknown);
+    }
+    validate_account_name(text).map_err(Unresolved::Invalid)?;
+    let kind = AccountKind::from_top_segment(text).ok_or_else(|| {
+        Unresolved::Invalid(format!(
+            "cannot tell the type of new account '{text}' from its top segment (use 资产/assets, 负债/liabilities, 净资产/equity/funds, 收入/income or 支出/expenses)"
+        ))
+    })?;
+    let account = writer
+        .add_account(text, kind, None)
+        .map_err(|e| Unresolved::Invalid(e.to_string()))?;
+    Ok(Some((account.name.clone(), Some(account.name))))
+}
+
+fn finish_group(
+    writer: &mut Writer<'_>,
+    file: &str,
+    g: Group,
+    errors: &mut Vec<RowError>,
+    summary: &mut ImportSummary,
+) -> Result<()> {
+    if g.bad {
+        return Ok(());
+    }
+    let lines = if g.first_line == g.last_line {
+        format!("line {}", g.first_line)
+    } else {
+        format!("lines {}-{}", g.first_line, g.last_line)
+    };
+    if g.postings.len() < 2 {
+        errors.push(RowError::new(
+            file,
+            g.first_line,
+            format!(
+                "transaction {} has a single posting; it needs at least two that balance",
+                g.txn_id
+            ),
+        ));
+        return Ok(());
+    }
+    let off: Amount = g.postings.iter().map(|p| p.amount).sum();
+    if !off.is_zero() {
+        errors.push(RowError::new(
+            file,
+            g.first_line,
+            format!(
+                "transaction {} does not balance: its postings ({lines}) sum to {off}, not 0.00",
+                g.txn_id
+            ),
+        ));
+        return Ok(());
+    }
+    if !errors.is_empty() {
+        // Nothing will be posted; keep checking rows only.
+        return Ok(());
+    }
+    let memo = g
+        .postings
+        .iter()
+        .map(|p| p.memo.as_str())
+        .find(|m| !m.is_empty())
+        .unwrap_or("")
+        .to_string();
+    let count = g.postings.len() as u64;
+    let txn = NewTransaction {
+        date: g.date.expect("a good group has a date"),
+        memo,
+        external_id: Some(g.txn_id.clone()),
+        reverses: None,
+        reason: None,
+        postings: g.postings,
+    };
+    match writer.post(txn) {
+        Ok(PostOutcome::Posted { voucher, .. }) => {
+            summary.posted += 1;
+            summary.postings += count;
+            if summary.first_voucher.is_none() {
+                summary.first_voucher = Some(voucher.clone());
+            }
+            summary.last_voucher = Some(voucher);
+        }
+        Ok(PostOutcome::AlreadyPosted { .. }) => summary.already_posted += 1,
+        Err(Error::Rule(reason)) => {
+            errors.push(RowError::new(file, g.first_line, reason));
+        }
+        Err(other) => return Err(other),
+    }
+    Ok(())
+}
+
+fn csv_row_error(file: &str, e: &csv::Error, encoding: Encoding) -> RowError {
+    let line = e.position().map(|p| p.line()).unwrap_or(0);
+    let reason = match e.kind() {
+        csv::ErrorKind::Utf8 { .. } if encoding == Encoding::Utf8 => {
+            "not valid UTF-8 text (if the file is GBK, pass --encoding gbk)".to_string()
+        }
+        _ => format!("unreadable CSV: {e}"),
+    };
+    RowError::new(file, line, reason)
+}
+
+fn csv_error(file: &str, e: csv::Error, encoding: Encoding) -> Error {
+    let row = csv_row_error(file, &e, encoding);
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => Error::io(file, io),
+        _ => Error::Input(vec![row]),
+    }
+}

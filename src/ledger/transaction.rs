@@ -1,0 +1,208 @@
+//! Transactions and postings, the balancing rule, voucher numbers and the audit hash.
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::money::Amount;
+
+/// A posting line: an amount on an account (debit positive, credit negative).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Posting {
+    pub account: String,
+    pub amount: Amount,
+    pub memo: String,
+    /// The household this line concerns (户编号), if any.
+    pub household: Option<String>,
+    /// An outside reference: bank serial, document number.
+    #[serde(rename = "ref")]
+    pub reference: Option<String>,
+}
+
+/// A transaction about to be posted: it has no voucher number yet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewTransaction {
+    pub date: NaiveDate,
+    pub memo: String,
+    /// The id the transaction had in its source (the import file's `txn_id`); posting the same
+    /// id twice is refused, which makes re-imports idempotent.
+    pub external_id: Option<String>,
+    /// The transaction this one reverses (database id), with the reason.
+    pub reverses: Option<i64>,
+    pub reason: Option<String>,
+    pub postings: Vec<Posting>,
+}
+
+/// A posted, immutable transaction as stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Transaction {
+    #[serde(skip)]
+    pub id: i64,
+    /// Voucher number: `YYYY-MM-NNNN`, numbered per month in posting order.
+    pub voucher: String,
+    pub date: NaiveDate,
+    pub external_id: Option<String>,
+    pub memo: String,
+    #[serde(skip)]
+    pub reverses: Option<i64>,
+    pub reason: Option<String>,
+    pub operator: String,
+    /// When it was posted (local time, `YYYY-MM-DDTHH:MM:SS`).
+    pub posted_at: String,
+    pub postings: Vec<Posting>,
+}
+
+/// The sum of a transaction's postings; a balanced transaction sums to zero.
+pub fn imbalance(postings: &[Posting]) -> Amount {
+    postings.iter().map(|p| p.amount).sum()
+}
+
+/// The voucher number for sequence `seq` in the month of `date`: `2024-12-0007`.
+pub fn voucher_number(date: NaiveDate, seq: u32) -> String {
+    format!("{}-{:04}", date.format("%Y-%m"), seq)
+}
+
+/// The month key (`2024-12`) a date's voucher numbers are counted in.
+pub fn voucher_month(date: NaiveDate) -> String {
+    date.format("%Y-%m").to_string()
+}
+
+/// Dates as users type them: `2024-12-20`, `2024/12/20`, also `2024-1-5` and `2024/1/5`.
+pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    let s = text.trim();
+    let sep = if s.contains('/') { '/' } else { '-' };
+    let parts: Vec<&str> = s.split(sep).collect();
+    let bad = || format!("'{s}' is not a date (expected YYYY-MM-DD or YYYY/MM/DD)");
+    if parts.len() != 3
+        || parts[0].len() != 4
+        || !(1..=2).contains(&parts[1].len())
+        || !(1..=2).contains(&parts[2].len())
+        || !parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(bad());
+    }
+    let (y, m, d) = (
+        parts[0].parse::<i32>().map_err(|_| bad())?,
+        parts[1].parse::<u32>().map_err(|_| bad())?,
+        parts[2].parse::<u32>().map_err(|_| bad())?,
+    );
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| format!("'{s}' is not a valid calendar date"))
+}
+
+/// A SHA-256 chain hash.
+pub type Hash = [u8; 32];
+
+/// The hash before the first transaction.
+pub const GENESIS: Hash = [0u8; 32];
+
+/// The audit hash of a transaction: SHA-256 over the previous transaction's hash and this
+/// transaction's canonical content (every stored field, every posting in line order, each field
+/// length-prefixed so no two different transactions share a canonical form).
+pub fn chain_hash(prev: &Hash, t: &Transaction) -> Hash {
+    let mut h = Sha256::new();
+    h.update(b"townledger-v1");
+    h.update(prev);
+    let mut field = |bytes: &[u8]| {
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    field(t.voucher.as_bytes());
+    let (y, m, d) = (t.date.year(), t.date.month(), t.date.day());
+    field(&[(y / 100) as u8, (y % 100) as u8, m as u8, d as u8]);
+    field(t.external_id.as_deref().unwrap_or("\u{0}").as_bytes());
+    field(t.memo.as_bytes());
+    field(&t.reverses.unwrap_or(0).to_le_bytes());
+    field(t.reason.as_deref().unwrap_or("\u{0}").as_bytes());
+    field(t.operator.as_bytes());
+    field(t.posted_at.as_bytes());
+    field(&(t.postings.len() as u64).to_le_bytes());
+    for p in &t.postings {
+        field(p.account.as_bytes());
+        field(&p.amount.fen().to_le_bytes());
+        field(p.memo.as_bytes());
+        field(p.household.as_deref().unwrap_or("\u{0}").as_bytes());
+        field(p.reference.as_deref().unwrap_or("\u{0}").as_bytes());
+    }
+    h.finalize().into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn txn() -> Transaction {
+        Transaction {
+            id: 1,
+            voucher: "2024-12-0001".into(),
+            date: NaiveDate::from_ymd_opt(2024, 12, 20).unwrap(),
+            external_id: Some("T1".into()),
+            memo: "程村蚝分红".into(),
+            reverses: None,
+            reason: None,
+            operator: "clerk".into(),
+            posted_at: "2024-12-20T10:00:00".into(),
+            postings: vec![
+                Posting {
+                    account: "资产:银行存款".into(),
+                    amount: Amount::from_yuan(135_600),
+                    memo: String::new(),
+                    household: None,
+                    reference: None,
+                },
+                Posting {
+                    account: "收入:投资收益".into(),
+                    amount: Amount::from_yuan(-135_600),
+                    memo: String::new(),
+                    household: None,
+                    reference: None,
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn every_field_changes_the_hash() {
+        let base = chain_hash(&GENESIS, &txn());
+        let mut variants: Vec<Transaction> = Vec::new();
+        let mut t = txn();
+        t.voucher = "2024-12-0002".into();
+        variants.push(t);
+        let mut t = txn();
+        t.date = NaiveDate::from_ymd_opt(2024, 12, 21).unwrap();
+        variants.push(t);
+        let mut t = txn();
+        t.memo.push('x');
+        variants.push(t);
+        let mut t = txn();
+        t.postings[0].amount = Amount::from_fen(1);
+        variants.push(t);
+        let mut t = txn();
+        t.postings[1].account = "收入:其他收入".into();
+        variants.push(t);
+        let mut t = txn();
+        t.postings.pop();
+        variants.push(t);
+        let mut t = txn();
+        t.postings[0].household = Some("H0001".into());
+        variants.push(t);
+        for v in variants {
+            assert_ne!(chain_hash(&GENESIS, &v), base);
+        }
+        assert_ne!(chain_hash(&[1u8; 32], &txn()), base);
+        assert_eq!(chain_hash(&GENESIS, &txn()), base);
+    }
+
+    #[test]
+    fn dates() {
+        let d = NaiveDate::from_ymd_opt(2024, 1, 5).unwrap();
+        assert_eq!(parse_date("2024-01-05"), Ok(d));
+        assert_eq!(parse_date("2024/01/05"), Ok(d));
+        assert_eq!(parse_date("2024/1/5"), Ok(d));
+        assert!(parse_date("2024-13-01").is_err());
+        assert!(parse_date("2024-02-30").is_err());
+        assert!(parse_date("20240105").is_err());
+        assert!(parse_date("05/01/2024").is_err());
+        assert!(parse_date("").is_err());
+        assert_eq!(voucher_number(d, 7), "2024-01-0007");
+    }
+}

@@ -1,0 +1,41 @@
+//! The `townledger` command: parse arguments, run one command, map errors to exit codes.
+
+mod cmd;
+
+use clap::Parser;
+
+fn main() {
+    let cli = cmd::Cli::parse();
+    let result = cmd::run(cli);
+    if std::env::var_os("TOWNLEDGER_PEAK_MEMORY").is_some() {
+        report_peak_memory();
+    }
+    match result {
+        Ok(code) => std::process::exit(code),
+        Err(townledger::Error::Io { source, .. })
+            if source.kind() == std::io::ErrorKind::BrokenPipe =>
+        {
+            std::process::exit(0)
+        }
+        Err(e) => {
+            match &e {
+                townledger::Error::Input(_) => eprintln!("{e}"),
+                _ => eprintln!("error: {e}"),
+            }
+            std::process::exit(e.exit_code());
+        }
+    }
+}
+
+/// For `townledger bench`: print this process's peak resident memory (Linux).
+fn report_peak_memory() {
+    if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
+        if let Some(kb) = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        {
+            eprintln!("peak memory kB: {kb}");
+        }
+    }
+}

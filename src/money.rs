@@ -1,0 +1,449 @@
+//! Exact money: yuan with at most two decimals, held as integer fen.
+//!
+//! Every amount in townledger is an [`Amount`]. It is parsed strictly (a third decimal, an empty
+//! cell, `NaN`, `1e5` or text is an error, never a silent rounding), stored as integer fen, added
+//! with overflow checks, and converted to and from [`rust_decimal::Decimal`] where rates and
+//! ratios come in (dividend rates, tilt shares).
+
+use std::fmt;
+use std::iter::Sum;
+use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
+use std::str::FromStr;
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// An exact amount of yuan, stored as integer fen (1 yuan = 100 fen).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Amount(i64);
+
+/// Why a piece of text is not an amount.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AmountError {
+    #[error("amount is empty")]
+    Empty,
+    #[error("'{0}' is not an amount (expected yuan like 1234.56, 1,234.56 or ¥1,234.56)")]
+    NotANumber(String),
+    #[error("'{0}' has more than 2 decimals (amounts are yuan to the fen)")]
+    TooManyDecimals(String),
+    #[error("'{0}' has misplaced thousands separators")]
+    BadGrouping(String),
+    #[error("'{0}' is too large")]
+    Overflow(String),
+}
+
+impl Amount {
+    pub const ZERO: Amount = Amount(0);
+    /// Largest magnitude accepted from text: 10^15 yuan, far above any town's books,
+    /// and small enough that sums of millions of postings never overflow i64 fen.
+    const MAX_FEN: i64 = 100_000_000_000_000_000;
+
+    pub const fn from_fen(fen: i64) -> Amount {
+        Amount(fen)
+    }
+
+    pub const fn from_yuan(yuan: i64) -> Amount {
+        Amount(yuan * 100)
+    }
+
+    pub const fn fen(self) -> i64 {
+        self.0
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn is_negative(self) -> bool {
+        self.0 < 0
+    }
+
+    pub fn abs(self) -> Amount {
+        Amount(self.0.abs())
+    }
+
+    pub fn checked_add(self, other: Amount) -> Option<Amount> {
+        self.0.checked_add(other.0).map(Amount)
+    }
+
+    /// The exact decimal value in yuan (scale 2).
+    pub fn to_decimal(self) -> Decimal {
+        Decimal::new(self.0, 2)
+    }
+
+    /// An exact decimal of yuan; `None` when it has a third significant decimal or is too large.
+    pub fn from_decimal_exact(d: Decimal) -> Option<Amount> {
+        let fen = d.checked_mul(Decimal::ONE_HUNDRED)?;
+        if fen.fract() != Decimal::ZERO {
+            return None;
+        }
+        fen.to_i64().map(Amount)
+    }
+
+    /// A decimal of yuan rounded half-up (away from zero) to the fen, for computed values such
+    /// as `income × 12%`. Callers decide where rounding is allowed; parsing never rounds.
+    pub fn from_decimal_rounded(d: Decimal) -> Option<Amount> {
+        let fen = d
+            .checked_mul(Decimal::ONE_HUNDRED)?
+            .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
+        fen.to_i64().map(Amount)
+    }
+
+    /// Parse user input strictly: `1234.56`, `1,234.56`, `¥1,234.56`, `-20`, `1234.5`, `+5`,
+    /// `-¥20`, `¥-20`, surrounding spaces. Anything else is an error.
+    pub fn parse(text: &str) -> Result<Amount, AmountError> {
+        let s = text.trim();
+        if s.is_empty() {
+            return Err(AmountError::Empty);
+        }
+        let not_a_number = || AmountError::NotANumber(s.to_string());
+        let mut rest = s;
+        let mut negative = false;
+        let mut take_sign = |rest: &mut &str| {
+            if let Some(r) = rest.strip_prefix('-') {
+                negative = true;
+                *rest = r;
+                true
+            } else if let Some(r) = rest.strip_prefix('+') {
+                *rest = r;
+                true
+            } else {
+                false
+            }
+        };
+        let signed_before = take_sign(&mut rest);
+        for symbol in ['¥', '￥'] {
+            if let Some(r) = rest.strip_prefix(symbol) {
+                rest = r;
+                if !signed_before {
+                    take_sign(&mut rest);
+                }
+                break;
+            }
+        }
+        let (int_part, frac_part) = match rest.split_once('.') {
+            Some((i, f)) => (i, Some(f)),
+            None => (rest, None),
+        };
+        if int_part.is_empty() {
+            return Err(not_a_number());
+        }
+        let mut yuan: i64 = 0;
+        let mut digits_in_group = 0usize;
+        let mut saw_comma = false;
+        for (i, c) in int_part.char_indices() {
+            match c {
+                '0'..='9' => {
+                    yuan = yuan
+                        .checked_mul(10)
+                        .and_then(|y| y.checked_add(i64::from(c as u8 - b'0')))
+                        .ok_or_else(|| AmountError::Overflow(s.to_string()))?;
+                    digits_in_group += 1;
+                }
+                ',' => {
+                    let first_group_ok = saw_comma || (1..=3).contains(&digits_in_group);
+                    let later_group_ok = !saw_comma || digits_in_group == 3;
+                    if i == 0 || !first_group_ok || !later_group_ok {
+                        return Err(AmountError::BadGrouping(s.to_string()));
+                    }
+                    saw_comma = true;
+                    digits_in_group = 0;
+                }
+                _ => return Err(not_a_number()),
+            }
+        }
+        if saw_comma && digits_in_group != 3 {
+            return Err(AmountError::BadGrouping(s.to_string()));
+        }
+        let fen_part: i64 = match frac_part {
+            None => 0,
+            Some(f) => {
+                if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(not_a_number());
+                }
+                if f.len() > 2 {
+                    return Err(AmountError::TooManyDecimals(s.to_string()));
+                }
+                let v: i64 = f.parse().map_err(|_| not_a_number())?;
+                if f.len() == 1 {
+                    v * 10
+                } else {
+                    v
+                }
+            }
+        };
+        let fen = yuan
+            .checked_mul(100)
+            .and_then(|y| y.checked_add(fen_part))
+            .filter(|f| *f <= Self::MAX_FEN)
+            .ok_or_else(|| AmountError::Overflow(s.to_string()))?;
+        Ok(Amount(if negative { -fen } else { fen }))
+    }
+
+    /// Plain decimal, no grouping: `-1234.56`, `0.00`. Used by CSV, JSON and exports.
+    pub fn plain(self) -> String {
+        self.to_string()
+    }
+
+    /// Grouped for people: `-1,234.56`.
+    pub fn grouped(self) -> String {
+        let neg = self.0 < 0;
+        let abs = self.0.unsigned_abs();
+        let yuan = (abs / 100).to_string();
+        let mut out = String::with_capacity(yuan.len() + yuan.len() / 3 + 4);
+        if neg {
+            out.push('-');
+        }
+        let lead = yuan.len() % 3;
+        for (i, ch) in yuan.chars().enumerate() {
+            if i != 0 && (i + 3 - lead).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(ch);
+        }
+        out.push_str(&format!(".{:02}", abs % 100));
+        out
+    }
+
+    /// The amount in Chinese financial capitals (人民币大写), e.g. 壹拾捌万伍仟伍佰玖拾陆元陆角整.
+    /// Negative amounts are prefixed with 负.
+    pub fn chinese_capitals(self) -> String {
+        const DIGITS: [char; 10] = ['零', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖'];
+        const SMALL: [&str; 4] = ["", "拾", "佰", "仟"];
+        const BIG: [&str; 5] = ["", "万", "亿", "万亿", "亿亿"];
+        let abs = self.0.unsigned_abs();
+        let mut yuan = abs / 100;
+        let jiao = (abs / 10 % 10) as usize;
+        let fen = (abs % 10) as usize;
+        let mut out = String::new();
+        if self.0 < 0 {
+            out.push('负');
+        }
+        if yuan == 0 && jiao == 0 && fen == 0 {
+            out.push_str("零元整");
+            return out;
+        }
+        if yuan > 0 {
+            // Split into 4-digit groups, most significant first.
+            let mut groups = Vec::new();
+            while yuan > 0 {
+                groups.push((yuan % 10_000) as usize);
+                yuan /= 10_000;
+            }
+            let mut text = String::new();
+            let mut pending_zero = false;
+            for (gi, &group) in groups.iter().enumerate().rev() {
+                if group == 0 {
+                    pending_zero = !text.is_empty();
+                    continue;
+                }
+                if !text.is_empty() && (group < 1000 || pending_zero) {
+                    text.push('零');
+                }
+                pending_zero = false;
+                let digits = [group / 1000, group / 100 % 10, group / 10 % 10, group % 10];
+                let mut zero_run = false;
+                let mut started = false;
+                for (pos, &d) in digits.iter().enumerate() {
+                    if d == 0 {
+                        zero_run = started;
+                        continue;
+                    }
+                    if zero_run {
+                        text.push('零');
+                        zero_run = false;
+                    }
+                    started = true;
+                    text.push(DIGITS[d]);
+                    text.push_str(SMALL[3 - pos]);
+                }
+                text.push_str(BIG[gi]);
+            }
+            out.push_str(&text);
+            out.push('元');
+        }
+        if jiao == 0 && fen == 0 {
+            out.push('整');
+            return out;
+        }
+        if jiao > 0 {
+            out.push(DIGITS[jiao]);
+            out.push('角');
+        } else if abs / 100 > 0 {
+            out.push('零');
+        }
+        if fen > 0 {
+            out.push(DIGITS[fen]);
+            out.push('分');
+        } else {
+            out.push('整');
+        }
+        out
+    }
+}
+
+impl fmt::Display for Amount {
+    /// Plain decimal with two places: `-1234.56`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        let s = format!("{sign}{}.{:02}", abs / 100, abs % 100);
+        f.pad(&s)
+    }
+}
+
+impl FromStr for Amount {
+    type Err = AmountError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Amount::parse(s)
+    }
+}
+
+impl Add for Amount {
+    type Output = Amount;
+    fn add(self, rhs: Amount) -> Amount {
+        Amount(self.0.checked_add(rhs.0).expect("amount overflow"))
+    }
+}
+
+impl AddAssign for Amount {
+    fn add_assign(&mut self, rhs: Amount) {
+        *self = *self + rhs;
+    }
+}
+
+impl Sub for Amount {
+    type Output = Amount;
+    fn sub(self, rhs: Amount) -> Amount {
+        Amount(self.0.checked_sub(rhs.0).expect("amount overflow"))
+    }
+}
+
+impl SubAssign for Amount {
+    fn sub_assign(&mut self, rhs: Amount) {
+        *self = *self - rhs;
+    }
+}
+
+impl Neg for Amount {
+    type Output = Amount;
+    fn neg(self) -> Amount {
+        Amount(-self.0)
+    }
+}
+
+impl Sum for Amount {
+    fn sum<I: Iterator<Item = Amount>>(iter: I) -> Amount {
+        iter.fold(Amount::ZERO, Add::add)
+    }
+}
+
+impl<'a> Sum<&'a Amount> for Amount {
+    fn sum<I: Iterator<Item = &'a Amount>>(iter: I) -> Amount {
+        iter.copied().sum()
+    }
+}
+
+/// Amounts serialize as plain decimal strings ("1234.56") so JSON never goes through floats.
+impl Serialize for Amount {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.plain())
+    }
+}
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Amount::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Result<i64, AmountError> {
+        Amount::parse(s).map(Amount::fen)
+    }
+
+    #[test]
+    fn accepts_the_documented_forms() {
+        assert_eq!(p("1234.56"), Ok(123456));
+        assert_eq!(p("1,234.56"), Ok(123456));
+        assert_eq!(p("¥1,234.56"), Ok(123456));
+        assert_eq!(p("￥1,234,567.50"), Ok(123456750));
+        assert_eq!(p("-20"), Ok(-2000));
+        assert_eq!(p("-¥20"), Ok(-2000));
+        assert_eq!(p("¥-20"), Ok(-2000));
+        assert_eq!(p("1234.5"), Ok(123450));
+        assert_eq!(p(" 0.07 "), Ok(7));
+        assert_eq!(p("+3"), Ok(300));
+    }
+
+    #[test]
+    fn rejects_everything_else() {
+        for bad in [
+            "", " ", "NaN", "nan", "1e5", "1E5", "abc", "1.234", "12.", ".5", "1,23.00", "12,3456",
+            ",123", "1..2", "--1", "1 000", "inf", "0x10", "1.2.3", "¥", "-",
+        ] {
+            assert!(Amount::parse(bad).is_err(), "{bad:?} should be rejected");
+        }
+        assert_eq!(
+            p("1.234"),
+            Err(AmountError::TooManyDecimals("1.234".into()))
+        );
+        assert_eq!(p(""), Err(AmountError::Empty));
+        assert!(matches!(
+            p("99999999999999999999"),
+            Err(AmountError::Overflow(_))
+        ));
+    }
+
+    #[test]
+    fn formats_plain_and_grouped() {
+        assert_eq!(Amount::from_fen(-123456).to_string(), "-1234.56");
+        assert_eq!(Amount::from_fen(5).to_string(), "0.05");
+        assert_eq!(Amount::from_fen(-5).to_string(), "-0.05");
+        assert_eq!(Amount::ZERO.to_string(), "0.00");
+        assert_eq!(Amount::from_fen(123456789).grouped(), "1,234,567.89");
+        assert_eq!(Amount::from_fen(-100000).grouped(), "-1,000.00");
+        assert_eq!(Amount::from_fen(99999).grouped(), "999.99");
+        assert_eq!(format!("{:>10}", Amount::from_fen(100)), "      1.00");
+    }
+
+    #[test]
+    fn chinese_capitals() {
+        let c = |fen| Amount::from_fen(fen).chinese_capitals();
+        assert_eq!(c(18_559_660), "壹拾捌万伍仟伍佰玖拾陆元陆角整");
+        assert_eq!(c(0), "零元整");
+        assert_eq!(c(100), "壹元整");
+        assert_eq!(c(5), "伍分");
+        assert_eq!(c(105), "壹元零伍分");
+        assert_eq!(c(1_000_100), "壹万零壹元整");
+        assert_eq!(c(11_300_000), "壹拾壹万叁仟元整");
+        assert_eq!(c(10_000_000_000), "壹亿元整");
+        assert_eq!(c(10_000_100_000), "壹亿零壹仟元整");
+        assert_eq!(c(7_000_000_000), "柒仟万元整");
+        assert_eq!(c(52_000_000), "伍拾贰万元整");
+        assert_eq!(c(300_050), "叁仟元伍角整");
+        assert_eq!(c(-2000), "负贰拾元整");
+        assert_eq!(c(1_001_000_000), "壹仟零壹万元整");
+        assert_eq!(c(194_270_000), "壹佰玖拾肆万贰仟柒佰元整");
+    }
+
+    #[test]
+    fn decimals_round_trip() {
+        let a = Amount::from_fen(-123456);
+        assert_eq!(Amount::from_decimal_exact(a.to_decimal()), Some(a));
+        assert_eq!(Amount::from_decimal_exact(Decimal::new(1001, 3)), None);
+        assert_eq!(
+            Amount::from_decimal_rounded(Decimal::new(1005, 3)),
+            Some(Amount::from_fen(101))
+        );
+        assert_eq!(
+            Amount::from_decimal_rounded(Decimal::new(-1005, 3)),
+            Some(Amount::from_fen(-101))
+        );
+    }
+}

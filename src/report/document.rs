@@ -1,0 +1,178 @@
+//! A report as plain data: what is printed, never how.
+//!
+//! Every report (trial balance, register, household statement, public notice, fund statement,
+//! bank reconciliation) builds a [`Document`]; the renderers in `crate::render` (text, CSV, JSON,
+//! XLSX, PDF) draw any document without knowing which report it is.
+
+use serde::Serialize;
+
+use crate::money::Amount;
+
+/// One printable document: a title block, labelled header fields, tables, closing lines.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Document {
+    /// Main title, e.g. `农户收益分配明细单`.
+    pub title: String,
+    /// A line under the title, e.g. the town and period.
+    pub subtitle: Option<String>,
+    /// Labelled header fields shown in a grid under the title: (`户编号`, `H0123`).
+    pub fields: Vec<Field>,
+    /// The body: one or more tables, each with an optional caption.
+    pub tables: Vec<Table>,
+    /// Free lines after the tables: totals in words, notes, the audit hash.
+    pub notes: Vec<String>,
+    /// Signature labels at the foot of the last page: `经办人`, `审核人`.
+    pub signatures: Vec<String>,
+    /// Page footer text before the page number, e.g. `townledger · 链哈希 3fa9…`.
+    pub footer: Option<String>,
+    /// Language of fixed words the renderer adds itself (page numbers).
+    pub lang: Lang,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Field {
+    pub label: String,
+    pub value: String,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Table {
+    pub caption: Option<String>,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Row>,
+    /// Rows drawn after a rule at the end of the table (totals).
+    pub totals: Vec<Row>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Column {
+    /// Header shown to people, e.g. `余额`.
+    pub title: String,
+    /// Stable machine key used by CSV and JSON, e.g. `balance`.
+    pub key: String,
+    pub align: Align,
+    /// Relative width for page layouts; text and XLSX measure the content instead.
+    pub weight: u16,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Align {
+    Left,
+    Right,
+    Center,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Row {
+    pub cells: Vec<Cell>,
+    /// Tree depth for indented account names (0 = top); renderers indent the first cell.
+    pub indent: u8,
+    /// Emphasised (subtotal) row.
+    pub strong: bool,
+}
+
+/// A cell keeps its type so each renderer formats it properly: money grouped and right-aligned
+/// on paper, plain in CSV, a number in Excel.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Cell {
+    Text(String),
+    Money(Amount),
+    Int(i64),
+    Empty,
+}
+
+impl Document {
+    pub fn new(title: impl Into<String>) -> Self {
+        Document {
+            title: title.into(),
+            ..Default::default()
+        }
+    }
+
+    pub fn field(mut self, label: impl Into<String>, value: impl Into<String>) -> Self {
+        self.fields.push(Field {
+            label: label.into(),
+            value: value.into(),
+        });
+        self
+    }
+}
+
+impl Column {
+    pub fn new(key: &str, title: impl Into<String>, align: Align, weight: u16) -> Self {
+        Column {
+            title: title.into(),
+            key: key.to_string(),
+            align,
+            weight,
+        }
+    }
+    pub fn text(key: &str, title: impl Into<String>, weight: u16) -> Self {
+        Self::new(key, title, Align::Left, weight)
+    }
+    pub fn money(key: &str, title: impl Into<String>) -> Self {
+        Self::new(key, title, Align::Right, 3)
+    }
+}
+
+impl Row {
+    pub fn new(cells: Vec<Cell>) -> Self {
+        Row {
+            cells,
+            indent: 0,
+            strong: false,
+        }
+    }
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    /// Text for people (money grouped: `1,234.56`).
+    pub fn display(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Money(a) => a.grouped(),
+            Cell::Int(i) => i.to_string(),
+            Cell::Empty => String::new(),
+        }
+    }
+
+    /// Text for machines (money plain: `1234.56`).
+    pub fn plain(&self) -> String {
+        match self {
+            Cell::Money(a) => a.plain(),
+            other => other.display(),
+        }
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Self {
+        Cell::Text(s.to_string())
+    }
+}
+
+impl From<String> for Cell {
+    fn from(s: String) -> Self {
+        Cell::Text(s)
+    }
+}
+
+impl From<Amount> for Cell {
+    fn from(a: Amount) -> Self {
+        Cell::Money(a)
+    }
+}

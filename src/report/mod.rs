@@ -1,0 +1,16 @@
+//! Reports as plain data. Each report queries the ledger and returns a
+//! [`document::Document`]; `crate::render` draws it as text, CSV, JSON, XLSX or PDF.
+
+pub mod balance;
+pub mod document;
+pub mod register;
+
+use document::Lang;
+
+/// Pick the Chinese or English wording.
+pub fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}

@@ -1,0 +1,151 @@
+//! The ledger file: the only code that talks SQL.
+//!
+//! A [`Ledger`] is one SQLite file (WAL, foreign keys on, busy timeout). Reads go through
+//! `&Ledger` methods; every write goes through [`Ledger::write`], which opens one `BEGIN
+//! IMMEDIATE` transaction, hands a [`Writer`] to the caller and commits only if the caller
+//! succeeds: a command changes the ledger whole or not at all.
+
+mod journal;
+mod query;
+pub mod schema;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+use crate::error::{Error, Result};
+
+pub use journal::{PostOutcome, Writer};
+pub use query::{AccountBalance, ChainHead, RegisterLine};
+
+/// An open ledger file.
+pub struct Ledger {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// How long a writer waits for another process's write to finish before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(15);
+
+impl Ledger {
+    /// Create a new, empty ledger file with the current schema. Fails if the file exists.
+    pub fn create(path: &Path) -> Result<Ledger> {
+        if path.exists() {
+            return Err(Error::rule(format!(
+                "{} already exists; townledger will not overwrite a ledger (use --ledger to pick another file)",
+                path.display()
+            )));
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        )?;
+        let mut ledger = Ledger::configure(conn, path)?;
+        ledger.migrate()?;
+        Ok(ledger)
+    }
+
+    /// Open an existing ledger, applying any pending migrations.
+    pub fn open(path: &Path) -> Result<Ledger> {
+        if !path.exists() {
+            return Err(Error::NotFound(format!(
+                "no ledger at {}: run `townledger init` first, or pass --ledger PATH",
+                path.display()
+            )));
+        }
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        let mut ledger = Ledger::configure(conn, path)?;
+        ledger.migrate()?;
+        Ok(ledger)
+    }
+
+    fn configure(conn: Connection, path: &Path) -> Result<Ledger> {
+        let ledger = Ledger {
+            conn,
+            path: path.to_path_buf(),
+        };
+        ledger.conn.busy_timeout(BUSY_TIMEOUT)?;
+        ledger
+            .conn
+            .query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
+            .map_err(|e| ledger.classify(e))?;
+        ledger.conn.execute_batch(
+            "PRAGMA foreign_keys = ON;
+             PRAGMA synchronous = NORMAL;
+             PRAGMA cache_size = -32768;
+             PRAGMA temp_store = MEMORY;",
+        )?;
+        Ok(ledger)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version > schema::CURRENT_VERSION {
+            return Err(Error::rule(format!(
+                "{} has schema version {version}, newer than this townledger understands ({}); upgrade townledger",
+                self.path.display(),
+                schema::CURRENT_VERSION
+            )));
+        }
+        if version == schema::CURRENT_VERSION {
+            return Ok(());
+        }
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| classify(&path, e))?;
+        // Re-read under the lock: another process may have migrated meanwhile.
+        let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        }
+        tx.commit().map_err(|e| classify(&path, e))?;
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Run `f` in one write transaction. Commits if `f` returns `Ok`, rolls back otherwise.
+    pub fn write<T>(
+        &mut self,
+        operator: &str,
+        f: impl FnOnce(&mut Writer<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| classify(&path, e))?;
+        let mut writer = Writer::new(tx, operator)?;
+        let value = f(&mut writer)?;
+        writer.commit().map_err(|e| match e {
+            Error::Sqlite(e) => classify(&path, e),
+            other => other,
+        })?;
+        Ok(value)
+    }
+
+    fn classify(&self, e: rusqlite::Error) -> Error {
+        classify(&self.path, e)
+    }
+}
+
+/// Turn SQLite's busy/locked codes into the clear [`Error::Busy`].
+fn classify(path: &Path, e: rusqlite::Error) -> Error {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked) => {
+            Error::Busy(path.display().to_string())
+        }
+        _ => Error::Sqlite(e),
+    }
+}

@@ -1,0 +1,151 @@
+//! Helpers for tests that run the real binary in a temporary directory.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+
+pub struct Town {
+    pub dir: tempfile::TempDir,
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(o: Output) -> Run {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+
+    #[track_caller]
+    pub fn ok(self) -> Run {
+        assert_eq!(
+            self.code, 0,
+            "command failed\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn fails(self, code: i32) -> Run {
+        assert_eq!(
+            self.code, code,
+            "expected exit {code}\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+impl Town {
+    /// An empty directory with a fresh ledger.
+    pub fn new() -> Town {
+        let town = Town::empty();
+        town.run(&["init"]).ok();
+        town
+    }
+
+    /// An empty directory, no ledger.
+    pub fn empty() -> Town {
+        Town {
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn ledger(&self) -> PathBuf {
+        self.path("townledger.db")
+    }
+
+    pub fn write(&self, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.path(name);
+        std::fs::write(&p, content).expect("write file");
+        p
+    }
+
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("townledger").expect("binary");
+        c.current_dir(self.dir.path())
+            .env_remove("TOWNLEDGER_LEDGER")
+            .env("TOWNLEDGER_OPERATOR", "出纳张");
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        Run::from(self.cmd().args(args).output().expect("run"))
+    }
+
+    pub fn run_as(&self, operator: &str, args: &[&str]) -> Run {
+        Run::from(
+            self.cmd()
+                .env("TOWNLEDGER_OPERATOR", operator)
+                .args(args)
+                .output()
+                .expect("run"),
+        )
+    }
+
+    /// `balance --format csv` as (account, balance) pairs.
+    pub fn balances(&self) -> Vec<(String, String)> {
+        let out = self.run(&["balance", "--format", "csv"]).ok().stdout;
+        let mut rows = parse_balance_csv(&out);
+        rows.sort();
+        rows
+    }
+
+    pub fn sql(&self, sql: &str) {
+        let conn = rusqlite::Connection::open(self.ledger()).expect("open");
+        conn.execute_batch(sql).expect("sql");
+    }
+
+    pub fn count(&self, sql: &str) -> i64 {
+        let conn = rusqlite::Connection::open(self.ledger()).expect("open");
+        conn.query_row(sql, [], |r| r.get(0)).expect("count")
+    }
+}
+
+pub fn parse_balance_csv(text: &str) -> Vec<(String, String)> {
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(
+        r.headers().unwrap().iter().collect::<Vec<_>>(),
+        vec!["account", "balance"]
+    );
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            (rec[0].to_string(), rec[1].to_string())
+        })
+        .collect()
+}
+
+pub fn demo_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("ledgers/demo")
+}
+
+/// Whether an outside tool is installed; when CI demands the peers, a missing one fails.
+pub fn have_tool(name: &str) -> bool {
+    let found = std::process::Command::new(name)
+        .arg("--version")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !found {
+        if std::env::var_os("TOWNLEDGER_REQUIRE_PEERS").is_some() {
+            panic!("{name} is required (TOWNLEDGER_REQUIRE_PEERS) but not installed");
+        }
+        eprintln!("skipping: {name} is not installed");
+    }
+    found
+}

@@ -1,0 +1,561 @@
+//! The ledger core end to end: init, import, balance, register, reverse, verify, and every
+//! refusal with its message and an unchanged ledger.
+
+mod common;
+
+use common::Town;
+
+const VOUCHERS: &str = "\
+txn_id,date,account,amount,memo,household,ref
+T1,2024-01-01,资产:银行存款:储备金专户,\"800,000.00\",光伏超额分红结余转入储备金,,
+T1,2024-01-01,负债:专项应付款:防止返贫储备金,-800000,光伏超额分红结余转入储备金,,
+T2,2024/03/15,支出:公益支出:临时救助,3000,鱼塘受灾救助（三关审核）,H0015,
+T2,2024/03/15,资产:银行存款:储备金专户,-3000.00,鱼塘受灾救助（三关审核）,H0015,B20240315001
+T3,2024-12-20,资产:银行存款:基本户,¥135600.00,程村蚝分红,,
+T3,2024-12-20,收入:投资收益:程村蚝,-135600,程村蚝分红,,
+T3,2024-12-20,支出:管理费用,0.5,手续费,,
+T3,2024-12-20,资产:银行存款:基本户,-0.50,手续费,,
+";
+
+fn town_with_vouchers() -> Town {
+    let town = Town::new();
+    town.write("v.csv", VOUCHERS);
+    town.run(&["import", "postings", "v.csv", "--create-accounts"])
+        .ok();
+    town
+}
+
+fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut p: Vec<(String, String)> = v
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    p.sort();
+    p
+}
+
+fn sorted(mut v: Vec<(String, String)>) -> Vec<(String, String)> {
+    v.sort();
+    v
+}
+
+#[test]
+fn init_seeds_the_chart_and_refuses_to_overwrite() {
+    let town = Town::new();
+    let out = town
+        .run(&["accounts", "list", "--format", "csv"])
+        .ok()
+        .stdout;
+    assert!(out.contains("101,资产:库存现金,asset"), "{out}");
+    assert!(out.contains("102,资产:银行存款,asset"));
+    assert!(out.contains("241,负债:专项应付款,liability"));
+    assert!(out.contains("311,净资产:公积公益金,net_assets"));
+    assert!(out.contains("502,收入:投资收益,income"));
+    assert!(out.contains("514,支出:公益支出,expense"));
+    let again = town.run(&["init"]).fails(1);
+    assert!(again.stderr.contains("already exists"), "{}", again.stderr);
+}
+
+#[test]
+fn commands_without_a_ledger_say_how_to_start() {
+    let town = Town::empty();
+    let r = town.run(&["balance"]).fails(1);
+    assert!(
+        r.stderr.contains("no ledger at townledger.db"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("townledger init"));
+    assert!(!town.ledger().exists());
+}
+
+#[test]
+fn ledger_path_from_flag_and_environment() {
+    let town = Town::empty();
+    town.run(&["--ledger", "books/town.db", "init"]).ok();
+    assert!(town.path("books/town.db").exists());
+    let r = town
+        .cmd()
+        .env("TOWNLEDGER_LEDGER", town.path("books/town.db"))
+        .args(["accounts", "list"])
+        .output()
+        .unwrap();
+    assert!(r.status.success());
+    assert!(String::from_utf8_lossy(&r.stdout).contains("资产:库存现金"));
+}
+
+#[test]
+fn import_posts_balanced_transactions_and_balances_add_up() {
+    let town = town_with_vouchers();
+    assert_eq!(
+        town.balances(),
+        pairs(&[
+            ("收入:投资收益:程村蚝", "-135600.00"),
+            ("支出:公益支出:临时救助", "3000.00"),
+            ("支出:管理费用", "0.50"),
+            ("负债:专项应付款:防止返贫储备金", "-800000.00"),
+            ("资产:银行存款:储备金专户", "797000.00"),
+            ("资产:银行存款:基本户", "135599.50"),
+        ])
+    );
+    let text = town.run(&["balance"]).ok().stdout;
+    assert!(text.contains("试算平衡表"), "{text}");
+    assert!(text.contains("932,599.50"), "bank subtotal: {text}");
+    let total = text
+        .lines()
+        .find(|l| l.contains("合计"))
+        .expect("total line");
+    assert!(total.trim_end().ends_with("0.00"), "{total}");
+    // Vouchers are numbered per month in posting order.
+    assert_eq!(town.count("SELECT COUNT(*) FROM transactions"), 3);
+    assert_eq!(
+        town.count("SELECT COUNT(*) FROM transactions WHERE voucher IN ('2024-01-0001','2024-03-0001','2024-12-0001')"),
+        3
+    );
+    assert_eq!(
+        town.count("SELECT COUNT(*) FROM transactions WHERE operator = '出纳张'"),
+        3
+    );
+}
+
+#[test]
+fn balance_periods_and_depth() {
+    let town = town_with_vouchers();
+    let asof = sorted(common::parse_balance_csv(
+        &town
+            .run(&["balance", "--format", "csv", "--as-of", "2024-06-30"])
+            .ok()
+            .stdout,
+    ));
+    assert_eq!(
+        asof,
+        pairs(&[
+            ("支出:公益支出:临时救助", "3000.00"),
+            ("负债:专项应付款:防止返贫储备金", "-800000.00"),
+            ("资产:银行存款:储备金专户", "797000.00"),
+        ])
+    );
+    let range = sorted(common::parse_balance_csv(
+        &town
+            .run(&[
+                "balance",
+                "--format",
+                "csv",
+                "--from",
+                "2024-03-15",
+                "--to",
+                "2024-03-15",
+            ])
+            .ok()
+            .stdout,
+    ));
+    assert_eq!(
+        range,
+        pairs(&[
+            ("支出:公益支出:临时救助", "3000.00"),
+            ("资产:银行存款:储备金专户", "-3000.00"),
+        ])
+    );
+    let depth1 = sorted(common::parse_balance_csv(
+        &town
+            .run(&["balance", "--format", "csv", "--depth", "1"])
+            .ok()
+            .stdout,
+    ));
+    assert_eq!(
+        depth1,
+        pairs(&[
+            ("收入", "-135600.00"),
+            ("支出", "3000.50"),
+            ("负债", "-800000.00"),
+            ("资产", "932599.50"),
+        ])
+    );
+    let json = town.run(&["balance", "--format", "json"]).ok().stdout;
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert!(json.contains("\"797000.00\""), "money as strings: {json}");
+    assert!(v.is_object());
+}
+
+#[test]
+fn register_shows_running_balance() {
+    let town = town_with_vouchers();
+    let csv = town
+        .run(&["register", "资产:银行存款:储备金专户", "--format", "csv"])
+        .ok()
+        .stdout;
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let headers: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    let balance_col = headers.iter().position(|h| h == "balance").unwrap();
+    let amount_col = headers.iter().position(|h| h == "amount").unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(&rows[0][amount_col], "800000.00");
+    assert_eq!(&rows[1][amount_col], "-3000.00");
+    assert_eq!(&rows[1][balance_col], "797000.00");
+    // A parent account includes its sub-accounts; a code works wherever a name does.
+    let by_code = town
+        .run(&["register", "102", "--format", "csv"])
+        .ok()
+        .stdout;
+    assert_eq!(by_code.lines().count(), 1 + 4, "{by_code}");
+    let text = town
+        .run(&["register", "资产:银行存款:储备金专户"])
+        .ok()
+        .stdout;
+    assert!(text.contains("797,000.00"), "{text}");
+    let missing = town.run(&["register", "资产:没有"]).fails(1);
+    assert!(missing.stderr.contains("no account '资产:没有'"));
+}
+
+#[test]
+fn text_columns_align_by_display_width() {
+    let town = town_with_vouchers();
+    let text = town.run(&["balance"]).ok().stdout;
+    use unicode_width::UnicodeWidthStr;
+    let widths: Vec<usize> = text
+        .lines()
+        .filter(|l| l.trim_end().ends_with(".00") || l.trim_end().ends_with(".50"))
+        .map(|l| l.trim_end().width())
+        .collect();
+    assert!(widths.len() >= 5, "{text}");
+    assert!(
+        widths.iter().all(|w| *w == widths[0]),
+        "amounts must end in one column:\n{text}"
+    );
+}
+
+#[test]
+fn every_bad_row_is_reported_and_nothing_is_posted() {
+    let town = Town::new();
+    town.write(
+        "bad.csv",
+        "txn_id,date,account,amount,memo\n\
+         A,2024-01-05,资产:库存现金,100,ok\n\
+         A,2024-01-05,收入:其他收入,-100,ok\n\
+         B,2024-01-06,资产:库存现金,12.345,three decimals\n\
+         B,2024-01-06,收入:其他收入,-12.35,x\n\
+         C,2024-13-01,资产:库存现金,10,bad date\n\
+         C,2024-13-01,收入:其他收入,-10,bad date\n\
+         D,2024-01-07,资产:库存现金,,empty amount\n\
+         D,2024-01-07,收入:其他收入,NaN,nan\n\
+         E,2024-01-08,资产:库存现金,1e5,exponent\n\
+         E,2024-01-08,收入:其他收入,abc,text\n\
+         F,2024-01-09,资产:库存现金,100,unbalanced\n\
+         F,2024-01-09,收入:其他收入,-99.99,unbalanced\n\
+         G,2024-01-10,资产:不存在的账户,5,unknown\n\
+         G,2024-01-10,收入:其他收入,-5,unknown\n",
+    );
+    let r = town.run(&["import", "postings", "bad.csv"]).fails(1);
+    let e = &r.stderr;
+    for expected in [
+        "bad.csv:4: '12.345' has more than 2 decimals",
+        "bad.csv:6: '2024-13-01' is not a valid calendar date",
+        "bad.csv:8: amount is empty",
+        "bad.csv:9: 'NaN' is not an amount",
+        "bad.csv:10: '1e5' is not an amount",
+        "bad.csv:11: 'abc' is not an amount",
+        "bad.csv:12: transaction F does not balance: its postings (lines 12-13) sum to 0.01",
+        "bad.csv:14: unknown account '资产:不存在的账户'",
+        "nothing was written",
+    ] {
+        assert!(e.contains(expected), "missing {expected:?} in:\n{e}");
+    }
+    assert!(!e.contains("bad.csv:2:"), "row 2 is fine:\n{e}");
+    assert_eq!(town.count("SELECT COUNT(*) FROM transactions"), 0);
+    assert_eq!(town.count("SELECT COUNT(*) FROM postings"), 0);
+    town.run(&["verify"]).ok();
+}
+
+#[test]
+fn header_problems_are_named() {
+    let town = Town::new();
+    town.write(
+        "h.csv",
+        "txn_id,date,acct,amount\nA,2024-01-01,资产:库存现金,1\n",
+    );
+    let r = town.run(&["import", "postings", "h.csv"]).fails(1);
+    assert!(
+        r.stderr.contains("h.csv:1: missing columns account, memo"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn reimport_posts_nothing_and_says_so() {
+    let town = town_with_vouchers();
+    let before = town.balances();
+    let r = town
+        .run(&["import", "postings", "v.csv", "--create-accounts"])
+        .ok();
+    assert!(
+        r.stdout
+            .contains("nothing posted: all 3 transaction(s) were already posted"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(town.balances(), before);
+    assert_eq!(town.count("SELECT COUNT(*) FROM transactions"), 3);
+    // The same txn_id with other content is refused, not silently skipped.
+    town.write(
+        "changed.csv",
+        "txn_id,date,account,amount,memo\n\
+         T1,2024-01-01,资产:银行存款:储备金专户,800001,x\n\
+         T1,2024-01-01,负债:专项应付款:防止返贫储备金,-800001,x\n",
+    );
+    let r = town.run(&["import", "postings", "changed.csv"]).fails(1);
+    assert!(
+        r.stderr.contains("changed.csv:2: txn_id T1 was already posted as voucher 2024-01-0001 with different content"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn rows_of_one_transaction_must_be_together() {
+    let town = Town::new();
+    town.write(
+        "split.csv",
+        "txn_id,date,account,amount,memo\n\
+         A,2024-01-05,资产:库存现金,100,x\n\
+         A,2024-01-05,收入:其他收入,-100,x\n\
+         B,2024-01-05,资产:库存现金,1,x\n\
+         B,2024-01-05,收入:其他收入,-1,x\n\
+         A,2024-01-05,资产:库存现金,5,x\n\
+         A,2024-01-05,收入:其他收入,-5,x\n",
+    );
+    let r = town.run(&["import", "postings", "split.csv"]).fails(1);
+    assert!(
+        r.stderr.contains("split.csv:6: txn_id A appears twice"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(town.count("SELECT COUNT(*) FROM transactions"), 0);
+}
+
+#[test]
+fn gbk_and_bom_files_are_read() {
+    let town = Town::new();
+    let text = "txn_id,date,account,amount,memo\n\
+                G1,2024-02-01,资产:库存现金,50,六三〇捐赠（非定向）\n\
+                G1,2024-02-01,收入:其他收入,-50,六三〇捐赠（非定向）\n";
+    let (gbk, _, _) = encoding_rs::GBK.encode(text);
+    town.write("gbk.csv", &gbk);
+    town.run(&["import", "postings", "gbk.csv"]).ok();
+    let mut bom = vec![0xEF, 0xBB, 0xBF];
+    bom.extend_from_slice(text.replace("G1", "U1").as_bytes());
+    town.write("bom.csv", &bom);
+    town.run(&["import", "postings", "bom.csv"]).ok();
+    assert_eq!(
+        town.balances(),
+        pairs(&[("收入:其他收入", "-100.00"), ("资产:库存现金", "100.00")])
+    );
+    let memo = town
+        .run(&["register", "资产:库存现金", "--format", "csv"])
+        .ok()
+        .stdout;
+    assert!(memo.contains("六三〇捐赠（非定向）"), "{memo}");
+}
+
+#[test]
+fn unknown_accounts_need_create_accounts() {
+    let town = Town::new();
+    town.write(
+        "u.csv",
+        "txn_id,date,account,amount,memo\n\
+         A,2024-01-05,资产:银行存款:基本户,100,x\n\
+         A,2024-01-05,收入:投资收益:光伏,-100,x\n",
+    );
+    let r = town.run(&["import", "postings", "u.csv"]).fails(1);
+    assert!(r
+        .stderr
+        .contains("u.csv:2: unknown account '资产:银行存款:基本户'"));
+    assert!(r
+        .stderr
+        .contains("u.csv:3: unknown account '收入:投资收益:光伏'"));
+    let r = town
+        .run(&["import", "postings", "u.csv", "--create-accounts"])
+        .ok();
+    assert!(r.stdout.contains("created 2 account(s)"), "{}", r.stdout);
+    let list = town
+        .run(&["accounts", "list", "--format", "csv"])
+        .ok()
+        .stdout;
+    assert!(list.contains(",资产:银行存款:基本户,asset"));
+    assert!(list.contains(",收入:投资收益:光伏,income"));
+    town.write(
+        "odd.csv",
+        "txn_id,date,account,amount,memo\n\
+         B,2024-01-05,银行:x,1,x\n\
+         B,2024-01-05,收入:其他收入,-1,x\n",
+    );
+    let r = town
+        .run(&["import", "postings", "odd.csv", "--create-accounts"])
+        .fails(1);
+    assert!(r
+        .stderr
+        .contains("odd.csv:2: cannot tell the type of new account '银行:x'"));
+}
+
+#[test]
+fn accounts_add_with_code_usable_in_imports() {
+    let town = Town::new();
+    town.run(&[
+        "accounts",
+        "add",
+        "资产:银行存款:储备金专户",
+        "--code",
+        "10202",
+    ])
+    .ok();
+    let dup = town
+        .run(&["accounts", "add", "资产:银行存款:另一户", "--code", "10202"])
+        .fails(1);
+    assert!(dup.stderr.contains("code 10202 is already used"));
+    let wrong = town
+        .run(&["accounts", "add", "资产:x", "--type", "expense"])
+        .fails(1);
+    assert!(wrong.stderr.contains("not expense"), "{}", wrong.stderr);
+    town.write(
+        "c.csv",
+        "txn_id,date,account,amount,memo\n\
+         A,2024-01-05,10202,100,x\n\
+         A,2024-01-05,504,-100,x\n",
+    );
+    town.run(&["import", "postings", "c.csv"]).ok();
+    assert_eq!(
+        town.balances(),
+        pairs(&[
+            ("收入:其他收入", "-100.00"),
+            ("资产:银行存款:储备金专户", "100.00")
+        ])
+    );
+}
+
+#[test]
+fn reverse_posts_the_mirror_once() {
+    let town = town_with_vouchers();
+    let r = town
+        .run(&[
+            "reverse",
+            "2024-03-0001",
+            "--reason",
+            "重复记账",
+            "--date",
+            "2024-03-20",
+        ])
+        .ok();
+    assert!(
+        r.stdout.contains("reversed 2024-03-0001 by 2024-03-0002"),
+        "{}",
+        r.stdout
+    );
+    let b = town.balances();
+    assert!(
+        b.contains(&("资产:银行存款:储备金专户".into(), "800000.00".into())),
+        "{b:?}"
+    );
+    assert!(!b.iter().any(|(a, _)| a == "支出:公益支出:临时救助"));
+    assert_eq!(
+        town.count("SELECT COUNT(*) FROM transactions WHERE reverses = (SELECT id FROM transactions WHERE voucher = '2024-03-0001') AND reason = '重复记账'"),
+        1
+    );
+    let again = town
+        .run(&["reverse", "2024-03-0001", "--reason", "again"])
+        .fails(1);
+    assert!(again.stderr.contains("already reversed by 2024-03-0002"));
+    let missing = town
+        .run(&["reverse", "2024-05-0099", "--reason", "x"])
+        .fails(1);
+    assert!(missing.stderr.contains("no voucher 2024-05-0099"));
+    town.run(&["verify"]).ok();
+}
+
+#[test]
+fn verify_catches_changes_behind_the_programs_back() {
+    let tampers = [
+        ("UPDATE postings SET amount = amount + 1 WHERE txn = 2 AND line = 1", "2024-03-0001"),
+        ("UPDATE postings SET amount = 1 WHERE txn = 2 AND line = 1; UPDATE postings SET amount = -1 WHERE txn = 2 AND line = 2", "2024-03-0001"),
+        ("UPDATE transactions SET date = '2024-03-16' WHERE id = 2", "2024-03-0001"),
+        ("UPDATE postings SET date = '2024-03-16' WHERE txn = 2", "2024-03-0001"),
+        ("UPDATE postings SET account = (SELECT id FROM accounts WHERE code = '101') WHERE txn = 2 AND line = 2", "2024-03-0001"),
+        ("UPDATE accounts SET name = '资产:银行存款:改名' WHERE name = '资产:银行存款:储备金专户'", "2024-01-0001"),
+        ("UPDATE transactions SET memo = 'x' WHERE id = 3", "2024-12-0001"),
+        ("DELETE FROM postings WHERE txn = 3 AND line = 4", "2024-12-0001"),
+        ("DELETE FROM postings WHERE txn = 2; DELETE FROM transactions WHERE id = 2", "2024-12-0001"),
+        ("DELETE FROM postings WHERE txn = 3; DELETE FROM transactions WHERE id = 3", "2024-03-0001"),
+        ("UPDATE account_months SET amount = amount + 100 WHERE month = '2024-03'", "monthly totals"),
+    ];
+    for (sql, expected) in tampers {
+        let town = town_with_vouchers();
+        town.run(&["verify"]).ok();
+        town.sql(sql);
+        let r = town.run(&["verify"]).fails(2);
+        assert!(
+            r.stderr.contains(expected),
+            "after {sql}: expected {expected:?} in {}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
+fn two_writers_at_once_lose_nothing() {
+    let town = Town::new();
+    let mut files = Vec::new();
+    for w in 0..2 {
+        let mut text = String::from("txn_id,date,account,amount,memo\n");
+        for i in 0..2000 {
+            text.push_str(&format!(
+                "W{w}-{i},2024-05-01,资产:库存现金,1.01,x\nW{w}-{i},2024-05-01,收入:其他收入,-1.01,x\n"
+            ));
+        }
+        files.push(town.write(&format!("w{w}.csv"), text));
+    }
+    let children: Vec<_> = files
+        .iter()
+        .map(|f| {
+            std::process::Command::new(assert_cmd::cargo::cargo_bin("townledger"))
+                .current_dir(town.dir.path())
+                .args(["import", "postings"])
+                .arg(f)
+                .output()
+        })
+        .collect();
+    for c in children {
+        let c = c.unwrap();
+        assert!(c.status.success(), "{}", String::from_utf8_lossy(&c.stderr));
+    }
+    assert_eq!(town.count("SELECT COUNT(*) FROM transactions"), 4000);
+    assert_eq!(
+        town.balances(),
+        pairs(&[("收入:其他收入", "-4040.00"), ("资产:库存现金", "4040.00")])
+    );
+    town.run(&["verify"]).ok();
+}
+
+#[test]
+fn dry_run_checks_without_posting() {
+    let town = Town::new();
+    town.write("v.csv", VOUCHERS);
+    let r = town
+        .run(&[
+            "import",
+            "postings",
+            "v.csv",
+            "--create-accounts",
+            "--dry-run",
+        ])
+        .ok();
+    assert!(
+        r.stdout.contains("3 transaction(s) would be posted"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(town.count("SELECT COUNT(*) FROM transactions"), 0);
+    assert_eq!(
+        town.count("SELECT COUNT(*) FROM accounts WHERE name = '资产:银行存款:基本户'"),
+        0
+    );
+}

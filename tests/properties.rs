@@ -1,0 +1,173 @@
+//! Invariants of the journal, over random input: the trial balance always totals 0.00 and
+//! every account's balance is the sum of what was posted to it; an export re-imports to the
+//! same balances; any single-field change behind the program's back is caught by `verify`.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use proptest::prelude::*;
+use townledger::audit::verify;
+use townledger::export::{export, ExportFormat};
+use townledger::import::postings::{import_postings, ImportOptions};
+use townledger::ledger::{AccountKind, NewTransaction, Posting};
+use townledger::money::Amount;
+use townledger::report::balance::{balance, BalanceQuery};
+use townledger::store::Ledger;
+use townledger::Error;
+
+const ACCOUNTS: [&str; 6] = [
+    "资产:银行存款:基本户",
+    "资产:银行存款:储备金专户",
+    "负债:应付款:农户:H0001",
+    "负债:专项应付款:动态帮扶",
+    "收入:投资收益:光伏",
+    "支出:公益支出:防贫保",
+];
+
+/// A random balanced transaction: 1–3 random amounts on random accounts, plus the balancing line.
+fn transaction() -> impl Strategy<Value = (u32, Vec<(usize, i64)>)> {
+    (
+        0u32..365,
+        prop::collection::vec((0usize..ACCOUNTS.len(), -10_000_000i64..10_000_000), 1..4),
+    )
+        .prop_map(|(day, mut lines)| {
+            let sum: i64 = lines.iter().map(|(_, f)| f).sum();
+            lines.push(((lines[0].0 + 1) % ACCOUNTS.len(), -sum));
+            (day, lines)
+        })
+}
+
+fn new_ledger(dir: &tempfile::TempDir) -> Ledger {
+    let mut ledger = Ledger::create(&dir.path().join("t.db")).unwrap();
+    ledger
+        .write("test", |w| {
+            for name in ACCOUNTS {
+                w.add_account(name, AccountKind::from_top_segment(name).unwrap(), None)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    ledger
+}
+
+fn post_all(ledger: &mut Ledger, txns: &[(u32, Vec<(usize, i64)>)]) {
+    ledger
+        .write("test", |w| {
+            for (day, lines) in txns {
+                w.post(NewTransaction {
+                    date: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()
+                        + chrono::Duration::days(*day as i64),
+                    memo: "随机".into(),
+                    external_id: None,
+                    reverses: None,
+                    reason: None,
+                    postings: lines
+                        .iter()
+                        .map(|(a, fen)| Posting {
+                            account: ACCOUNTS[*a].into(),
+                            amount: Amount::from_fen(*fen),
+                            memo: String::new(),
+                            household: None,
+                            reference: None,
+                        })
+                        .collect(),
+                })?;
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+fn balances(ledger: &Ledger) -> BTreeMap<String, Amount> {
+    let report = balance(ledger, &BalanceQuery::default()).unwrap();
+    assert_eq!(report.total, Amount::ZERO);
+    report
+        .lines
+        .into_iter()
+        .filter(|l| !l.balance.is_zero())
+        .map(|l| (l.account, l.balance))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 40, .. ProptestConfig::default() })]
+
+    #[test]
+    fn trial_balance_totals_zero_and_matches_the_postings(
+        txns in prop::collection::vec(transaction(), 1..60),
+        cut in 0u32..365,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ledger = new_ledger(&dir);
+        post_all(&mut ledger, &txns);
+        let mut expected: BTreeMap<String, i64> = BTreeMap::new();
+        let mut expected_asof: BTreeMap<String, i64> = BTreeMap::new();
+        for (day, lines) in &txns {
+            for (a, fen) in lines {
+                *expected.entry(ACCOUNTS[*a].to_string()).or_default() += fen;
+                if *day <= cut {
+                    *expected_asof.entry(ACCOUNTS[*a].to_string()).or_default() += fen;
+                }
+            }
+        }
+        let clean = |m: BTreeMap<String, i64>| -> BTreeMap<String, Amount> {
+            m.into_iter().filter(|(_, v)| *v != 0).map(|(k, v)| (k, Amount::from_fen(v))).collect()
+        };
+        prop_assert_eq!(balances(&ledger), clean(expected));
+        let asof = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Duration::days(cut as i64);
+        let report = balance(&ledger, &BalanceQuery { to: Some(asof), ..Default::default() }).unwrap();
+        prop_assert_eq!(report.total, Amount::ZERO);
+        let got: BTreeMap<String, Amount> = report.lines.into_iter()
+            .filter(|l| !l.balance.is_zero()).map(|l| (l.account, l.balance)).collect();
+        prop_assert_eq!(got, clean(expected_asof));
+        verify(&ledger).unwrap();
+    }
+
+    #[test]
+    fn export_then_reimport_gives_identical_balances(
+        txns in prop::collection::vec(transaction(), 1..40),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ledger = new_ledger(&dir);
+        post_all(&mut ledger, &txns);
+        let mut csv = Vec::new();
+        export(&ledger, ExportFormat::Csv, &mut csv).unwrap();
+        let file = dir.path().join("export.csv");
+        std::fs::write(&file, csv).unwrap();
+        let mut other = Ledger::create(&dir.path().join("other.db")).unwrap();
+        other.write("test", |w| {
+            import_postings(w, &file, &ImportOptions { encoding: None, create_accounts: true })
+        }).unwrap();
+        prop_assert_eq!(balances(&other), balances(&ledger));
+    }
+
+    #[test]
+    fn any_single_field_change_is_caught(
+        txns in prop::collection::vec(transaction(), 2..20),
+        pick in 0usize..1000,
+        field in 0usize..8,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ledger = new_ledger(&dir);
+        post_all(&mut ledger, &txns);
+        verify(&ledger).unwrap();
+        let txn = (pick % txns.len()) as i64 + 1;
+        let sql = match field {
+            0 => format!("UPDATE postings SET amount = amount + 1 WHERE txn = {txn} AND line = 1"),
+            1 => format!("UPDATE transactions SET date = '2025-01-01' WHERE id = {txn}"),
+            2 => format!("UPDATE postings SET account = account % 6 + 1 WHERE txn = {txn} AND line = 1"),
+            3 => format!("UPDATE transactions SET memo = memo || '改' WHERE id = {txn}"),
+            4 => format!("UPDATE transactions SET voucher = voucher || 'x' WHERE id = {txn}"),
+            5 => format!("UPDATE transactions SET operator = 'someone' WHERE id = {txn}"),
+            6 => format!("DELETE FROM postings WHERE txn = {txn} AND line = 1"),
+            _ => format!("DELETE FROM postings WHERE txn = {txn}; DELETE FROM transactions WHERE id = {txn}"),
+        };
+        let conn = rusqlite::Connection::open(dir.path().join("t.db")).unwrap();
+        let changed = conn.execute_batch(&sql).map(|_| conn.changes()).unwrap();
+        drop(conn);
+        let ledger = Ledger::open(&dir.path().join("t.db")).unwrap();
+        if changed > 0 {
+            prop_assert!(matches!(verify(&ledger), Err(Error::Tampered(_))), "{} not caught", sql);
+        }
+    }
+}
