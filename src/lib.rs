@@ -11,6 +11,7 @@ pub mod audit;
 pub mod demo;
 pub mod error;
 pub mod export;
+pub mod funds;
 pub mod households;
 pub mod import;
 pub mod ledger;
