@@ -54,3 +54,83 @@ pub fn build(data: &Path, out: &Path, operator: &str) -> Result<Demo> {
     })?;
     Ok(Demo { ledger, vouchers })
 }
+
+/// What the allocation part of the demo did.
+pub struct DemoAllocation {
+    pub households: usize,
+    pub funds: Vec<String>,
+    pub run: i64,
+    pub plan: crate::allocate::Plan,
+    pub voucher: String,
+    pub bank_file: PathBuf,
+    pub first_payment: crate::allocate::run::PaySummary,
+    pub second_payment: crate::allocate::run::PaySummary,
+}
+
+/// The village committee's year end on the demo ledger: the household register, the projects'
+/// dividends and the tilt, then one allocation run through approval, notice, posting and payment
+/// (the bank's result file, written to `out`, reports one failure, paid two days later).
+pub fn allocate(
+    ledger: &mut Ledger,
+    data: &Path,
+    out: &Path,
+    operator: &str,
+) -> Result<DemoAllocation> {
+    use crate::allocate::run as workflow;
+    use chrono::NaiveDate;
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("valid date");
+    let records = crate::households::read_households(&data.join("households.xlsx"))?;
+    ledger.write(operator, |w| w.import_households(&records, day(2024, 1, 1)))?;
+    let funds = crate::funds::demo::record_demo_funds(ledger, operator)?;
+    let fund = crate::funds::fund_account("动态帮扶");
+    let (run, plan) = ledger.write(operator, |w| {
+        workflow::plan_run(
+            w,
+            &data.join("policy-2024.toml"),
+            &fund,
+            crate::money::Amount::from_yuan(520_000),
+            day(2024, 12, 28),
+            None,
+        )
+    })?;
+    let voucher = ledger.write(operator, |w| {
+        workflow::approve(w, run, "村委会", "village")?;
+        workflow::approve(w, run, "镇农办", "town")?;
+        workflow::publish(w, run, day(2024, 12, 30))?;
+        workflow::post(w, run, chrono::Local::now().date_naive(), None, None)
+    })?;
+    // The bank pays every card but one (a frozen account), as its result file says.
+    let lines = ledger.run_lines(run)?;
+    let mut bank = String::from("户编号,金额,状态,流水号,失败原因\n");
+    let mut failed = false;
+    for (i, l) in lines.iter().filter(|l| !l.total.is_zero()).enumerate() {
+        if !failed && i == 1 {
+            bank.push_str(&format!("{},{},失败,,账户已冻结\n", l.household, l.total));
+            failed = true;
+        } else {
+            bank.push_str(&format!(
+                "{},{},成功,YX2025010600{i:03},\n",
+                l.household, l.total
+            ));
+        }
+    }
+    let bank_file = out.join("bank-result-2025-01-06.csv");
+    std::fs::write(&bank_file, bank).map_err(|e| Error::io(&bank_file, e))?;
+    let from = "资产:银行存款:基本户";
+    let first_payment = ledger.write(operator, |w| {
+        workflow::pay(w, run, day(2025, 1, 6), from, Some(&bank_file))
+    })?;
+    let second_payment = ledger.write(operator, |w| {
+        workflow::pay(w, run, day(2025, 1, 8), from, None)
+    })?;
+    Ok(DemoAllocation {
+        households: records.len(),
+        funds,
+        run,
+        plan,
+        voucher,
+        bank_file,
+        first_payment,
+        second_payment,
+    })
+}

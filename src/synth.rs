@@ -106,3 +106,55 @@ pub fn write_town_journal(
     }
     Ok(())
 }
+
+/// An 18-digit resident ID number with a valid check digit (GB 11643).
+pub fn id_number(rng: &mut Rng) -> String {
+    let year = 1940 + rng.below(60);
+    let month = 1 + rng.below(12);
+    let day = 1 + rng.below(28);
+    let body = format!("441721{year:04}{month:02}{day:02}{:03}", rng.below(1000));
+    let check = crate::households::check_digit(&body).expect("17 digits");
+    format!("{body}{check}")
+}
+
+/// Write a household register CSV of `households` households in the import format, most of
+/// them in a monitoring category.
+pub fn write_household_register(
+    out: &mut impl Write,
+    households: u64,
+    seed: u64,
+) -> std::io::Result<()> {
+    const VILLAGES: [&str; 5] = ["胡荔村", "西一村", "红光村", "蓝袍村", "莲塘村"];
+    const CATEGORIES: [&str; 5] = [
+        "脱贫不稳定户",
+        "边缘易致贫户",
+        "突发严重困难户",
+        "关注户",
+        "",
+    ];
+    const LEVELS: [&str; 3] = ["红", "黄", "蓝"];
+    const CAUSES: [&str; 5] = ["因病", "因残", "因学", "因灾", "务工就业不稳"];
+    const LABOUR: [&str; 3] = ["full", "weak", "none"];
+    let mut rng = Rng::new(seed);
+    writeln!(
+        out,
+        "id,village,name,id_number,members,per_capita_income,category,risk_level,risk_causes,labour,bank_card"
+    )?;
+    for i in 1..=households {
+        let income = Amount::from_yuan(2_000 + rng.below(13_000) as i64);
+        writeln!(
+            out,
+            "H{i:06},{},户主{i},{},{},{},{},{},{},{},62170{:014}",
+            VILLAGES[rng.below(5) as usize],
+            id_number(&mut rng),
+            1 + rng.below(6),
+            income,
+            CATEGORIES[rng.below(5) as usize],
+            LEVELS[rng.below(3) as usize],
+            CAUSES[rng.below(5) as usize],
+            LABOUR[rng.below(3) as usize],
+            rng.below(100_000_000_000_000)
+        )?;
+    }
+    Ok(())
+}

@@ -365,6 +365,8 @@ def make_vouchers(hh):
          "收阳江市慈善会“6·30”捐款，非定向（先保基本生活，再用于生产、保费、大病救助）"),
         (datetime.date(2024, 7, 19), D("30000.00"),
          "收珠海爱心企业“6·30”捐款，定向：大病救助"),
+        (datetime.date(2024, 7, 26), D("150000.00"),
+         "收阳西县慈善会“6·30”捐款，非定向（可用于动态帮扶）"),
     ]:
         book.add(date, [(BASIC, amount), (F630, -amount)], memo, bank_ref(date))
     d = datetime.date(2024, 7, 22)

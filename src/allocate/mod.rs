@@ -25,6 +25,7 @@
 
 pub mod apportion;
 pub mod policy;
+pub mod run;
 
 use std::fmt::Write as _;
 

@@ -24,6 +24,10 @@ pub struct Args {
     /// Runs of each read command; the median is reported.
     #[arg(long, default_value_t = 5)]
     pub runs: usize,
+    /// Instead of the journal benchmark: plan, post and pay one allocation run across this
+    /// many households.
+    #[arg(long)]
+    pub allocation: Option<u64>,
 }
 
 struct Measured {
@@ -67,7 +71,164 @@ fn median(args: &[&str], runs: usize) -> Result<Measured> {
     })
 }
 
+fn run_as(operator: &str, args: &[&str]) -> Result<Measured> {
+    let mut all = vec!["--operator", operator];
+    all.extend_from_slice(args);
+    run_once(&all)
+}
+
+/// Plan, post and pay one run across `n` households, each step as a separate process.
+fn allocation_bench(dir: &std::path::Path, n: u64) -> Result<i32> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let register = dir.join(format!("households-{n}.csv"));
+    {
+        let file = std::fs::File::create(&register).map_err(|e| Error::io(&register, e))?;
+        let mut w = std::io::BufWriter::new(file);
+        synth::write_household_register(&mut w, n, 2024)
+            .and_then(|_| std::io::Write::flush(&mut w))
+            .map_err(|e| Error::io(&register, e))?;
+    }
+    let db = dir.join("allocation.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    let db = db.display().to_string();
+    let pool = townledger::Amount::from_yuan(4_000 * n as i64);
+    let fund = dir.join("fund.csv");
+    std::fs::write(
+        &fund,
+        format!(
+            "txn_id,date,account,amount,memo\nF1,2024-12-01,资产:银行存款:基本户,{pool},提取\nF1,2024-12-01,负债:专项应付款:动态帮扶,{},提取\n",
+            -pool
+        ),
+    )
+    .map_err(|e| Error::io(&fund, e))?;
+    let policy = townledger::demo::data_dir().join("policy-2024.toml");
+    let (register, fund, policy) = (
+        register.display().to_string(),
+        fund.display().to_string(),
+        policy.display().to_string(),
+    );
+    let pool_s = pool.to_string();
+    run_once(&["--ledger", &db, "init"])?;
+    let import = run_as(
+        "村文书",
+        &[
+            "--ledger",
+            &db,
+            "households",
+            "import",
+            &register,
+            "--effective",
+            "2024-01-01",
+        ],
+    )?;
+    run_as(
+        "村文书",
+        &[
+            "--ledger",
+            &db,
+            "import",
+            "postings",
+            &fund,
+            "--create-accounts",
+        ],
+    )?;
+    let plan = run_as(
+        "村文书",
+        &[
+            "--ledger",
+            &db,
+            "allocate",
+            "plan",
+            "--policy",
+            &policy,
+            "--fund",
+            "动态帮扶",
+            "--amount",
+            &pool_s,
+            "--date",
+            "2024-12-28",
+        ],
+    )?;
+    run_as(
+        "村文书",
+        &[
+            "--ledger",
+            &db,
+            "allocate",
+            "approve",
+            "1",
+            "--by",
+            "村委会",
+            "--role",
+            "village",
+        ],
+    )?;
+    run_as(
+        "村文书",
+        &[
+            "--ledger",
+            &db,
+            "allocate",
+            "approve",
+            "1",
+            "--by",
+            "镇农办",
+            "--role",
+            "town",
+        ],
+    )?;
+    run_as(
+        "村文书",
+        &[
+            "--ledger",
+            &db,
+            "allocate",
+            "notice",
+            "1",
+            "--published",
+            "2024-12-30",
+            "--format",
+            "csv",
+            "--out",
+            &format!("{}/notice.csv", dir.display()),
+        ],
+    )?;
+    let post = run_as("村文书", &["--ledger", &db, "allocate", "post", "1"])?;
+    let pay = run_as(
+        "出纳",
+        &["--ledger", &db, "pay", "1", "--date", "2025-01-06"],
+    )?;
+    println!(
+        "allocation run across {n} households, pool {}",
+        pool.grouped()
+    );
+    println!("{:<28} {:>10} {:>12}", "step", "seconds", "peak MB");
+    for (name, m) in [
+        ("households import", &import),
+        ("allocate plan", &plan),
+        ("allocate post", &post),
+        ("pay", &pay),
+    ] {
+        println!(
+            "{name:<28} {:>10.3} {:>12.1}",
+            m.seconds,
+            m.peak_kb as f64 / 1024.0
+        );
+    }
+    println!(
+        "{:<28} {:>10.3}",
+        "plan + post + pay",
+        plan.seconds + post.seconds + pay.seconds
+    );
+    Ok(0)
+}
+
 pub fn run(_ctx: &Context, args: Args) -> Result<i32> {
+    if let Some(n) = args.allocation {
+        return allocation_bench(&args.dir, n);
+    }
     std::fs::create_dir_all(&args.dir).map_err(|e| Error::io(&args.dir, e))?;
     let journal = args.dir.join(format!("town-{}.csv", args.transactions));
     let db = args.dir.join("bench.db");

@@ -5,6 +5,7 @@ use townledger::demo;
 use townledger::error::{Error, Result};
 use townledger::export::{export, ExportFormat};
 use townledger::render::{render, Format, RenderOptions};
+use townledger::report::allocation::{notice_document, run_document};
 use townledger::report::balance::{balance, BalanceQuery};
 use townledger::report::document::Lang;
 use townledger::report::register::register;
@@ -36,15 +37,62 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         data.display()
     );
     let built = demo::build(&data, &out, &ctx.operator)?;
-    let ledger = &built.ledger;
     let v = &built.vouchers;
     println!(
         "-- imported {} vouchers ({} postings) from vouchers-2024.csv into {}",
         v.posted,
         v.postings,
-        ledger.path().display()
+        built.ledger.path().display()
     );
+    let mut built = built;
+    let a = demo::allocate(&mut built.ledger, &data, &out, &ctx.operator)?;
+    let ledger = &built.ledger;
+    println!(
+        "-- household register: {} households (households.xlsx)",
+        a.households
+    );
+    for line in &a.funds {
+        println!("-- {line}");
+    }
+    println!(
+        "-- allocation run {}: 520,000.00 of 动态帮扶 under \"{}\": {} households eligible, {} excluded, {} at the cap; fixed items {}",
+        a.run, a.plan.policy_name, a.plan.eligible, a.plan.excluded, a.plan.at_cap, a.plan.fixed_total.grouped()
+    );
+    println!("-- approved by 村委会 (village) and 镇农办 (town); notice published 2024-12-30, payment from 2025-01-06; posted as {}", a.voucher);
+    println!(
+        "-- paid {} households {} by the bank file {}; {} still payable; paid {} more {} on 2025-01-08",
+        a.first_payment.paid.len(),
+        a.first_payment.total().grouped(),
+        a.bank_file.display(),
+        a.first_payment.unpaid.len(),
+        a.second_payment.paid.len(),
+        a.second_payment.total().grouped()
+    );
+    let record = ledger.run(a.run)?;
+    let lines = ledger.run_lines(a.run)?;
     let options = RenderOptions::default();
+    let mut written = Vec::new();
+    for (name, format) in [
+        ("公示-2024.txt", Format::Text),
+        ("公示-2024.csv", Format::Csv),
+    ] {
+        written.push(write_file(out.join(name), |b| {
+            render(
+                &notice_document(&record, &lines, Lang::Zh),
+                format,
+                b,
+                &options,
+            )
+        })?);
+    }
+    written.push(write_file(out.join("allocation-run.csv"), |b| {
+        render(
+            &run_document(&record, &lines, Lang::Zh),
+            Format::Csv,
+            b,
+            &options,
+        )
+    })?);
     let trial = balance(ledger, &BalanceQuery::default())?;
     let mut stdout = std::io::stdout().lock();
     println!();
@@ -54,7 +102,6 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         &mut stdout,
         &options,
     )?;
-    let mut written = Vec::new();
     written.push(write_file(out.join("balance.txt"), |b| {
         render(&trial.tree_document(Lang::Zh), Format::Text, b, &options)
     })?);

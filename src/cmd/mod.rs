@@ -1,14 +1,20 @@
 //! One file per command; each parses its own arguments and calls the library.
 
 mod accounts;
+mod allocate;
 mod balance;
 mod bench;
 mod demo;
+mod dividend;
 mod export;
+mod households;
 mod import;
 mod init;
+mod pay;
+mod project;
 mod register;
 mod reverse;
+mod tilt;
 mod verify;
 
 use std::io::Write;
@@ -62,6 +68,22 @@ pub enum Command {
     Reverse(reverse::Args),
     /// Recompute the audit hash chain and every total; exit 0 only if nothing was altered.
     Verify(verify::Args),
+    /// The household register: import (CSV/XLSX, with history), list, history.
+    #[command(subcommand)]
+    Households(households::Command),
+    /// Allocation runs: plan, show, approve, notice, post, reverse, list.
+    #[command(subcommand)]
+    Allocate(allocate::Command),
+    /// Pay a posted run's households from a bank account (or the bank's result file).
+    Pay(pay::Args),
+    /// Industry projects: add, list.
+    #[command(subcommand)]
+    Project(project::Command),
+    /// Project dividends: record one, report expected against received.
+    #[command(subcommand)]
+    Dividend(dividend::Command),
+    /// Set aside a share of the year's project income into the dynamic-assistance fund.
+    Tilt(tilt::Args),
     /// Build the demo town's ledger from ledgers/demo/ and print its reports.
     Demo(demo::Args),
     /// Time import, balance and register on a generated town journal.
@@ -104,6 +126,12 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Export(args) => export::run(&ctx, args),
         Command::Reverse(args) => reverse::run(&ctx, args),
         Command::Verify(args) => verify::run(&ctx, args),
+        Command::Households(c) => households::run(&ctx, c),
+        Command::Allocate(c) => allocate::run(&ctx, c),
+        Command::Pay(args) => pay::run(&ctx, args),
+        Command::Project(c) => project::run(&ctx, c),
+        Command::Dividend(c) => dividend::run(&ctx, c),
+        Command::Tilt(args) => tilt::run(&ctx, args),
         Command::Demo(args) => demo::run(&ctx, args),
         Command::Bench(args) => bench::run(&ctx, args),
     }

@@ -4,6 +4,11 @@
 //!
 //! Each fund is a sub-account of 241 专项应付款: money held for a purpose, owed to it.
 
+pub mod demo;
+pub mod dividend;
+pub mod project;
+pub mod tilt;
+
 /// The account that holds a fund, by its name or alias: `动态帮扶` / `dynamic`, `631`,
 /// `6·30` / `630`, `储备金` / `reserve`; any other text is taken as an account name.
 pub fn fund_account(name: &str) -> String {
@@ -11,7 +16,9 @@ pub fn fund_account(name: &str) -> String {
         "动态帮扶" | "dynamic" | "动态帮扶资金" => "负债:专项应付款:动态帮扶".into(),
         "631" | "631资金" | "fund631" => "负债:专项应付款:631资金".into(),
         "6·30" | "630" | "6.30" | "6·30资金" | "630资金" => "负债:专项应付款:6·30资金".into(),
-        "储备金" | "reserve" | "防止返贫储备金" => "负债:专项应付款:防止返贫储备金".into(),
+        "储备金" | "reserve" | "防止返贫储备金" => {
+            "负债:专项应付款:防止返贫储备金".into()
+        }
         other => other.to_string(),
     }
 }

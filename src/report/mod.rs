@@ -1,6 +1,7 @@
 //! Reports as plain data. Each report queries the ledger and returns a
 //! [`document::Document`]; `crate::render` draws it as text, CSV, JSON, XLSX or PDF.
 
+pub mod allocation;
 pub mod balance;
 pub mod document;
 pub mod register;

@@ -5,6 +5,9 @@
 //! IMMEDIATE` transaction, hands a [`Writer`] to the caller and commits only if the caller
 //! succeeds: a command changes the ledger whole or not at all.
 
+mod allocation;
+mod funds;
+mod households;
 mod journal;
 mod query;
 pub mod schema;
@@ -16,6 +19,8 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use crate::error::{Error, Result};
 
+pub use allocation::{NewRun, RunLine, RunRecord};
+pub use households::{HouseholdVersion, RegisterChanges};
 pub use journal::{PostOutcome, Writer};
 pub use query::{AccountBalance, ChainHead, RegisterLine};
 

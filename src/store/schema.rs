@@ -68,6 +68,145 @@ CREATE TABLE voucher_months (
     last  INTEGER NOT NULL
 ) WITHOUT ROWID;
 "#,
+    // 2: the household register (with history) and allocation runs.
+    r#"
+-- Each import that changes a household adds a version in force from `valid_from`; the
+-- version a run uses is the latest in force on its date (the first version also covers
+-- earlier dates). Nothing is overwritten.
+CREATE TABLE households (
+    id                TEXT NOT NULL,
+    valid_from        TEXT NOT NULL,
+    import_seq        INTEGER NOT NULL,
+    village           TEXT NOT NULL,
+    name              TEXT NOT NULL,
+    id_number         TEXT NOT NULL,
+    members           INTEGER NOT NULL CHECK (members >= 1),
+    per_capita_income INTEGER NOT NULL CHECK (per_capita_income >= 0),
+    category          TEXT NOT NULL,
+    risk_level        TEXT NOT NULL,
+    risk_causes       TEXT NOT NULL,
+    labour            TEXT NOT NULL,
+    bank_card         TEXT NOT NULL,
+    recorded_at       TEXT NOT NULL,
+    operator          TEXT NOT NULL,
+    PRIMARY KEY (id, valid_from, import_seq)
+) WITHOUT ROWID;
+
+-- plan → approve (village) → approve (town) → notice → post → pay.
+CREATE TABLE allocation_runs (
+    id               INTEGER PRIMARY KEY,
+    fund             TEXT NOT NULL,
+    pool             INTEGER NOT NULL,
+    date             TEXT NOT NULL,
+    year             INTEGER NOT NULL,
+    policy_name      TEXT NOT NULL,
+    policy_source    TEXT NOT NULL,
+    policy_text      TEXT NOT NULL,
+    policy_sha256    TEXT NOT NULL,
+    summary          TEXT NOT NULL,
+    proposer         TEXT NOT NULL,
+    planned_at       TEXT NOT NULL,
+    village_by       TEXT,
+    village_at       TEXT,
+    town_by          TEXT,
+    town_at          TEXT,
+    published        TEXT,
+    earliest_payment TEXT,
+    posted_voucher   TEXT,
+    posted_at        TEXT,
+    posted_by        TEXT,
+    force_reason     TEXT,
+    reverses_run     INTEGER REFERENCES allocation_runs(id),
+    reversed_by_run  INTEGER REFERENCES allocation_runs(id)
+);
+
+CREATE TABLE allocation_lines (
+    run         INTEGER NOT NULL REFERENCES allocation_runs(id),
+    household   TEXT NOT NULL,
+    village     TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    id_number   TEXT NOT NULL,
+    bank_card   TEXT NOT NULL,
+    members     INTEGER NOT NULL,
+    category    TEXT NOT NULL,
+    risk_level  TEXT NOT NULL,
+    excluded    TEXT,
+    weight      TEXT,
+    quota       TEXT,
+    share       INTEGER NOT NULL,
+    residual    TEXT,
+    fixed       INTEGER NOT NULL,
+    total       INTEGER NOT NULL,
+    bound       TEXT,
+    explanation TEXT NOT NULL,
+    PRIMARY KEY (run, household)
+) WITHOUT ROWID;
+
+-- One row per household paid from a run (a household is paid once per run).
+CREATE TABLE allocation_payments (
+    run       INTEGER NOT NULL REFERENCES allocation_runs(id),
+    household TEXT NOT NULL,
+    amount    INTEGER NOT NULL,
+    date      TEXT NOT NULL,
+    voucher   TEXT NOT NULL,
+    bank_ref  TEXT,
+    PRIMARY KEY (run, household)
+) WITHOUT ROWID;
+"#,
+    // 3: industry projects, their dividends and the tilted share set aside for dynamic
+    // assistance (see src/funds/).
+    r#"
+-- `rate` is the exact decimal as text (0.12); money in integer fen.
+CREATE TABLE projects (
+    id         TEXT PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    invested   INTEGER NOT NULL CHECK (invested > 0),
+    rate       TEXT NOT NULL,
+    owner      TEXT NOT NULL,
+    kind       TEXT NOT NULL CHECK (kind IN ('dividend','rent')),
+    account    TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    operator   TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- One row per dividend (or rent) received, `voucher` being its transaction; `year` is the
+-- year the income belongs to. Reads leave out dividends whose voucher was reversed.
+CREATE TABLE dividends (
+    id      INTEGER PRIMARY KEY,
+    project TEXT NOT NULL REFERENCES projects(id),
+    year    INTEGER NOT NULL,
+    date    TEXT NOT NULL,
+    amount  INTEGER NOT NULL CHECK (amount > 0),
+    rent    INTEGER NOT NULL CHECK (rent >= 0),
+    upkeep  INTEGER NOT NULL CHECK (upkeep >= 0),
+    voucher TEXT NOT NULL UNIQUE REFERENCES transactions(voucher),
+    CHECK (rent + upkeep <= amount)
+);
+CREATE INDEX dividends_year_project ON dividends(year, project);
+
+-- One row per tilt command (one transaction): the share, the 6·30 contribution, the reason
+-- for a share outside 10%–12%.
+CREATE TABLE tilt_runs (
+    voucher         TEXT PRIMARY KEY REFERENCES transactions(voucher),
+    year            INTEGER NOT NULL,
+    date            TEXT NOT NULL,
+    share           TEXT NOT NULL,
+    from_630        INTEGER NOT NULL CHECK (from_630 >= 0),
+    override_reason TEXT,
+    operator        TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- One row per project and year tilted. A project-year is tilted at most once while its
+-- voucher stands; after a reversal (which leaves this row as history) it may be tilted again.
+CREATE TABLE tilts (
+    project TEXT NOT NULL REFERENCES projects(id),
+    year    INTEGER NOT NULL,
+    net     INTEGER NOT NULL,
+    amount  INTEGER NOT NULL CHECK (amount >= 0),
+    voucher TEXT NOT NULL REFERENCES tilt_runs(voucher),
+    PRIMARY KEY (project, year, voucher)
+) WITHOUT ROWID;
+"#,
 ];
 
 pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;

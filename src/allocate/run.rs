@@ -1,0 +1,671 @@
+//! An allocation run's life: plan → approve (village) → approve (town) → notice → post → pay.
+//!
+//! The rules that make money move only after approval and public notice live here:
+//! - the proposer is the operator who ran `plan`; an approval by the proposer is refused, and
+//!   the town approves only after the village, by someone else;
+//! - the notice is published on a date and payment may start 5 working days later; posting the
+//!   payables before that day is refused unless forced with a reason (kept on the run);
+//! - a run posts at most once (one voucher: the fund pays each household's payable); a posted run
+//!   is corrected only by a reversing run;
+//! - payment settles each household's payable once, from a bank account, either for all or for
+//!   the successful lines of the bank's result file (failures stay payable and are listed).
+
+use std::path::Path;
+
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use serde_json::json;
+
+use super::{plan, Bound, Candidate, Plan, Policy};
+use crate::error::{Error, Result, RowError};
+use crate::funds::household_payable;
+use crate::households::HouseholdRecord;
+use crate::import::open_text;
+use crate::ledger::{AccountKind, NewTransaction, Posting};
+use crate::money::Amount;
+use crate::store::{NewRun, PostOutcome, RunLine, RunRecord, Writer};
+
+/// Working days a notice stays up before payment may start.
+pub const NOTICE_WORKING_DAYS: u32 = 5;
+
+/// `date` plus `n` working days (Monday to Friday).
+pub fn add_working_days(date: NaiveDate, n: u32) -> NaiveDate {
+    let mut d = date;
+    let mut left = n;
+    while left > 0 {
+        d += Duration::days(1);
+        if !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
+            left -= 1;
+        }
+    }
+    d
+}
+
+/// Where a run stands.
+pub fn status(run: &RunRecord) -> &'static str {
+    if run.reverses_run.is_some() {
+        "reversal"
+    } else if run.reversed_by_run.is_some() {
+        "reversed"
+    } else if run.posted_voucher.is_some() {
+        "posted"
+    } else if run.published.is_some() {
+        "noticed"
+    } else if run.town_by.is_some() {
+        "approved"
+    } else if run.village_by.is_some() {
+        "village-approved"
+    } else {
+        "planned"
+    }
+}
+
+fn candidate(h: &HouseholdRecord) -> Candidate {
+    Candidate {
+        id: h.id.clone(),
+        village: h.village.clone(),
+        members: h.members,
+        per_capita_income: h.per_capita_income,
+        category: h.category.map(|c| c.as_str()).unwrap_or("").to_string(),
+        risk_level: h.risk_level.clone(),
+        risk_causes: h.risk_causes.clone(),
+        labour: h.labour.as_str().to_string(),
+    }
+}
+
+/// Plan a run: the households in force on `date`, the policy at `policy_path`, `pool` from
+/// `fund`. Stores the run with the policy's text and hash; returns its id and the plan.
+pub fn plan_run(
+    w: &mut Writer<'_>,
+    policy_path: &Path,
+    fund: &str,
+    pool: Amount,
+    date: NaiveDate,
+    year: Option<i32>,
+) -> Result<(i64, Plan)> {
+    if pool.is_negative() || pool.is_zero() {
+        return Err(Error::rule(format!(
+            "the pool must be positive, not {pool}"
+        )));
+    }
+    let text = std::fs::read_to_string(policy_path).map_err(|e| Error::io(policy_path, e))?;
+    let source = policy_path.display().to_string();
+    let policy = Policy::from_toml_str(&text, &source)?;
+    if w.account(fund).is_none() {
+        return Err(Error::NotFound(format!(
+            "no fund account '{fund}' in the ledger (funds are sub-accounts of 负债:专项应付款)"
+        )));
+    }
+    let households = w.households_on(date)?;
+    if households.is_empty() {
+        return Err(Error::rule(
+            "the household register is empty: run `townledger households import FILE` first",
+        ));
+    }
+    let year = year.unwrap_or(date.year());
+    let candidates: Vec<Candidate> = households.iter().map(candidate).collect();
+    let plan = plan(&policy, year, pool, &candidates)?;
+    let by_id: std::collections::HashMap<&str, &HouseholdRecord> =
+        households.iter().map(|h| (h.id.as_str(), h)).collect();
+    let lines: Vec<RunLine> = plan
+        .lines
+        .iter()
+        .map(|l| {
+            let h = by_id[l.household.as_str()];
+            let fixed: Amount = l.fixed.iter().map(|f| f.amount).sum();
+            RunLine {
+                household: l.household.clone(),
+                village: l.village.clone(),
+                name: h.name.clone(),
+                id_number: h.id_number.clone(),
+                bank_card: h.bank_card.clone(),
+                members: l.members,
+                category: l.category.clone(),
+                risk_level: l.risk_level.clone(),
+                excluded: l.excluded.clone(),
+                weight: l.weight.as_ref().map(|w| w.weight.clone()),
+                quota: l.quota.clone(),
+                share: l.share,
+                residual: l.residual.clone(),
+                fixed,
+                total: l.total,
+                bound: l.bound.and_then(|b| match b {
+                    Bound::Floor => Some("floor".to_string()),
+                    Bound::Cap => Some("cap".to_string()),
+                    Bound::Proportional => None,
+                }),
+                explanation: l.explanation.clone(),
+                paid: Amount::ZERO,
+            }
+        })
+        .collect();
+    let total: Amount = lines.iter().map(|l| l.total).sum();
+    if total != pool {
+        return Err(Error::rule(format!(
+            "internal check failed: shares sum to {total}, not the pool {pool}"
+        )));
+    }
+    let summary = json!({
+        "line": plan.line, "fixed_total": plan.fixed_total, "apportioned": plan.apportioned,
+        "total_weight": plan.total_weight, "eligible": plan.eligible, "excluded": plan.excluded,
+        "at_floor": plan.at_floor, "at_cap": plan.at_cap, "notes": plan.notes,
+    })
+    .to_string();
+    let id = w.insert_run(
+        &NewRun {
+            fund,
+            pool,
+            date,
+            year,
+            policy_name: &plan.policy_name,
+            policy_source: &source,
+            policy_text: policy.text(),
+            policy_sha256: policy.sha256(),
+            summary: &summary,
+            reverses_run: None,
+        },
+        &lines,
+    )?;
+    Ok((id, plan))
+}
+
+/// Approve run `id` as `by` in `role` (`village` first, then `town`).
+pub fn approve(w: &mut Writer<'_>, id: i64, by: &str, role: &str) -> Result<RunRecord> {
+    let run = w.run(id)?;
+    let by = by.trim();
+    if by.is_empty() {
+        return Err(Error::rule("an approval needs --by NAME"));
+    }
+    if run.reverses_run.is_some() {
+        return Err(Error::rule(format!(
+            "run {id} is a reversal; it needs no approval"
+        )));
+    }
+    if by == run.proposer {
+        return Err(Error::rule(format!(
+            "run {id} was proposed by {by}; the proposer cannot approve it"
+        )));
+    }
+    match role {
+        "village" => {
+            if let Some(v) = &run.village_by {
+                return Err(Error::rule(format!(
+                    "run {id} was already approved by the village ({v})"
+                )));
+            }
+        }
+        "town" => {
+            if run.village_by.is_none() {
+                return Err(Error::rule(format!(
+                    "run {id} must be approved by the village (--role village) before the town"
+                )));
+            }
+            if let Some(t) = &run.town_by {
+                return Err(Error::rule(format!(
+                    "run {id} was already approved by the town ({t})"
+                )));
+            }
+            if run.village_by.as_deref() == Some(by) {
+                return Err(Error::rule(format!(
+                    "{by} approved run {id} for the village; the town's approval must come from someone else"
+                )));
+            }
+        }
+        other => {
+            return Err(Error::rule(format!(
+                "unknown role '{other}' (village or town)"
+            )))
+        }
+    }
+    w.approve_run(id, role, by)?;
+    w.run(id)
+}
+
+/// Publish the notice of run `id` on `published` (the first publication fixes the date; a
+/// reprint keeps it). Returns the run with its publication and earliest payment dates.
+pub fn publish(w: &mut Writer<'_>, id: i64, published: NaiveDate) -> Result<RunRecord> {
+    let run = w.run(id)?;
+    if run.village_by.is_none() || run.town_by.is_none() {
+        return Err(Error::rule(format!(
+            "run {id} needs the village's and the town's approval before its notice"
+        )));
+    }
+    if let Some(p) = run.published {
+        return Ok(RunRecord {
+            published: Some(p),
+            ..run
+        });
+    }
+    w.publish_run(
+        id,
+        published,
+        add_working_days(published, NOTICE_WORKING_DAYS),
+    )?;
+    w.run(id)
+}
+
+/// Post run `id`: one voucher moving the pool from the fund to each household's payable.
+pub fn post(
+    w: &mut Writer<'_>,
+    id: i64,
+    today: NaiveDate,
+    date: Option<NaiveDate>,
+    force_reason: Option<&str>,
+) -> Result<String> {
+    let run = w.run(id)?;
+    if let Some(v) = &run.posted_voucher {
+        return Err(Error::rule(format!(
+            "run {id} was already posted as voucher {v}; a posted run is corrected only by a reversing run"
+        )));
+    }
+    let (Some(published), Some(earliest)) = (run.published, run.earliest_payment) else {
+        return Err(Error::rule(format!(
+            "run {id} has no public notice yet: approve it and run `townledger allocate notice {id}`"
+        )));
+    };
+    if today < earliest {
+        match force_reason {
+            Some(reason) if !reason.trim().is_empty() => {}
+            _ => {
+                return Err(Error::rule(format!(
+                    "run {id}'s notice was published on {published}; payment may start on {earliest} \
+                     ({NOTICE_WORKING_DAYS} working days later). Posting before then needs --force --reason TEXT"
+                )))
+            }
+        }
+    }
+    let available = -w.account_balance(&run.fund)?;
+    if available < run.pool {
+        return Err(Error::rule(format!(
+            "the fund {} holds {}, less than the run's pool {}",
+            run.fund,
+            available.grouped(),
+            run.pool.grouped()
+        )));
+    }
+    let date = date.unwrap_or(if earliest <= today { earliest } else { today });
+    let lines = w.run_lines(id)?;
+    let memo = format!(
+        "{} 分配 第{id}批: {}",
+        fund_label(&run.fund),
+        run.policy_name
+    );
+    let mut postings = vec![Posting {
+        account: run.fund.clone(),
+        amount: run.pool,
+        memo: memo.clone(),
+        household: None,
+        reference: Some(format!("run:{id}")),
+    }];
+    for l in lines.iter().filter(|l| !l.total.is_zero()) {
+        let account = ensure_payable(w, &l.household)?;
+        postings.push(Posting {
+            account,
+            amount: -l.total,
+            memo: memo.clone(),
+            household: Some(l.household.clone()),
+            reference: Some(format!("run:{id}")),
+        });
+    }
+    let voucher = match w.post(NewTransaction {
+        date,
+        memo,
+        external_id: Some(format!("allocation-run-{id}")),
+        reverses: None,
+        reason: force_reason.map(str::to_string),
+        postings,
+    })? {
+        PostOutcome::Posted { voucher, .. } | PostOutcome::AlreadyPosted { voucher } => voucher,
+    };
+    w.mark_run_posted(id, &voucher, force_reason)?;
+    Ok(voucher)
+}
+
+fn fund_label(fund: &str) -> &str {
+    fund.rsplit(':').next().unwrap_or(fund)
+}
+
+fn ensure_payable(w: &mut Writer<'_>, household: &str) -> Result<String> {
+    let name = household_payable(household);
+    if w.account(&name).is_none() {
+        w.add_account(&name, AccountKind::Liability, None)?;
+    }
+    Ok(name)
+}
+
+/// What a payment did.
+#[derive(Clone, Debug, Default)]
+pub struct PaySummary {
+    pub voucher: Option<String>,
+    pub paid: Vec<(String, Amount)>,
+    /// Households still payable after this payment, with why.
+    pub unpaid: Vec<(String, Amount, String)>,
+}
+
+impl PaySummary {
+    pub fn total(&self) -> Amount {
+        self.paid.iter().map(|(_, a)| *a).sum()
+    }
+}
+
+/// One line of a bank's payment result file.
+struct BankLine {
+    line: u64,
+    household: String,
+    amount: Amount,
+    success: bool,
+    reference: Option<String>,
+    reason: String,
+}
+
+fn read_bank_file(path: &Path) -> Result<Vec<BankLine>> {
+    let file = path.display().to_string();
+    let input = open_text(path, None)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(input.reader);
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| Error::Input(vec![RowError::new(&file, 1, e.to_string())]))?
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_lowercase())
+        .collect();
+    let find = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
+    let household = find(&["household_id", "household", "户编号", "户号"]);
+    let amount = find(&["amount", "金额", "发放金额"]);
+    let status = find(&["status", "状态", "结果", "处理结果"]);
+    let reference = find(&["ref", "reference", "流水号", "交易流水号", "银行流水号"]);
+    let reason = find(&["reason", "message", "失败原因", "备注"]);
+    let (Some(household), Some(amount), Some(status)) = (household, amount, status) else {
+        return Err(Error::Input(vec![RowError::new(
+            &file,
+            1,
+            "the bank file needs columns household_id, amount, status (or 户编号, 金额, 状态)",
+        )]));
+    };
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    for rec in reader.records() {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(RowError::new(
+                    &file,
+                    e.position().map_or(0, |p| p.line()),
+                    e.to_string(),
+                ));
+                continue;
+            }
+        };
+        let line = rec.position().map_or(0, |p| p.line());
+        let get = |i: usize| rec.get(i).unwrap_or("").trim();
+        if rec.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let amount = match Amount::parse(get(amount)) {
+            Ok(a) => a,
+            Err(e) => {
+                errors.push(RowError::new(&file, line, e.to_string()));
+                continue;
+            }
+        };
+        let success = match get(status).to_lowercase().as_str() {
+            "成功" | "已入账" | "入账成功" | "success" | "succeeded" | "ok" | "s" | "1" | "y" => {
+                true
+            }
+            "失败" | "退回" | "退票" | "failed" | "fail" | "failure" | "error" | "f" | "0"
+            | "n" => false,
+            other => {
+                errors.push(RowError::new(
+                    &file,
+                    line,
+                    format!("status '{other}' is neither success (成功/success) nor failure (失败/failed)"),
+                ));
+                continue;
+            }
+        };
+        out.push(BankLine {
+            line,
+            household: get(household).to_string(),
+            amount,
+            success,
+            reference: reference
+                .map(|i| get(i).to_string())
+                .filter(|s| !s.is_empty()),
+            reason: reason.map(|i| get(i).to_string()).unwrap_or_default(),
+        });
+    }
+    if !errors.is_empty() {
+        return Err(Error::Input(errors));
+    }
+    Ok(out)
+}
+
+/// Pay run `id`'s outstanding payables from `from` on `date`: all of them, or with
+/// `bank_file` only the lines the bank reports as successful.
+pub fn pay(
+    w: &mut Writer<'_>,
+    id: i64,
+    date: NaiveDate,
+    from: &str,
+    bank_file: Option<&Path>,
+) -> Result<PaySummary> {
+    let run = w.run(id)?;
+    let Some(posted) = &run.posted_voucher else {
+        return Err(Error::rule(format!(
+            "run {id} is not posted yet: `townledger allocate post {id}` first"
+        )));
+    };
+    if run.reversed_by_run.is_some() || run.reverses_run.is_some() {
+        return Err(Error::rule(format!(
+            "run {id} was reversed; nothing to pay"
+        )));
+    }
+    if let Some(earliest) = run.earliest_payment {
+        if date < earliest && run.force_reason.is_none() {
+            return Err(Error::rule(format!(
+                "payment may start on {earliest}, after the notice period; not on {date}"
+            )));
+        }
+    }
+    let operator = w.operator().to_string();
+    if run.village_by.as_deref() == Some(operator.as_str())
+        || run.town_by.as_deref() == Some(operator.as_str())
+    {
+        return Err(Error::rule(format!(
+            "{operator} approved run {id}; the one who pays must not be an approver"
+        )));
+    }
+    let Some(bank) = w.account(from).map(|a| a.name.clone()) else {
+        return Err(Error::NotFound(format!("no account '{from}' to pay from")));
+    };
+    let lines = w.run_lines(id)?;
+    let outstanding: Vec<&RunLine> = lines.iter().filter(|l| l.total > l.paid).collect();
+    if outstanding.is_empty() {
+        return Err(Error::rule(format!(
+            "run {id} (voucher {posted}) has nothing left to pay"
+        )));
+    }
+    let mut summary = PaySummary::default();
+    let mut to_pay: Vec<(String, Amount, Option<String>)> = Vec::new();
+    match bank_file {
+        None => {
+            for l in &outstanding {
+                to_pay.push((l.household.clone(), l.total - l.paid, None));
+            }
+        }
+        Some(path) => {
+            let file = path.display().to_string();
+            let bank_lines = read_bank_file(path)?;
+            let mut errors = Vec::new();
+            let mut seen = std::collections::HashSet::new();
+            for b in &bank_lines {
+                let Some(l) = lines.iter().find(|l| l.household == b.household) else {
+                    errors.push(RowError::new(
+                        &file,
+                        b.line,
+                        format!("household {} is not in run {id}", b.household),
+                    ));
+                    continue;
+                };
+                if !seen.insert(b.household.clone()) {
+                    errors.push(RowError::new(
+                        &file,
+                        b.line,
+                        format!("household {} appears twice", b.household),
+                    ));
+                    continue;
+                }
+                let due = l.total - l.paid;
+                if due.is_zero() {
+                    errors.push(RowError::new(
+                        &file,
+                        b.line,
+                        format!("household {} was already paid in full", b.household),
+                    ));
+                    continue;
+                }
+                if b.amount != due {
+                    errors.push(RowError::new(
+                        &file,
+                        b.line,
+                        format!(
+                            "household {}: the bank file says {}, but {} is payable",
+                            b.household, b.amount, due
+                        ),
+                    ));
+                    continue;
+                }
+                if b.success {
+                    to_pay.push((b.household.clone(), due, b.reference.clone()));
+                } else {
+                    let why = if b.reason.is_empty() {
+                        "the bank reports a failure".to_string()
+                    } else {
+                        format!("bank: {}", b.reason)
+                    };
+                    summary.unpaid.push((b.household.clone(), due, why));
+                }
+            }
+            if !errors.is_empty() {
+                return Err(Error::Input(errors));
+            }
+            for l in &outstanding {
+                if !seen.contains(&l.household) {
+                    summary.unpaid.push((
+                        l.household.clone(),
+                        l.total - l.paid,
+                        "not in the bank file".into(),
+                    ));
+                }
+            }
+        }
+    }
+    if to_pay.is_empty() {
+        return Ok(summary);
+    }
+    let total: Amount = to_pay.iter().map(|(_, a, _)| *a).sum();
+    let memo = format!("{} 发放 第{id}批", fund_label(&run.fund));
+    let mut postings: Vec<Posting> = Vec::with_capacity(to_pay.len() + 1);
+    for (household, amount, reference) in &to_pay {
+        postings.push(Posting {
+            account: household_payable(household),
+            amount: *amount,
+            memo: memo.clone(),
+            household: Some(household.clone()),
+            reference: reference.clone().or_else(|| Some(format!("run:{id}"))),
+        });
+    }
+    postings.push(Posting {
+        account: bank,
+        amount: -total,
+        memo: memo.clone(),
+        household: None,
+        reference: Some(format!("run:{id}")),
+    });
+    let voucher = match w.post(NewTransaction {
+        date,
+        memo,
+        external_id: None,
+        reverses: None,
+        reason: None,
+        postings,
+    })? {
+        PostOutcome::Posted { voucher, .. } | PostOutcome::AlreadyPosted { voucher } => voucher,
+    };
+    w.record_payments(id, &to_pay, date, &voucher)?;
+    summary.voucher = Some(voucher);
+    summary.paid = to_pay.into_iter().map(|(h, a, _)| (h, a)).collect();
+    Ok(summary)
+}
+
+/// Reverse posted run `id` (before any payment): posts the mirror voucher and records a
+/// reversing run linked to it. Returns the new run id and the voucher.
+pub fn reverse(
+    w: &mut Writer<'_>,
+    id: i64,
+    reason: &str,
+    date: NaiveDate,
+) -> Result<(i64, String)> {
+    let run = w.run(id)?;
+    let Some(voucher) = run.posted_voucher.clone() else {
+        return Err(Error::rule(format!(
+            "run {id} is not posted; nothing to reverse"
+        )));
+    };
+    if let Some(by) = run.reversed_by_run {
+        return Err(Error::rule(format!(
+            "run {id} was already reversed by run {by}"
+        )));
+    }
+    let lines = w.run_lines(id)?;
+    if lines.iter().any(|l| !l.paid.is_zero()) {
+        return Err(Error::rule(format!(
+            "households of run {id} were already paid; reverse the payment vouchers first"
+        )));
+    }
+    let mirror = w.reverse(&voucher, reason, date)?;
+    let negated: Vec<RunLine> = lines
+        .into_iter()
+        .map(|l| RunLine {
+            share: -l.share,
+            fixed: -l.fixed,
+            total: -l.total,
+            explanation: format!("冲销第{id}批: {reason}"),
+            ..l
+        })
+        .collect();
+    let summary = json!({ "reverses": id, "reason": reason }).to_string();
+    let new_id = w.insert_run(
+        &NewRun {
+            fund: &run.fund,
+            pool: -run.pool,
+            date,
+            year: run.year,
+            policy_name: &run.policy_name,
+            policy_source: &run.policy_source,
+            policy_text: &run.policy_text,
+            policy_sha256: &run.policy_sha256,
+            summary: &summary,
+            reverses_run: Some(id),
+        },
+        &negated,
+    )?;
+    w.mark_run_posted(new_id, &mirror, Some(reason))?;
+    w.mark_run_reversed(id, new_id)?;
+    Ok((new_id, mirror))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn working_days_skip_weekends() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        // Published Monday 2024-12-30: five working days later is Monday 2025-01-06.
+        assert_eq!(add_working_days(d(2024, 12, 30), 5), d(2025, 1, 6));
+        // Published Saturday: Mon..Fri are the five days.
+        assert_eq!(add_working_days(d(2024, 12, 28), 5), d(2025, 1, 3));
+        assert_eq!(add_working_days(d(2024, 12, 27), 1), d(2024, 12, 30));
+    }
+}

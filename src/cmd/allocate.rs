@@ -1,0 +1,208 @@
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use townledger::allocate::run::{self as workflow, status};
+use townledger::error::{Error, Result};
+use townledger::funds::fund_account;
+use townledger::money::Amount;
+use townledger::report::allocation::{notice_document, run_document, runs_document};
+
+use super::{emit, parse_date, Context, OutputArgs};
+
+#[derive(clap::Subcommand, Debug)]
+pub enum Command {
+    /// Plan a run: weights and exact shares for every household; prints the run id last.
+    Plan {
+        #[arg(long)]
+        policy: PathBuf,
+        /// Fund name or alias (动态帮扶 / dynamic, 631, 6·30, 储备金) or an account name.
+        #[arg(long)]
+        fund: String,
+        #[arg(long, value_parser = parse_amount)]
+        amount: Amount,
+        /// The allocation date: the household data in force on it are used.
+        #[arg(long, value_parser = parse_date)]
+        date: NaiveDate,
+        /// The policy year (monitoring line); default the date's year.
+        #[arg(long)]
+        year: Option<i32>,
+    },
+    /// Every household of a run: weight parts, exact share, explanation.
+    Show {
+        run: i64,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Approve a run: first --role village, then --role town; never by the proposer.
+    Approve {
+        run: i64,
+        #[arg(long)]
+        by: String,
+        #[arg(long, value_parser = ["village", "town"])]
+        role: String,
+    },
+    /// The public notice (公示), masked; records its publication date.
+    Notice {
+        run: i64,
+        /// Publication date (default today; fixed by the first notice).
+        #[arg(long, value_parser = parse_date)]
+        published: Option<NaiveDate>,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Post the run: the fund pays each household's payable (once only).
+    Post {
+        run: i64,
+        /// Voucher date (default the earliest payment date, or today if that is later).
+        #[arg(long, value_parser = parse_date)]
+        date: Option<NaiveDate>,
+        /// Post before the notice period ends (needs --reason).
+        #[arg(long)]
+        force: bool,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Reverse a posted, unpaid run by a reversing run.
+    Reverse {
+        run: i64,
+        #[arg(long)]
+        reason: String,
+        #[arg(long, value_parser = parse_date)]
+        date: Option<NaiveDate>,
+    },
+    /// List the runs.
+    List {
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+}
+
+pub fn parse_amount(s: &str) -> std::result::Result<Amount, String> {
+    Amount::parse(s).map_err(|e| e.to_string())
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+pub fn run(ctx: &Context, command: Command) -> Result<i32> {
+    match command {
+        Command::Plan {
+            policy,
+            fund,
+            amount,
+            date,
+            year,
+        } => {
+            let fund = fund_account(&fund);
+            let mut ledger = ctx.open()?;
+            let (id, plan) = ledger.write(&ctx.operator, |w| {
+                workflow::plan_run(w, &policy, &fund, amount, date, year)
+            })?;
+            println!(
+                "planned run {id}: {} from {fund} on {date} under \"{}\" (sha256 {})",
+                amount.grouped(),
+                plan.policy_name,
+                plan.policy_sha256
+            );
+            println!(
+                "{} households eligible, {} excluded; {} at the floor, {} at the cap; fixed items {}, apportioned {}",
+                plan.eligible,
+                plan.excluded,
+                plan.at_floor,
+                plan.at_cap,
+                plan.fixed_total.grouped(),
+                plan.apportioned.grouped()
+            );
+            for note in &plan.notes {
+                println!("note: {note}");
+            }
+            println!("{id}");
+            Ok(0)
+        }
+        Command::Show { run, output } => {
+            let ledger = ctx.open()?;
+            let record = ledger.run(run)?;
+            let lines = ledger.run_lines(run)?;
+            emit(&run_document(&record, &lines, output.lang), &output)?;
+            Ok(0)
+        }
+        Command::Approve { run, by, role } => {
+            let mut ledger = ctx.open()?;
+            let record = ledger.write(&ctx.operator, |w| workflow::approve(w, run, &by, &role))?;
+            println!(
+                "run {run} approved by {by} ({role}); status {}",
+                status(&record)
+            );
+            Ok(0)
+        }
+        Command::Notice {
+            run,
+            published,
+            output,
+        } => {
+            let mut ledger = ctx.open()?;
+            let date = published.unwrap_or_else(today);
+            let record = ledger.write(&ctx.operator, |w| {
+                let before = w.run(run)?;
+                if let (Some(p), Some(asked)) = (before.published, published) {
+                    if p != asked {
+                        return Err(Error::rule(format!(
+                            "run {run}'s notice was already published on {p}"
+                        )));
+                    }
+                }
+                workflow::publish(w, run, date)
+            })?;
+            let lines = ledger.run_lines(run)?;
+            emit(&notice_document(&record, &lines, output.lang), &output)?;
+            if output.out.is_some() {
+                eprintln!(
+                    "notice of run {run} published {}; payment may start {}",
+                    record.published.map(|d| d.to_string()).unwrap_or_default(),
+                    record
+                        .earliest_payment
+                        .map(|d| d.to_string())
+                        .unwrap_or_default()
+                );
+            }
+            Ok(0)
+        }
+        Command::Post {
+            run,
+            date,
+            force,
+            reason,
+        } => {
+            let force_reason = match (force, reason) {
+                (true, Some(r)) if !r.trim().is_empty() => Some(r),
+                (true, _) => return Err(Error::rule("--force needs --reason TEXT")),
+                (false, _) => None,
+            };
+            let mut ledger = ctx.open()?;
+            let voucher = ledger.write(&ctx.operator, |w| {
+                workflow::post(w, run, today(), date, force_reason.as_deref())
+            })?;
+            let record = ledger.run(run)?;
+            println!(
+                "run {run} posted as voucher {voucher}: {} owed to households from {}",
+                record.pool.grouped(),
+                record.fund
+            );
+            Ok(0)
+        }
+        Command::Reverse { run, reason, date } => {
+            let mut ledger = ctx.open()?;
+            let (new_run, voucher) = ledger.write(&ctx.operator, |w| {
+                workflow::reverse(w, run, &reason, date.unwrap_or_else(today))
+            })?;
+            println!("run {run} reversed by run {new_run} (voucher {voucher})");
+            Ok(0)
+        }
+        Command::List { output } => {
+            let ledger = ctx.open()?;
+            emit(&runs_document(&ledger.runs()?, output.lang), &output)?;
+            Ok(0)
+        }
+    }
+}

@@ -1,0 +1,51 @@
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use townledger::allocate::run::pay;
+use townledger::error::Result;
+
+use super::{parse_date, Context};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The allocation run to pay.
+    pub run: i64,
+    /// Payment date (default today).
+    #[arg(long, value_parser = parse_date)]
+    pub date: Option<NaiveDate>,
+    /// The bank account paid from.
+    #[arg(long, default_value = "资产:银行存款:基本户")]
+    pub from: String,
+    /// The bank's payment result file (CSV: household_id,amount,status[,ref,reason]); only
+    /// successful lines are paid, failures stay payable.
+    #[arg(long, visible_alias = "file")]
+    pub bank_file: Option<PathBuf>,
+}
+
+pub fn run(ctx: &Context, args: Args) -> Result<i32> {
+    let date = args
+        .date
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let mut ledger = ctx.open()?;
+    let summary = ledger.write(&ctx.operator, |w| {
+        pay(w, args.run, date, &args.from, args.bank_file.as_deref())
+    })?;
+    match &summary.voucher {
+        Some(v) => println!(
+            "run {}: paid {} household(s), {} from {} (voucher {v}, {date})",
+            args.run,
+            summary.paid.len(),
+            summary.total().grouped(),
+            args.from
+        ),
+        None => println!("run {}: nothing paid", args.run),
+    }
+    if !summary.unpaid.is_empty() {
+        println!("still payable ({}):", summary.unpaid.len());
+        for (household, amount, why) in &summary.unpaid {
+            println!("  {household}  {}  {why}", amount.grouped());
+        }
+        return Ok(1);
+    }
+    Ok(0)
+}

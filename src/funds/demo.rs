@@ -1,0 +1,178 @@
+//! The demo town's industry projects, their 2024 dividends and the 2024 tilt.
+//!
+//! Figures follow the published ones for 程村镇 where there are any: the oyster project
+//! (1,130,000 invested at 12% → 135,600 a year, paid 2024-12-20 with 6,000 land rent and 4,000
+//! upkeep), the town's share of the 长角水库 photovoltaic plant at a fixed 15%, the workshop of
+//! 15 units built for 1,000,000 and rented for 90,000 a year; tilapia, agarwood and tea-farm
+//! figures are illustrative. The tilt sets aside 12% of 2024's net income and draws on the 6·30
+//! fund so that the dynamic-assistance fund holds at least [`DYNAMIC_TARGET`] afterwards
+//! (Chengcun's "about 500,000 yuan in all").
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::dividend::{record_dividend, NewDividend};
+use super::project::{add_project, NewProject, ProjectKind};
+use super::tilt::{dynamic_fund, fund_630, plan, tilt, TiltRequest};
+use crate::error::Result;
+use crate::money::Amount;
+use crate::store::Ledger;
+
+/// What the dynamic-assistance fund should hold at least after the demo's tilt.
+pub const DYNAMIC_TARGET: Amount = Amount::from_yuan(520_000);
+
+/// The 6·30 contribution is rounded up to whole thousands of yuan, as a town office would
+/// decide it.
+const CONTRIBUTION_STEP: i64 = 1_000 * 100;
+
+struct DemoProject {
+    id: &'static str,
+    name: &'static str,
+    invested: i64,
+    /// Rate in hundredths (12 = 12%).
+    rate: i64,
+    owner: &'static str,
+    kind: ProjectKind,
+    /// (date, amount, land rent, upkeep) of the 2024 dividend, yuan.
+    dividend: ((i32, u32, u32), i64, i64, i64),
+}
+
+const PROJECTS: &[DemoProject] = &[
+    DemoProject {
+        id: "oyster",
+        name: "程村蚝养殖与加工",
+        invested: 1_130_000,
+        rate: 12,
+        owner: "程村镇",
+        kind: ProjectKind::Dividend,
+        dividend: ((2024, 12, 20), 135_600, 6_000, 4_000),
+    },
+    DemoProject {
+        id: "pv",
+        name: "长角水库光伏",
+        invested: 3_500_000,
+        rate: 15,
+        owner: "程村镇",
+        kind: ProjectKind::Dividend,
+        dividend: ((2024, 12, 25), 525_000, 0, 25_000),
+    },
+    DemoProject {
+        id: "tilapia",
+        name: "罗非鱼养殖",
+        invested: 800_000,
+        rate: 10,
+        owner: "西一村",
+        kind: ProjectKind::Dividend,
+        // Typhoon 摩羯 (September 2024) cut the year's catch: paid below the expected 80,000.
+        dividend: ((2024, 12, 18), 72_000, 3_000, 1_500),
+    },
+    DemoProject {
+        id: "agarwood",
+        name: "沉香种植",
+        invested: 600_000,
+        rate: 8,
+        owner: "红光村",
+        kind: ProjectKind::Dividend,
+        dividend: ((2024, 12, 23), 48_000, 2_400, 1_800),
+    },
+    DemoProject {
+        id: "tea",
+        name: "东水茶场",
+        invested: 300_000,
+        rate: 10,
+        owner: "莲塘村",
+        kind: ProjectKind::Dividend,
+        dividend: ((2024, 12, 16), 30_000, 1_200, 800),
+    },
+    DemoProject {
+        id: "workshop",
+        name: "扶贫车间",
+        invested: 1_000_000,
+        rate: 9,
+        owner: "胡荔村",
+        kind: ProjectKind::Rent,
+        dividend: ((2024, 12, 27), 90_000, 0, 5_000),
+    },
+];
+
+fn date((y, m, d): (i32, u32, u32)) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("demo dates are valid")
+}
+
+/// Add the demo town's projects, record their 2024 dividends and tilt 2024 at 12% with a 6·30
+/// contribution, all in one write. Returns the lines to print.
+pub fn record_demo_funds(ledger: &mut Ledger, operator: &str) -> Result<Vec<String>> {
+    ledger.write(operator, |w| {
+        let mut out = Vec::new();
+        for p in PROJECTS {
+            let project = add_project(
+                w,
+                &NewProject {
+                    id: p.id.to_string(),
+                    name: p.name.to_string(),
+                    invested: Amount::from_yuan(p.invested),
+                    rate: Decimal::new(p.rate, 2),
+                    owner: Some(p.owner.to_string()),
+                    kind: p.kind,
+                },
+            )?;
+            let (on, amount, rent, upkeep) = p.dividend;
+            let recorded = record_dividend(
+                w,
+                &NewDividend {
+                    project: project.id.clone(),
+                    date: date(on),
+                    amount: Amount::from_yuan(amount),
+                    rent: Amount::from_yuan(rent),
+                    upkeep: Amount::from_yuan(upkeep),
+                    to: None,
+                    memo: None,
+                    year: Some(2024),
+                },
+            )?;
+            let d = &recorded.dividend;
+            out.push(format!(
+                "{} {}: invested {} at {} → expected {}; {} {} received {} (land rent {}, upkeep {}), net {} — voucher {}",
+                project.id,
+                project.name,
+                project.invested.grouped(),
+                project.rate,
+                project.expected().grouped(),
+                d.date,
+                project.kind,
+                d.amount.grouped(),
+                d.rent.grouped(),
+                d.upkeep.grouped(),
+                d.net().grouped(),
+                d.voucher
+            ));
+        }
+        let mut request = TiltRequest {
+            year: 2024,
+            share: Decimal::new(12, 2),
+            ..Default::default()
+        };
+        // How much the 6·30 fund adds so the dynamic fund reaches the target: computed from
+        // the balances, never more than the 6·30 fund holds.
+        let set_aside = plan(w, &request)?.total();
+        let holds = -w.balance_of(&dynamic_fund(), None)?;
+        let available_630 = (-w.balance_of(&fund_630(), None)?).max(Amount::ZERO);
+        let shortfall = (DYNAMIC_TARGET - holds - set_aside).max(Amount::ZERO);
+        let rounded_up = Amount::from_fen(
+            (shortfall.fen() + CONTRIBUTION_STEP - 1) / CONTRIBUTION_STEP * CONTRIBUTION_STEP,
+        );
+        let contribution = rounded_up.min(available_630);
+        if !contribution.is_zero() {
+            request.from_630 = Some(contribution);
+        }
+        out.push(format!(
+            "dynamic-assistance fund before the tilt: {}; 6·30 fund: {}; contribution from 6·30: {}",
+            holds.grouped(),
+            available_630.grouped(),
+            contribution.grouped()
+        ));
+        let outcome = tilt(w, &request)?;
+        out.extend(outcome.lines());
+        Ok(out)
+    })
+}

@@ -1,0 +1,225 @@
+//! Allocation runs on paper: the detail for the committee (`allocate show`) and the public
+//! notice 公示 (`allocate notice`), with names, ID and card numbers masked.
+
+use super::document::{Cell, Column, Document, Lang, Row, Table};
+use super::tr;
+use crate::allocate::run::{status, NOTICE_WORKING_DAYS};
+use crate::households::{mask_bank_card, mask_id_number, mask_name};
+use crate::money::Amount;
+use crate::store::{RunLine, RunRecord};
+
+fn fund_label(fund: &str) -> &str {
+    fund.rsplit(':').next().unwrap_or(fund)
+}
+
+fn opt(s: &Option<String>) -> Cell {
+    s.clone().map(Cell::Text).unwrap_or(Cell::Empty)
+}
+
+/// Every household of a run: weight, exact quota, share, residual and the explanation.
+/// CSV columns begin `household_id,weight,quota,share`.
+pub fn run_document(run: &RunRecord, lines: &[RunLine], lang: Lang) -> Document {
+    let mut doc = Document::new(format!(
+        "{} {} {}",
+        fund_label(&run.fund),
+        tr(lang, "分配方案 第", "allocation run"),
+        run.id
+    ));
+    doc.lang = lang;
+    doc = doc
+        .field(tr(lang, "资金", "Fund"), run.fund.clone())
+        .field(tr(lang, "总额", "Pool"), run.pool.grouped())
+        .field(tr(lang, "分配日期", "Date"), run.date.to_string())
+        .field(tr(lang, "政策", "Policy"), run.policy_name.clone())
+        .field(
+            tr(lang, "政策哈希", "Policy SHA-256"),
+            run.policy_sha256.clone(),
+        )
+        .field(tr(lang, "提议人", "Proposer"), run.proposer.clone())
+        .field(tr(lang, "状态", "Status"), status(run));
+    let mut table = Table {
+        columns: vec![
+            Column::text("household_id", tr(lang, "户编号", "Household"), 2),
+            Column::money("weight", tr(lang, "权重", "Weight")),
+            Column::money("quota", tr(lang, "应分额", "Quota")),
+            Column::money("share", tr(lang, "分配额", "Share")),
+            Column::money("residual", tr(lang, "尾差", "Residual")),
+            Column::money("fixed", tr(lang, "固定项目", "Fixed")),
+            Column::money("total", tr(lang, "合计", "Total")),
+            Column::money("paid", tr(lang, "已发放", "Paid")),
+            Column::text("village", tr(lang, "村", "Village"), 2),
+            Column::text("name", tr(lang, "户主", "Head"), 2),
+            Column::text("category", tr(lang, "类别", "Category"), 3),
+            Column::new(
+                "members",
+                tr(lang, "人口", "Members"),
+                super::document::Align::Right,
+                1,
+            ),
+            Column::text("excluded", tr(lang, "未纳入原因", "Excluded because"), 3),
+            Column::text("explanation", tr(lang, "计算说明", "Explanation"), 8),
+        ],
+        ..Default::default()
+    };
+    let mut total = Amount::ZERO;
+    let mut paid = Amount::ZERO;
+    for l in lines {
+        total += l.total;
+        paid += l.paid;
+        table.rows.push(Row::new(vec![
+            Cell::text(l.household.clone()),
+            opt(&l.weight),
+            opt(&l.quota),
+            Cell::Money(l.share),
+            opt(&l.residual),
+            Cell::Money(l.fixed),
+            Cell::Money(l.total),
+            Cell::Money(l.paid),
+            Cell::text(l.village.clone()),
+            Cell::text(mask_name(&l.name)),
+            Cell::text(l.category.clone()),
+            Cell::Int(l.members as i64),
+            opt(&l.excluded),
+            Cell::text(l.explanation.clone()),
+        ]));
+    }
+    let mut totals = vec![Cell::Empty; table.columns.len()];
+    totals[0] = Cell::text(tr(lang, "合计", "Total"));
+    totals[6] = Cell::Money(total);
+    totals[7] = Cell::Money(paid);
+    table.totals.push(Row::new(totals));
+    doc.tables.push(table);
+    doc
+}
+
+/// The public notice: only the fields needed, personal numbers masked, the run, the policy's
+/// hash, the publication date and the earliest payment date.
+pub fn notice_document(run: &RunRecord, lines: &[RunLine], lang: Lang) -> Document {
+    let mut doc = Document::new(format!(
+        "{}{}",
+        fund_label(&run.fund),
+        tr(lang, "资金分配公示", " allocation: public notice")
+    ));
+    doc.lang = lang;
+    let published = run.published.map(|d| d.to_string()).unwrap_or_default();
+    let earliest = run
+        .earliest_payment
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    doc = doc
+        .field(tr(lang, "批次", "Run"), run.id.to_string())
+        .field(tr(lang, "资金", "Fund"), run.fund.clone())
+        .field(tr(lang, "分配总额", "Pool"), run.pool.grouped())
+        .field(tr(lang, "分配政策", "Policy"), run.policy_name.clone())
+        .field(
+            tr(lang, "政策哈希", "Policy SHA-256"),
+            run.policy_sha256.clone(),
+        )
+        .field(tr(lang, "公示日期", "Published"), published.clone())
+        .field(
+            tr(lang, "最早发放日期", "Earliest payment"),
+            earliest.clone(),
+        );
+    let mut table = Table {
+        columns: vec![
+            Column::new(
+                "no",
+                tr(lang, "序号", "No."),
+                super::document::Align::Right,
+                1,
+            ),
+            Column::text("village", tr(lang, "村", "Village"), 2),
+            Column::text("household_id", tr(lang, "户编号", "Household"), 2),
+            Column::text("name", tr(lang, "户主", "Head"), 2),
+            Column::text("id_number", tr(lang, "身份证号", "ID number"), 4),
+            Column::text("bank_card", tr(lang, "一卡通账号", "Card"), 4),
+            Column::new(
+                "members",
+                tr(lang, "人口", "Members"),
+                super::document::Align::Right,
+                1,
+            ),
+            Column::text("category", tr(lang, "类别", "Category"), 3),
+            Column::money("share", tr(lang, "分配金额", "Share")),
+            Column::money("fixed", tr(lang, "固定项目", "Fixed")),
+            Column::money("total", tr(lang, "合计", "Total")),
+        ],
+        ..Default::default()
+    };
+    let mut total = Amount::ZERO;
+    for (i, l) in lines
+        .iter()
+        .filter(|l| l.excluded.is_none() && !l.total.is_zero())
+        .enumerate()
+    {
+        total += l.total;
+        table.rows.push(Row::new(vec![
+            Cell::Int(i as i64 + 1),
+            Cell::text(l.village.clone()),
+            Cell::text(l.household.clone()),
+            Cell::text(mask_name(&l.name)),
+            Cell::text(mask_id_number(&l.id_number)),
+            Cell::text(mask_bank_card(&l.bank_card)),
+            Cell::Int(l.members as i64),
+            Cell::text(l.category.clone()),
+            Cell::Money(l.share),
+            Cell::Money(l.fixed),
+            Cell::Money(l.total),
+        ]));
+    }
+    let mut totals = vec![Cell::Empty; table.columns.len()];
+    totals[1] = Cell::text(tr(lang, "合计", "Total"));
+    totals[10] = Cell::Money(total);
+    table.totals.push(Row::new(totals));
+    doc.tables.push(table);
+    doc.notes.push(match lang {
+        Lang::Zh => format!(
+            "公示期自 {published} 起 {NOTICE_WORKING_DAYS} 个工作日，最早于 {earliest} 发放至一卡通账户。如有异议，请在公示期内向村委会或镇农办反映。合计 人民币{}。",
+            total.chinese_capitals()
+        ),
+        Lang::En => format!(
+            "Notice period: {NOTICE_WORKING_DAYS} working days from {published}; payment to social-security card accounts from {earliest}. Objections to the village committee or the town office within the period."
+        ),
+    });
+    doc.signatures = vec![
+        tr(lang, "村委会", "Village committee").to_string(),
+        tr(lang, "镇农办", "Town office").to_string(),
+    ];
+    doc
+}
+
+/// The list of runs.
+pub fn runs_document(runs: &[RunRecord], lang: Lang) -> Document {
+    let mut doc = Document::new(tr(lang, "分配批次", "Allocation runs"));
+    doc.lang = lang;
+    let mut table = Table {
+        columns: vec![
+            Column::new(
+                "run",
+                tr(lang, "批次", "Run"),
+                super::document::Align::Right,
+                1,
+            ),
+            Column::text("date", tr(lang, "日期", "Date"), 2),
+            Column::text("fund", tr(lang, "资金", "Fund"), 3),
+            Column::money("pool", tr(lang, "总额", "Pool")),
+            Column::text("status", tr(lang, "状态", "Status"), 2),
+            Column::text("voucher", tr(lang, "凭证号", "Voucher"), 2),
+            Column::text("policy", tr(lang, "政策", "Policy"), 5),
+        ],
+        ..Default::default()
+    };
+    for r in runs {
+        table.rows.push(Row::new(vec![
+            Cell::Int(r.id),
+            Cell::text(r.date.to_string()),
+            Cell::text(fund_label(&r.fund)),
+            Cell::Money(r.pool),
+            Cell::text(status(r)),
+            opt(&r.posted_voucher),
+            Cell::text(r.policy_name.clone()),
+        ]));
+    }
+    doc.tables.push(table);
+    doc
+}

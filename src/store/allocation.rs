@@ -1,0 +1,352 @@
+//! Allocation runs: the plan as decided, its approvals, notice, posting and payments.
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use super::journal::date_text;
+use super::{Ledger, Writer};
+use crate::error::{Error, Result};
+use crate::money::Amount;
+
+/// A run as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunRecord {
+    pub id: i64,
+    pub fund: String,
+    pub pool: Amount,
+    pub date: NaiveDate,
+    pub year: i32,
+    pub policy_name: String,
+    pub policy_source: String,
+    pub policy_text: String,
+    pub policy_sha256: String,
+    /// The plan's totals and notes (JSON).
+    pub summary: String,
+    pub proposer: String,
+    pub planned_at: String,
+    pub village_by: Option<String>,
+    pub village_at: Option<String>,
+    pub town_by: Option<String>,
+    pub town_at: Option<String>,
+    pub published: Option<NaiveDate>,
+    pub earliest_payment: Option<NaiveDate>,
+    pub posted_voucher: Option<String>,
+    pub posted_at: Option<String>,
+    pub posted_by: Option<String>,
+    pub force_reason: Option<String>,
+    pub reverses_run: Option<i64>,
+    pub reversed_by_run: Option<i64>,
+}
+
+/// One household's line in a run, with the household data the run used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunLine {
+    pub household: String,
+    pub village: String,
+    pub name: String,
+    pub id_number: String,
+    pub bank_card: String,
+    pub members: u32,
+    pub category: String,
+    pub risk_level: String,
+    /// Why the household is not in the allocation, if it is not.
+    pub excluded: Option<String>,
+    pub weight: Option<String>,
+    /// The exact quota (yuan, as a decimal string).
+    pub quota: Option<String>,
+    pub share: Amount,
+    /// share − quota (yuan, as a decimal string).
+    pub residual: Option<String>,
+    /// Fixed items (insurance …) on top of the share.
+    pub fixed: Amount,
+    /// share + fixed: what the household is owed.
+    pub total: Amount,
+    /// `floor`, `cap` or empty.
+    pub bound: Option<String>,
+    pub explanation: String,
+    /// Paid so far (from the payments table).
+    pub paid: Amount,
+}
+
+/// A run about to be stored.
+pub struct NewRun<'a> {
+    pub fund: &'a str,
+    pub pool: Amount,
+    pub date: NaiveDate,
+    pub year: i32,
+    pub policy_name: &'a str,
+    pub policy_source: &'a str,
+    pub policy_text: &'a str,
+    pub policy_sha256: &'a str,
+    pub summary: &'a str,
+    pub reverses_run: Option<i64>,
+}
+
+const RUN_COLUMNS: &str = "id, fund, pool, date, year, policy_name, policy_source, policy_text, \
+     policy_sha256, summary, proposer, planned_at, village_by, village_at, town_by, town_at, \
+     published, earliest_payment, posted_voucher, posted_at, posted_by, force_reason, \
+     reverses_run, reversed_by_run";
+
+fn date_col(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
+    r.get::<_, Option<String>>(i)?
+        .map(|s| {
+            NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    i,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })
+        })
+        .transpose()
+}
+
+fn run_from_row(r: &Row<'_>) -> rusqlite::Result<RunRecord> {
+    Ok(RunRecord {
+        id: r.get(0)?,
+        fund: r.get(1)?,
+        pool: Amount::from_fen(r.get(2)?),
+        date: date_col(r, 3)?.unwrap_or_default(),
+        year: r.get(4)?,
+        policy_name: r.get(5)?,
+        policy_source: r.get(6)?,
+        policy_text: r.get(7)?,
+        policy_sha256: r.get(8)?,
+        summary: r.get(9)?,
+        proposer: r.get(10)?,
+        planned_at: r.get(11)?,
+        village_by: r.get(12)?,
+        village_at: r.get(13)?,
+        town_by: r.get(14)?,
+        town_at: r.get(15)?,
+        published: date_col(r, 16)?,
+        earliest_payment: date_col(r, 17)?,
+        posted_voucher: r.get(18)?,
+        posted_at: r.get(19)?,
+        posted_by: r.get(20)?,
+        force_reason: r.get(21)?,
+        reverses_run: r.get(22)?,
+        reversed_by_run: r.get(23)?,
+    })
+}
+
+fn run(conn: &Connection, id: i64) -> Result<RunRecord> {
+    conn.prepare_cached(&format!(
+        "SELECT {RUN_COLUMNS} FROM allocation_runs WHERE id = ?1"
+    ))?
+    .query_row([id], run_from_row)
+    .optional()?
+    .ok_or_else(|| {
+        Error::NotFound(format!(
+            "no allocation run {id} (see `townledger allocate list`)"
+        ))
+    })
+}
+
+fn run_lines(conn: &Connection, id: i64) -> Result<Vec<RunLine>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.household, l.village, l.name, l.id_number, l.bank_card, l.members, l.category,
+                l.risk_level, l.excluded, l.weight, l.quota, l.share, l.residual, l.fixed, l.total,
+                l.bound, l.explanation, COALESCE(p.amount, 0)
+         FROM allocation_lines l
+         LEFT JOIN allocation_payments p ON p.run = l.run AND p.household = l.household
+         WHERE l.run = ?1 ORDER BY l.household",
+    )?;
+    let rows = stmt.query_map([id], |r| {
+        Ok(RunLine {
+            household: r.get(0)?,
+            village: r.get(1)?,
+            name: r.get(2)?,
+            id_number: r.get(3)?,
+            bank_card: r.get(4)?,
+            members: r.get(5)?,
+            category: r.get(6)?,
+            risk_level: r.get(7)?,
+            excluded: r.get(8)?,
+            weight: r.get(9)?,
+            quota: r.get(10)?,
+            share: Amount::from_fen(r.get(11)?),
+            residual: r.get(12)?,
+            fixed: Amount::from_fen(r.get(13)?),
+            total: Amount::from_fen(r.get(14)?),
+            bound: r.get(15)?,
+            explanation: r.get(16)?,
+            paid: Amount::from_fen(r.get(17)?),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn now() -> String {
+    chrono::Local::now().format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
+impl Writer<'_> {
+    /// Store a planned run and its lines; returns the run id. The operator is the proposer.
+    pub fn insert_run(&mut self, new: &NewRun<'_>, lines: &[RunLine]) -> Result<i64> {
+        let proposer = self.operator().to_string();
+        self.sql()
+            .prepare_cached(
+                "INSERT INTO allocation_runs (fund, pool, date, year, policy_name, policy_source,
+                    policy_text, policy_sha256, summary, proposer, planned_at, reverses_run)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?
+            .execute(params![
+                new.fund,
+                new.pool.fen(),
+                date_text(new.date),
+                new.year,
+                new.policy_name,
+                new.policy_source,
+                new.policy_text,
+                new.policy_sha256,
+                new.summary,
+                proposer,
+                now(),
+                new.reverses_run,
+            ])?;
+        let id = self.sql().last_insert_rowid();
+        let mut insert = self.sql().prepare_cached(
+            "INSERT INTO allocation_lines (run, household, village, name, id_number, bank_card,
+                members, category, risk_level, excluded, weight, quota, share, residual, fixed,
+                total, bound, explanation)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+        )?;
+        for l in lines {
+            insert.execute(params![
+                id,
+                l.household,
+                l.village,
+                l.name,
+                l.id_number,
+                l.bank_card,
+                l.members,
+                l.category,
+                l.risk_level,
+                l.excluded,
+                l.weight,
+                l.quota,
+                l.share.fen(),
+                l.residual,
+                l.fixed.fen(),
+                l.total.fen(),
+                l.bound,
+                l.explanation,
+            ])?;
+        }
+        Ok(id)
+    }
+
+    pub fn run(&self, id: i64) -> Result<RunRecord> {
+        run(self.sql(), id)
+    }
+
+    pub fn run_lines(&self, id: i64) -> Result<Vec<RunLine>> {
+        run_lines(self.sql(), id)
+    }
+
+    /// Record an approval by `by` in `role` (`village` or `town`).
+    pub fn approve_run(&mut self, id: i64, role: &str, by: &str) -> Result<()> {
+        let sql = match role {
+            "village" => {
+                "UPDATE allocation_runs SET village_by = ?2, village_at = ?3 WHERE id = ?1"
+            }
+            "town" => "UPDATE allocation_runs SET town_by = ?2, town_at = ?3 WHERE id = ?1",
+            other => return Err(Error::rule(format!("unknown role '{other}'"))),
+        };
+        self.sql().execute(sql, params![id, by, now()])?;
+        Ok(())
+    }
+
+    pub fn publish_run(
+        &mut self,
+        id: i64,
+        published: NaiveDate,
+        earliest: NaiveDate,
+    ) -> Result<()> {
+        self.sql().execute(
+            "UPDATE allocation_runs SET published = ?2, earliest_payment = ?3 WHERE id = ?1",
+            params![id, date_text(published), date_text(earliest)],
+        )?;
+        Ok(())
+    }
+
+    pub fn mark_run_posted(
+        &mut self,
+        id: i64,
+        voucher: &str,
+        force_reason: Option<&str>,
+    ) -> Result<()> {
+        let by = self.operator().to_string();
+        self.sql().execute(
+            "UPDATE allocation_runs SET posted_voucher = ?2, posted_at = ?3, posted_by = ?4, force_reason = ?5
+             WHERE id = ?1",
+            params![id, voucher, now(), by, force_reason],
+        )?;
+        Ok(())
+    }
+
+    pub fn mark_run_reversed(&mut self, id: i64, by_run: i64) -> Result<()> {
+        self.sql().execute(
+            "UPDATE allocation_runs SET reversed_by_run = ?2 WHERE id = ?1",
+            params![id, by_run],
+        )?;
+        Ok(())
+    }
+
+    /// Record that `payments` (household, amount) of run `id` were paid by `voucher`.
+    pub fn record_payments(
+        &mut self,
+        id: i64,
+        payments: &[(String, Amount, Option<String>)],
+        date: NaiveDate,
+        voucher: &str,
+    ) -> Result<()> {
+        let mut insert = self.sql().prepare_cached(
+            "INSERT INTO allocation_payments (run, household, amount, date, voucher, bank_ref)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        let date = date_text(date);
+        for (household, amount, bank_ref) in payments {
+            insert.execute(params![
+                id,
+                household,
+                amount.fen(),
+                date,
+                voucher,
+                bank_ref
+            ])?;
+        }
+        Ok(())
+    }
+
+    /// The balance of one account (its own postings), all dates.
+    pub fn account_balance(&self, name: &str) -> Result<Amount> {
+        let fen: i64 = self.sql().query_row(
+            "SELECT COALESCE(SUM(m.amount), 0) FROM account_months m
+             JOIN accounts a ON a.id = m.account WHERE a.name = ?1",
+            [name],
+            |r| r.get(0),
+        )?;
+        Ok(Amount::from_fen(fen))
+    }
+}
+
+impl Ledger {
+    pub fn run(&self, id: i64) -> Result<RunRecord> {
+        run(&self.conn, id)
+    }
+
+    pub fn run_lines(&self, id: i64) -> Result<Vec<RunLine>> {
+        run_lines(&self.conn, id)
+    }
+
+    /// Every run, newest first.
+    pub fn runs(&self) -> Result<Vec<RunRecord>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {RUN_COLUMNS} FROM allocation_runs ORDER BY id DESC"
+        ))?;
+        let rows = stmt.query_map([], run_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

@@ -1,0 +1,175 @@
+//! The household register with its history.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rusqlite::params;
+
+use super::journal::date_text;
+use super::{Ledger, Writer};
+use crate::error::Result;
+use crate::households::{split_risk_causes, Category, HouseholdRecord, Labour};
+use crate::money::Amount;
+
+/// What an import of the register changed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RegisterChanges {
+    pub added: Vec<String>,
+    pub changed: Vec<String>,
+    pub unchanged: usize,
+    /// Households in the ledger that the file did not list (kept as they were).
+    pub not_in_file: usize,
+}
+
+/// A stored version of a household.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HouseholdVersion {
+    pub valid_from: NaiveDate,
+    pub record: HouseholdRecord,
+}
+
+const COLUMNS: &str = "id, valid_from, import_seq, village, name, id_number, members, \
+     per_capita_income, category, risk_level, risk_causes, labour, bank_card";
+
+fn version_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(HouseholdVersion, i64)> {
+    let text = |i: usize| r.get::<_, String>(i);
+    let valid_from = NaiveDate::parse_from_str(&text(1)?, "%Y-%m-%d").map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e))
+    })?;
+    let category = Category::from_cell(&text(8)?).ok().flatten();
+    let labour = Labour::from_cell(&text(11)?).unwrap_or_default();
+    Ok((
+        HouseholdVersion {
+            valid_from,
+            record: HouseholdRecord {
+                id: text(0)?,
+                village: text(3)?,
+                name: text(4)?,
+                id_number: text(5)?,
+                members: r.get(6)?,
+                per_capita_income: Amount::from_fen(r.get(7)?),
+                category,
+                risk_level: text(9)?,
+                risk_causes: split_risk_causes(&text(10)?),
+                labour,
+                bank_card: text(12)?,
+            },
+        },
+        r.get(2)?,
+    ))
+}
+
+impl Writer<'_> {
+    /// Record the register: households not seen before are added; those whose data differ get
+    /// a new version in force from `effective`; identical ones are left alone.
+    pub fn import_households(
+        &mut self,
+        records: &[HouseholdRecord],
+        effective: NaiveDate,
+    ) -> Result<RegisterChanges> {
+        let current = latest_versions(self.sql())?;
+        let import_seq: i64 = self.sql().query_row(
+            "SELECT COALESCE(MAX(import_seq), 0) + 1 FROM households",
+            [],
+            |r| r.get(0),
+        )?;
+        let mut changes = RegisterChanges::default();
+        let listed: std::collections::HashSet<&str> =
+            records.iter().map(|r| r.id.as_str()).collect();
+        changes.not_in_file = current
+            .keys()
+            .filter(|id| !listed.contains(id.as_str()))
+            .count();
+        let operator = self.operator().to_string();
+        let now = chrono::Local::now().format("%Y-%m-%dT%H:%M:%S").to_string();
+        let valid_from = date_text(effective);
+        let mut insert = self.sql().prepare_cached(&format!(
+            "INSERT INTO households ({COLUMNS}, recorded_at, operator)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+        ))?;
+        for record in records {
+            match current.get(&record.id) {
+                Some(v) if v.record == *record => {
+                    changes.unchanged += 1;
+                    continue;
+                }
+                Some(_) => changes.changed.push(record.id.clone()),
+                None => changes.added.push(record.id.clone()),
+            }
+            insert.execute(params![
+                record.id,
+                valid_from,
+                import_seq,
+                record.village,
+                record.name,
+                record.id_number,
+                record.members,
+                record.per_capita_income.fen(),
+                record.category.map(|c| c.as_str()).unwrap_or(""),
+                record.risk_level,
+                record.risk_causes.join(";"),
+                record.labour.as_str(),
+                record.bank_card,
+                now,
+                operator,
+            ])?;
+        }
+        Ok(changes)
+    }
+
+    /// The register as in force on `date` (see [`Ledger::households_on`]).
+    pub fn households_on(&self, date: NaiveDate) -> Result<Vec<HouseholdRecord>> {
+        households_on(self.sql(), date)
+    }
+}
+
+/// Every household's newest version (latest `valid_from`, then latest import).
+fn latest_versions(conn: &rusqlite::Connection) -> Result<BTreeMap<String, HouseholdVersion>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM households ORDER BY id, valid_from, import_seq"
+    ))?;
+    let mut out = BTreeMap::new();
+    for row in stmt.query_map([], version_from_row)? {
+        let (v, _) = row?;
+        out.insert(v.record.id.clone(), v);
+    }
+    Ok(out)
+}
+
+/// The version of every household in force on `date`: the latest with `valid_from <= date`,
+/// or, for a household first recorded after `date`, its first version. Ordered by id.
+fn households_on(conn: &rusqlite::Connection, date: NaiveDate) -> Result<Vec<HouseholdRecord>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM households ORDER BY id, valid_from, import_seq"
+    ))?;
+    let mut out: Vec<HouseholdRecord> = Vec::new();
+    for row in stmt.query_map([], version_from_row)? {
+        let (v, _) = row?;
+        match out.last_mut() {
+            Some(last) if last.id == v.record.id => {
+                if v.valid_from <= date {
+                    *last = v.record;
+                }
+            }
+            _ => out.push(v.record),
+        }
+    }
+    Ok(out)
+}
+
+impl Ledger {
+    pub fn households_on(&self, date: NaiveDate) -> Result<Vec<HouseholdRecord>> {
+        households_on(&self.conn, date)
+    }
+
+    /// Every stored version of one household, oldest first.
+    pub fn household_history(&self, id: &str) -> Result<Vec<HouseholdVersion>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM households WHERE id = ?1 ORDER BY valid_from, import_seq"
+        ))?;
+        let rows = stmt.query_map([id], version_from_row)?;
+        Ok(rows
+            .map(|r| r.map(|(v, _)| v))
+            .collect::<rusqlite::Result<_>>()?)
+    }
+}

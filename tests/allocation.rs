@@ -1,0 +1,476 @@
+//! Households, allocation runs and payment, end to end through the binary.
+
+mod common;
+
+use common::{demo_dir, Town};
+
+const HOUSEHOLDS: &str = "\
+id,village,name,id_number,members,per_capita_income,category,risk_level,risk_causes,labour,bank_card
+HA,胡荔村,叶建国,441721198001011238,2,5000,脱贫不稳定户,红,因病,none,6217000000000001234
+HB,胡荔村,陈亚生,441721197512120028,3,7000,边缘易致贫户,黄,因灾,full,6217000000000005678
+HC,西一村,刘䶮,441721199003150041,1,4000,边缘易致贫户,蓝,,weak,6217000000000009012
+HD,西一村,王平安,441721198001011238,4,20000,,,,full,6217000000000003456
+";
+
+/// A plain policy: weights only, no multipliers, no limits, no fixed items, so shares can be
+/// checked by hand.
+const POLICY: &str = r#"
+name = "测试方案"
+[lines]
+2024 = "7000"
+[weights]
+base = "500"
+per_member = "300"
+gap_factor = "0.5"
+[categories]
+"脱贫不稳定户" = "1"
+"边缘易致贫户" = "1"
+"#;
+
+/// A town with the households, the policy and 10,000.00 in the dynamic-assistance fund.
+fn town() -> Town {
+    let town = Town::new();
+    town.write("households.csv", HOUSEHOLDS);
+    town.write("policy.toml", POLICY);
+    town.run(&[
+        "households",
+        "import",
+        "households.csv",
+        "--effective",
+        "2024-01-01",
+    ])
+    .ok();
+    town.write(
+        "fund.csv",
+        "txn_id,date,account,amount,memo\n\
+         F1,2024-12-01,资产:银行存款:基本户,10000,分红提取\n\
+         F1,2024-12-01,负债:专项应付款:动态帮扶,-10000,分红提取\n",
+    );
+    town.run(&["import", "postings", "fund.csv", "--create-accounts"])
+        .ok();
+    town
+}
+
+fn plan(town: &Town, amount: &str) -> String {
+    let r = town
+        .run(&[
+            "allocate",
+            "plan",
+            "--policy",
+            "policy.toml",
+            "--fund",
+            "动态帮扶",
+            "--amount",
+            amount,
+            "--date",
+            "2024-12-28",
+        ])
+        .ok();
+    let last = r.stdout.lines().last().unwrap().trim().to_string();
+    assert!(
+        last.parse::<i64>().is_ok(),
+        "last line is the run id: {}",
+        r.stdout
+    );
+    last
+}
+
+fn show(town: &Town, run: &str) -> Vec<(String, String, String, String)> {
+    let csv = town
+        .run(&["allocate", "show", run, "--format", "csv"])
+        .ok()
+        .stdout;
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let h: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(&h[..4], ["household_id", "weight", "quota", "share"]);
+    r.records()
+        .map(|x| {
+            let x = x.unwrap();
+            (x[0].into(), x[1].into(), x[2].into(), x[3].into())
+        })
+        .collect()
+}
+
+fn approve_and_notice(town: &Town, run: &str) {
+    town.run(&[
+        "allocate",
+        "approve",
+        run,
+        "--by",
+        "村委会",
+        "--role",
+        "village",
+    ])
+    .ok();
+    town.run(&[
+        "allocate",
+        "approve",
+        run,
+        "--by",
+        "镇农办",
+        "--role",
+        "town",
+    ])
+    .ok();
+    town.run(&[
+        "allocate",
+        "notice",
+        run,
+        "--published",
+        "2024-12-30",
+        "--format",
+        "csv",
+    ])
+    .ok();
+}
+
+#[test]
+fn worked_example_shares_are_exact_and_tilted() {
+    let town = town();
+    let run = plan(&town, "10000");
+    let rows = show(&town, &run);
+    // Weights: HA 500 + 2×300 + (7000−5000)×2×0.5 = 3100; HB 500 + 900 = 1400;
+    // HC 500 + 300 + 3000×0.5 = 2300; total 6800. Quotas of 1,000,000 fen: HA 455882.35…,
+    // HB 205882.35…, HC 338235.29…; floors sum to 999,999 fen; the last fen goes to the largest
+    // remainder, a tie between HA and HB broken by household id: HA.
+    let get = |id: &str| rows.iter().find(|r| r.0 == id).unwrap().clone();
+    assert_eq!(get("HA").1, "3100");
+    assert_eq!(get("HB").1, "1400");
+    assert_eq!(get("HC").1, "2300");
+    assert_eq!(get("HA").3, "4558.83");
+    assert_eq!(get("HB").3, "2058.82");
+    assert_eq!(get("HC").3, "3382.35");
+    assert_eq!(get("HD").3, "0.00", "no category: not eligible");
+    // Not an equal split: the poorer household per head gets more per head.
+    let full = town.run(&["allocate", "show", &run]).ok().stdout;
+    assert!(full.contains("叶*国"), "names masked: {full}");
+    assert!(!full.contains("叶建国"));
+}
+
+#[test]
+fn the_whole_workflow_moves_money_only_after_approval_and_notice() {
+    let town = town();
+    let run = plan(&town, "10000");
+    // The proposer (this operator) cannot approve; the town waits for the village.
+    let r = town
+        .run(&[
+            "allocate",
+            "approve",
+            &run,
+            "--by",
+            "出纳张",
+            "--role",
+            "village",
+        ])
+        .fails(1);
+    assert!(
+        r.stderr.contains("the proposer cannot approve"),
+        "{}",
+        r.stderr
+    );
+    let r = town
+        .run(&[
+            "allocate",
+            "approve",
+            &run,
+            "--by",
+            "镇农办",
+            "--role",
+            "town",
+        ])
+        .fails(1);
+    assert!(r.stderr.contains("before the town"), "{}", r.stderr);
+    let r = town.run(&["allocate", "post", &run]).fails(1);
+    assert!(r.stderr.contains("no public notice"), "{}", r.stderr);
+    approve_and_notice(&town, &run);
+
+    // The notice: masked, with the run, the policy hash and the dates.
+    let notice = town
+        .run(&["allocate", "notice", &run, "--format", "json"])
+        .ok()
+        .stdout;
+    for expected in [
+        "公示日期",
+        "2024-12-30",
+        "最早发放日期",
+        "2025-01-06",
+        "政策哈希",
+        "叶*国",
+        "**************1238",
+        "***************1234",
+        "4558.83",
+        "10,000.00",
+        "壹万元整",
+    ] {
+        assert!(
+            notice.contains(expected),
+            "{expected} missing from notice:\n{notice}"
+        );
+    }
+    assert!(
+        !notice.contains("441721198001011238"),
+        "ID numbers must be masked"
+    );
+    assert!(
+        !notice.contains("6217000000000001234"),
+        "card numbers must be masked"
+    );
+    assert!(
+        !notice.contains("HD"),
+        "ineligible households are not on the notice"
+    );
+
+    let before = town.count("SELECT COUNT(*) FROM transactions");
+    town.run(&["allocate", "post", &run]).ok();
+    let r = town.run(&["allocate", "post", &run]).fails(1);
+    assert!(r.stderr.contains("already posted"), "{}", r.stderr);
+    assert_eq!(town.count("SELECT COUNT(*) FROM transactions"), before + 1);
+    let b = town.balances();
+    let get = |a: &str| b.iter().find(|(n, _)| n == a).map(|(_, v)| v.clone());
+    assert_eq!(get("负债:应付款:农户:HA").as_deref(), Some("-4558.83"));
+    assert_eq!(get("负债:应付款:农户:HC").as_deref(), Some("-3382.35"));
+    assert_eq!(
+        get("负债:专项应付款:动态帮扶"),
+        None,
+        "the fund is used up exactly"
+    );
+
+    // Paying before the notice period ends is refused; then the bank's result file pays the
+    // successes only.
+    let r = town
+        .run_as("出纳王", &["pay", &run, "--date", "2025-01-03"])
+        .fails(1);
+    assert!(
+        r.stderr.contains("payment may start on 2025-01-06"),
+        "{}",
+        r.stderr
+    );
+    town.write(
+        "bank.csv",
+        "户编号,金额,状态,流水号,失败原因\nHA,4558.83,成功,B001,\nHB,2058.82,失败,,账户冻结\n",
+    );
+    let r = town.run_as(
+        "出纳王",
+        &[
+            "pay",
+            &run,
+            "--date",
+            "2025-01-06",
+            "--bank-file",
+            "bank.csv",
+        ],
+    );
+    assert_eq!(r.code, 1, "failures leave the exit status non-zero");
+    assert!(
+        r.stdout.contains("paid 1 household(s), 4,558.83"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("HB  2,058.82  bank: 账户冻结"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("HC  3,382.35  not in the bank file"),
+        "{}",
+        r.stdout
+    );
+    let r = town
+        .run_as(
+            "出纳王",
+            &[
+                "pay",
+                &run,
+                "--date",
+                "2025-01-08",
+                "--from",
+                "资产:银行存款:基本户",
+            ],
+        )
+        .ok();
+    assert!(
+        r.stdout.contains("paid 2 household(s), 5,441.17"),
+        "{}",
+        r.stdout
+    );
+    let b = town.balances();
+    assert!(
+        !b.iter().any(|(a, _)| a.starts_with("负债:应付款:农户:")),
+        "{b:?}"
+    );
+    assert!(
+        b.contains(&("资产:银行存款:基本户".into(), "0.00".into()))
+            || !b.iter().any(|(a, _)| a == "资产:银行存款:基本户")
+    );
+    let r = town
+        .run_as("出纳王", &["pay", &run, "--date", "2025-01-09"])
+        .fails(1);
+    assert!(r.stderr.contains("nothing left to pay"));
+    town.run(&["verify"]).ok();
+}
+
+#[test]
+fn posting_early_needs_force_and_a_reason() {
+    let town = town();
+    let run = plan(&town, "10000");
+    town.run(&[
+        "allocate",
+        "approve",
+        &run,
+        "--by",
+        "村委会",
+        "--role",
+        "village",
+    ])
+    .ok();
+    town.run(&[
+        "allocate",
+        "approve",
+        &run,
+        "--by",
+        "镇农办",
+        "--role",
+        "town",
+    ])
+    .ok();
+    // Published today: payment may start only 5 working days later.
+    town.run(&["allocate", "notice", &run, "--format", "csv"])
+        .ok();
+    let r = town.run(&["allocate", "post", &run]).fails(1);
+    assert!(r.stderr.contains("needs --force --reason"), "{}", r.stderr);
+    let r = town.run(&["allocate", "post", &run, "--force"]).fails(1);
+    assert!(r.stderr.contains("--force needs --reason"), "{}", r.stderr);
+    assert_eq!(
+        town.count("SELECT COUNT(*) FROM allocation_runs WHERE posted_voucher IS NOT NULL"),
+        0
+    );
+    town.run(&[
+        "allocate",
+        "post",
+        &run,
+        "--force",
+        "--reason",
+        "春节前发放，经镇党委会议同意",
+    ])
+    .ok();
+    assert_eq!(
+        town.count("SELECT COUNT(*) FROM allocation_runs WHERE force_reason LIKE '春节前%'"),
+        1
+    );
+    // A posted run is corrected only by a reversing run.
+    let r = town
+        .run(&["allocate", "reverse", &run, "--reason", "名单有误"])
+        .ok();
+    assert!(r.stdout.contains("reversed by run 2"), "{}", r.stdout);
+    let b = town.balances();
+    assert!(
+        b.contains(&("负债:专项应付款:动态帮扶".into(), "-10000.00".into())),
+        "{b:?}"
+    );
+    town.run(&["verify"]).ok();
+}
+
+#[test]
+fn a_pool_larger_than_the_fund_is_not_posted() {
+    let town = town();
+    let run = plan(&town, "12000");
+    approve_and_notice(&town, &run);
+    let r = town.run(&["allocate", "post", &run]).fails(1);
+    assert!(
+        r.stderr
+            .contains("holds 10,000.00, less than the run's pool 12,000.00"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn household_import_rejects_every_bad_row() {
+    let town = Town::new();
+    town.write(
+        "bad.csv",
+        "id,village,name,id_number,members,per_capita_income,category,risk_level,risk_causes,labour,bank_card\n\
+         H1,胡荔村,甲,441721198001011238,2,5000,脱贫不稳定户,红,因病,none,1\n\
+         H1,胡荔村,乙,441721197512120028,2,5000,脱贫不稳定户,红,因病,none,2\n\
+         H3,胡荔村,丙,441721198001011239,2,5000,脱贫不稳定户,红,因病,none,3\n\
+         H4,胡荔村,丁,441721199003150041,0,5000,脱贫不稳定户,红,因病,none,4\n\
+         H5,胡荔村,戊,441721199003150041,2,-1,脱贫不稳定户,红,因病,none,5\n\
+         H6,胡荔村,己,441721199003150041,2,5000,贫困户,红,因病,none,6\n",
+    );
+    let r = town.run(&["households", "import", "bad.csv"]).fails(1);
+    for expected in [
+        "bad.csv:3:",
+        "bad.csv:4:",
+        "bad.csv:5:",
+        "bad.csv:6:",
+        "bad.csv:7:",
+    ] {
+        assert!(r.stderr.contains(expected), "{expected} in {}", r.stderr);
+    }
+    assert!(r.stderr.contains("check digit"), "{}", r.stderr);
+    assert_eq!(town.count("SELECT COUNT(*) FROM households"), 0);
+}
+
+#[test]
+fn reimport_keeps_history_and_runs_use_the_values_in_force() {
+    let town = town();
+    let changed = HOUSEHOLDS.replace(
+        "HA,胡荔村,叶建国,441721198001011238,2,5000",
+        "HA,胡荔村,叶建国,441721198001011238,2,6900",
+    );
+    town.write("h2.csv", changed);
+    let r = town
+        .run(&[
+            "households",
+            "import",
+            "h2.csv",
+            "--effective",
+            "2025-03-01",
+        ])
+        .ok();
+    assert!(r.stdout.contains("0 added, 1 changed"), "{}", r.stdout);
+    let hist = town
+        .run(&["households", "history", "HA", "--format", "csv"])
+        .ok()
+        .stdout;
+    assert!(
+        hist.contains("2024-01-01,HA") && hist.contains("2025-03-01,HA"),
+        "{hist}"
+    );
+    assert!(
+        hist.contains("5000.00") && hist.contains("6900.00"),
+        "{hist}"
+    );
+    // A run dated 2024-12-28 still uses the income of 5000.
+    let run = plan(&town, "10000");
+    let rows = show(&town, &run);
+    assert_eq!(rows.iter().find(|r| r.0 == "HA").unwrap().1, "3100");
+    // The demo register reads from both CSV and XLSX with the same result.
+    let demo = Town::new();
+    demo.run(&[
+        "households",
+        "import",
+        demo_dir().join("households.xlsx").to_str().unwrap(),
+    ])
+    .ok();
+    let r = demo
+        .run(&[
+            "households",
+            "import",
+            demo_dir().join("households.csv").to_str().unwrap(),
+        ])
+        .ok();
+    assert!(r.stdout.contains("0 added, 0 changed"), "{}", r.stdout);
+    let list = demo
+        .run(&["households", "list", "--format", "csv"])
+        .ok()
+        .stdout;
+    assert_eq!(list.lines().count(), 61);
+    assert!(!list.contains("441721"), "masked by default");
+    let unmasked = demo
+        .run(&["households", "list", "--format", "csv", "--unmasked"])
+        .ok()
+        .stdout;
+    assert!(unmasked.contains("441721"));
+}
