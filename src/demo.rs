@@ -43,6 +43,7 @@ pub fn build(data: &Path, out: &Path, operator: &str) -> Result<Demo> {
         for (code, name, kind) in VILLAGE_COLLECTIVE_2023 {
             w.add_account(name, *kind, Some(code))?;
         }
+        w.set_town_name("阳西县程村镇（示例）")?;
         import_postings(
             w,
             &data.join("vouchers-2024.csv"),

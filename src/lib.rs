@@ -8,6 +8,7 @@
 
 pub mod allocate;
 pub mod audit;
+pub mod batch;
 pub mod demo;
 pub mod error;
 pub mod export;
@@ -16,7 +17,6 @@ pub mod households;
 pub mod import;
 pub mod ledger;
 pub mod money;
-#[path = "render_stub.rs"]
 pub mod render;
 pub mod report;
 pub mod store;

@@ -546,7 +546,7 @@ fn report_expected_against_received() {
         .ok()
         .stdout;
     let v: serde_json::Value = serde_json::from_str(&json).expect("json");
-    assert_eq!(v["tables"][0]["rows"][0]["cells"][7], "135600.00");
+    assert_eq!(v["tables"][0]["rows"][0]["received"], "135600.00");
     let text = town
         .run(&["dividend", "report", "--year", "2024"])
         .ok()

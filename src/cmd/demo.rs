@@ -70,7 +70,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     );
     let record = ledger.run(a.run)?;
     let lines = ledger.run_lines(a.run)?;
-    let options = RenderOptions::default();
+    let options = RenderOptions::new(chrono::Local::now().fixed_offset());
     let mut written = Vec::new();
     for (name, format) in [
         ("公示-2024.txt", Format::Text),

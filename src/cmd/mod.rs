@@ -14,6 +14,7 @@ mod pay;
 mod project;
 mod register;
 mod reverse;
+mod statement;
 mod tilt;
 mod verify;
 
@@ -84,6 +85,9 @@ pub enum Command {
     Dividend(dividend::Command),
     /// Set aside a share of the year's project income into the dynamic-assistance fund.
     Tilt(tilt::Args),
+    /// Household statements as Chinese PDFs: one household, a village, or the whole town.
+    #[command(subcommand)]
+    Statement(statement::Command),
     /// Build the demo town's ledger from ledgers/demo/ and print its reports.
     Demo(demo::Args),
     /// Time import, balance and register on a generated town journal.
@@ -132,6 +136,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Project(c) => project::run(&ctx, c),
         Command::Dividend(c) => dividend::run(&ctx, c),
         Command::Tilt(args) => tilt::run(&ctx, args),
+        Command::Statement(c) => statement::run(&ctx, c),
         Command::Demo(args) => demo::run(&ctx, args),
         Command::Bench(args) => bench::run(&ctx, args),
     }
@@ -165,7 +170,7 @@ pub fn parse_date(s: &str) -> std::result::Result<chrono::NaiveDate, String> {
 
 /// Render `doc` to the file or standard output chosen in `out`.
 pub fn emit(doc: &Document, out: &OutputArgs) -> Result<()> {
-    let options = render::RenderOptions::default();
+    let options = render::RenderOptions::new(chrono::Local::now().fixed_offset());
     match &out.out {
         Some(path) => {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {

@@ -74,7 +74,8 @@ pub enum Align {
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Row {
     pub cells: Vec<Cell>,
-    /// Tree depth for indented account names (0 = top); renderers indent the first cell.
+    /// Tree depth for indented account names (0 = top); renderers indent the name column
+    /// (the first, or the second when the first is a `code` column).
     pub indent: u8,
     /// Emphasised (subtotal) row.
     pub strong: bool,

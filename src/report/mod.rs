@@ -5,6 +5,7 @@ pub mod allocation;
 pub mod balance;
 pub mod document;
 pub mod register;
+pub mod statement;
 
 use document::Lang;
 

@@ -11,6 +11,7 @@ mod households;
 mod journal;
 mod query;
 pub mod schema;
+mod statements;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -23,6 +24,7 @@ pub use allocation::{NewRun, RunLine, RunRecord};
 pub use households::{HouseholdVersion, RegisterChanges};
 pub use journal::{PostOutcome, Writer};
 pub use query::{AccountBalance, ChainHead, RegisterLine};
+pub use statements::{HouseholdPosting, PAYABLE_PREFIX};
 
 /// An open ledger file.
 pub struct Ledger {

@@ -136,11 +136,14 @@ pub fn demo_dir() -> PathBuf {
 
 /// Whether an outside tool is installed; when CI demands the peers, a missing one fails.
 pub fn have_tool(name: &str) -> bool {
-    let found = std::process::Command::new(name)
-        .arg("--version")
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
+    // hledger, ledger and bean-check answer --version; poppler's tools answer -v.
+    let found = ["--version", "-v"].iter().any(|flag| {
+        std::process::Command::new(name)
+            .arg(flag)
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false)
+    });
     if !found {
         if std::env::var_os("TOWNLEDGER_REQUIRE_PEERS").is_some() {
             panic!("{name} is required (TOWNLEDGER_REQUIRE_PEERS) but not installed");

@@ -1,0 +1,218 @@
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
+use townledger::batch::write_statements;
+use townledger::error::{Error, Result};
+use townledger::render::{render_to_vec, Font, Format, RenderOptions};
+use townledger::report::document::Lang;
+use townledger::report::statement::household_statements;
+
+use super::{parse_date, parse_lang, Context};
+
+#[derive(clap::Subcommand, Debug)]
+pub enum Command {
+    /// One household's statement (农户收益分配明细单).
+    Household {
+        id: String,
+        #[command(flatten)]
+        period: Period,
+        /// The file to write; its extension picks the format (.pdf, .xlsx, .csv, .json, .txt).
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        print: PrintArgs,
+    },
+    /// A PDF for every household of a village (also those with nothing in the period).
+    Village {
+        village: String,
+        #[command(flatten)]
+        period: Period,
+        /// The folder to write into (one subfolder per village).
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        print: PrintArgs,
+    },
+    /// A PDF for every household of every village.
+    Town {
+        #[command(flatten)]
+        period: Period,
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        print: PrintArgs,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct Period {
+    /// A calendar year (the same as --from YEAR-01-01 --to YEAR-12-31).
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    pub year: Option<i32>,
+    #[arg(long, value_parser = parse_date)]
+    pub from: Option<NaiveDate>,
+    #[arg(long, value_parser = parse_date)]
+    pub to: Option<NaiveDate>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct PrintArgs {
+    /// zh (default) or en.
+    #[arg(long, default_value = "zh", value_parser = parse_lang)]
+    pub lang: Lang,
+    /// Another font (TTF, OTF or TTC; `file.ttc#2` picks a face).
+    #[arg(long)]
+    pub font: Option<PathBuf>,
+    /// Threads for batches.
+    #[arg(long, default_value_t = 2)]
+    pub threads: usize,
+}
+
+impl Period {
+    fn resolve(&self) -> Result<(NaiveDate, NaiveDate, String)> {
+        match (self.year, self.from, self.to) {
+            (Some(y), _, _) => {
+                let from = NaiveDate::from_ymd_opt(y, 1, 1)
+                    .ok_or_else(|| Error::rule(format!("year {y} is out of range")))?;
+                let to = NaiveDate::from_ymd_opt(y, 12, 31).expect("valid");
+                Ok((from, to, y.to_string()))
+            }
+            (None, Some(from), Some(to)) if from <= to => {
+                let label = if from.ordinal() == 1
+                    && to.month() == 12
+                    && to.day() == 31
+                    && from.year() == to.year()
+                {
+                    from.year().to_string()
+                } else {
+                    format!("{}_{}", from.format("%Y%m%d"), to.format("%Y%m%d"))
+                };
+                Ok((from, to, label))
+            }
+            (None, Some(from), Some(to)) => {
+                Err(Error::rule(format!("--from {from} is after --to {to}")))
+            }
+            _ => Err(Error::rule(
+                "give --year YEAR, or --from DATE and --to DATE",
+            )),
+        }
+    }
+}
+
+fn options(print: &PrintArgs) -> Result<RenderOptions> {
+    let mut options = RenderOptions::new(chrono::Local::now().fixed_offset());
+    if let Some(path) = &print.font {
+        options = options.with_font(Arc::new(Font::from_path(path)?));
+    }
+    Ok(options)
+}
+
+pub fn run(ctx: &Context, command: Command) -> Result<i32> {
+    let ledger = ctx.open()?;
+    let today = chrono::Local::now().date_naive();
+    match command {
+        Command::Household {
+            id,
+            period,
+            out,
+            print,
+        } => {
+            let (from, to, _) = period.resolve()?;
+            let household = ledger
+                .households_on(to)?
+                .into_iter()
+                .find(|h| h.id == id)
+                .ok_or_else(|| Error::NotFound(format!("no household {id} in the register")))?;
+            let statement =
+                household_statements(&ledger, &[household], from, to, today, print.lang)?
+                    .pop()
+                    .expect("one statement");
+            let format = Format::from_path(&out).unwrap_or(Format::Pdf);
+            let bytes = render_to_vec(&statement.document(print.lang), format, &options(&print)?)
+                .map_err(|e| Error::rule(format!("household {id}: {e}")))?;
+            if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            }
+            std::fs::write(&out, &bytes).map_err(|e| Error::io(&out, e))?;
+            println!(
+                "{}: statement of {id} for {from} — {to}: {} line(s), allocated {}, paid {}, payable {} ({} bytes)",
+                out.display(),
+                statement.lines.len(),
+                statement.allocated.grouped(),
+                statement.paid.grouped(),
+                statement.payable().grouped(),
+                bytes.len()
+            );
+            Ok(0)
+        }
+        Command::Village {
+            village,
+            period,
+            out,
+            print,
+        } => batch(&ledger, Some(&village), period, out, print, today),
+        Command::Town { period, out, print } => batch(&ledger, None, period, out, print, today),
+    }
+}
+
+fn batch(
+    ledger: &townledger::store::Ledger,
+    village: Option<&str>,
+    period: Period,
+    out: PathBuf,
+    print: PrintArgs,
+    today: NaiveDate,
+) -> Result<i32> {
+    let (from, to, label) = period.resolve()?;
+    let all = ledger.households_on(to)?;
+    let households: Vec<_> = match village {
+        Some(v) => all.iter().filter(|h| h.village == v).cloned().collect(),
+        None => all.clone(),
+    };
+    if households.is_empty() {
+        let mut villages: Vec<&str> = all.iter().map(|h| h.village.as_str()).collect();
+        villages.sort();
+        villages.dedup();
+        return Err(Error::NotFound(match village {
+            Some(v) => format!(
+                "no households in village {v} (villages: {})",
+                villages.join(", ")
+            ),
+            None => "the household register is empty".into(),
+        }));
+    }
+    let start = std::time::Instant::now();
+    let statements = household_statements(ledger, &households, from, to, today, print.lang)?;
+    let summary = write_statements(
+        &statements,
+        &out,
+        &label,
+        print.lang,
+        &options(&print)?,
+        print.threads,
+    )?;
+    println!(
+        "wrote {} statement(s) to {}: {} page(s), {:.1} MB, {:.1} s",
+        summary.files.len(),
+        out.display(),
+        summary.pages,
+        summary.bytes as f64 / 1e6,
+        start.elapsed().as_secs_f64()
+    );
+    if !summary.empty.is_empty() {
+        println!(
+            "{} household(s) had nothing in the period (printed all the same): {}",
+            summary.empty.len(),
+            summary.empty.join(", ")
+        );
+    }
+    if !summary.failed.is_empty() {
+        println!("{} household(s) failed:", summary.failed.len());
+        for (id, why) in &summary.failed {
+            println!("  {id}: {why}");
+        }
+        return Ok(1);
+    }
+    Ok(0)
+}

@@ -1,0 +1,341 @@
+//! The household statement (农户收益分配明细单): every amount allocated, granted and paid to one
+//! household in a period, from which fund and source, with totals, the total in Chinese
+//! capitals and the audit-chain hash at printing.
+//!
+//! How postings read:
+//! - on the household's payable account (`负债:应付款:农户:<id>`): a credit is an amount
+//!   allocated or granted to it (owed), a debit a payment of what was owed;
+//! - in a transaction without such a posting, an expense tagged with the household is a grant
+//!   paid directly (allocated and paid at once);
+//! - other tagged postings (the bank side of a payment) are not counted twice.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use super::document::{Cell, Column, Document, Lang, Row, Table};
+use super::tr;
+use crate::error::Result;
+use crate::households::{mask_bank_card, mask_id_number, HouseholdRecord};
+use crate::money::Amount;
+use crate::store::{HouseholdPosting, Ledger, RunRecord, PAYABLE_PREFIX};
+
+/// One line of a statement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatementLine {
+    pub date: NaiveDate,
+    pub voucher: String,
+    /// The fund and source: `动态帮扶 第1批（村委会、镇农办审批）`, `临时救助` …
+    pub source: String,
+    pub memo: String,
+    pub allocated: Amount,
+    pub paid: Amount,
+    /// Allocated minus paid so far (still payable).
+    pub running: Amount,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct HouseholdStatement {
+    pub town: String,
+    pub household: HouseholdRecord,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub printed: NaiveDate,
+    pub lines: Vec<StatementLine>,
+    pub allocated: Amount,
+    pub paid: Amount,
+    /// The ledger's audit-chain head when printed.
+    pub chain_head: String,
+}
+
+impl HouseholdStatement {
+    pub fn payable(&self) -> Amount {
+        self.allocated - self.paid
+    }
+}
+
+/// Looks up allocation runs named in postings' references (`run:N`), once each.
+struct Runs<'a> {
+    ledger: &'a Ledger,
+    cache: HashMap<i64, Option<RunRecord>>,
+}
+
+impl Runs<'_> {
+    fn source(&mut self, reference: Option<&str>, lang: Lang) -> Option<String> {
+        let id: i64 = reference?.strip_prefix("run:")?.parse().ok()?;
+        let ledger = self.ledger;
+        let run = self
+            .cache
+            .entry(id)
+            .or_insert_with(|| ledger.run(id).ok())
+            .as_ref()?;
+        let fund = run.fund.rsplit(':').next().unwrap_or(&run.fund);
+        let approvers: Vec<&str> = [run.village_by.as_deref(), run.town_by.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        Some(match lang {
+            Lang::Zh if approvers.is_empty() => format!("{fund} 第{id}批"),
+            Lang::Zh => format!("{fund} 第{id}批（{}审批）", approvers.join("、")),
+            Lang::En if approvers.is_empty() => format!("{fund} run {id}"),
+            Lang::En => format!("{fund} run {id} (approved by {})", approvers.join(", ")),
+        })
+    }
+}
+
+fn leaf(account: &str) -> &str {
+    account.rsplit(':').next().unwrap_or(account)
+}
+
+/// Build the statement lines from one household's postings (in date and voucher order).
+fn statement_lines(
+    postings: &[&HouseholdPosting],
+    household: &str,
+    runs: &mut Runs<'_>,
+    lang: Lang,
+) -> Vec<StatementLine> {
+    let payable = format!("{PAYABLE_PREFIX}{household}");
+    let mut lines = Vec::new();
+    let mut running = Amount::ZERO;
+    let mut i = 0;
+    while i < postings.len() {
+        let txn = postings[i].txn;
+        let mut j = i;
+        while j < postings.len() && postings[j].txn == txn {
+            j += 1;
+        }
+        let group = &postings[i..j];
+        let on_payable = group.iter().any(|p| p.account == payable);
+        // The expense named in the transaction, as the source of a grant.
+        let expense = group
+            .iter()
+            .find(|p| p.account.starts_with("支出:") || p.account.starts_with("expenses:"))
+            .map(|p| leaf(&p.account).to_string());
+        for p in group {
+            let (allocated, paid) = if p.account == payable {
+                if p.amount.is_negative() {
+                    (-p.amount, Amount::ZERO)
+                } else {
+                    (Amount::ZERO, p.amount)
+                }
+            } else if !on_payable
+                && p.household.as_str() == household
+                && (p.account.starts_with("支出:") || p.account.starts_with("expenses:"))
+            {
+                (p.amount, p.amount)
+            } else {
+                continue;
+            };
+            if allocated.is_zero() && paid.is_zero() {
+                continue;
+            }
+            running += allocated - paid;
+            let source = runs
+                .source(p.reference.as_deref(), lang)
+                .or_else(|| (p.account != payable).then(|| leaf(&p.account).to_string()))
+                .or_else(|| expense.clone())
+                .unwrap_or_else(|| {
+                    if paid.is_zero() {
+                        tr(lang, "应付", "payable").to_string()
+                    } else {
+                        tr(lang, "发放", "payment").to_string()
+                    }
+                });
+            let memo = if p.memo.is_empty() {
+                &p.txn_memo
+            } else {
+                &p.memo
+            };
+            lines.push(StatementLine {
+                date: p.date,
+                voucher: p.voucher.clone(),
+                source,
+                memo: memo.clone(),
+                allocated,
+                paid,
+                running,
+            });
+        }
+        i = j;
+    }
+    lines
+}
+
+/// Statements for `households` over `[from, to]`, from one pass over the period's postings.
+pub fn household_statements(
+    ledger: &Ledger,
+    households: &[HouseholdRecord],
+    from: NaiveDate,
+    to: NaiveDate,
+    printed: NaiveDate,
+    lang: Lang,
+) -> Result<Vec<HouseholdStatement>> {
+    let single = (households.len() == 1).then(|| households[0].id.as_str());
+    let postings = ledger.household_postings(single, from, to)?;
+    let mut by_household: HashMap<&str, Vec<&HouseholdPosting>> = HashMap::new();
+    for p in &postings {
+        by_household
+            .entry(p.household.as_str())
+            .or_default()
+            .push(p);
+    }
+    let town = ledger
+        .town_name()?
+        .unwrap_or_else(|| tr(lang, "（未设镇名）", "(town not set)").to_string());
+    let chain_head = ledger
+        .chain_head()?
+        .map(|h| h.hash)
+        .unwrap_or_else(|| "0".repeat(64));
+    let mut runs = Runs {
+        ledger,
+        cache: HashMap::new(),
+    };
+    Ok(households
+        .iter()
+        .map(|h| {
+            let mine = by_household
+                .get(h.id.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            let lines = statement_lines(mine, &h.id, &mut runs, lang);
+            let allocated = lines.iter().map(|l| l.allocated).sum();
+            let paid = lines.iter().map(|l| l.paid).sum();
+            HouseholdStatement {
+                town: town.clone(),
+                household: h.clone(),
+                from,
+                to,
+                printed,
+                lines,
+                allocated,
+                paid,
+                chain_head: chain_head.clone(),
+            }
+        })
+        .collect())
+}
+
+impl HouseholdStatement {
+    pub fn document(&self, lang: Lang) -> Document {
+        let h = &self.household;
+        let mut doc = Document::new(tr(
+            lang,
+            "农户收益分配明细单",
+            "Household benefit statement",
+        ));
+        doc.lang = lang;
+        doc.subtitle = Some(format!("{} {}", self.town, h.village));
+        let category = match (lang, h.category) {
+            (_, None) => tr(lang, "无", "none").to_string(),
+            (Lang::Zh, Some(c)) => c.as_str().to_string(),
+            (Lang::En, Some(c)) => c.alias().to_string(),
+        };
+        doc = doc
+            .field(tr(lang, "镇", "Town"), self.town.clone())
+            .field(tr(lang, "村", "Village"), h.village.clone())
+            .field(tr(lang, "户编号", "Household"), h.id.clone())
+            .field(tr(lang, "户主姓名", "Head of household"), h.name.clone())
+            .field(tr(lang, "人口", "Members"), h.members.to_string())
+            .field(tr(lang, "类别", "Category"), category)
+            .field(
+                tr(lang, "身份证号", "ID number"),
+                mask_id_number(&h.id_number),
+            )
+            .field(
+                tr(lang, "一卡通账号", "Card account"),
+                mask_bank_card(&h.bank_card),
+            )
+            .field(
+                tr(lang, "期间", "Period"),
+                format!("{} — {}", self.from, self.to),
+            )
+            .field(tr(lang, "打印日期", "Printed"), self.printed.to_string());
+        let mut table = Table {
+            columns: vec![
+                Column::text("date", tr(lang, "日期", "Date"), 2),
+                Column::text("voucher", tr(lang, "凭证号", "Voucher"), 2),
+                Column::text("source", tr(lang, "资金及来源", "Fund and source"), 3),
+                Column::text("memo", tr(lang, "摘要", "Memo"), 8),
+                Column::money("allocated", tr(lang, "分配/补助", "Allocated")),
+                Column::money("paid", tr(lang, "已发放", "Paid")),
+                Column::money("running", tr(lang, "累计应付", "Still payable")),
+            ],
+            ..Default::default()
+        };
+        for l in &self.lines {
+            table.rows.push(Row::new(vec![
+                Cell::text(l.date.to_string()),
+                Cell::text(l.voucher.clone()),
+                Cell::text(l.source.clone()),
+                Cell::text(l.memo.clone()),
+                Cell::Money(l.allocated),
+                Cell::Money(l.paid),
+                Cell::Money(l.running),
+            ]));
+        }
+        let mut total = Row::new(vec![
+            Cell::text(tr(lang, "合计", "Total")),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Money(self.allocated),
+            Cell::Money(self.paid),
+            Cell::Money(self.payable()),
+        ]);
+        total.strong = true;
+        table.totals.push(total);
+        doc.tables.push(table);
+        match lang {
+            Lang::Zh => {
+                doc.notes.push(format!(
+                    "分配及补助合计：人民币{}（¥{}）",
+                    self.allocated.chinese_capitals(),
+                    self.allocated.grouped()
+                ));
+                doc.notes.push(format!(
+                    "已发放：¥{}；尚未发放：¥{}",
+                    self.paid.grouped(),
+                    self.payable().grouped()
+                ));
+                if self.lines.is_empty() {
+                    doc.notes.push("本期无分配、补助或发放记录。".into());
+                }
+                doc.notes.push(format!(
+                    "打印时账簿审计链哈希：{}（可用 townledger verify 核对）",
+                    self.chain_head
+                ));
+            }
+            Lang::En => {
+                doc.notes.push(format!(
+                    "Allocated and granted in total: CNY {} ({})",
+                    self.allocated.grouped(),
+                    self.allocated.chinese_capitals()
+                ));
+                doc.notes.push(format!(
+                    "Paid: CNY {}; still payable: CNY {}",
+                    self.paid.grouped(),
+                    self.payable().grouped()
+                ));
+                if self.lines.is_empty() {
+                    doc.notes
+                        .push("Nothing allocated, granted or paid in the period.".into());
+                }
+                doc.notes.push(format!(
+                    "Audit-chain hash of the ledger when printed: {} (check with townledger verify)",
+                    self.chain_head
+                ));
+            }
+        }
+        doc.signatures = vec![
+            tr(lang, "经办人", "Prepared by").to_string(),
+            tr(lang, "审核人", "Checked by").to_string(),
+        ];
+        doc.footer = Some(format!(
+            "townledger · {} {} · {}",
+            h.id,
+            tr(lang, "审计链", "audit chain"),
+            &self.chain_head[..16.min(self.chain_head.len())]
+        ));
+        doc
+    }
+}

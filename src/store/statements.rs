@@ -1,0 +1,97 @@
+//! Reads for household statements: every posting that concerns a household in a period.
+
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension};
+
+use super::journal::date_text;
+use super::{Ledger, Writer};
+use crate::error::Result;
+use crate::money::Amount;
+
+/// Prefix of the household payable accounts (`负债:应付款:农户:H0001`).
+pub const PAYABLE_PREFIX: &str = "负债:应付款:农户:";
+
+/// A posting that concerns a household: tagged with it, or on its payable account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HouseholdPosting {
+    /// The household (from the tag, or the payable account's last segment).
+    pub household: String,
+    pub txn: i64,
+    pub date: NaiveDate,
+    pub voucher: String,
+    pub txn_memo: String,
+    pub account: String,
+    pub amount: Amount,
+    pub memo: String,
+    pub reference: Option<String>,
+}
+
+impl Ledger {
+    /// Postings concerning `household` (or every household when `None`) dated in
+    /// `[from, to]`, in date and voucher order.
+    pub fn household_postings(
+        &self,
+        household: Option<&str>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<HouseholdPosting>> {
+        let payable = household.map(|h| format!("{PAYABLE_PREFIX}{h}"));
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT t.id, t.date, t.voucher, t.memo, a.name, p.amount, p.memo, p.household, p.ref
+             FROM transactions t
+             JOIN postings p ON p.txn = t.id
+             JOIN accounts a ON a.id = p.account
+             WHERE t.date BETWEEN ?1 AND ?2
+               AND (p.household IS NOT NULL OR a.name LIKE '负债:应付款:农户:%')
+               AND (?3 IS NULL OR p.household = ?3 OR a.name = ?4)
+             ORDER BY t.date, t.id, p.line",
+        )?;
+        let rows = stmt.query_map(
+            params![date_text(from), date_text(to), household, payable],
+            |r| {
+                let account: String = r.get(4)?;
+                let tag: Option<String> = r.get(7)?;
+                let household = tag.unwrap_or_else(|| {
+                    account
+                        .strip_prefix(PAYABLE_PREFIX)
+                        .unwrap_or(&account)
+                        .to_string()
+                });
+                let date: String = r.get(1)?;
+                Ok(HouseholdPosting {
+                    household,
+                    txn: r.get(0)?,
+                    date: NaiveDate::parse_from_str(&date, "%Y-%m-%d").unwrap_or_default(),
+                    voucher: r.get(2)?,
+                    txn_memo: r.get(3)?,
+                    account,
+                    amount: Amount::from_fen(r.get(5)?),
+                    memo: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+                    reference: r.get(8)?,
+                })
+            },
+        )?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The town's name, as set by `init --town` or the demo.
+    pub fn town_name(&self) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'town'", [], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+}
+
+impl Writer<'_> {
+    pub fn set_town_name(&mut self, name: &str) -> Result<()> {
+        self.sql().execute(
+            "INSERT INTO meta (key, value) VALUES ('town', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [name],
+        )?;
+        Ok(())
+    }
+}

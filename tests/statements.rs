@@ -1,0 +1,296 @@
+//! Printed statements: the demo town's household statements read back with `pdftotext`, a
+//! multi-page statement, a rare character, a character the font lacks, English, batches, and
+//! an XLSX report read back.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::Town;
+
+/// The demo town built into a temporary directory (its ledger is `demo/townledger.db`).
+fn demo_town() -> Town {
+    let town = Town::empty();
+    town.run(&["demo", "--out", "demo"]).ok();
+    town
+}
+
+fn pdftotext(path: &Path) -> Option<String> {
+    if !common::have_tool("pdftotext") {
+        return None;
+    }
+    let out = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    assert!(out.status.success());
+    Some(String::from_utf8(out.stdout).unwrap())
+}
+
+const LEDGER: &str = "demo/townledger.db";
+
+#[test]
+fn household_statement_reads_back_with_names_amounts_totals_and_pages() {
+    let town = demo_town();
+    let r = town
+        .run(&[
+            "--ledger",
+            LEDGER,
+            "statement",
+            "household",
+            "H0001",
+            "--from",
+            "2024-01-01",
+            "--to",
+            "2025-12-31",
+            "--out",
+            "H0001.pdf",
+        ])
+        .ok();
+    assert!(
+        r.stdout.contains("allocated 49,500.00, paid 49,500.00"),
+        "{}",
+        r.stdout
+    );
+    let pdf = town.path("H0001.pdf");
+    let size = std::fs::metadata(&pdf).unwrap().len();
+    assert!(size < 80_000, "a statement is small: {size} bytes");
+    let Some(text) = pdftotext(&pdf) else { return };
+    for expected in [
+        "农户收益分配明细单",
+        "阳西县程村镇（示例）",
+        "胡荔村",
+        "H0001",
+        "叶建国",
+        "突发严重困难户",
+        "**************4031",
+        "8,000.00",
+        "31,600.00",
+        "49,500.00",
+        "人民币肆万玖仟伍佰元整",
+        "动态帮扶",
+        "经办人",
+        "审核人",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing:\n{text}");
+    }
+    // Page numbers (pdftotext drops the thin spaces around the numbers).
+    let squeezed = text.replace(' ', "");
+    assert!(
+        squeezed.contains("第1页共2页") && squeezed.contains("第2页共2页"),
+        "{text}"
+    );
+    // The printed chain hash is the ledger's: an inspector can check it with verify.
+    let verify = town.run(&["--ledger", LEDGER, "verify"]).ok().stdout;
+    let head = verify
+        .lines()
+        .find_map(|l| l.strip_prefix("chain head "))
+        .unwrap();
+    assert!(
+        text.replace(['\n', ' '], "").contains(head),
+        "hash {head} not printed"
+    );
+    // The ID number is never printed in full.
+    assert!(!text.contains("4417211"), "{text}");
+}
+
+#[test]
+fn statement_rows_add_up() {
+    let town = demo_town();
+    town.run(&[
+        "--ledger",
+        LEDGER,
+        "statement",
+        "household",
+        "H0015",
+        "--year",
+        "2024",
+        "--out",
+        "H0015.csv",
+    ])
+    .ok();
+    let csv = std::fs::read_to_string(town.path("H0015.csv")).unwrap();
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let mut allocated = 0i64;
+    let mut paid = 0i64;
+    let mut last_running = 0i64;
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        let fen = |s: &str| townledger::Amount::parse(s).unwrap().fen();
+        allocated += fen(&rec[4]);
+        paid += fen(&rec[5]);
+        last_running = fen(&rec[6]);
+        assert_eq!(last_running, allocated - paid, "running total");
+    }
+    assert!(
+        allocated > 0,
+        "H0015 was granted 3,000.00 from the reserve fund"
+    );
+    assert_eq!(last_running, 0);
+    assert!(csv.contains("临时救助"), "{csv}");
+}
+
+#[test]
+fn rare_characters_render_and_missing_ones_are_reported() {
+    let town = demo_town();
+    town.run(&[
+        "--ledger",
+        LEDGER,
+        "statement",
+        "household",
+        "H0014",
+        "--year",
+        "2024",
+        "--out",
+        "H0014.pdf",
+    ])
+    .ok();
+    if let Some(text) = pdftotext(&town.path("H0014.pdf")) {
+        assert!(text.contains("刘䶮"), "䶮 must survive: {text}");
+    }
+    // A head whose name has a character outside the font: a clear error naming the household
+    // and the field, and no file.
+    let register = std::fs::read_to_string(common::demo_dir().join("households.csv")).unwrap();
+    let changed = register.replacen("刘䶮", "刘\u{E000}", 1);
+    town.write("h.csv", changed);
+    town.run(&[
+        "--ledger",
+        LEDGER,
+        "households",
+        "import",
+        "h.csv",
+        "--effective",
+        "2024-01-01",
+    ])
+    .ok();
+    let r = town
+        .run(&[
+            "--ledger",
+            LEDGER,
+            "statement",
+            "household",
+            "H0014",
+            "--year",
+            "2024",
+            "--out",
+            "bad.pdf",
+        ])
+        .fails(1);
+    assert!(r.stderr.contains("H0014"), "{}", r.stderr);
+    assert!(r.stderr.contains("户主姓名"), "{}", r.stderr);
+    assert!(r.stderr.contains("U+E000"), "{}", r.stderr);
+    assert!(!town.path("bad.pdf").exists());
+}
+
+#[test]
+fn english_statement() {
+    let town = demo_town();
+    town.run(&[
+        "--ledger",
+        LEDGER,
+        "statement",
+        "household",
+        "H0001",
+        "--year",
+        "2024",
+        "--lang",
+        "en",
+        "--out",
+        "H0001-en.pdf",
+    ])
+    .ok();
+    let Some(text) = pdftotext(&town.path("H0001-en.pdf")) else {
+        return;
+    };
+    for expected in [
+        "Household benefit statement",
+        "Head of household",
+        "Prepared by",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing:\n{text}");
+    }
+    assert!(text.contains("Page 1 of 2"), "{text}");
+}
+
+#[test]
+fn village_and_town_batches_print_every_household() {
+    let town = demo_town();
+    let r = town
+        .run(&[
+            "--ledger",
+            LEDGER,
+            "statement",
+            "village",
+            "胡荔村",
+            "--year",
+            "2024",
+            "--out",
+            "out",
+        ])
+        .ok();
+    assert!(r.stdout.contains("wrote 13 statement(s)"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("had nothing in the period"),
+        "{}",
+        r.stdout
+    );
+    let files = std::fs::read_dir(town.path("out/胡荔村")).unwrap().count();
+    assert_eq!(files, 13);
+    assert!(town.path("out/胡荔村/H0001-2024.pdf").exists());
+    let r = town
+        .run(&[
+            "--ledger",
+            LEDGER,
+            "statement",
+            "town",
+            "--year",
+            "2024",
+            "--out",
+            "all",
+        ])
+        .ok();
+    assert!(r.stdout.contains("wrote 60 statement(s)"), "{}", r.stdout);
+    let r = town
+        .run(&[
+            "--ledger",
+            LEDGER,
+            "statement",
+            "village",
+            "没有村",
+            "--year",
+            "2024",
+            "--out",
+            "x",
+        ])
+        .fails(1);
+    assert!(
+        r.stderr.contains("no households in village 没有村"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn xlsx_report_reads_back() {
+    use calamine::{Reader, Xlsx};
+    let town = demo_town();
+    town.run(&[
+        "--ledger",
+        LEDGER,
+        "balance",
+        "--format",
+        "xlsx",
+        "--out",
+        "balance.xlsx",
+    ])
+    .ok();
+    let mut book: Xlsx<_> = calamine::open_workbook(town.path("balance.xlsx")).unwrap();
+    let sheet = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&sheet).unwrap();
+    let cells: Vec<String> = range.rows().flatten().map(|c| c.to_string()).collect();
+    assert!(cells.iter().any(|c| c == "试算平衡表"), "{cells:?}");
+    assert!(cells.iter().any(|c| c.contains("储备金专户")), "{cells:?}");
+}
