@@ -23,20 +23,21 @@ pub struct BatchSummary {
     pub failed: Vec<(String, String)>,
 }
 
-/// Pages in a PDF written by the renderer (each page object carries `/Type /Page`).
+/// Pages in a PDF written by the renderer: page objects carry `/Type /Page` (with or without
+/// the space), the page tree `/Type /Pages`.
 pub fn pdf_pages(bytes: &[u8]) -> usize {
-    let needle = b"/Type /Page";
     let mut count = 0;
-    let mut i = 0;
-    while i + needle.len() <= bytes.len() {
-        if &bytes[i..i + needle.len()] == needle {
-            let next = bytes.get(i + needle.len()).copied().unwrap_or(b' ');
-            if next != b's' {
-                count += 1;
+    for needle in [&b"/Type /Page"[..], &b"/Type/Page"[..]] {
+        let mut i = 0;
+        while i + needle.len() <= bytes.len() {
+            if &bytes[i..i + needle.len()] == needle {
+                if bytes.get(i + needle.len()) != Some(&b's') {
+                    count += 1;
+                }
+                i += needle.len();
+            } else {
+                i += 1;
             }
-            i += needle.len();
-        } else {
-            i += 1;
         }
     }
     count

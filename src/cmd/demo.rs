@@ -1,6 +1,7 @@
 use std::path::PathBuf;
 
 use townledger::audit::verify;
+use townledger::batch::write_statements;
 use townledger::demo;
 use townledger::error::{Error, Result};
 use townledger::export::{export, ExportFormat};
@@ -9,6 +10,7 @@ use townledger::report::allocation::{notice_document, run_document};
 use townledger::report::balance::{balance, BalanceQuery};
 use townledger::report::document::Lang;
 use townledger::report::register::register;
+use townledger::report::statement::household_statements;
 
 use super::Context;
 
@@ -75,6 +77,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     for (name, format) in [
         ("公示-2024.txt", Format::Text),
         ("公示-2024.csv", Format::Csv),
+        ("公示-2024.pdf", Format::Pdf),
     ] {
         written.push(write_file(out.join(name), |b| {
             render(
@@ -93,6 +96,35 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
             &options,
         )
     })?);
+    // Statements: the whole town in a batch (2024 and the January 2025 payment), as an
+    // inspector prints them, and one household on its own.
+    let from = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).expect("valid");
+    let to = chrono::NaiveDate::from_ymd_opt(2025, 1, 31).expect("valid");
+    let today = chrono::Local::now().date_naive();
+    let households = ledger.households_on(to)?;
+    let statements = household_statements(ledger, &households, from, to, today, Lang::Zh)?;
+    let batch = write_statements(
+        &statements,
+        &out.join("statements"),
+        "2024",
+        Lang::Zh,
+        &options,
+        2,
+    )?;
+    println!(
+        "-- statements: {} PDFs ({} pages, {:.1} MB) in {}; {} households had nothing in the period{}",
+        batch.files.len(),
+        batch.pages,
+        batch.bytes as f64 / 1e6,
+        out.join("statements").display(),
+        batch.empty.len(),
+        if batch.failed.is_empty() { String::new() } else { format!("; {} failed", batch.failed.len()) }
+    );
+    if let Some(s) = statements.iter().find(|s| s.household.id == "H0001") {
+        written.push(write_file(out.join("H0001-2024.pdf"), |b| {
+            render(&s.document(Lang::Zh), Format::Pdf, b, &options)
+        })?);
+    }
     let trial = balance(ledger, &BalanceQuery::default())?;
     let mut stdout = std::io::stdout().lock();
     println!();

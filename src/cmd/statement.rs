@@ -201,10 +201,16 @@ fn batch(
         start.elapsed().as_secs_f64()
     );
     if !summary.empty.is_empty() {
+        let shown: Vec<&str> = summary.empty.iter().take(10).map(String::as_str).collect();
         println!(
-            "{} household(s) had nothing in the period (printed all the same): {}",
+            "{} household(s) had nothing in the period (printed all the same): {}{}",
             summary.empty.len(),
-            summary.empty.join(", ")
+            shown.join(", "),
+            if summary.empty.len() > shown.len() {
+                ", …"
+            } else {
+                ""
+            }
         );
     }
     if !summary.failed.is_empty() {

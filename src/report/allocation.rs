@@ -12,6 +12,16 @@ fn fund_label(fund: &str) -> &str {
     fund.rsplit(':').next().unwrap_or(fund)
 }
 
+/// A masked number with its run of `*` shortened to four: `**************1238` → `****1238`,
+/// so a notice's columns stay readable on paper (still only the last 4 digits shown).
+fn compact_mask(masked: &str) -> String {
+    let shown = masked.trim_start_matches('*');
+    if shown.len() == masked.len() {
+        return masked.to_string();
+    }
+    format!("****{shown}")
+}
+
 fn opt(s: &Option<String>) -> Cell {
     s.clone().map(Cell::Text).unwrap_or(Cell::Empty)
 }
@@ -131,15 +141,15 @@ pub fn notice_document(run: &RunRecord, lines: &[RunLine], lang: Lang) -> Docume
             Column::text("village", tr(lang, "村", "Village"), 2),
             Column::text("household_id", tr(lang, "户编号", "Household"), 2),
             Column::text("name", tr(lang, "户主", "Head"), 2),
-            Column::text("id_number", tr(lang, "身份证号", "ID number"), 4),
-            Column::text("bank_card", tr(lang, "一卡通账号", "Card"), 4),
+            Column::text("id_number", tr(lang, "身份证号", "ID number"), 2),
+            Column::text("bank_card", tr(lang, "一卡通账号", "Card"), 2),
             Column::new(
                 "members",
                 tr(lang, "人口", "Members"),
                 super::document::Align::Right,
                 1,
             ),
-            Column::text("category", tr(lang, "类别", "Category"), 3),
+            Column::text("category", tr(lang, "类别", "Category"), 4),
             Column::money("share", tr(lang, "分配金额", "Share")),
             Column::money("fixed", tr(lang, "固定项目", "Fixed")),
             Column::money("total", tr(lang, "合计", "Total")),
@@ -158,8 +168,8 @@ pub fn notice_document(run: &RunRecord, lines: &[RunLine], lang: Lang) -> Docume
             Cell::text(l.village.clone()),
             Cell::text(l.household.clone()),
             Cell::text(mask_name(&l.name)),
-            Cell::text(mask_id_number(&l.id_number)),
-            Cell::text(mask_bank_card(&l.bank_card)),
+            Cell::text(compact_mask(&mask_id_number(&l.id_number))),
+            Cell::text(compact_mask(&mask_bank_card(&l.bank_card))),
             Cell::Int(l.members as i64),
             Cell::text(l.category.clone()),
             Cell::Money(l.share),
