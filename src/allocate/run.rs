@@ -22,7 +22,7 @@ use crate::households::HouseholdRecord;
 use crate::import::open_text;
 use crate::ledger::{AccountKind, NewTransaction, Posting};
 use crate::money::Amount;
-use crate::store::{NewRun, PostOutcome, RunLine, RunRecord, Writer};
+use crate::store::{NewRun, NewRunLine, PostOutcome, RunDue, RunLine, RunRecord, Writer};
 
 /// Working days a notice stays up before payment may start.
 pub const NOTICE_WORKING_DAYS: u32 = 5;
@@ -90,7 +90,7 @@ pub fn plan_run(
     let text = std::fs::read_to_string(policy_path).map_err(|e| Error::io(policy_path, e))?;
     let source = policy_path.display().to_string();
     let policy = Policy::from_toml_str(&text, &source)?;
-    if w.account(fund).is_none() {
+    if w.account(fund)?.is_none() {
         return Err(Error::NotFound(format!(
             "no fund account '{fund}' in the ledger (funds are sub-accounts of 负债:专项应付款)"
         )));
@@ -104,46 +104,41 @@ pub fn plan_run(
     let year = year.unwrap_or(date.year());
     let candidates: Vec<Candidate> = households.iter().map(candidate).collect();
     let plan = plan(&policy, year, pool, &candidates)?;
+    drop(candidates);
     let by_id: std::collections::HashMap<&str, &HouseholdRecord> =
         households.iter().map(|h| (h.id.as_str(), h)).collect();
-    let lines: Vec<RunLine> = plan
-        .lines
-        .iter()
-        .map(|l| {
-            let h = by_id[l.household.as_str()];
-            let fixed: Amount = l.fixed.iter().map(|f| f.amount).sum();
-            RunLine {
-                household: l.household.clone(),
-                village: l.village.clone(),
-                name: h.name.clone(),
-                id_number: h.id_number.clone(),
-                bank_card: h.bank_card.clone(),
-                members: l.members,
-                category: l.category.clone(),
-                risk_level: l.risk_level.clone(),
-                excluded: l.excluded.clone(),
-                weight: l.weight.as_ref().map(|w| w.weight.clone()),
-                quota: l.quota.clone(),
-                share: l.share,
-                residual: l.residual.clone(),
-                fixed,
-                total: l.total,
-                bound: l.bound.and_then(|b| match b {
-                    Bound::Floor => Some("floor".to_string()),
-                    Bound::Cap => Some("cap".to_string()),
-                    Bound::Proportional => None,
-                }),
-                explanation: l.explanation.clone(),
-                paid: Amount::ZERO,
-            }
-        })
-        .collect();
-    let total: Amount = lines.iter().map(|l| l.total).sum();
+    let total: Amount = plan.lines.iter().map(|l| l.total).sum();
     if total != pool {
         return Err(Error::rule(format!(
             "internal check failed: shares sum to {total}, not the pool {pool}"
         )));
     }
+    let lines = plan.lines.iter().map(|l| {
+        let h = by_id[l.household.as_str()];
+        NewRunLine {
+            household: &l.household,
+            village: &l.village,
+            name: &h.name,
+            id_number: &h.id_number,
+            bank_card: &h.bank_card,
+            members: l.members,
+            category: &l.category,
+            risk_level: &l.risk_level,
+            excluded: l.excluded.as_deref(),
+            weight: l.weight.as_ref().map(|w| w.weight.as_str()),
+            quota: l.quota.as_deref(),
+            share: l.share,
+            residual: l.residual.as_deref(),
+            fixed: l.fixed.iter().map(|f| f.amount).sum(),
+            total: l.total,
+            bound: l.bound.and_then(|b| match b {
+                Bound::Floor => Some("floor"),
+                Bound::Cap => Some("cap"),
+                Bound::Proportional => None,
+            }),
+            explanation: &l.explanation,
+        }
+    });
     let summary = json!({
         "line": plan.line, "fixed_total": plan.fixed_total, "apportioned": plan.apportioned,
         "total_weight": plan.total_weight, "eligible": plan.eligible, "excluded": plan.excluded,
@@ -163,7 +158,7 @@ pub fn plan_run(
             summary: &summary,
             reverses_run: None,
         },
-        &lines,
+        lines,
     )?;
     Ok((id, plan))
 }
@@ -283,27 +278,30 @@ pub fn post(
         )));
     }
     let date = date.unwrap_or(if earliest <= today { earliest } else { today });
-    let lines = w.run_lines(id)?;
+    let lines = w.run_dues(id)?;
     let memo = format!(
         "{} 分配 第{id}批: {}",
         fund_label(&run.fund),
         run.policy_name
     );
-    let mut postings = vec![Posting {
+    let reference = format!("run:{id}");
+    let owed: Vec<&RunDue> = lines.iter().filter(|l| !l.total.is_zero()).collect();
+    let payables = ensure_payables(w, owed.iter().map(|l| l.household.as_str()))?;
+    let mut postings = Vec::with_capacity(owed.len() + 1);
+    postings.push(Posting {
         account: run.fund.clone(),
         amount: run.pool,
         memo: memo.clone(),
         household: None,
-        reference: Some(format!("run:{id}")),
-    }];
-    for l in lines.iter().filter(|l| !l.total.is_zero()) {
-        let account = ensure_payable(w, &l.household)?;
+        reference: Some(reference.clone()),
+    });
+    for (l, account) in owed.into_iter().zip(payables) {
         postings.push(Posting {
             account,
             amount: -l.total,
             memo: memo.clone(),
             household: Some(l.household.clone()),
-            reference: Some(format!("run:{id}")),
+            reference: Some(reference.clone()),
         });
     }
     let voucher = match w.post(NewTransaction {
@@ -324,12 +322,27 @@ fn fund_label(fund: &str) -> &str {
     fund.rsplit(':').next().unwrap_or(fund)
 }
 
-fn ensure_payable(w: &mut Writer<'_>, household: &str) -> Result<String> {
-    let name = household_payable(household);
-    if w.account(&name).is_none() {
-        w.add_account(&name, AccountKind::Liability, None)?;
+/// The parent of every household payable (`负债:应付款:农户`).
+fn payables_parent() -> String {
+    household_payable("").trim_end_matches(':').to_string()
+}
+
+/// Each household's payable account, in order, creating those that are missing (in that order).
+fn ensure_payables<'h>(
+    w: &mut Writer<'_>,
+    households: impl Iterator<Item = &'h str>,
+) -> Result<Vec<String>> {
+    w.load_accounts_under(&payables_parent())?;
+    let names: Vec<String> = households.map(household_payable).collect();
+    let mut missing = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for name in &names {
+        if w.account(name)?.is_none() && seen.insert(name.as_str()) {
+            missing.push(name.clone());
+        }
     }
-    Ok(name)
+    w.add_accounts(&missing, AccountKind::Liability)?;
+    Ok(names)
 }
 
 /// What a payment did.
@@ -475,11 +488,11 @@ pub fn pay(
             "{operator} approved run {id}; the one who pays must not be an approver"
         )));
     }
-    let Some(bank) = w.account(from).map(|a| a.name.clone()) else {
+    let Some(bank) = w.account(from)?.map(|a| a.name.clone()) else {
         return Err(Error::NotFound(format!("no account '{from}' to pay from")));
     };
-    let lines = w.run_lines(id)?;
-    let outstanding: Vec<&RunLine> = lines.iter().filter(|l| l.total > l.paid).collect();
+    let lines = w.run_dues(id)?;
+    let outstanding: Vec<&RunDue> = lines.iter().filter(|l| l.total > l.paid).collect();
     if outstanding.is_empty() {
         return Err(Error::rule(format!(
             "run {id} (voucher {posted}) has nothing left to pay"
@@ -498,8 +511,10 @@ pub fn pay(
             let bank_lines = read_bank_file(path)?;
             let mut errors = Vec::new();
             let mut seen = std::collections::HashSet::new();
+            let by_household: std::collections::HashMap<&str, &RunDue> =
+                lines.iter().map(|l| (l.household.as_str(), l)).collect();
             for b in &bank_lines {
-                let Some(l) = lines.iter().find(|l| l.household == b.household) else {
+                let Some(l) = by_household.get(b.household.as_str()) else {
                     errors.push(RowError::new(
                         &file,
                         b.line,
@@ -565,6 +580,7 @@ pub fn pay(
     }
     let total: Amount = to_pay.iter().map(|(_, a, _)| *a).sum();
     let memo = format!("{} 发放 第{id}批", fund_label(&run.fund));
+    w.load_accounts_under(&payables_parent())?;
     let mut postings: Vec<Posting> = Vec::with_capacity(to_pay.len() + 1);
     for (household, amount, reference) in &to_pay {
         postings.push(Posting {
@@ -648,7 +664,7 @@ pub fn reverse(
             summary: &summary,
             reverses_run: Some(id),
         },
-        &negated,
+        negated.iter().map(RunLine::as_new),
     )?;
     w.mark_run_posted(new_id, &mirror, Some(reason))?;
     w.mark_run_reversed(id, new_id)?;

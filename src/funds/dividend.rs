@@ -131,7 +131,7 @@ impl RecordedDividend {
 
 /// Make sure `name` exists with type `kind`, creating it if missing.
 pub(crate) fn ensure_account(w: &mut Writer<'_>, name: &str, kind: AccountKind) -> Result<()> {
-    match w.account(name) {
+    match w.account(name)? {
         Some(a) if a.kind != kind => Err(Error::rule(format!(
             "account '{name}' exists but is a {} account, not {kind}",
             a.kind
@@ -200,7 +200,7 @@ pub fn record_dividend(w: &mut Writer<'_>, new: &NewDividend) -> Result<Recorded
             ensure_account(w, DEFAULT_BANK_ACCOUNT, AccountKind::Asset)?;
             DEFAULT_BANK_ACCOUNT.to_string()
         }
-        Some(name) => match w.account(name) {
+        Some(name) => match w.account(name)? {
             Some(a) if a.kind == AccountKind::Asset => a.name.clone(),
             Some(a) => {
                 return Err(Error::rule(format!(

@@ -224,7 +224,7 @@ pub fn add_project(w: &mut Writer<'_>, new: &NewProject) -> Result<Project> {
             existing.id
         )));
     }
-    match w.account(&account) {
+    match w.account(&account)? {
         Some(a) if a.kind != AccountKind::Income => {
             return Err(Error::rule(format!(
                 "account '{account}' exists but is not an income account"

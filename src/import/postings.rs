@@ -213,6 +213,7 @@ pub fn import_postings(
                 errors.push(RowError::new(&file, line, reason));
                 None
             }
+            Err(Unresolved::Failed(e)) => return Err(e),
         };
         if let Some(created) = account.as_ref().and_then(|(_, created)| created.clone()) {
             summary.accounts_created.push(created);
@@ -281,6 +282,8 @@ pub fn import_postings(
 enum Unresolved {
     Unknown,
     Invalid(String),
+    /// The ledger could not be read: the import stops.
+    Failed(Error),
 }
 
 /// Resolve an account by name or code; create it when allowed. Returns the canonical name and,
@@ -293,7 +296,7 @@ fn resolve_account(
     if text.is_empty() {
         return Err(Unresolved::Invalid("account is empty".into()));
     }
-    if let Some(a) = writer.account(text) {
+    if let Some(a) = writer.account(text).map_err(Unresolved::Failed)? {
         return Ok(Some((a.name.clone(), None)));
     }
     if !options.create_accounts {

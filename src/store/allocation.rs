@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use super::journal::date_text;
+use super::journal::{date_text, insert_rows};
 use super::{Ledger, Writer};
 use crate::error::{Error, Result};
 use crate::money::Amount;
@@ -66,6 +66,64 @@ pub struct RunLine {
     pub explanation: String,
     /// Paid so far (from the payments table).
     pub paid: Amount,
+}
+
+/// What one household of a run is owed and was paid: the part of a [`RunLine`] that posting
+/// and paying need.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunDue {
+    pub household: String,
+    /// share + fixed: what the household is owed.
+    pub total: Amount,
+    /// Paid so far.
+    pub paid: Amount,
+}
+
+/// A line of a run about to be stored (see [`RunLine`], whose fields these borrow).
+#[derive(Clone, Copy, Debug)]
+pub struct NewRunLine<'a> {
+    pub household: &'a str,
+    pub village: &'a str,
+    pub name: &'a str,
+    pub id_number: &'a str,
+    pub bank_card: &'a str,
+    pub members: u32,
+    pub category: &'a str,
+    pub risk_level: &'a str,
+    pub excluded: Option<&'a str>,
+    pub weight: Option<&'a str>,
+    pub quota: Option<&'a str>,
+    pub share: Amount,
+    pub residual: Option<&'a str>,
+    pub fixed: Amount,
+    pub total: Amount,
+    pub bound: Option<&'a str>,
+    pub explanation: &'a str,
+}
+
+impl RunLine {
+    /// This line as a line to store.
+    pub fn as_new(&self) -> NewRunLine<'_> {
+        NewRunLine {
+            household: &self.household,
+            village: &self.village,
+            name: &self.name,
+            id_number: &self.id_number,
+            bank_card: &self.bank_card,
+            members: self.members,
+            category: &self.category,
+            risk_level: &self.risk_level,
+            excluded: self.excluded.as_deref(),
+            weight: self.weight.as_deref(),
+            quota: self.quota.as_deref(),
+            share: self.share,
+            residual: self.residual.as_deref(),
+            fixed: self.fixed,
+            total: self.total,
+            bound: self.bound.as_deref(),
+            explanation: &self.explanation,
+        }
+    }
 }
 
 /// A run about to be stored.
@@ -177,13 +235,34 @@ fn run_lines(conn: &Connection, id: i64) -> Result<Vec<RunLine>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+fn run_dues(conn: &Connection, id: i64) -> Result<Vec<RunDue>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.household, l.total, COALESCE(p.amount, 0)
+         FROM allocation_lines l
+         LEFT JOIN allocation_payments p ON p.run = l.run AND p.household = l.household
+         WHERE l.run = ?1 ORDER BY l.household",
+    )?;
+    let rows = stmt.query_map([id], |r| {
+        Ok(RunDue {
+            household: r.get(0)?,
+            total: Amount::from_fen(r.get(1)?),
+            paid: Amount::from_fen(r.get(2)?),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 fn now() -> String {
     chrono::Local::now().format("%Y-%m-%dT%H:%M:%S").to_string()
 }
 
 impl Writer<'_> {
     /// Store a planned run and its lines; returns the run id. The operator is the proposer.
-    pub fn insert_run(&mut self, new: &NewRun<'_>, lines: &[RunLine]) -> Result<i64> {
+    pub fn insert_run<'l>(
+        &mut self,
+        new: &NewRun<'_>,
+        lines: impl IntoIterator<Item = NewRunLine<'l>>,
+    ) -> Result<i64> {
         let proposer = self.operator().to_string();
         self.sql()
             .prepare_cached(
@@ -206,34 +285,41 @@ impl Writer<'_> {
                 new.reverses_run,
             ])?;
         let id = self.sql().last_insert_rowid();
-        let mut insert = self.sql().prepare_cached(
+        insert_rows(
+            self.sql(),
             "INSERT INTO allocation_lines (run, household, village, name, id_number, bank_card,
                 members, category, risk_level, excluded, weight, quota, share, residual, fixed,
-                total, bound, explanation)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+                total, bound, explanation)",
+            18,
+            "",
+            lines,
+            |stmt, at, l| {
+                let values: [&dyn rusqlite::ToSql; 18] = [
+                    &id,
+                    &l.household,
+                    &l.village,
+                    &l.name,
+                    &l.id_number,
+                    &l.bank_card,
+                    &l.members,
+                    &l.category,
+                    &l.risk_level,
+                    &l.excluded,
+                    &l.weight,
+                    &l.quota,
+                    &l.share.fen(),
+                    &l.residual,
+                    &l.fixed.fen(),
+                    &l.total.fen(),
+                    &l.bound,
+                    &l.explanation,
+                ];
+                for (i, v) in values.into_iter().enumerate() {
+                    stmt.raw_bind_parameter(at + i + 1, v)?;
+                }
+                Ok(())
+            },
         )?;
-        for l in lines {
-            insert.execute(params![
-                id,
-                l.household,
-                l.village,
-                l.name,
-                l.id_number,
-                l.bank_card,
-                l.members,
-                l.category,
-                l.risk_level,
-                l.excluded,
-                l.weight,
-                l.quota,
-                l.share.fen(),
-                l.residual,
-                l.fixed.fen(),
-                l.total.fen(),
-                l.bound,
-                l.explanation,
-            ])?;
-        }
         Ok(id)
     }
 
@@ -243,6 +329,12 @@ impl Writer<'_> {
 
     pub fn run_lines(&self, id: i64) -> Result<Vec<RunLine>> {
         run_lines(self.sql(), id)
+    }
+
+    /// Each household's total and what was paid of it, by household: [`Writer::run_lines`]
+    /// without the household data and explanations.
+    pub fn run_dues(&self, id: i64) -> Result<Vec<RunDue>> {
+        run_dues(self.sql(), id)
     }
 
     /// Record an approval by `by` in `role` (`village` or `town`).
@@ -302,21 +394,22 @@ impl Writer<'_> {
         date: NaiveDate,
         voucher: &str,
     ) -> Result<()> {
-        let mut insert = self.sql().prepare_cached(
-            "INSERT INTO allocation_payments (run, household, amount, date, voucher, bank_ref)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
         let date = date_text(date);
-        for (household, amount, bank_ref) in payments {
-            insert.execute(params![
-                id,
-                household,
-                amount.fen(),
-                date,
-                voucher,
-                bank_ref
-            ])?;
-        }
+        insert_rows(
+            self.sql(),
+            "INSERT INTO allocation_payments (run, household, amount, date, voucher, bank_ref)",
+            6,
+            "",
+            payments,
+            |stmt, at, &(household, amount, bank_ref)| {
+                stmt.raw_bind_parameter(at + 1, id)?;
+                stmt.raw_bind_parameter(at + 2, household)?;
+                stmt.raw_bind_parameter(at + 3, amount.fen())?;
+                stmt.raw_bind_parameter(at + 4, &date)?;
+                stmt.raw_bind_parameter(at + 5, voucher)?;
+                stmt.raw_bind_parameter(at + 6, bank_ref)
+            },
+        )?;
         Ok(())
     }
 

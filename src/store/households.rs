@@ -31,13 +31,31 @@ pub struct HouseholdVersion {
 const COLUMNS: &str = "id, valid_from, import_seq, village, name, id_number, members, \
      per_capita_income, category, risk_level, risk_causes, labour, bank_card";
 
+/// `YYYY-MM-DD` as stored, without a format string.
+fn stored_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
+}
+
 fn version_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(HouseholdVersion, i64)> {
     let text = |i: usize| r.get::<_, String>(i);
-    let valid_from = NaiveDate::parse_from_str(&text(1)?, "%Y-%m-%d").map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e))
-    })?;
-    let category = Category::from_cell(&text(8)?).ok().flatten();
-    let labour = Labour::from_cell(&text(11)?).unwrap_or_default();
+    let str_at = |i: usize| r.get_ref(i)?.as_str().map_err(rusqlite::Error::from);
+    let valid_from = match stored_date(str_at(1)?) {
+        Some(d) => d,
+        None => NaiveDate::parse_from_str(str_at(1)?, "%Y-%m-%d").map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e))
+        })?,
+    };
+    let category = Category::from_cell(str_at(8)?).ok().flatten();
+    let labour = Labour::from_cell(str_at(11)?).unwrap_or_default();
     Ok((
         HouseholdVersion {
             valid_from,
@@ -50,7 +68,7 @@ fn version_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(HouseholdVersion
                 per_capita_income: Amount::from_fen(r.get(7)?),
                 category,
                 risk_level: text(9)?,
-                risk_causes: split_risk_causes(&text(10)?),
+                risk_causes: split_risk_causes(str_at(10)?),
                 labour,
                 bank_card: text(12)?,
             },

@@ -7,8 +7,9 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, Local, NaiveDate};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, Statement};
 
+use super::FastMap;
 use crate::error::{Error, Result};
 use crate::ledger::account::validate_account_name;
 use crate::ledger::transaction::{chain_hash, imbalance, voucher_number, Hash, GENESIS};
@@ -29,69 +30,213 @@ pub enum PostOutcome {
 
 /// A write transaction on the ledger. Dropped without [`Writer::commit`], it changes nothing.
 pub struct Writer<'c> {
+    /// The write path's own statements, prepared once per write (declared before `tx`, so
+    /// they are finalized before the transaction ends).
+    statements: Statements<'c>,
+    conn: &'c Connection,
     tx: rusqlite::Transaction<'c>,
     operator: String,
     posted_at: String,
-    accounts: HashMap<String, Account>,
-    codes: HashMap<String, String>,
+    /// Accounts looked up so far, by the text they were looked up with (a name or a code);
+    /// `None`: no account has that name or code. Filled lazily: a ledger may hold hundreds of
+    /// thousands of household accounts, of which one write touches few.
+    accounts: FastMap<String, Option<Account>>,
+    /// Parents whose sub-accounts are all in `accounts` (see [`Writer::load_accounts_under`]).
+    loaded_parents: Vec<String>,
     head: Hash,
     next_id: i64,
     first_new_id: i64,
     voucher_seq: HashMap<u32, u32>,
-    month_totals: HashMap<(i64, u32), i64>,
+    month_totals: FastMap<(i64, u32), i64>,
+    /// Scratch: the account ids of the transaction being posted.
+    ids: Vec<i64>,
     /// Whether any transaction with an external id existed before this write; if none did,
     /// a repeated id can only come from this write, which the unique index reports.
     prior_external_ids: bool,
 }
 
+#[derive(Default)]
+struct Statements<'c> {
+    insert_transaction: Option<Statement<'c>>,
+    insert_posting: Option<Statement<'c>>,
+    insert_postings_big: Option<Statement<'c>>,
+}
+
+/// The statement in `slot`, prepared on first use.
+fn prepared<'s, 'c>(
+    slot: &'s mut Option<Statement<'c>>,
+    conn: &'c Connection,
+    sql: impl FnOnce() -> String,
+) -> Result<&'s mut Statement<'c>> {
+    if slot.is_none() {
+        *slot = Some(conn.prepare(&sql())?);
+    }
+    Ok(slot.as_mut().expect("just prepared"))
+}
+
+const INSERT_TRANSACTION: &str = "INSERT INTO transactions
+   (id, voucher, date, external_id, memo, reverses, reason, operator, posted_at, hash)
+ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+
 fn month_key(date: NaiveDate) -> u32 {
     date.year() as u32 * 100 + date.month()
 }
 
-/// `INSERT INTO postings … VALUES (…), (…)` for `rows` rows (1 to 4).
-fn posting_insert_sql(rows: usize) -> &'static str {
-    const SQL: [&str; 4] = [
-        "INSERT INTO postings (txn, line, account, date, amount, memo, household, ref) VALUES (?,?,?,?,?,?,?,?)",
-        "INSERT INTO postings (txn, line, account, date, amount, memo, household, ref) VALUES (?,?,?,?,?,?,?,?),(?,?,?,?,?,?,?,?)",
-        "INSERT INTO postings (txn, line, account, date, amount, memo, household, ref) VALUES (?,?,?,?,?,?,?,?),(?,?,?,?,?,?,?,?),(?,?,?,?,?,?,?,?)",
-        "INSERT INTO postings (txn, line, account, date, amount, memo, household, ref) VALUES (?,?,?,?,?,?,?,?),(?,?,?,?,?,?,?,?),(?,?,?,?,?,?,?,?),(?,?,?,?,?,?,?,?)",
-    ];
-    SQL[rows - 1]
+/// Rows per multi-row `INSERT` for long runs of rows (an allocation run's voucher has a posting
+/// per household). A statement that writes several rows keeps a statement journal (a copy of
+/// each page it changes, to undo a half-done statement): for a transaction's few postings,
+/// spread over the account index, that costs more than one statement per row.
+pub(super) const BIG_INSERT: usize = 64;
+
+/// `INSERT INTO table (columns) VALUES (?,…),(?,…)…` for `rows` rows, with `suffix`.
+pub(super) fn multi_row_sql(head: &str, columns: usize, rows: usize, suffix: &str) -> String {
+    let mut one = String::from("(?");
+    for _ in 1..columns {
+        one.push_str(",?");
+    }
+    one.push(')');
+    let mut sql = String::with_capacity(head.len() + rows * (one.len() + 1) + suffix.len() + 8);
+    sql.push_str(head);
+    sql.push_str(" VALUES ");
+    for i in 0..rows {
+        if i > 0 {
+            sql.push(',');
+        }
+        sql.push_str(&one);
+    }
+    sql.push_str(suffix);
+    sql
+}
+
+const POSTINGS_HEAD: &str =
+    "INSERT INTO postings (txn, line, account, date, amount, memo, household, ref)";
+
+/// `Some` text that is not empty, else `None` (stored as NULL).
+fn non_empty(s: Option<&str>) -> Option<&str> {
+    s.filter(|s| !s.is_empty())
+}
+
+fn push_digits(s: &mut String, v: u32, width: usize) {
+    let digits = v.checked_ilog10().unwrap_or(0) as usize + 1;
+    for _ in digits..width {
+        s.push('0');
+    }
+    let mut buf = [0u8; 10];
+    let mut n = v;
+    for i in (0..digits).rev() {
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    s.push_str(std::str::from_utf8(&buf[..digits]).expect("ASCII digits"));
 }
 
 /// `2024-12-20`, without going through a format string.
 pub(crate) fn date_text(d: NaiveDate) -> String {
     let (y, m, day) = (d.year(), d.month(), d.day());
     let mut s = String::with_capacity(10);
-    s.push_str(&format!("{y:04}"));
+    if (0..=9999).contains(&y) {
+        push_digits(&mut s, y as u32, 4);
+    } else {
+        s.push_str(&format!("{y:04}"));
+    }
     s.push('-');
-    s.push(char::from(b'0' + (m / 10) as u8));
-    s.push(char::from(b'0' + (m % 10) as u8));
+    push_digits(&mut s, m, 2);
     s.push('-');
-    s.push(char::from(b'0' + (day / 10) as u8));
-    s.push(char::from(b'0' + (day % 10) as u8));
+    push_digits(&mut s, day, 2);
+    s
+}
+
+/// The voucher number (`2024-12-0007`, as [`voucher_number`] writes it), without a format
+/// string for the usual years.
+fn voucher_text(date: NaiveDate, seq: u32) -> String {
+    let y = date.year();
+    if !(0..=9999).contains(&y) {
+        return voucher_number(date, seq);
+    }
+    let mut s = String::with_capacity(12);
+    push_digits(&mut s, y as u32, 4);
+    s.push('-');
+    push_digits(&mut s, date.month(), 2);
+    s.push('-');
+    push_digits(&mut s, seq, 4);
     s
 }
 
 fn month_text(key: u32) -> String {
-    format!("{:04}-{:02}", key / 100, key % 100)
+    let mut s = String::with_capacity(7);
+    push_digits(&mut s, key / 100, 4);
+    s.push('-');
+    push_digits(&mut s, key % 100, 2);
+    s
+}
+
+/// Insert `rows` with `INSERT … VALUES`: [`BIG_INSERT`] rows per statement while that many are
+/// left, then one per statement. `head` is `INSERT INTO table (columns)` with `columns` columns,
+/// `suffix` follows the values (an `ON CONFLICT` clause, or nothing), `bind` binds one row's
+/// parameters after the first `at`.
+pub(super) fn insert_rows<T>(
+    conn: &Connection,
+    head: &str,
+    columns: usize,
+    suffix: &str,
+    rows: impl IntoIterator<Item = T>,
+    mut bind: impl FnMut(&mut Statement<'_>, usize, &T) -> rusqlite::Result<()>,
+) -> Result<()> {
+    let mut big: Option<Statement<'_>> = None;
+    let mut pending: Vec<T> = Vec::with_capacity(BIG_INSERT);
+    for row in rows {
+        pending.push(row);
+        if pending.len() == BIG_INSERT {
+            let stmt = match &mut big {
+                Some(stmt) => stmt,
+                None => {
+                    big.insert(conn.prepare(&multi_row_sql(head, columns, BIG_INSERT, suffix))?)
+                }
+            };
+            for (i, row) in pending.iter().enumerate() {
+                bind(stmt, i * columns, row)?;
+            }
+            stmt.raw_execute()?;
+            pending.clear();
+        }
+    }
+    if !pending.is_empty() {
+        let mut stmt = conn.prepare_cached(&multi_row_sql(head, columns, 1, suffix))?;
+        for row in &pending {
+            bind(&mut stmt, 0, row)?;
+            stmt.raw_execute()?;
+        }
+    }
+    Ok(())
+}
+
+/// Bind one posting row's 8 parameters after the first `at`.
+fn bind_posting(
+    stmt: &mut Statement<'_>,
+    at: usize,
+    txn: i64,
+    line: i64,
+    account: i64,
+    date: &str,
+    p: &crate::ledger::Posting,
+) -> rusqlite::Result<()> {
+    stmt.raw_bind_parameter(at + 1, txn)?;
+    stmt.raw_bind_parameter(at + 2, line)?;
+    stmt.raw_bind_parameter(at + 3, account)?;
+    stmt.raw_bind_parameter(at + 4, date)?;
+    stmt.raw_bind_parameter(at + 5, p.amount.fen())?;
+    stmt.raw_bind_parameter(at + 6, non_empty(Some(&p.memo)))?;
+    stmt.raw_bind_parameter(at + 7, non_empty(p.household.as_deref()))?;
+    stmt.raw_bind_parameter(at + 8, non_empty(p.reference.as_deref()))?;
+    Ok(())
 }
 
 impl<'c> Writer<'c> {
-    pub(super) fn new(tx: rusqlite::Transaction<'c>, operator: &str) -> Result<Writer<'c>> {
-        let mut accounts = HashMap::new();
-        let mut codes = HashMap::new();
-        {
-            let mut stmt = tx.prepare("SELECT id, name, code, kind FROM accounts")?;
-            let rows = stmt.query_map([], super::query::account_from_row)?;
-            for account in rows {
-                let account = account?;
-                if let Some(code) = &account.code {
-                    codes.insert(code.clone(), account.name.clone());
-                }
-                accounts.insert(account.name.clone(), account);
-            }
-        }
+    pub(super) fn new(
+        conn: &'c Connection,
+        tx: rusqlite::Transaction<'c>,
+        operator: &str,
+    ) -> Result<Writer<'c>> {
         let (last_id, head): (i64, Hash) = tx
             .query_row(
                 "SELECT id, hash FROM transactions ORDER BY id DESC LIMIT 1",
@@ -109,16 +254,19 @@ impl<'c> Writer<'c> {
             |r| r.get(0),
         )?;
         Ok(Writer {
+            statements: Statements::default(),
+            conn,
             tx,
             operator: operator.to_string(),
             posted_at: Local::now().format("%Y-%m-%dT%H:%M:%S").to_string(),
-            accounts,
-            codes,
+            accounts: FastMap::default(),
+            loaded_parents: Vec::new(),
             head,
             next_id: last_id + 1,
             first_new_id: last_id + 1,
             voucher_seq: HashMap::new(),
-            month_totals: HashMap::new(),
+            month_totals: FastMap::default(),
+            ids: Vec::new(),
             prior_external_ids,
         })
     }
@@ -129,21 +277,86 @@ impl<'c> Writer<'c> {
     }
 
     /// An account by exact name, or by code.
-    pub fn account(&self, name_or_code: &str) -> Option<&Account> {
-        self.accounts.get(name_or_code).or_else(|| {
-            self.codes
-                .get(name_or_code)
-                .and_then(|name| self.accounts.get(name))
-        })
+    pub fn account(&mut self, name_or_code: &str) -> Result<Option<&Account>> {
+        if !self.accounts.contains_key(name_or_code) {
+            let found = self.lookup(name_or_code)?;
+            self.accounts.insert(name_or_code.to_string(), found);
+        }
+        Ok(self.accounts[name_or_code].as_ref())
     }
 
-    /// Add an account. Its type must agree with its top segment when that segment names a type.
-    pub fn add_account(
-        &mut self,
-        name: &str,
-        kind: AccountKind,
-        code: Option<&str>,
-    ) -> Result<Account> {
+    /// The id of the account named exactly `name` (not a code), looked up once per write.
+    fn account_id(&mut self, name: &str) -> Result<Option<i64>> {
+        if let Some(found) = self.accounts.get(name) {
+            return Ok(found.as_ref().filter(|a| a.name == name).map(|a| a.id));
+        }
+        Ok(self.account(name)?.filter(|a| a.name == name).map(|a| a.id))
+    }
+
+    /// The account named `name_or_code`, else the one with that code.
+    fn lookup(&self, name_or_code: &str) -> Result<Option<Account>> {
+        // A code never contains ':', so a name under a loaded parent is known without asking.
+        if name_or_code.contains(':')
+            && self.loaded_parents.iter().any(|p| {
+                name_or_code.len() > p.len()
+                    && name_or_code.starts_with(p.as_str())
+                    && name_or_code.as_bytes()[p.len()] == b':'
+            })
+        {
+            return Ok(None);
+        }
+        let by_name = self
+            .tx
+            .prepare_cached("SELECT id, name, code, kind FROM accounts WHERE name = ?1")?
+            .query_row([name_or_code], super::query::account_from_row)
+            .optional()?;
+        if by_name.is_some() || name_or_code.contains(':') {
+            return Ok(by_name);
+        }
+        Ok(self
+            .tx
+            .prepare_cached("SELECT id, name, code, kind FROM accounts WHERE code = ?1")?
+            .query_row([name_or_code], super::query::account_from_row)
+            .optional()?)
+    }
+
+    /// Read every sub-account of `parent` (at any depth) in one pass, so that looking them up —
+    /// or finding that one does not exist — costs no query. For writes that touch thousands of
+    /// accounts under one parent (household payables).
+    pub fn load_accounts_under(&mut self, parent: &str) -> Result<()> {
+        if self.loaded_parents.iter().any(|p| p == parent) {
+            return Ok(());
+        }
+        // Names under `parent` sort between "parent:" and "parent;" (';' follows ':').
+        let (low, high) = (format!("{parent}:"), format!("{parent};"));
+        let mut stmt = self
+            .tx
+            .prepare("SELECT id, name, code, kind FROM accounts WHERE name > ?1 AND name < ?2")?;
+        let rows = stmt.query_map([&low, &high], super::query::account_from_row)?;
+        for account in rows {
+            let account = account?;
+            if let Some(entry @ None) = self.accounts.get_mut(&account.name) {
+                *entry = Some(account);
+            } else if !self.accounts.contains_key(&account.name) {
+                self.accounts.insert(account.name.clone(), Some(account));
+            }
+        }
+        self.loaded_parents.push(parent.to_string());
+        Ok(())
+    }
+
+    /// The name of the account whose code is `code`.
+    fn account_with_code(&self, code: &str) -> Result<Option<String>> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT name FROM accounts WHERE code = ?1")?
+            .query_row([code], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Check a new account: a valid name, its type agreeing with its top segment when that
+    /// segment names a type, not already there.
+    fn check_new_account(&mut self, name: &str, kind: AccountKind) -> Result<()> {
         validate_account_name(name).map_err(Error::Rule)?;
         if let Some(implied) = AccountKind::from_top_segment(name) {
             if implied != kind {
@@ -153,19 +366,30 @@ impl<'c> Writer<'c> {
                 )));
             }
         }
-        if self.accounts.contains_key(name) {
+        if self.account_id(name)?.is_some() {
             return Err(Error::rule(format!("account '{name}' already exists")));
         }
+        Ok(())
+    }
+
+    /// Add an account. Its type must agree with its top segment when that segment names a type.
+    pub fn add_account(
+        &mut self,
+        name: &str,
+        kind: AccountKind,
+        code: Option<&str>,
+    ) -> Result<Account> {
+        self.check_new_account(name, kind)?;
         if let Some(code) = code {
             if code.trim().is_empty() || code.contains(':') {
                 return Err(Error::rule(format!("account code '{code}' is not valid")));
             }
-            if let Some(other) = self.codes.get(code) {
+            if let Some(other) = self.account_with_code(code)? {
                 return Err(Error::rule(format!(
                     "account code {code} is already used by '{other}'"
                 )));
             }
-            if self.accounts.contains_key(code) {
+            if self.account_id(code)?.is_some() {
                 return Err(Error::rule(format!(
                     "account code {code} is already the name of an account"
                 )));
@@ -183,10 +407,57 @@ impl<'c> Writer<'c> {
             kind,
         };
         if let Some(code) = code {
-            self.codes.insert(code.to_string(), name.to_string());
+            // Checked above: no account has `code` as its name or code.
+            self.accounts
+                .insert(code.to_string(), Some(account.clone()));
         }
-        self.accounts.insert(name.to_string(), account.clone());
+        self.accounts
+            .insert(name.to_string(), Some(account.clone()));
         Ok(account)
+    }
+
+    /// Add accounts of one type, without codes, in order — as [`Writer::add_account`] one by
+    /// one would, but in few statements. Nothing is added if one of them is refused.
+    pub fn add_accounts(&mut self, names: &[String], kind: AccountKind) -> Result<()> {
+        let mut seen: FastMap<&str, ()> = FastMap::default();
+        for name in names {
+            self.check_new_account(name, kind)?;
+            if seen.insert(name.as_str(), ()).is_some() {
+                return Err(Error::rule(format!("account '{name}' already exists")));
+            }
+        }
+        // The ids SQLite would give them one by one: one more than the largest so far.
+        let first: i64 =
+            self.tx
+                .query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM accounts", [], |r| {
+                    r.get(0)
+                })?;
+        let posted_at = self.posted_at.as_str();
+        let numbered = (first..).zip(names);
+        insert_rows(
+            &self.tx,
+            "INSERT INTO accounts (id, name, code, kind, created_at)",
+            5,
+            "",
+            numbered,
+            |stmt, at, &(id, name)| {
+                stmt.raw_bind_parameter(at + 1, id)?;
+                stmt.raw_bind_parameter(at + 2, name)?;
+                stmt.raw_bind_parameter(at + 3, None::<&str>)?;
+                stmt.raw_bind_parameter(at + 4, kind.as_str())?;
+                stmt.raw_bind_parameter(at + 5, posted_at)
+            },
+        )?;
+        for (id, name) in (first..).zip(names) {
+            let account = Account {
+                id,
+                name: name.clone(),
+                code: None,
+                kind,
+            };
+            self.accounts.insert(name.clone(), Some(account));
+        }
+        Ok(())
     }
 
     /// Post one transaction. Its postings must name existing accounts (by name) and balance.
@@ -200,11 +471,22 @@ impl<'c> Writer<'c> {
                 "transaction does not balance: postings sum to {off}, not 0.00"
             )));
         }
+        let mut ids = std::mem::take(&mut self.ids);
+        ids.clear();
         for p in &new.postings {
-            if !self.accounts.contains_key(&p.account) {
-                return Err(Error::rule(format!("unknown account '{}'", p.account)));
+            match self.account_id(&p.account) {
+                Ok(Some(id)) => ids.push(id),
+                Ok(None) => {
+                    self.ids = ids;
+                    return Err(Error::rule(format!("unknown account '{}'", p.account)));
+                }
+                Err(e) => {
+                    self.ids = ids;
+                    return Err(e);
+                }
             }
         }
+        self.ids = ids;
         if let Some(external_id) = &new.external_id {
             if self.prior_external_ids {
                 if let Some(outcome) = self.check_external_id(external_id, &new)? {
@@ -217,7 +499,7 @@ impl<'c> Writer<'c> {
         let id = self.next_id;
         let txn = Transaction {
             id,
-            voucher: voucher_number(new.date, seq),
+            voucher: voucher_text(new.date, seq),
             date: new.date,
             external_id: new.external_id,
             memo: new.memo,
@@ -229,25 +511,22 @@ impl<'c> Writer<'c> {
         };
         let hash = chain_hash(&self.head, &txn);
         let date = date_text(txn.date);
-        let inserted = self
-            .tx
-            .prepare_cached(
-                "INSERT INTO transactions
-                   (id, voucher, date, external_id, memo, reverses, reason, operator, posted_at, hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?
-            .execute(params![
-                id,
-                txn.voucher,
-                date,
-                txn.external_id,
-                txn.memo,
-                txn.reverses,
-                txn.reason,
-                txn.operator,
-                txn.posted_at,
-                &hash[..],
-            ]);
+        let inserted = {
+            let stmt = prepared(&mut self.statements.insert_transaction, self.conn, || {
+                INSERT_TRANSACTION.to_string()
+            })?;
+            stmt.raw_bind_parameter(1, id)?;
+            stmt.raw_bind_parameter(2, &txn.voucher)?;
+            stmt.raw_bind_parameter(3, &date)?;
+            stmt.raw_bind_parameter(4, &txn.external_id)?;
+            stmt.raw_bind_parameter(5, &txn.memo)?;
+            stmt.raw_bind_parameter(6, txn.reverses)?;
+            stmt.raw_bind_parameter(7, &txn.reason)?;
+            stmt.raw_bind_parameter(8, &txn.operator)?;
+            stmt.raw_bind_parameter(9, &txn.posted_at)?;
+            stmt.raw_bind_parameter(10, &hash[..])?;
+            stmt.raw_execute()
+        };
         if let Err(e) = inserted {
             if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) {
                 if let Some(external_id) = &txn.external_id {
@@ -258,7 +537,10 @@ impl<'c> Writer<'c> {
             }
             return Err(e.into());
         }
-        self.insert_postings(id, &date, month, &txn.postings)?;
+        let ids = std::mem::take(&mut self.ids);
+        let inserted = self.insert_postings(id, &date, month, &txn.postings, &ids);
+        self.ids = ids;
+        inserted?;
         self.head = hash;
         self.next_id += 1;
         Ok(PostOutcome::Posted {
@@ -267,39 +549,42 @@ impl<'c> Writer<'c> {
         })
     }
 
-    /// Insert a transaction's postings, several rows per statement.
+    /// Insert a transaction's postings (`ids`: their accounts' ids): one statement per row, or
+    /// [`BIG_INSERT`] rows per statement for long transactions.
     fn insert_postings(
         &mut self,
         txn: i64,
         date: &str,
         month: u32,
         postings: &[crate::ledger::Posting],
+        ids: &[i64],
     ) -> Result<()> {
-        const PER_STATEMENT: usize = 4;
-        for (chunk_index, chunk) in postings.chunks(PER_STATEMENT).enumerate() {
-            let sql = posting_insert_sql(chunk.len());
-            let mut stmt = self.tx.prepare_cached(sql)?;
-            let mut values: Vec<rusqlite::types::Value> = Vec::with_capacity(8 * chunk.len());
-            for (i, p) in chunk.iter().enumerate() {
-                let account = self.accounts[&p.account].id;
-                let line = (chunk_index * PER_STATEMENT + i) as i64 + 1;
-                let text = |s: Option<&str>| match s {
-                    Some(s) if !s.is_empty() => rusqlite::types::Value::Text(s.to_string()),
-                    _ => rusqlite::types::Value::Null,
-                };
-                values.extend([
-                    rusqlite::types::Value::Integer(txn),
-                    rusqlite::types::Value::Integer(line),
-                    rusqlite::types::Value::Integer(account),
-                    rusqlite::types::Value::Text(date.to_string()),
-                    rusqlite::types::Value::Integer(p.amount.fen()),
-                    text(Some(&p.memo)),
-                    text(p.household.as_deref()),
-                    text(p.reference.as_deref()),
-                ]);
+        let mut line = 0i64;
+        let mut rows = postings.iter().zip(ids).peekable();
+        let big_chunks = postings.len() / BIG_INSERT;
+        if big_chunks > 0 {
+            let stmt = prepared(&mut self.statements.insert_postings_big, self.conn, || {
+                multi_row_sql(POSTINGS_HEAD, 8, BIG_INSERT, "")
+            })?;
+            for _ in 0..big_chunks {
+                for (i, (p, &account)) in rows.by_ref().take(BIG_INSERT).enumerate() {
+                    line += 1;
+                    bind_posting(stmt, i * 8, txn, line, account, date, p)?;
+                    *self.month_totals.entry((account, month)).or_insert(0) += p.amount.fen();
+                }
+                stmt.raw_execute()?;
+            }
+        }
+        if rows.peek().is_some() {
+            let stmt = prepared(&mut self.statements.insert_posting, self.conn, || {
+                multi_row_sql(POSTINGS_HEAD, 8, 1, "")
+            })?;
+            for (p, &account) in rows {
+                line += 1;
+                bind_posting(stmt, 0, txn, line, account, date, p)?;
+                stmt.raw_execute()?;
                 *self.month_totals.entry((account, month)).or_insert(0) += p.amount.fen();
             }
-            stmt.execute(rusqlite::params_from_iter(values))?;
         }
         Ok(())
     }
@@ -427,15 +712,20 @@ impl<'c> Writer<'c> {
 
     pub(super) fn commit(mut self) -> Result<()> {
         {
-            let mut upsert = self.tx.prepare_cached(
-                "INSERT INTO account_months (account, month, amount) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (account, month) DO UPDATE SET amount = amount + excluded.amount",
-            )?;
             let mut totals: Vec<_> = self.month_totals.drain().collect();
             totals.sort_unstable();
-            for ((account, month), amount) in totals {
-                upsert.execute(params![account, month_text(month), amount])?;
-            }
+            insert_rows(
+                &self.tx,
+                "INSERT INTO account_months (account, month, amount)",
+                3,
+                " ON CONFLICT (account, month) DO UPDATE SET amount = amount + excluded.amount",
+                totals,
+                |stmt, at, &((account, month), amount)| {
+                    stmt.raw_bind_parameter(at + 1, account)?;
+                    stmt.raw_bind_parameter(at + 2, month_text(month))?;
+                    stmt.raw_bind_parameter(at + 3, amount)
+                },
+            )?;
             let mut seq = self.tx.prepare_cached(
                 "INSERT INTO voucher_months (month, last) VALUES (?1, ?2)
                  ON CONFLICT (month) DO UPDATE SET last = excluded.last",

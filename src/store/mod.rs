@@ -20,11 +20,73 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use crate::error::{Error, Result};
 
-pub use allocation::{NewRun, RunLine, RunRecord};
+pub use allocation::{NewRun, NewRunLine, RunDue, RunLine, RunRecord};
 pub use households::{HouseholdVersion, RegisterChanges};
 pub use journal::{PostOutcome, Writer};
 pub use query::{AccountBalance, ChainHead, RegisterLine};
 pub use statements::{HouseholdPosting, PAYABLE_PREFIX};
+
+/// FxHash, as rustc uses it (a multiply-rotate per 8 bytes), with a final avalanche so that keys
+/// differing only in their last bytes (`…:H000123`, `…:H000124`) spread over the whole table:
+/// much cheaper than SipHash for the write path's small keys (account names, ids). Not
+/// DoS-resistant; the keys come from the ledger and the operator's own files.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct FxHasher(u64);
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let mut tail = [0u8; 8];
+        let rest = chunks.remainder();
+        tail[..rest.len()].copy_from_slice(rest);
+        self.add(u64::from_le_bytes(tail) ^ ((rest.len() as u64) << 56));
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    #[inline]
+    fn write_i64(&mut self, i: i64) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        // MurmurHash3's fmix64.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
+}
+
+/// A `HashMap` hashed with [`FxHasher`].
+pub(crate) type FastMap<K, V> =
+    std::collections::HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
 
 /// An open ledger file.
 pub struct Ledger {
@@ -129,11 +191,11 @@ impl Ledger {
         f: impl FnOnce(&mut Writer<'_>) -> Result<T>,
     ) -> Result<T> {
         let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
+        // `new_unchecked` takes the connection shared, so the writer can keep prepared statements
+        // for the whole write; `&mut self` still makes this the connection's only transaction.
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
             .map_err(|e| classify(&path, e))?;
-        let mut writer = Writer::new(tx, operator)?;
+        let mut writer = Writer::new(&self.conn, tx, operator)?;
         let value = f(&mut writer)?;
         writer.commit().map_err(|e| match e {
             Error::Sqlite(e) => classify(&path, e),
