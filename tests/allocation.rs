@@ -474,3 +474,49 @@ fn reimport_keeps_history_and_runs_use_the_values_in_force() {
         .stdout;
     assert!(unmasked.contains("441721"));
 }
+
+/// A backdated correction supersedes what was imported before it from its effective date on;
+/// before that date the earlier data stay in force.
+#[test]
+fn a_backdated_correction_applies_from_its_date() {
+    let town = Town::new();
+    town.write("h.csv", HOUSEHOLDS);
+    town.run(&["households", "import", "h.csv", "--effective", "2026-01-01"])
+        .ok();
+    let changed = HOUSEHOLDS.replace(
+        "HA,胡荔村,叶建国,441721198001011238,2,5000",
+        "HA,胡荔村,叶建国,441721198001011238,3,6900",
+    );
+    town.write("h2.csv", changed);
+    let r = town
+        .run(&[
+            "households",
+            "import",
+            "h2.csv",
+            "--effective",
+            "2025-03-01",
+        ])
+        .ok();
+    assert!(r.stdout.contains("1 changed"), "{}", r.stdout);
+    let list = town
+        .run(&["households", "list", "--format", "csv"])
+        .ok()
+        .stdout;
+    let ha = list.lines().find(|l| l.starts_with("HA,")).unwrap();
+    assert!(
+        ha.contains("6900.00"),
+        "the correction is in force today: {ha}"
+    );
+    // A run dated before the correction uses the first import's values.
+    town.write(
+        "fund.csv",
+        "txn_id,date,account,amount,memo\n\
+         F1,2024-12-01,资产:银行存款:基本户,10000,提取\n\
+         F1,2024-12-01,负债:专项应付款:动态帮扶,-10000,提取\n",
+    );
+    town.write("policy.toml", POLICY);
+    town.run(&["import", "postings", "fund.csv", "--create-accounts"])
+        .ok();
+    let rows = show(&town, &plan(&town, "10000"));
+    assert_eq!(rows.iter().find(|r| r.0 == "HA").unwrap().1, "3100");
+}

@@ -313,28 +313,6 @@ fn reimport_posts_nothing_and_says_so() {
 }
 
 #[test]
-fn rows_of_one_transaction_must_be_together() {
-    let town = Town::new();
-    town.write(
-        "split.csv",
-        "txn_id,date,account,amount,memo\n\
-         A,2024-01-05,资产:库存现金,100,x\n\
-         A,2024-01-05,收入:其他收入,-100,x\n\
-         B,2024-01-05,资产:库存现金,1,x\n\
-         B,2024-01-05,收入:其他收入,-1,x\n\
-         A,2024-01-05,资产:库存现金,5,x\n\
-         A,2024-01-05,收入:其他收入,-5,x\n",
-    );
-    let r = town.run(&["import", "postings", "split.csv"]).fails(1);
-    assert!(
-        r.stderr.contains("split.csv:6: txn_id A appears twice"),
-        "{}",
-        r.stderr
-    );
-    assert_eq!(town.count("SELECT COUNT(*) FROM transactions"), 0);
-}
-
-#[test]
 fn gbk_and_bom_files_are_read() {
     let town = Town::new();
     let text = "txn_id,date,account,amount,memo\n\
@@ -557,5 +535,94 @@ fn dry_run_checks_without_posting() {
     assert_eq!(
         town.count("SELECT COUNT(*) FROM accounts WHERE name = '资产:银行存款:基本户'"),
         0
+    );
+}
+
+/// A clerk's spreadsheet sorted by date and account has a transaction's rows apart: rows
+/// sharing a txn_id still form one transaction.
+#[test]
+fn rows_of_a_transaction_need_not_be_together() {
+    let town = Town::new();
+    town.write(
+        "sorted.csv",
+        "txn_id,date,account,amount,memo\n\
+         A,2024-03-01,资产:银行存款,100.00,甲\n\
+         B,2024-03-01,资产:银行存款,50.00,乙\n\
+         A,2024-03-01,收入:投资收益,-100.00,甲\n\
+         B,2024-03-01,收入:投资收益,-50.00,乙\n",
+    );
+    let out = town.run(&["import", "postings", "sorted.csv"]).ok();
+    assert!(
+        out.stdout.contains("posted 2 transaction(s), 4 posting(s)"),
+        "{}",
+        out.stdout
+    );
+    let balances = town.balances();
+    assert!(
+        balances.contains(&("资产:银行存款".to_string(), "150.00".to_string())),
+        "{balances:?}"
+    );
+    // Again: nothing new.
+    let again = town.run(&["import", "postings", "sorted.csv"]).ok();
+    assert!(again.stdout.contains("nothing posted"), "{}", again.stdout);
+}
+
+/// Creating thousands of accounts names only the first few.
+#[test]
+fn many_created_accounts_are_summarised() {
+    let town = Town::new();
+    let mut csv = String::from("txn_id,date,account,amount,memo\n");
+    for i in 0..30 {
+        csv.push_str(&format!(
+            "T{i},2024-01-02,负债:应付款:农户:H{i:04},-1.00,x\n"
+        ));
+        csv.push_str(&format!("T{i},2024-01-02,资产:银行存款,1.00,x\n"));
+    }
+    town.write("many.csv", csv);
+    let out = town
+        .run(&["import", "postings", "many.csv", "--create-accounts"])
+        .ok();
+    assert!(
+        out.stdout.contains("created 30 account(s)"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("and 20 more"), "{}", out.stdout);
+    assert!(!out.stdout.contains("H0029"), "{}", out.stdout);
+}
+
+/// Accounting software exports debit and credit columns (借方/贷方) instead of a signed amount.
+#[test]
+fn debit_and_credit_columns_stand_for_amount() {
+    let town = Town::new();
+    town.write(
+        "dc.csv",
+        "凭证号,日期,科目,摘要,借方金额,贷方金额\n\
+         1,2024/03/01,资产:银行存款,分红,\"1,000.00\",\n\
+         1,2024/03/01,收入:投资收益,分红,,\"1,000.00\"\n",
+    );
+    town.run(&["import", "postings", "dc.csv"]).ok();
+    let balances = town.balances();
+    assert!(
+        balances.contains(&("收入:投资收益".to_string(), "-1000.00".to_string())),
+        "{balances:?}"
+    );
+    town.write(
+        "both.csv",
+        "txn_id,date,account,memo,debit,credit\n\
+         2,2024-03-02,资产:银行存款,x,5,5\n\
+         2,2024-03-02,收入:投资收益,x,,\n",
+    );
+    let r = town.run(&["import", "postings", "both.csv"]).fails(1);
+    assert!(
+        r.stderr.contains("both.csv:2: both debit and credit"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("both.csv:3: debit and credit are both empty"),
+        "{}",
+        r.stderr
     );
 }

@@ -294,3 +294,73 @@ fn xlsx_report_reads_back() {
     assert!(cells.iter().any(|c| c == "试算平衡表"), "{cells:?}");
     assert!(cells.iter().any(|c| c.contains("储备金专户")), "{cells:?}");
 }
+
+/// Wages owed on a liability account tagged with the household are owed until paid; a fund
+/// paying the household straight away is granted and paid at once; what is still owed at the
+/// start of a period is brought forward.
+#[test]
+fn owed_wages_stay_payable_and_are_brought_forward() {
+    let town = Town::new();
+    town.write(
+        "households.csv",
+        "id,village,name,id_number,members,per_capita_income,category,risk_level,risk_causes,labour,bank_card\n\
+         H1,胡荔村,冯培强,441721195702133496,4,8960.00,边缘易致贫户,蓝,因残,full,6217995724396495513\n",
+    );
+    town.run(&[
+        "households",
+        "import",
+        "households.csv",
+        "--effective",
+        "2024-01-01",
+    ])
+    .ok();
+    town.write(
+        "v.csv",
+        "txn_id,date,account,amount,memo,household\n\
+         F,2024-01-01,资产:银行存款:基本户,10000,期初,\n\
+         F,2024-01-01,负债:专项应付款:6·30资金,-10000,期初,\n\
+         W1,2024-01-31,支出:公益支出:公益岗位工资,1500,计提1月工资,H1\n\
+         W1,2024-01-31,负债:应付工资,-1500,计提1月工资,H1\n\
+         P1,2024-02-12,负债:应付工资,1500,发放1月工资,H1\n\
+         P1,2024-02-12,资产:银行存款:基本户,-1500,发放1月工资,H1\n\
+         S1,2024-03-15,支出:公益支出:助学金,300,助学金,H1\n\
+         S1,2024-03-15,资产:银行存款:基本户,-300,助学金,H1\n\
+         G1,2024-06-30,负债:专项应付款:6·30资金,500,6·30救助,H1\n\
+         G1,2024-06-30,资产:银行存款:基本户,-500,6·30救助,H1\n\
+         W11,2024-11-30,支出:公益支出:公益岗位工资,1500,计提11月工资,H1\n\
+         W11,2024-11-30,负债:应付工资,-1500,计提11月工资,H1\n",
+    );
+    town.run(&["import", "postings", "v.csv", "--create-accounts"])
+        .ok();
+    let totals = |args: &[&str]| {
+        let mut all = vec!["statement", "household", "H1"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--out", "s.json"]);
+        town.run(&all).ok();
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(town.path("s.json")).unwrap()).unwrap();
+        let text = json.to_string();
+        (json, text)
+    };
+    let (_, text) = totals(&["--year", "2024"]);
+    // 1,500 + 1,500 wages owed, 300 stipend and 500 from the fund granted; 1,500 + 300 + 500 paid.
+    assert!(text.contains("3800.00"), "{text}");
+    assert!(text.contains("2300.00"), "{text}");
+    let csv_of = |args: &[&str]| {
+        let mut all = vec!["statement", "household", "H1"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--out", "s.csv"]);
+        town.run(&all).ok();
+        std::fs::read_to_string(town.path("s.csv")).unwrap()
+    };
+    let csv = csv_of(&["--year", "2024"]);
+    let last = csv.lines().last().unwrap();
+    assert!(
+        last.ends_with(",1500.00"),
+        "November's wage is still payable: {csv}"
+    );
+    // 2025: nothing happens, the November wage is brought forward and still payable.
+    let csv = csv_of(&["--year", "2025"]);
+    assert!(csv.contains("上期结转"), "{csv}");
+    assert!(csv.lines().last().unwrap().ends_with(",1500.00"), "{csv}");
+}

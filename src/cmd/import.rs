@@ -73,11 +73,20 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
             }
         );
     }
-    if !summary.accounts_created.is_empty() {
+    let created = &summary.accounts_created;
+    if !created.is_empty() {
+        // A large import may create thousands of household accounts: name the first few.
+        const SHOWN: usize = 10;
+        let more = created.len().saturating_sub(SHOWN);
         println!(
-            "created {} account(s): {}",
-            summary.accounts_created.len(),
-            summary.accounts_created.join(", ")
+            "created {} account(s): {}{}",
+            created.len(),
+            created[..created.len().min(SHOWN)].join(", "),
+            if more > 0 {
+                format!(" and {more} more (townledger accounts list)")
+            } else {
+                String::new()
+            }
         );
     }
     Ok(0)

@@ -15,7 +15,7 @@ use crate::ledger::account::validate_account_name;
 use crate::ledger::transaction::parse_date;
 use crate::ledger::{AccountKind, NewTransaction, Posting};
 use crate::money::Amount;
-use crate::store::{PostOutcome, Writer};
+use crate::store::{FastMap, PostOutcome, Writer};
 
 #[derive(Clone, Debug, Default)]
 pub struct ImportOptions {
@@ -35,12 +35,20 @@ pub struct ImportSummary {
     pub accounts_created: Vec<String>,
 }
 
+/// Where a row's amount is: one signed column, or debit and credit columns (借方/贷方) as
+/// accounting software exports them.
+#[derive(Clone, Copy)]
+enum AmountColumns {
+    Signed(usize),
+    DebitCredit { debit: usize, credit: usize },
+}
+
 #[derive(Clone, Copy)]
 struct Columns {
     txn_id: usize,
     date: usize,
     account: usize,
-    amount: usize,
+    amount: AmountColumns,
     memo: usize,
     household: Option<usize>,
     reference: Option<usize>,
@@ -53,6 +61,8 @@ fn canonical_header(h: &str) -> String {
         "日期" => "date".into(),
         "科目" | "账户" | "会计科目" => "account".into(),
         "金额" => "amount".into(),
+        "借方" | "借方金额" | "借" => "debit".into(),
+        "贷方" | "贷方金额" | "贷" => "credit".into(),
         "摘要" | "备注" | "description" => "memo".into(),
         "户编号" | "农户" => "household".into(),
         "参考号" | "单据号" | "reference" => "ref".into(),
@@ -63,16 +73,22 @@ fn canonical_header(h: &str) -> String {
 fn find_columns(file: &str, headers: &csv::StringRecord) -> Result<Columns> {
     let names: Vec<String> = headers.iter().map(canonical_header).collect();
     let find = |n: &str| names.iter().position(|h| h == n);
-    let missing: Vec<&str> = ["txn_id", "date", "account", "amount", "memo"]
+    let amount = match (find("amount"), find("debit"), find("credit")) {
+        (Some(at), _, _) => Some(AmountColumns::Signed(at)),
+        (None, Some(debit), Some(credit)) => Some(AmountColumns::DebitCredit { debit, credit }),
+        _ => None,
+    };
+    let missing: Vec<&str> = ["txn_id", "date", "account", "memo"]
         .into_iter()
         .filter(|n| find(n).is_none())
+        .chain(amount.is_none().then_some("amount"))
         .collect();
     if !missing.is_empty() {
         return Err(Error::Input(vec![RowError::new(
             file,
             1,
             format!(
-                "missing column{} {} (the header must be txn_id,date,account,amount,memo with optional household,ref)",
+                "missing column{} {} (the header must be txn_id,date,account,amount,memo with optional household,ref; debit,credit may stand for amount)",
                 if missing.len() > 1 { "s" } else { "" },
                 missing.join(", ")
             ),
@@ -82,7 +98,7 @@ fn find_columns(file: &str, headers: &csv::StringRecord) -> Result<Columns> {
         txn_id: find("txn_id").unwrap_or_default(),
         date: find("date").unwrap_or_default(),
         account: find("account").unwrap_or_default(),
-        amount: find("amount").unwrap_or_default(),
+        amount: amount.expect("checked"),
         memo: find("memo").unwrap_or_default(),
         household: find("household"),
         reference: find("ref"),
@@ -98,6 +114,123 @@ struct Group {
     postings: Vec<Posting>,
     /// A row of this group was bad (already reported).
     bad: bool,
+}
+
+impl Group {
+    fn new(txn_id: &str, line: u64) -> Group {
+        Group {
+            txn_id: txn_id.to_string(),
+            first_line: line,
+            last_line: line,
+            date: None,
+            postings: Vec::with_capacity(4),
+            bad: false,
+        }
+    }
+}
+
+/// Files up to this size are read whole and grouped by txn_id wherever their rows are.
+const IN_MEMORY_BYTES: u64 = 32 << 20;
+
+/// What reading the rows has found so far.
+struct Rows<'a> {
+    file: &'a str,
+    cols: Columns,
+    options: &'a ImportOptions,
+    errors: Vec<RowError>,
+    /// Unknown accounts, listed once each at their first row, with the other rows named.
+    unknown: Vec<(String, u64, Vec<u64>)>,
+    unknown_at: FastMap<String, usize>,
+    summary: ImportSummary,
+}
+
+impl Rows<'_> {
+    /// Check one row of `g` and add its posting.
+    fn add(
+        &mut self,
+        writer: &mut Writer<'_>,
+        g: &mut Group,
+        record: &csv::StringRecord,
+        line: u64,
+    ) -> Result<()> {
+        let file = self.file;
+        let cols = self.cols;
+        let field = |i: usize| record.get(i).unwrap_or("").trim();
+        g.last_line = g.last_line.max(line);
+        let before = self.errors.len();
+        let date = match parse_date(field(cols.date)) {
+            Ok(d) => Some(d),
+            Err(reason) => {
+                self.errors.push(RowError::new(file, line, reason));
+                None
+            }
+        };
+        if let (Some(d), Some(first)) = (date, g.date) {
+            if d != first {
+                self.errors.push(RowError::new(
+                    file,
+                    line,
+                    format!(
+                        "date {d} differs from {first} on line {} of the same transaction {}",
+                        g.first_line, g.txn_id
+                    ),
+                ));
+            }
+        }
+        if g.date.is_none() {
+            g.date = date;
+        }
+        let amount = match row_amount(cols.amount, &field) {
+            Ok(a) => Some(a),
+            Err(reason) => {
+                self.errors.push(RowError::new(file, line, reason));
+                None
+            }
+        };
+        let account_text = field(cols.account);
+        let account = match resolve_account(writer, account_text, self.options) {
+            Ok(a) => a,
+            Err(Unresolved::Unknown) => {
+                match self.unknown_at.get(account_text) {
+                    Some(&at) => self.unknown[at].2.push(line),
+                    None => {
+                        self.unknown_at
+                            .insert(account_text.to_string(), self.unknown.len());
+                        self.unknown
+                            .push((account_text.to_string(), line, Vec::new()));
+                    }
+                }
+                g.bad = true;
+                None
+            }
+            Err(Unresolved::Invalid(reason)) => {
+                self.errors.push(RowError::new(file, line, reason));
+                None
+            }
+            Err(Unresolved::Failed(e)) => return Err(e),
+        };
+        if let Some(created) = account.as_ref().and_then(|(_, created)| created.clone()) {
+            self.summary.accounts_created.push(created);
+        }
+        if self.errors.len() > before || account.is_none() {
+            g.bad = true;
+            return Ok(());
+        }
+        let optional =
+            |i: Option<usize>| i.map(field).filter(|s| !s.is_empty()).map(str::to_string);
+        g.postings.push(Posting {
+            account: account.expect("checked").0,
+            amount: amount.expect("checked"),
+            memo: field(cols.memo).to_string(),
+            household: optional(cols.household),
+            reference: optional(cols.reference),
+        });
+        Ok(())
+    }
+
+    fn finish(&mut self, writer: &mut Writer<'_>, g: Group) -> Result<()> {
+        finish_group(writer, self.file, g, &mut self.errors, &mut self.summary)
+    }
 }
 
 /// Import `path` through `writer`. On any bad row, returns all of them as [`Error::Input`];
@@ -120,121 +253,79 @@ pub fn import_postings(
         .clone();
     let cols = find_columns(&file, &headers)?;
 
-    let mut errors: Vec<RowError> = Vec::new();
-    // Unknown accounts are listed once each, at their first row, with the other rows named.
-    let mut unknown: Vec<(String, u64, Vec<u64>)> = Vec::new();
-    let mut summary = ImportSummary::default();
+    let mut rows = Rows {
+        file: &file,
+        cols,
+        options,
+        errors: Vec::new(),
+        unknown: Vec::new(),
+        unknown_at: FastMap::default(),
+        summary: ImportSummary::default(),
+    };
+    // A file that fits in memory is grouped by txn_id wherever its rows are (a clerk's
+    // spreadsheet may be sorted by date or account); a larger one is streamed, its transactions
+    // taken from consecutive rows.
+    let in_memory = input.size <= IN_MEMORY_BYTES;
+    let mut groups: Vec<Group> = Vec::new();
+    let mut group_of: FastMap<String, usize> = FastMap::default();
     let mut group: Option<Group> = None;
     let mut record = csv::StringRecord::new();
-    let mut rows = 0u64;
+    let mut count = 0u64;
     loop {
         match reader.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
                 let fatal = !matches!(e.kind(), csv::ErrorKind::Utf8 { .. });
-                errors.push(csv_row_error(&file, &e, input.encoding));
+                rows.errors.push(csv_row_error(&file, &e, input.encoding));
                 if fatal {
                     break;
                 }
                 continue;
             }
         }
-        rows += 1;
-        if rows.is_multiple_of(8192) {
+        count += 1;
+        if count.is_multiple_of(8192) {
             bar.set_position(input.bytes_read.load(Ordering::Relaxed));
         }
         let line = record.position().map(|p| p.line()).unwrap_or(0);
-        let field = |i: usize| record.get(i).unwrap_or("").trim();
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
-        let txn_id = field(cols.txn_id);
+        let txn_id = record.get(cols.txn_id).unwrap_or("").trim();
         if txn_id.is_empty() {
-            errors.push(RowError::new(&file, line, "txn_id is empty"));
+            rows.errors
+                .push(RowError::new(&file, line, "txn_id is empty"));
             continue;
         }
-        if group.as_ref().is_some_and(|g| g.txn_id != txn_id) {
-            let g = group.take().expect("checked");
-            finish_group(writer, &file, g, &mut errors, &mut summary)?;
-        }
-        let g = group.get_or_insert_with(|| Group {
-            txn_id: txn_id.to_string(),
-            first_line: line,
-            last_line: line,
-            date: None,
-            postings: Vec::with_capacity(4),
-            bad: false,
-        });
-        g.last_line = line;
-        let before = errors.len();
-
-        let date = match parse_date(field(cols.date)) {
-            Ok(d) => Some(d),
-            Err(reason) => {
-                errors.push(RowError::new(&file, line, reason));
-                None
-            }
-        };
-        if let (Some(d), Some(first)) = (date, g.date) {
-            if d != first {
-                errors.push(RowError::new(
-                    &file,
-                    line,
-                    format!(
-                        "date {d} differs from {first} on line {} of the same transaction {}",
-                        g.first_line, g.txn_id
-                    ),
-                ));
-            }
-        }
-        if g.date.is_none() {
-            g.date = date;
-        }
-        let amount = match Amount::parse(field(cols.amount)) {
-            Ok(a) => Some(a),
-            Err(e) => {
-                errors.push(RowError::new(&file, line, e.to_string()));
-                None
-            }
-        };
-        let account_text = field(cols.account);
-        let account = match resolve_account(writer, account_text, options) {
-            Ok(a) => a,
-            Err(Unresolved::Unknown) => {
-                match unknown.iter_mut().find(|(n, _, _)| n == account_text) {
-                    Some((_, _, more)) => more.push(line),
-                    None => unknown.push((account_text.to_string(), line, Vec::new())),
+        let g = if in_memory {
+            let at = match group_of.get(txn_id) {
+                Some(&at) => at,
+                None => {
+                    group_of.insert(txn_id.to_string(), groups.len());
+                    groups.push(Group::new(txn_id, line));
+                    groups.len() - 1
                 }
-                g.bad = true;
-                None
+            };
+            &mut groups[at]
+        } else {
+            if group.as_ref().is_some_and(|g| g.txn_id != txn_id) {
+                let g = group.take().expect("checked");
+                rows.finish(writer, g)?;
             }
-            Err(Unresolved::Invalid(reason)) => {
-                errors.push(RowError::new(&file, line, reason));
-                None
-            }
-            Err(Unresolved::Failed(e)) => return Err(e),
+            group.get_or_insert_with(|| Group::new(txn_id, line))
         };
-        if let Some(created) = account.as_ref().and_then(|(_, created)| created.clone()) {
-            summary.accounts_created.push(created);
-        }
-        if errors.len() > before || account.is_none() {
-            g.bad = true;
-            continue;
-        }
-        let optional =
-            |i: Option<usize>| i.map(field).filter(|s| !s.is_empty()).map(str::to_string);
-        g.postings.push(Posting {
-            account: account.expect("checked").0,
-            amount: amount.expect("checked"),
-            memo: field(cols.memo).to_string(),
-            household: optional(cols.household),
-            reference: optional(cols.reference),
-        });
+        rows.add(writer, g, &record, line)?;
     }
-    if let Some(g) = group.take() {
-        finish_group(writer, &file, g, &mut errors, &mut summary)?;
+    for g in groups.into_iter().chain(group.take()) {
+        rows.finish(writer, g)?;
     }
+    let Rows {
+        mut errors,
+        unknown,
+        summary,
+        ..
+    } = rows;
     bar.finish_and_clear();
     for (name, first, more) in unknown {
         let also = match more.len() {
@@ -265,7 +356,7 @@ pub fn import_postings(
             ),
         ));
     }
-    if rows == 0 && errors.is_empty() {
+    if count == 0 && errors.is_empty() {
         errors.push(RowError::new(
             &file,
             0,
@@ -277,6 +368,39 @@ pub fn import_postings(
         return Err(Error::Input(errors));
     }
     Ok(summary)
+}
+
+/// A row's signed amount (debits positive): from the amount column, or debit − credit, where
+/// exactly one of the two is filled in.
+fn row_amount<'r>(
+    columns: AmountColumns,
+    field: &impl Fn(usize) -> &'r str,
+) -> std::result::Result<Amount, String> {
+    match columns {
+        AmountColumns::Signed(at) => Amount::parse(field(at)).map_err(|e| e.to_string()),
+        AmountColumns::DebitCredit { debit, credit } => {
+            let side = |at: usize, name: &str| {
+                let text = field(at);
+                if text.is_empty() {
+                    Ok(None)
+                } else {
+                    Amount::parse(text)
+                        .map(Some)
+                        .map_err(|e| format!("{name}: {e}"))
+                }
+            };
+            match (side(debit, "debit")?, side(credit, "credit")?) {
+                (Some(d), None) => Ok(d),
+                (None, Some(c)) => Ok(-c),
+                (Some(d), Some(c)) if c.is_zero() => Ok(d),
+                (Some(d), Some(c)) if d.is_zero() => Ok(-c),
+                (None, None) => Err("debit and credit are both empty".into()),
+                (Some(_), Some(_)) => {
+                    Err("both debit and credit are filled in; a row is one or the other".into())
+                }
+            }
+        }
+    }
 }
 
 enum Unresolved {

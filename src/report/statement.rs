@@ -2,12 +2,17 @@
 //! household in a period, from which fund and source, with totals, the total in Chinese
 //! capitals and the audit-chain hash at printing.
 //!
-//! How postings read:
-//! - on the household's payable account (`负债:应付款:农户:<id>`): a credit is an amount
-//!   allocated or granted to it (owed), a debit a payment of what was owed;
-//! - in a transaction without such a posting, an expense tagged with the household is a grant
-//!   paid directly (allocated and paid at once);
-//! - other tagged postings (the bank side of a payment) are not counted twice.
+//! How postings read, for one household:
+//! - a *claim* is a posting on the household's payable account (`负债:应付款:农户:<id>`) or on any
+//!   liability account tagged with the household (wages owed, 应付工资): a credit is an amount
+//!   allocated or granted to it (owed), a debit pays what is owed on that account; a debit beyond
+//!   what is owed there (a fund paying the household straight away) is granted and paid at once;
+//! - in a transaction without a claim, an expense tagged with the household is a grant paid
+//!   directly (allocated and paid at once);
+//! - other tagged postings (the bank side of a payment) are not counted twice;
+//! - a reversing transaction counts as the exact opposite of what it reverses.
+//!
+//! What was owed when the period starts is brought forward as the opening amount.
 
 use std::collections::HashMap;
 
@@ -17,6 +22,7 @@ use super::document::{Cell, Column, Document, Lang, Row, Table};
 use super::tr;
 use crate::error::Result;
 use crate::households::{mask_bank_card, mask_id_number, HouseholdRecord};
+use crate::ledger::AccountKind;
 use crate::money::Amount;
 use crate::store::{HouseholdPosting, Ledger, RunRecord, PAYABLE_PREFIX};
 
@@ -41,6 +47,8 @@ pub struct HouseholdStatement {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub printed: NaiveDate,
+    /// Still payable when the period starts (brought forward).
+    pub opening: Amount,
     pub lines: Vec<StatementLine>,
     pub allocated: Amount,
     pub paid: Amount,
@@ -49,8 +57,9 @@ pub struct HouseholdStatement {
 }
 
 impl HouseholdStatement {
+    /// Still payable at the end of the period.
     pub fn payable(&self) -> Amount {
-        self.allocated - self.paid
+        self.opening + self.allocated - self.paid
     }
 }
 
@@ -87,40 +96,67 @@ fn leaf(account: &str) -> &str {
     account.rsplit(':').next().unwrap_or(account)
 }
 
-/// Build the statement lines from one household's postings (in date and voucher order).
+/// What one household's postings come to: the period's lines, and what was owed before it.
+struct Lines {
+    opening: Amount,
+    lines: Vec<StatementLine>,
+}
+
+/// Build the statement from one household's postings (in date and voucher order, from the
+/// first): lines dated from `from` on, and what was still payable before `from`.
 fn statement_lines(
     postings: &[&HouseholdPosting],
     household: &str,
+    from: NaiveDate,
     runs: &mut Runs<'_>,
     lang: Lang,
-) -> Vec<StatementLine> {
+) -> Lines {
     let payable = format!("{PAYABLE_PREFIX}{household}");
-    let mut lines = Vec::new();
+    let is_claim = |p: &HouseholdPosting| {
+        p.account == payable
+            || (p.kind == AccountKind::Liability && p.tag.as_deref() == Some(household))
+    };
+    // What is owed to the household on each liability account.
+    let mut owed: HashMap<&str, Amount> = HashMap::new();
+    let mut opening = Amount::ZERO;
     let mut running = Amount::ZERO;
-    let mut i = 0;
-    while i < postings.len() {
-        let txn = postings[i].txn;
-        let mut j = i;
-        while j < postings.len() && postings[j].txn == txn {
-            j += 1;
-        }
-        let group = &postings[i..j];
-        let on_payable = group.iter().any(|p| p.account == payable);
+    let mut lines = Vec::new();
+    for group in postings.chunk_by(|a, b| a.txn == b.txn) {
+        let has_claim = group.iter().any(|p| is_claim(p));
         // The expense named in the transaction, as the source of a grant.
         let expense = group
             .iter()
-            .find(|p| p.account.starts_with("支出:") || p.account.starts_with("expenses:"))
+            .find(|p| p.kind == AccountKind::Expense)
             .map(|p| leaf(&p.account).to_string());
         for p in group {
-            let (allocated, paid) = if p.account == payable {
-                if p.amount.is_negative() {
-                    (-p.amount, Amount::ZERO)
-                } else {
-                    (Amount::ZERO, p.amount)
+            let (allocated, paid) = if is_claim(p) {
+                let on_account = owed.entry(p.account.as_str()).or_insert(Amount::ZERO);
+                match (p.reversal, p.amount.is_negative()) {
+                    // Owed to the household.
+                    (false, true) => {
+                        *on_account += -p.amount;
+                        (-p.amount, Amount::ZERO)
+                    }
+                    // Paid: what is owed here, and any more granted and paid at once.
+                    (false, false) => {
+                        let settles = p.amount.min(*on_account).max(Amount::ZERO);
+                        *on_account -= settles;
+                        (p.amount - settles, p.amount)
+                    }
+                    // A reversed amount owed.
+                    (true, false) => {
+                        *on_account -= p.amount;
+                        (-p.amount, Amount::ZERO)
+                    }
+                    // A reversed payment: owed again.
+                    (true, true) => {
+                        *on_account += -p.amount;
+                        (Amount::ZERO, p.amount)
+                    }
                 }
-            } else if !on_payable
-                && p.household.as_str() == household
-                && (p.account.starts_with("支出:") || p.account.starts_with("expenses:"))
+            } else if !has_claim
+                && p.kind == AccountKind::Expense
+                && p.tag.as_deref() == Some(household)
             {
                 (p.amount, p.amount)
             } else {
@@ -130,6 +166,10 @@ fn statement_lines(
                 continue;
             }
             running += allocated - paid;
+            if p.date < from {
+                opening = running;
+                continue;
+            }
             let source = runs
                 .source(p.reference.as_deref(), lang)
                 .or_else(|| (p.account != payable).then(|| leaf(&p.account).to_string()))
@@ -156,9 +196,8 @@ fn statement_lines(
                 running,
             });
         }
-        i = j;
     }
-    lines
+    Lines { opening, lines }
 }
 
 /// Statements for `households` over `[from, to]`, from one pass over the period's postings.
@@ -171,7 +210,7 @@ pub fn household_statements(
     lang: Lang,
 ) -> Result<Vec<HouseholdStatement>> {
     let single = (households.len() == 1).then(|| households[0].id.as_str());
-    let postings = ledger.household_postings(single, from, to)?;
+    let postings = ledger.household_postings(single, to)?;
     let mut by_household: HashMap<&str, Vec<&HouseholdPosting>> = HashMap::new();
     for p in &postings {
         by_household
@@ -197,7 +236,7 @@ pub fn household_statements(
                 .get(h.id.as_str())
                 .map(Vec::as_slice)
                 .unwrap_or(&[]);
-            let lines = statement_lines(mine, &h.id, &mut runs, lang);
+            let Lines { opening, lines } = statement_lines(mine, &h.id, from, &mut runs, lang);
             let allocated = lines.iter().map(|l| l.allocated).sum();
             let paid = lines.iter().map(|l| l.paid).sum();
             HouseholdStatement {
@@ -206,6 +245,7 @@ pub fn household_statements(
                 from,
                 to,
                 printed,
+                opening,
                 lines,
                 allocated,
                 paid,
@@ -262,6 +302,21 @@ impl HouseholdStatement {
             ],
             ..Default::default()
         };
+        if !self.opening.is_zero() {
+            table.rows.push(Row::new(vec![
+                Cell::text(self.from.to_string()),
+                Cell::Empty,
+                Cell::Empty,
+                Cell::text(tr(
+                    lang,
+                    "上期结转（期初尚未发放）",
+                    "Brought forward (payable at the start)",
+                )),
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Money(self.opening),
+            ]));
+        }
         for l in &self.lines {
             table.rows.push(Row::new(vec![
                 Cell::text(l.date.to_string()),
@@ -292,12 +347,17 @@ impl HouseholdStatement {
                     self.allocated.chinese_capitals(),
                     self.allocated.grouped()
                 ));
+                let brought = if self.opening.is_zero() {
+                    String::new()
+                } else {
+                    format!("期初尚未发放：¥{}；", self.opening.grouped())
+                };
                 doc.notes.push(format!(
-                    "已发放：¥{}；尚未发放：¥{}",
+                    "{brought}已发放：¥{}；尚未发放：¥{}",
                     self.paid.grouped(),
                     self.payable().grouped()
                 ));
-                if self.lines.is_empty() {
+                if self.lines.is_empty() && self.opening.is_zero() {
                     doc.notes.push("本期无分配、补助或发放记录。".into());
                 }
                 doc.notes.push(format!(
@@ -311,12 +371,17 @@ impl HouseholdStatement {
                     self.allocated.grouped(),
                     self.allocated.chinese_capitals()
                 ));
+                let brought = if self.opening.is_zero() {
+                    String::new()
+                } else {
+                    format!("Payable at the start: CNY {}; ", self.opening.grouped())
+                };
                 doc.notes.push(format!(
-                    "Paid: CNY {}; still payable: CNY {}",
+                    "{brought}Paid: CNY {}; still payable: CNY {}",
                     self.paid.grouped(),
                     self.payable().grouped()
                 ));
-                if self.lines.is_empty() {
+                if self.lines.is_empty() && self.opening.is_zero() {
                     doc.notes
                         .push("Nothing allocated, granted or paid in the period.".into());
                 }

@@ -141,10 +141,10 @@ impl Writer<'_> {
     }
 }
 
-/// Every household's newest version (latest `valid_from`, then latest import).
+/// Every household's most recently imported version.
 fn latest_versions(conn: &rusqlite::Connection) -> Result<BTreeMap<String, HouseholdVersion>> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM households ORDER BY id, valid_from, import_seq"
+        "SELECT {COLUMNS} FROM households ORDER BY id, import_seq, valid_from"
     ))?;
     let mut out = BTreeMap::new();
     for row in stmt.query_map([], version_from_row)? {
@@ -154,11 +154,13 @@ fn latest_versions(conn: &rusqlite::Connection) -> Result<BTreeMap<String, House
     Ok(out)
 }
 
-/// The version of every household in force on `date`: the latest with `valid_from <= date`,
-/// or, for a household first recorded after `date`, its first version. Ordered by id.
+/// The version of every household in force on `date`: of the versions in force by then
+/// (`valid_from <= date`), the one imported last — a later import supersedes earlier ones from
+/// its effective date on, so a backdated correction applies from its date — or, for a household
+/// with no version in force yet, its first imported version. Ordered by id.
 fn households_on(conn: &rusqlite::Connection, date: NaiveDate) -> Result<Vec<HouseholdRecord>> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM households ORDER BY id, valid_from, import_seq"
+        "SELECT {COLUMNS} FROM households ORDER BY id, import_seq, valid_from"
     ))?;
     let mut out: Vec<HouseholdRecord> = Vec::new();
     for row in stmt.query_map([], version_from_row)? {

@@ -6,6 +6,7 @@ use rusqlite::{params, OptionalExtension};
 use super::journal::date_text;
 use super::{Ledger, Writer};
 use crate::error::Result;
+use crate::ledger::AccountKind;
 use crate::money::Amount;
 
 /// Prefix of the household payable accounts (`负债:应付款:农户:H0001`).
@@ -21,56 +22,69 @@ pub struct HouseholdPosting {
     pub voucher: String,
     pub txn_memo: String,
     pub account: String,
+    pub kind: AccountKind,
     pub amount: Amount,
     pub memo: String,
     pub reference: Option<String>,
+    /// The posting's own household tag, if any.
+    pub tag: Option<String>,
+    /// The transaction reverses another one.
+    pub reversal: bool,
 }
 
 impl Ledger {
-    /// Postings concerning `household` (or every household when `None`) dated in
-    /// `[from, to]`, in date and voucher order.
+    /// Postings concerning `household` (or every household when `None`) dated up to `to`
+    /// (from the first; a statement needs what was owed when its period starts), in date and
+    /// voucher order.
     pub fn household_postings(
         &self,
         household: Option<&str>,
-        from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<HouseholdPosting>> {
         let payable = household.map(|h| format!("{PAYABLE_PREFIX}{h}"));
         let mut stmt = self.conn.prepare_cached(
-            "SELECT t.id, t.date, t.voucher, t.memo, a.name, p.amount, p.memo, p.household, p.ref
+            "SELECT t.id, t.date, t.voucher, t.memo, a.name, p.amount, p.memo, p.household, p.ref,
+                    a.kind, t.reverses IS NOT NULL
              FROM transactions t
              JOIN postings p ON p.txn = t.id
              JOIN accounts a ON a.id = p.account
-             WHERE t.date BETWEEN ?1 AND ?2
+             WHERE t.date <= ?1
                AND (p.household IS NOT NULL OR a.name LIKE '负债:应付款:农户:%')
-               AND (?3 IS NULL OR p.household = ?3 OR a.name = ?4)
+               AND (?2 IS NULL OR p.household = ?2 OR a.name = ?3)
              ORDER BY t.date, t.id, p.line",
         )?;
-        let rows = stmt.query_map(
-            params![date_text(from), date_text(to), household, payable],
-            |r| {
-                let account: String = r.get(4)?;
-                let tag: Option<String> = r.get(7)?;
-                let household = tag.unwrap_or_else(|| {
-                    account
-                        .strip_prefix(PAYABLE_PREFIX)
-                        .unwrap_or(&account)
-                        .to_string()
-                });
-                let date: String = r.get(1)?;
-                Ok(HouseholdPosting {
-                    household,
-                    txn: r.get(0)?,
-                    date: NaiveDate::parse_from_str(&date, "%Y-%m-%d").unwrap_or_default(),
-                    voucher: r.get(2)?,
-                    txn_memo: r.get(3)?,
-                    account,
-                    amount: Amount::from_fen(r.get(5)?),
-                    memo: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
-                    reference: r.get(8)?,
-                })
-            },
-        )?;
+        let rows = stmt.query_map(params![date_text(to), household, payable], |r| {
+            let account: String = r.get(4)?;
+            let tag: Option<String> = r.get(7)?;
+            let household = tag.clone().unwrap_or_else(|| {
+                account
+                    .strip_prefix(PAYABLE_PREFIX)
+                    .unwrap_or(&account)
+                    .to_string()
+            });
+            let date: String = r.get(1)?;
+            let kind: String = r.get(9)?;
+            Ok(HouseholdPosting {
+                household,
+                txn: r.get(0)?,
+                date: NaiveDate::parse_from_str(&date, "%Y-%m-%d").unwrap_or_default(),
+                voucher: r.get(2)?,
+                txn_memo: r.get(3)?,
+                account,
+                kind: kind.parse().map_err(|e: String| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        9,
+                        rusqlite::types::Type::Text,
+                        e.into(),
+                    )
+                })?,
+                amount: Amount::from_fen(r.get(5)?),
+                memo: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+                reference: r.get(8)?,
+                tag,
+                reversal: r.get(10)?,
+            })
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
