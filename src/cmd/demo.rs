@@ -96,10 +96,11 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
             &options,
         )
     })?);
-    // Statements: the whole town in a batch (2024 and the January 2025 payment), as an
-    // inspector prints them, and one household on its own.
+    // Statements: the whole town's year 2024 in a batch, as an inspector prints them, and one
+    // household on its own — for 2024, and for January 2025, when the year-end allocation still
+    // payable at the start is brought forward and paid.
     let from = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).expect("valid");
-    let to = chrono::NaiveDate::from_ymd_opt(2025, 1, 31).expect("valid");
+    let to = chrono::NaiveDate::from_ymd_opt(2024, 12, 31).expect("valid");
     let today = chrono::Local::now().date_naive();
     let households = ledger.households_on(to)?;
     let statements = household_statements(ledger, &households, from, to, today, Lang::Zh)?;
@@ -124,6 +125,18 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         written.push(write_file(out.join("H0001-2024.pdf"), |b| {
             render(&s.document(Lang::Zh), Format::Pdf, b, &options)
         })?);
+        let january = (
+            chrono::NaiveDate::from_ymd_opt(2025, 1, 1).expect("valid"),
+            chrono::NaiveDate::from_ymd_opt(2025, 1, 31).expect("valid"),
+        );
+        let household = std::slice::from_ref(&s.household);
+        if let Some(next) =
+            household_statements(ledger, household, january.0, january.1, today, Lang::Zh)?.pop()
+        {
+            written.push(write_file(out.join("H0001-2025-01.pdf"), |b| {
+                render(&next.document(Lang::Zh), Format::Pdf, b, &options)
+            })?);
+        }
     }
     let trial = balance(ledger, &BalanceQuery::default())?;
     let mut stdout = std::io::stdout().lock();

@@ -172,8 +172,8 @@ fn statement_lines(
             }
             let source = runs
                 .source(p.reference.as_deref(), lang)
-                .or_else(|| (p.account != payable).then(|| leaf(&p.account).to_string()))
                 .or_else(|| expense.clone())
+                .or_else(|| (p.account != payable).then(|| leaf(&p.account).to_string()))
                 .unwrap_or_else(|| {
                     if paid.is_zero() {
                         tr(lang, "应付", "payable").to_string()
