@@ -172,7 +172,11 @@ fn statement_lines(
             }
             let source = runs
                 .source(p.reference.as_deref(), lang)
-                .or_else(|| expense.clone())
+                .or_else(|| match (p.fund.as_deref(), expense.as_deref()) {
+                    (Some(fund), Some(expense)) => Some(format!("{} · {expense}", leaf(fund))),
+                    (Some(fund), None) => Some(leaf(fund).to_string()),
+                    (None, expense) => expense.map(str::to_string),
+                })
                 .or_else(|| (p.account != payable).then(|| leaf(&p.account).to_string()))
                 .unwrap_or_else(|| {
                     if paid.is_zero() {

@@ -30,6 +30,8 @@ pub struct HouseholdPosting {
     pub tag: Option<String>,
     /// The transaction reverses another one.
     pub reversal: bool,
+    /// The special fund (`负债:专项应付款:…`) the transaction draws on or feeds, if any.
+    pub fund: Option<String>,
 }
 
 impl Ledger {
@@ -44,7 +46,10 @@ impl Ledger {
         let payable = household.map(|h| format!("{PAYABLE_PREFIX}{h}"));
         let mut stmt = self.conn.prepare_cached(
             "SELECT t.id, t.date, t.voucher, t.memo, a.name, p.amount, p.memo, p.household, p.ref,
-                    a.kind, t.reverses IS NOT NULL
+                    a.kind, t.reverses IS NOT NULL,
+                    (SELECT f.name FROM postings q JOIN accounts f ON f.id = q.account
+                     WHERE q.txn = t.id AND f.name LIKE '负债:专项应付款:%'
+                     ORDER BY q.line LIMIT 1)
              FROM transactions t
              JOIN postings p ON p.txn = t.id
              JOIN accounts a ON a.id = p.account
@@ -83,6 +88,7 @@ impl Ledger {
                 reference: r.get(8)?,
                 tag,
                 reversal: r.get(10)?,
+                fund: r.get(11)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
