@@ -294,3 +294,29 @@ fn xlsx_report_reads_back() {
     assert!(cells.iter().any(|c| c == "试算平衡表"), "{cells:?}");
     assert!(cells.iter().any(|c| c.contains("储备金专户")), "{cells:?}");
 }
+
+#[test]
+fn a_statement_file_needs_a_known_extension() {
+    let town = demo_town();
+    for out in ["H0001.docx", "H0001"] {
+        let r = town
+            .run(&[
+                "--ledger",
+                LEDGER,
+                "statement",
+                "household",
+                "H0001",
+                "--year",
+                "2024",
+                "--out",
+                out,
+            ])
+            .fails(1);
+        assert!(
+            r.stderr.contains("known: .txt, .csv, .json, .xlsx, .pdf"),
+            "{}",
+            r.stderr
+        );
+        assert!(!town.path(out).exists());
+    }
+}
