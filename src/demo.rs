@@ -95,10 +95,11 @@ pub fn allocate(
         )
     })?;
     let voucher = ledger.write(operator, |w| {
-        workflow::approve(w, run, "村委会", "village")?;
-        workflow::approve(w, run, "镇农办", "town")?;
-        workflow::publish(w, run, day(2024, 12, 30))?;
-        workflow::post(w, run, chrono::Local::now().date_naive(), None, None)
+        let today = chrono::Local::now().date_naive();
+        workflow::approve(w, run, "村委会", "village", day(2024, 12, 29), today)?;
+        workflow::approve(w, run, "镇农办", "town", day(2024, 12, 30), today)?;
+        workflow::publish(w, run, Some(day(2024, 12, 30)), today)?;
+        workflow::post(w, run, today, None, None)
     })?;
     // The bank pays every card but one (a frozen account), as its result file says.
     let lines = ledger.run_lines(run)?;

@@ -19,6 +19,7 @@ pub mod ledger;
 pub mod money;
 pub mod render;
 pub mod report;
+pub mod reversal;
 pub mod store;
 pub mod synth;
 

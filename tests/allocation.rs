@@ -91,7 +91,8 @@ fn show(town: &Town, run: &str) -> Vec<(String, String, String, String)> {
         .collect()
 }
 
-fn approve_and_notice(town: &Town, run: &str) {
+/// The village approves on 2024-12-29, the town on 2024-12-30.
+fn approve(town: &Town, run: &str) {
     town.run(&[
         "allocate",
         "approve",
@@ -100,6 +101,8 @@ fn approve_and_notice(town: &Town, run: &str) {
         "村委会",
         "--role",
         "village",
+        "--date",
+        "2024-12-29",
     ])
     .ok();
     town.run(&[
@@ -110,8 +113,15 @@ fn approve_and_notice(town: &Town, run: &str) {
         "镇农办",
         "--role",
         "town",
+        "--date",
+        "2024-12-30",
     ])
     .ok();
+}
+
+/// Approved, and the notice published on 2024-12-30 (payment from 2025-01-06).
+fn approve_and_notice(town: &Town, run: &str) {
+    approve(town, run);
     town.run(&[
         "allocate",
         "notice",
@@ -519,4 +529,598 @@ fn a_backdated_correction_applies_from_its_date() {
         .ok();
     let rows = show(&town, &plan(&town, "10000"));
     assert_eq!(rows.iter().find(|r| r.0 == "HA").unwrap().1, "3100");
+
+/// A run approved, noticed, posted and paid in full by 出纳王 on 2025-01-06; returns the run id,
+/// its posting voucher and its payment voucher.
+fn paid_run(town: &Town) -> (String, String, String) {
+    let run = plan(town, "10000");
+    approve_and_notice(town, &run);
+    town.run(&["allocate", "post", &run]).ok();
+    town.run_as("出纳王", &["pay", &run, "--date", "2025-01-06"])
+        .ok();
+    let posted = town.text(&format!(
+        "SELECT posted_voucher FROM allocation_runs WHERE id = {run}"
+    ));
+    let paid = town.text(&format!(
+        "SELECT DISTINCT voucher FROM allocation_payments WHERE run = {run}"
+    ));
+    (run, posted, paid)
+}
+
+/// An account's balance; the trial balance leaves out accounts at 0.00.
+fn balance_of(town: &Town, account: &str) -> Option<String> {
+    town.balances()
+        .into_iter()
+        .find(|(a, _)| a == account)
+        .map(|(_, b)| b)
+        .or_else(|| Some("0.00".into()))
+}
+
+#[test]
+fn a_runs_posting_voucher_is_reversed_only_as_a_run() {
+    let town = town();
+    let run = plan(&town, "10000");
+    approve_and_notice(&town, &run);
+    town.run(&["allocate", "post", &run]).ok();
+    let posted = town.text("SELECT posted_voucher FROM allocation_runs WHERE id = 1");
+    let before = town.count("SELECT COUNT(*) FROM transactions");
+    let r = town
+        .run(&[
+            "reverse",
+            &posted,
+            "--reason",
+            "名单有误",
+            "--date",
+            "2025-01-06",
+        ])
+        .fails(1);
+    assert!(
+        r.stderr.contains(&format!(
+            "voucher {posted} posted allocation run {run}; reverse the run instead: townledger allocate reverse {run} --reason"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(town.count("SELECT COUNT(*) FROM transactions"), before);
+    // Paying pays each household once, and only once.
+    let r = town
+        .run_as("出纳王", &["pay", &run, "--date", "2025-01-06"])
+        .ok();
+    assert!(
+        r.stdout.contains("paid 3 household(s), 10,000.00"),
+        "{}",
+        r.stdout
+    );
+    let r = town
+        .run_as("出纳王", &["pay", &run, "--date", "2025-01-07"])
+        .fails(1);
+    assert!(r.stderr.contains("nothing left to pay"), "{}", r.stderr);
+    assert_eq!(
+        balance_of(&town, "资产:银行存款:基本户").as_deref(),
+        Some("0.00")
+    );
+}
+
+#[test]
+fn a_reversing_runs_voucher_and_the_reversing_run_stay_as_they_are() {
+    let town = town();
+    let run = plan(&town, "10000");
+    approve_and_notice(&town, &run);
+    town.run(&["allocate", "post", &run]).ok();
+    town.run(&[
+        "allocate",
+        "reverse",
+        &run,
+        "--reason",
+        "名单有误",
+        "--date",
+        "2025-01-06",
+    ])
+    .ok();
+    let mirror = town.text("SELECT posted_voucher FROM allocation_runs WHERE id = 2");
+    let before = town.count("SELECT COUNT(*) FROM transactions");
+    let r = town
+        .run(&["reverse", &mirror, "--reason", "撤销冲销"])
+        .fails(1);
+    assert!(
+        r.stderr.contains("reversed allocation run 1 (as run 2)"),
+        "{}",
+        r.stderr
+    );
+    let r = town
+        .run(&["allocate", "reverse", "2", "--reason", "撤销冲销"])
+        .fails(1);
+    assert!(r.stderr.contains("run 2 reverses run 1"), "{}", r.stderr);
+    assert_eq!(town.count("SELECT COUNT(*) FROM transactions"), before);
+    assert_eq!(
+        balance_of(&town, "负债:专项应付款:动态帮扶").as_deref(),
+        Some("-10000.00")
+    );
+    town.run(&["verify"]).ok();
+}
+
+#[test]
+fn a_reversed_payment_is_a_bank_return_and_is_paid_again() {
+    let town = town();
+    let (run, _, paid) = paid_run(&town);
+    assert_eq!(
+        balance_of(&town, "资产:银行存款:基本户").as_deref(),
+        Some("0.00")
+    );
+    let r = town
+        .run(&[
+            "reverse",
+            &paid,
+            "--reason",
+            "银行退票",
+            "--date",
+            "2025-01-07",
+        ])
+        .ok();
+    assert!(
+        r.stdout.contains(&format!(
+            "run {run}: HA, HB, HC payable again (bank return)"
+        )),
+        "{}",
+        r.stdout
+    );
+    // The money is back in the bank and owed to the households again.
+    assert_eq!(
+        balance_of(&town, "资产:银行存款:基本户").as_deref(),
+        Some("10000.00")
+    );
+    assert_eq!(
+        balance_of(&town, "负债:应付款:农户:HA").as_deref(),
+        Some("-4558.83")
+    );
+    let shown = town
+        .run(&["allocate", "show", &run, "--format", "csv"])
+        .ok()
+        .stdout;
+    assert!(shown.contains("HA,3100,"), "{shown}");
+    assert!(
+        shown.contains(",4558.83,0.00,胡荔村,"),
+        "nothing paid: {shown}"
+    );
+    // The return itself is not undone behind the run's back.
+    let returned = town.text(&format!(
+        "SELECT DISTINCT returned_by FROM allocation_payments WHERE voucher = '{paid}'"
+    ));
+    let r = town
+        .run(&["reverse", &returned, "--reason", "误操作"])
+        .fails(1);
+    assert!(
+        r.stderr.contains(&format!(
+            "pay the households again with `townledger pay {run}`"
+        )),
+        "{}",
+        r.stderr
+    );
+    // A later payment pays them once more, and then nothing is left.
+    let r = town
+        .run_as("出纳王", &["pay", &run, "--date", "2025-01-08"])
+        .ok();
+    assert!(
+        r.stdout.contains("paid 3 household(s), 10,000.00"),
+        "{}",
+        r.stdout
+    );
+    let r = town
+        .run_as("出纳王", &["pay", &run, "--date", "2025-01-09"])
+        .fails(1);
+    assert!(r.stderr.contains("nothing left to pay"), "{}", r.stderr);
+    assert!(
+        !town
+            .balances()
+            .iter()
+            .any(|(a, b)| a.starts_with("负债:应付款:农户:") && b != "0.00"),
+        "{:?}",
+        town.balances()
+    );
+    assert_eq!(
+        town.count("SELECT COUNT(*) FROM allocation_payments WHERE returned_by IS NOT NULL"),
+        3
+    );
+    town.run(&["verify"]).ok();
+}
+
+#[test]
+fn a_run_whose_payment_came_back_can_be_reversed() {
+    let town = town();
+    let (run, _, paid) = paid_run(&town);
+    let r = town
+        .run(&["allocate", "reverse", &run, "--reason", "名单有误"])
+        .fails(1);
+    assert!(r.stderr.contains("already paid"), "{}", r.stderr);
+    town.run(&[
+        "reverse",
+        &paid,
+        "--reason",
+        "银行退票",
+        "--date",
+        "2025-01-07",
+    ])
+    .ok();
+    town.run(&[
+        "allocate",
+        "reverse",
+        &run,
+        "--reason",
+        "名单有误",
+        "--date",
+        "2025-01-07",
+    ])
+    .ok();
+    let b = town.balances();
+    assert!(
+        b.contains(&("负债:专项应付款:动态帮扶".into(), "-10000.00".into())),
+        "{b:?}"
+    );
+    assert!(
+        !b.iter()
+            .any(|(a, v)| a.starts_with("负债:应付款:农户:") && v != "0.00"),
+        "{b:?}"
+    );
+    town.run(&["verify"]).ok();
+}
+
+/// The test households with HC's village spelled with a character the font lacks.
+fn town_with_unprintable_village() -> Town {
+    let town = town();
+    town.write("h2.csv", HOUSEHOLDS.replace("HC,西一村", "HC,西\u{E000}村"));
+    town.run(&[
+        "households",
+        "import",
+        "h2.csv",
+        "--effective",
+        "2024-01-01",
+    ])
+    .ok();
+    town
+}
+
+#[test]
+fn a_notice_that_cannot_be_printed_is_not_published() {
+    let town = town_with_unprintable_village();
+    let run = plan(&town, "10000");
+    approve(&town, &run);
+    let r = town
+        .run(&[
+            "allocate",
+            "notice",
+            &run,
+            "--published",
+            "2024-12-30",
+            "--out",
+            "公示.pdf",
+        ])
+        .fails(1);
+    assert!(
+        r.stderr
+            .contains("household HC, field 村: character '\u{E000}' (U+E000) not in the font"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("row 3"), "{}", r.stderr);
+    assert!(!town.path("公示.pdf").exists());
+    assert_eq!(
+        town.count("SELECT COUNT(*) FROM allocation_runs WHERE published IS NOT NULL"),
+        0
+    );
+    // The committee fixes the date and prints it in a form that works: no "already published".
+    let r = town
+        .run(&[
+            "allocate",
+            "notice",
+            &run,
+            "--published",
+            "2024-12-31",
+            "--out",
+            "公示.csv",
+        ])
+        .ok();
+    assert!(
+        r.stderr
+            .contains("published 2024-12-31; payment may start 2025-01-07"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        town.text("SELECT published FROM allocation_runs WHERE id = 1"),
+        "2024-12-31"
+    );
+}
+
+#[test]
+fn the_notice_font_can_be_chosen() {
+    let town = town_with_unprintable_village();
+    let run = plan(&town, "10000");
+    approve(&town, &run);
+    let font = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("assets/fonts/NotoSansSC-townledger.otf");
+    let r = town
+        .run(&[
+            "allocate",
+            "notice",
+            &run,
+            "--published",
+            "2024-12-30",
+            "--format",
+            "pdf",
+            "--out",
+            "公示.pdf",
+            "--font",
+            font.to_str().unwrap(),
+        ])
+        .fails(1);
+    assert!(
+        r.stderr.contains("the font ") && r.stderr.contains("NotoSansSC-townledger.otf"),
+        "the font given is the one used: {}",
+        r.stderr
+    );
+    let r = town
+        .run(&[
+            "allocate",
+            "show",
+            &run,
+            "--out",
+            "run.pdf",
+            "--font",
+            "no-such-font.ttf",
+        ])
+        .fails(4);
+    assert!(r.stderr.contains("no-such-font.ttf"), "{}", r.stderr);
+}
+
+#[test]
+fn the_csv_notice_carries_the_run_hash_and_dates_on_every_row() {
+    let town = town();
+    let run = plan(&town, "10000");
+    approve_and_notice(&town, &run);
+    let csv = town
+        .run(&["allocate", "notice", &run, "--format", "csv"])
+        .ok()
+        .stdout;
+    let sha = town.text("SELECT policy_sha256 FROM allocation_runs WHERE id = 1");
+    assert_eq!(sha.len(), 64);
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header,
+        [
+            "no",
+            "village",
+            "household_id",
+            "name",
+            "id_number",
+            "bank_card",
+            "members",
+            "category",
+            "share",
+            "fixed",
+            "total",
+            "run",
+            "policy_sha256",
+            "published",
+            "earliest_payment"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 3, "{csv}");
+    for row in &rows {
+        assert_eq!(&row[11], run.as_str(), "{csv}");
+        assert_eq!(&row[12], sha.as_str(), "{csv}");
+        assert_eq!(&row[13], "2024-12-30", "{csv}");
+        assert_eq!(&row[14], "2025-01-06", "{csv}");
+    }
+    assert_eq!(&rows[0][2], "HA");
+    assert_eq!(&rows[0][10], "4558.83");
+    // Other reports keep their columns.
+    let balance = town.run(&["balance", "--format", "csv"]).ok().stdout;
+    assert!(balance.starts_with("account,balance\n"), "{balance}");
+}
+
+#[test]
+fn approvers_are_compared_as_names_not_as_bytes() {
+    let town = town();
+    let refused = |operator: &str, args: &[&str], why: &str| {
+        let r = town.run_as(operator, args).fails(1);
+        assert!(r.stderr.contains(why), "{why}: {}", r.stderr);
+    };
+    let plan_as = |operator: &str, amount: &str| {
+        let r = town
+            .run_as(
+                operator,
+                &[
+                    "allocate",
+                    "plan",
+                    "--policy",
+                    "policy.toml",
+                    "--fund",
+                    "动态帮扶",
+                    "--amount",
+                    amount,
+                    "--date",
+                    "2024-12-28",
+                ],
+            )
+            .ok();
+        r.stdout.lines().last().unwrap().trim().to_string()
+    };
+    // Planned by "root": "root ", " Root" and "ROOT  " are the same person.
+    let run = plan_as("root", "10000");
+    let run = run.as_str();
+    let village = |by: &'static str| -> [&str; 9] {
+        [
+            "allocate",
+            "approve",
+            run,
+            "--by",
+            by,
+            "--role",
+            "village",
+            "--date",
+            "2024-12-29",
+        ]
+    };
+    let town_role = |by: &'static str| -> [&str; 9] {
+        [
+            "allocate",
+            "approve",
+            run,
+            "--by",
+            by,
+            "--role",
+            "town",
+            "--date",
+            "2024-12-30",
+        ]
+    };
+    for by in ["root ", " Root", "ROOT  "] {
+        refused("村文书", &village(by), "the proposer cannot approve it");
+    }
+    for by in ["", "   "] {
+        refused("村文书", &village(by), "an approval needs --by NAME");
+    }
+    let r = town.run_as("村文书", &village(" 村委会 ")).ok();
+    assert!(
+        r.stdout.contains("approved by 村委会 (village)"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        town.text("SELECT village_by FROM allocation_runs WHERE id = 1"),
+        "村委会"
+    );
+    refused(
+        "村文书",
+        &town_role("村委会  "),
+        "the town's approval must come from someone else",
+    );
+    town.run_as("村文书", &town_role("镇农办")).ok();
+    town.run(&["allocate", "notice", run, "--published", "2024-12-30"])
+        .ok();
+    town.run(&["allocate", "post", run]).ok();
+    for payer in ["村委会 ", " 镇农办"] {
+        refused(
+            payer,
+            &["pay", run, "--date", "2025-01-06"],
+            "the one who pays must not be an approver",
+        );
+    }
+    // An operator name with spaces around it is recorded trimmed: the same proposer.
+    let second = plan_as("会计李 ", "100");
+    assert_eq!(
+        town.text(&format!(
+            "SELECT proposer FROM allocation_runs WHERE id = {second}"
+        )),
+        "会计李"
+    );
+    refused(
+        "村文书",
+        &[
+            "allocate",
+            "approve",
+            &second,
+            "--by",
+            "会计李",
+            "--role",
+            "village",
+        ],
+        "the proposer cannot approve it",
+    );
+}
+
+#[test]
+fn approval_and_notice_dates_follow_the_run() {
+    let town = town();
+    let run = plan(&town, "10000");
+    let approve = |role: &str, by: &str, date: &str| {
+        town.run(&[
+            "allocate", "approve", &run, "--by", by, "--role", role, "--date", date,
+        ])
+    };
+    let r = approve("village", "村委会", "2024-12-27").fails(1);
+    assert!(
+        r.stderr
+            .contains("run 1 is dated 2024-12-28; it cannot be approved on 2024-12-27"),
+        "{}",
+        r.stderr
+    );
+    let r = approve("village", "村委会", "2999-01-01").fails(1);
+    assert!(r.stderr.contains("after today"), "{}", r.stderr);
+    approve("village", "村委会", "2024-12-30").ok();
+    let r = approve("town", "镇农办", "2024-12-29").fails(1);
+    assert!(
+        r.stderr.contains(
+            "the village approved run 1 on 2024-12-30; the town cannot approve it on 2024-12-29"
+        ),
+        "{}",
+        r.stderr
+    );
+    approve("town", "镇农办", "2024-12-31").ok();
+    for (early, why) in [
+        (
+            "2024-12-30",
+            "the town approved run 1 on 2024-12-31; its notice cannot be published on 2024-12-30",
+        ),
+        (
+            "2024-12-27",
+            "run 1 is dated 2024-12-28; its notice cannot be published on 2024-12-27",
+        ),
+    ] {
+        let r = town
+            .run(&["allocate", "notice", &run, "--published", early])
+            .fails(1);
+        assert!(r.stderr.contains(why), "{}", r.stderr);
+    }
+    assert_eq!(
+        town.count("SELECT COUNT(*) FROM allocation_runs WHERE published IS NOT NULL"),
+        0
+    );
+    town.run(&["allocate", "notice", &run, "--published", "2024-12-31"])
+        .ok();
+    let r = town
+        .run(&["allocate", "notice", &run, "--published", "2025-01-02"])
+        .fails(1);
+    assert!(
+        r.stderr.contains("already published on 2024-12-31"),
+        "{}",
+        r.stderr
+    );
+    // A reprint without a date keeps the first one.
+    let r = town.run(&["allocate", "notice", &run]).ok();
+    assert!(r.stdout.contains("2024-12-31"), "{}", r.stdout);
+}
+
+#[test]
+fn run_detail_title_and_output_files() {
+    let town = town();
+    let run = plan(&town, "10000");
+    let shown = town.run(&["allocate", "show", &run]).ok().stdout;
+    assert!(shown.contains("动态帮扶 分配方案 第1批"), "{shown}");
+    // The extension of --out picks the format; an unknown one is refused, and nothing written.
+    let r = town
+        .run(&["allocate", "show", &run, "--out", "run.docx"])
+        .fails(1);
+    assert!(
+        r.stderr
+            .contains("unknown extension '.docx' (known: .txt, .csv, .json, .xlsx, .pdf)"),
+        "{}",
+        r.stderr
+    );
+    assert!(!town.path("run.docx").exists());
+    let r = town
+        .run(&[
+            "allocate", "show", &run, "--format", "csv", "--out", "run.pdf",
+        ])
+        .fails(1);
+    assert!(r.stderr.contains("--format csv but --out"), "{}", r.stderr);
+    town.run(&["allocate", "list", "--out", "runs.pdf"]).ok();
+    let pdf = std::fs::read(town.path("runs.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF"), "the extension picked PDF");
+    town.run(&["allocate", "show", &run, "--out", "run.csv"])
+        .ok();
+    let csv = std::fs::read_to_string(town.path("run.csv")).unwrap();
+    assert!(csv.starts_with("household_id,weight,quota,share"), "{csv}");
 }

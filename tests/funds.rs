@@ -907,3 +907,82 @@ fn demo_funds_fill_the_dynamic_fund() {
         .stdout;
     assert_eq!(report.lines().count(), 7, "{report}");
 }
+
+#[test]
+fn a_tilted_dividend_is_reversed_only_after_its_tilt() {
+    let town = oyster_town();
+    town.run(&["tilt", "--year", "2024", "--share", "0.12"])
+        .ok();
+    // 2024-12-0001 is the dividend, 2024-12-0002 the tilt that set aside 12% of it.
+    refused(
+        &town,
+        &[
+            "reverse",
+            "2024-12-0001",
+            "--reason",
+            "金额有误",
+            "--date",
+            "2024-12-31",
+        ],
+        "2024 was tilted by voucher 2024-12-0002 (a share of this dividend went into the dynamic-assistance fund); reverse 2024-12-0002 first",
+    );
+    town.run(&[
+        "reverse",
+        "2024-12-0002",
+        "--reason",
+        "分红有误",
+        "--date",
+        "2024-12-31",
+    ])
+    .ok();
+    town.run(&[
+        "reverse",
+        "2024-12-0001",
+        "--reason",
+        "金额有误",
+        "--date",
+        "2024-12-31",
+    ])
+    .ok();
+    let balances = town.balances();
+    assert!(balances.iter().all(|(_, b)| b == "0.00"), "{balances:?}");
+    // Their reversals are not reversed behind the records' back: the dividend and the tilt
+    // are recorded again by their own commands.
+    refused(
+        &town,
+        &["reverse", "2024-12-0003", "--reason", "撤销"],
+        "tilt the year again with `townledger tilt --year 2024`",
+    );
+    refused(
+        &town,
+        &["reverse", "2024-12-0004", "--reason", "撤销"],
+        "record the dividend again with `townledger dividend record oyster`",
+    );
+    town.run(OYSTER_DIVIDEND).ok();
+    let redo = town
+        .run(&["tilt", "--year", "2024", "--share", "0.12"])
+        .ok()
+        .stdout;
+    assert!(redo.contains("15,072.00"), "{redo}");
+    town.run(&["verify"]).ok();
+}
+
+#[test]
+fn a_tilt_already_spent_is_not_reversed() {
+    let town = oyster_town();
+    town.run(&["tilt", "--year", "2024", "--share", "0.12"])
+        .ok();
+    // The fund (15,072.00) pays a grant of 10,000.00.
+    town.write(
+        "grant.csv",
+        "txn_id,date,account,amount,memo\n\
+         G1,2025-01-10,负债:专项应付款:动态帮扶,10000,动态帮扶临时救助\n\
+         G1,2025-01-10,资产:银行存款:基本户,-10000,动态帮扶临时救助\n",
+    );
+    town.run(&["import", "postings", "grant.csv"]).ok();
+    refused(
+        &town,
+        &["reverse", "2024-12-0002", "--reason", "比例有误"],
+        "voucher 2024-12-0002 set aside 15,072.00 into 负债:专项应付款:动态帮扶, which now holds only 5,072.00",
+    );
+}

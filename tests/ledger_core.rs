@@ -625,4 +625,89 @@ fn debit_and_credit_columns_stand_for_amount() {
         "{}",
         r.stderr
     );
+
+#[test]
+fn output_formats_files_and_fonts() {
+    let town = town_with_vouchers();
+    // The trial balance in CSV keeps exactly its two columns.
+    let csv = town.run(&["balance", "--format", "csv"]).ok().stdout;
+    assert!(csv.starts_with("account,balance\n"), "{csv}");
+    assert!(
+        csv.lines().skip(1).all(|l| l.split(',').count() == 2),
+        "{csv}"
+    );
+    // --font works wherever a PDF can be written.
+    let font = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("assets/fonts/NotoSansSC-townledger.otf");
+    for args in [
+        &["balance", "--out", "b.pdf"][..],
+        &["register", "资产:银行存款:储备金专户", "--out", "r.pdf"][..],
+    ] {
+        let mut with_font = args.to_vec();
+        with_font.extend(["--font", font.to_str().unwrap()]);
+        town.run(&with_font).ok();
+        let mut bad_font = args.to_vec();
+        bad_font.extend(["--font", "missing.otf"]);
+        let r = town.run(&bad_font).fails(4);
+        assert!(r.stderr.contains("missing.otf"), "{}", r.stderr);
+    }
+    let pdf = std::fs::read(town.path("b.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF"), "the extension picks the format");
+    // An extension that names no format is refused, with the known ones.
+    let r = town.run(&["balance", "--out", "b.docx"]).fails(1);
+    assert!(
+        r.stderr
+            .contains("unknown extension '.docx' (known: .txt, .csv, .json, .xlsx, .pdf)"),
+        "{}",
+        r.stderr
+    );
+    assert!(!town.path("b.docx").exists());
+}
+
+/// Run `args` with standard output on a pseudo-terminal (util-linux `script`), if there is one.
+fn on_a_terminal(town: &Town, args: &[&str]) -> Option<(i32, String)> {
+    let script = std::process::Command::new("script")
+        .arg("--version")
+        .output();
+    if !script.is_ok_and(|o| o.status.success()) {
+        eprintln!("skipping: script (util-linux) is not installed");
+        return None;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("townledger");
+    let mut line = format!("'{}'", bin.display());
+    for a in args {
+        line.push_str(&format!(" '{a}'"));
+    }
+    let out = std::process::Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .current_dir(town.dir.path())
+        .env("TOWNLEDGER_OPERATOR", "出纳张")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("script");
+    Some((
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    ))
+}
+
+#[test]
+fn binary_formats_are_not_written_to_a_terminal() {
+    let town = town_with_vouchers();
+    for format in ["pdf", "xlsx"] {
+        let Some((code, out)) = on_a_terminal(&town, &["balance", "--format", format]) else {
+            return;
+        };
+        assert_eq!(code, 1, "{out}");
+        assert!(
+            out.contains(
+                "output is binary and standard output is a terminal: use --out FILE, or redirect"
+            ),
+            "{out}"
+        );
+        assert!(!out.contains("%PDF"), "{out}");
+    }
+    // Text is fine on a terminal.
+    let (code, out) = on_a_terminal(&town, &["balance"]).unwrap();
+    assert_eq!(code, 0, "{out}");
 }

@@ -364,4 +364,29 @@ fn owed_wages_stay_payable_and_are_brought_forward() {
     let csv = csv_of(&["--year", "2025"]);
     assert!(csv.contains("上期结转"), "{csv}");
     assert!(csv.lines().last().unwrap().ends_with(",1500.00"), "{csv}");
+
+#[test]
+fn a_statement_file_needs_a_known_extension() {
+    let town = demo_town();
+    for out in ["H0001.docx", "H0001"] {
+        let r = town
+            .run(&[
+                "--ledger",
+                LEDGER,
+                "statement",
+                "household",
+                "H0001",
+                "--year",
+                "2024",
+                "--out",
+                out,
+            ])
+            .fails(1);
+        assert!(
+            r.stderr.contains("known: .txt, .csv, .json, .xlsx, .pdf"),
+            "{}",
+            r.stderr
+        );
+        assert!(!town.path(out).exists());
+    }
 }

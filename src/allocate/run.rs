@@ -2,9 +2,13 @@
 //!
 //! The rules that make money move only after approval and public notice live here:
 //! - the proposer is the operator who ran `plan`; an approval by the proposer is refused, and
-//!   the town approves only after the village, by someone else;
-//! - the notice is published on a date and payment may start 5 working days later; posting the
-//!   payables before that day is refused unless forced with a reason (kept on the run);
+//!   the town approves only after the village, by someone else; whoever pays is neither
+//!   approver. Names are compared as people write them: surrounding and repeated spaces and
+//!   the case of Latin letters do not make another person ([`same_person`]);
+//! - approvals are dated (not before the run, not in the future, the town's not before the
+//!   village's); the notice is published on a date not before the town's approval and payment
+//!   may start 5 working days later; posting the payables before that day is refused unless
+//!   forced with a reason (kept on the run);
 //! - a run posts at most once (one voucher: the fund pays each household's payable); a posted run
 //!   is corrected only by a reversing run;
 //! - payment settles each household's payable once, from a bank account, either for all or for
@@ -38,6 +42,21 @@ pub fn add_working_days(date: NaiveDate, n: u32) -> NaiveDate {
         }
     }
     d
+}
+
+/// A name as compared: trimmed, inner runs of whitespace as one space, Latin letters in lower
+/// case.
+fn normalised_name(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Whether two names given for people (operator, approvers) name the same person: `root` and
+/// ` Root  ` do.
+pub fn same_person(a: &str, b: &str) -> bool {
+    normalised_name(a) == normalised_name(b)
 }
 
 /// Where a run stands.
@@ -163,21 +182,42 @@ pub fn plan_run(
     Ok((id, plan))
 }
 
-/// Approve run `id` as `by` in `role` (`village` first, then `town`).
-pub fn approve(w: &mut Writer<'_>, id: i64, by: &str, role: &str) -> Result<RunRecord> {
+/// Approve run `id` as `by` in `role` (`village` first, then `town`), decided on `on` (not
+/// before the run's date, not after `today`).
+pub fn approve(
+    w: &mut Writer<'_>,
+    id: i64,
+    by: &str,
+    role: &str,
+    on: NaiveDate,
+    today: NaiveDate,
+) -> Result<RunRecord> {
     let run = w.run(id)?;
-    let by = by.trim();
+    let by = by.split_whitespace().collect::<Vec<_>>().join(" ");
+    let by = by.as_str();
     if by.is_empty() {
-        return Err(Error::rule("an approval needs --by NAME"));
+        return Err(Error::rule("an approval needs --by NAME (not empty)"));
     }
     if run.reverses_run.is_some() {
         return Err(Error::rule(format!(
             "run {id} is a reversal; it needs no approval"
         )));
     }
-    if by == run.proposer {
+    if same_person(by, &run.proposer) {
         return Err(Error::rule(format!(
-            "run {id} was proposed by {by}; the proposer cannot approve it"
+            "run {id} was proposed by {}; the proposer cannot approve it",
+            run.proposer.trim()
+        )));
+    }
+    if on < run.date {
+        return Err(Error::rule(format!(
+            "run {id} is dated {}; it cannot be approved on {on}, before that",
+            run.date
+        )));
+    }
+    if on > today {
+        return Err(Error::rule(format!(
+            "an approval cannot be dated {on}, after today ({today})"
         )));
     }
     match role {
@@ -199,9 +239,14 @@ pub fn approve(w: &mut Writer<'_>, id: i64, by: &str, role: &str) -> Result<RunR
                     "run {id} was already approved by the town ({t})"
                 )));
             }
-            if run.village_by.as_deref() == Some(by) {
+            if let Some(village) = run.village_by.as_deref().filter(|v| same_person(v, by)) {
                 return Err(Error::rule(format!(
-                    "{by} approved run {id} for the village; the town's approval must come from someone else"
+                    "{village} approved run {id} for the village; the town's approval must come from someone else"
+                )));
+            }
+            if let Some(village_on) = run.village_on.filter(|d| on < *d) {
+                return Err(Error::rule(format!(
+                    "the village approved run {id} on {village_on}; the town cannot approve it on {on}, before that"
                 )));
             }
         }
@@ -211,13 +256,20 @@ pub fn approve(w: &mut Writer<'_>, id: i64, by: &str, role: &str) -> Result<RunR
             )))
         }
     }
-    w.approve_run(id, role, by)?;
+    w.approve_run(id, role, by, on)?;
     w.run(id)
 }
 
-/// Publish the notice of run `id` on `published` (the first publication fixes the date; a
-/// reprint keeps it). Returns the run with its publication and earliest payment dates.
-pub fn publish(w: &mut Writer<'_>, id: i64, published: NaiveDate) -> Result<RunRecord> {
+/// Publish the notice of run `id` on `asked` (default `today`). The first publication fixes
+/// the date; a reprint keeps it (asking for another date then is refused). The date may not
+/// come before the run's date or the town's approval. Returns the run with its publication and
+/// earliest payment dates.
+pub fn publish(
+    w: &mut Writer<'_>,
+    id: i64,
+    asked: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<RunRecord> {
     let run = w.run(id)?;
     if run.village_by.is_none() || run.town_by.is_none() {
         return Err(Error::rule(format!(
@@ -225,10 +277,24 @@ pub fn publish(w: &mut Writer<'_>, id: i64, published: NaiveDate) -> Result<RunR
         )));
     }
     if let Some(p) = run.published {
-        return Ok(RunRecord {
-            published: Some(p),
-            ..run
-        });
+        if let Some(asked) = asked.filter(|a| *a != p) {
+            return Err(Error::rule(format!(
+                "run {id}'s notice was already published on {p} (not {asked}); a reprint keeps that date"
+            )));
+        }
+        return Ok(run);
+    }
+    let published = asked.unwrap_or(today);
+    if published < run.date {
+        return Err(Error::rule(format!(
+            "run {id} is dated {}; its notice cannot be published on {published}, before that",
+            run.date
+        )));
+    }
+    if let Some(town_on) = run.town_on.filter(|d| published < *d) {
+        return Err(Error::rule(format!(
+            "the town approved run {id} on {town_on}; its notice cannot be published on {published}, before that"
+        )));
     }
     w.publish_run(
         id,
@@ -473,6 +539,11 @@ pub fn pay(
             "run {id} was reversed; nothing to pay"
         )));
     }
+    if let Some(by) = w.reversal_of_voucher(posted)? {
+        return Err(Error::rule(format!(
+            "run {id}'s voucher {posted} was reversed by {by} outside the run; nothing to pay"
+        )));
+    }
     if let Some(earliest) = run.earliest_payment {
         if date < earliest && run.force_reason.is_none() {
             return Err(Error::rule(format!(
@@ -481,11 +552,14 @@ pub fn pay(
         }
     }
     let operator = w.operator().to_string();
-    if run.village_by.as_deref() == Some(operator.as_str())
-        || run.town_by.as_deref() == Some(operator.as_str())
+    if [run.village_by.as_deref(), run.town_by.as_deref()]
+        .into_iter()
+        .flatten()
+        .any(|approver| same_person(approver, &operator))
     {
         return Err(Error::rule(format!(
-            "{operator} approved run {id}; the one who pays must not be an approver"
+            "{} approved run {id}; the one who pays must not be an approver",
+            operator.trim()
         )));
     }
     let Some(bank) = w.account(from)?.map(|a| a.name.clone()) else {
@@ -633,10 +707,16 @@ pub fn reverse(
             "run {id} was already reversed by run {by}"
         )));
     }
+    if let Some(of) = run.reverses_run {
+        return Err(Error::rule(format!(
+            "run {id} reverses run {of}; a reversal is not reversed (plan a new run instead)"
+        )));
+    }
     let lines = w.run_lines(id)?;
     if lines.iter().any(|l| !l.paid.is_zero()) {
         return Err(Error::rule(format!(
-            "households of run {id} were already paid; reverse the payment vouchers first"
+            "households of run {id} were already paid; reverse the payment vouchers first \
+             (`townledger reverse VOUCHER --reason …`: the bank returned the money)"
         )));
     }
     let mirror = w.reverse(&voucher, reason, date)?;

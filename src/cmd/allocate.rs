@@ -7,7 +7,7 @@ use townledger::funds::fund_account;
 use townledger::money::Amount;
 use townledger::report::allocation::{notice_document, run_document, runs_document};
 
-use super::{emit, parse_date, Context, OutputArgs};
+use super::{parse_date, Context, OutputArgs};
 
 #[derive(clap::Subcommand, Debug)]
 pub enum Command {
@@ -40,11 +40,15 @@ pub enum Command {
         by: String,
         #[arg(long, value_parser = ["village", "town"])]
         role: String,
+        /// The date of the decision (default today; not before the run's date).
+        #[arg(long, value_parser = parse_date)]
+        date: Option<NaiveDate>,
     },
-    /// The public notice (公示), masked; records its publication date.
+    /// The public notice (公示), masked; records its publication date once it is printed.
     Notice {
         run: i64,
-        /// Publication date (default today; fixed by the first notice).
+        /// Publication date (default today; fixed by the first notice; not before the town's
+        /// approval).
         #[arg(long, value_parser = parse_date)]
         published: Option<NaiveDate>,
         #[command(flatten)]
@@ -121,17 +125,32 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
             Ok(0)
         }
         Command::Show { run, output } => {
+            let lang = output.lang;
+            let output = output.resolve()?;
             let ledger = ctx.open()?;
             let record = ledger.run(run)?;
             let lines = ledger.run_lines(run)?;
-            emit(&run_document(&record, &lines, output.lang), &output)?;
+            output.emit(&run_document(&record, &lines, lang))?;
             Ok(0)
         }
-        Command::Approve { run, by, role } => {
+        Command::Approve {
+            run,
+            by,
+            role,
+            date,
+        } => {
             let mut ledger = ctx.open()?;
-            let record = ledger.write(&ctx.operator, |w| workflow::approve(w, run, &by, &role))?;
+            let on = date.unwrap_or_else(today);
+            let record = ledger.write(&ctx.operator, |w| {
+                workflow::approve(w, run, &by, &role, on, today())
+            })?;
+            let approver = match role.as_str() {
+                "village" => record.village_by.clone(),
+                _ => record.town_by.clone(),
+            }
+            .unwrap_or_default();
             println!(
-                "run {run} approved by {by} ({role}); status {}",
+                "run {run} approved by {approver} ({role}) on {on}; status {}",
                 status(&record)
             );
             Ok(0)
@@ -141,22 +160,20 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
             published,
             output,
         } => {
+            let lang = output.lang;
+            let output = output.resolve()?;
             let mut ledger = ctx.open()?;
-            let date = published.unwrap_or_else(today);
+            // The notice is rendered and written before the publication is committed: if it
+            // cannot be printed (a character the font lacks, an unwritable file), the run stays
+            // unpublished.
             let record = ledger.write(&ctx.operator, |w| {
-                let before = w.run(run)?;
-                if let (Some(p), Some(asked)) = (before.published, published) {
-                    if p != asked {
-                        return Err(Error::rule(format!(
-                            "run {run}'s notice was already published on {p}"
-                        )));
-                    }
-                }
-                workflow::publish(w, run, date)
+                let record = workflow::publish(w, run, published, today())?;
+                let lines = w.run_lines(run)?;
+                let bytes = output.render(&notice_document(&record, &lines, lang))?;
+                output.write(&bytes)?;
+                Ok(record)
             })?;
-            let lines = ledger.run_lines(run)?;
-            emit(&notice_document(&record, &lines, output.lang), &output)?;
-            if output.out.is_some() {
+            if output.path.is_some() {
                 eprintln!(
                     "notice of run {run} published {}; payment may start {}",
                     record.published.map(|d| d.to_string()).unwrap_or_default(),
@@ -200,8 +217,10 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
             Ok(0)
         }
         Command::List { output } => {
+            let lang = output.lang;
+            let output = output.resolve()?;
             let ledger = ctx.open()?;
-            emit(&runs_document(&ledger.runs()?, output.lang), &output)?;
+            output.emit(&runs_document(&ledger.runs()?, lang))?;
             Ok(0)
         }
     }

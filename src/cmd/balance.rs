@@ -3,7 +3,7 @@ use townledger::error::{Error, Result};
 use townledger::render::Format;
 use townledger::report::balance::{balance, BalanceQuery};
 
-use super::{emit, parse_date, Context, OutputArgs};
+use super::{parse_date, Context, OutputArgs};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -30,6 +30,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     if args.depth == Some(0) {
         return Err(Error::rule("--depth must be at least 1"));
     }
+    let output = args.output.resolve()?;
     let ledger = ctx.open()?;
     let report = balance(
         &ledger,
@@ -39,10 +40,10 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
             depth: args.depth,
         },
     )?;
-    let doc = match args.output.format {
+    let doc = match output.format {
         Format::Csv | Format::Json => report.flat_document(args.output.lang),
         _ => report.tree_document(args.output.lang),
     };
-    emit(&doc, &args.output)?;
+    output.emit(&doc)?;
     Ok(0)
 }

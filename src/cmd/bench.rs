@@ -163,6 +163,8 @@ fn allocation_bench(dir: &std::path::Path, n: u64) -> Result<i32> {
             "村委会",
             "--role",
             "village",
+            "--date",
+            "2024-12-29",
         ],
     )?;
     run_as(
@@ -177,6 +179,8 @@ fn allocation_bench(dir: &std::path::Path, n: u64) -> Result<i32> {
             "镇农办",
             "--role",
             "town",
+            "--date",
+            "2024-12-30",
         ],
     )?;
     run_as(

@@ -105,7 +105,7 @@ fn household_row(
         Cell::text(h.labour.as_str()),
         Cell::Text(card),
     ]);
-    Row::new(cells)
+    Row::new(cells).labelled(format!("household {}", h.id))
 }
 
 pub fn run(ctx: &Context, command: Command) -> Result<i32> {

@@ -18,12 +18,12 @@ mod statement;
 mod tilt;
 mod verify;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use townledger::error::{Error, Result};
-use townledger::render::{self, Format};
+use townledger::render::{self, Font, Format};
 use townledger::report::document::{Document, Lang};
 use townledger::store::Ledger;
 
@@ -118,7 +118,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         ledger_path: cli.ledger,
         operator: cli
             .operator
-            .filter(|o| !o.trim().is_empty())
+            .map(|o| o.trim().to_string())
+            .filter(|o| !o.is_empty())
             .unwrap_or_else(login_name),
     };
     match cli.command {
@@ -145,15 +146,150 @@ pub fn run(cli: Cli) -> Result<i32> {
 /// Report output options shared by the reporting commands.
 #[derive(clap::Args, Debug, Clone)]
 pub struct OutputArgs {
-    /// text, csv, json, xlsx or pdf.
-    #[arg(long, default_value = "text")]
-    pub format: Format,
+    /// text, csv, json, xlsx or pdf; default the --out file's extension, else text.
+    #[arg(long)]
+    pub format: Option<Format>,
     /// Language of headings: zh or en.
     #[arg(long, default_value = "zh", value_parser = parse_lang)]
     pub lang: Lang,
-    /// Write to this file instead of standard output.
+    /// Write to this file instead of standard output (.txt, .csv, .json, .xlsx or .pdf).
     #[arg(long, short)]
     pub out: Option<PathBuf>,
+    /// Font for PDF output (TTF, OTF or TTC; `file.ttc#2` picks a face); default the built-in
+    /// Noto Sans SC subset.
+    #[arg(long)]
+    pub font: Option<PathBuf>,
+}
+
+/// Where and how a report is written, checked before anything is done: the format, the file
+/// (or standard output) and the render options (the font).
+pub struct Output {
+    pub format: Format,
+    pub path: Option<PathBuf>,
+    pub options: render::RenderOptions,
+}
+
+impl OutputArgs {
+    /// The format asked for: `--format`, else the extension of `--out`, else text. Refused: an
+    /// extension that names no format, one that contradicts `--format`, and a binary format
+    /// (PDF, XLSX) for standard output on a terminal.
+    pub fn format(&self) -> Result<Format> {
+        let from_path = match &self.out {
+            Some(path) => format_of_path(path)?,
+            None => None,
+        };
+        let format = match (self.format, from_path) {
+            (Some(asked), Some(by_name)) if asked != by_name => return Err(Error::rule(format!(
+                "--format {asked} but --out {} names a {by_name} file; give a matching extension",
+                self.out
+                    .as_deref()
+                    .unwrap_or_else(|| std::path::Path::new(""))
+                    .display()
+            ))),
+            (Some(asked), _) => asked,
+            (None, Some(by_name)) => by_name,
+            (None, None) => Format::Text,
+        };
+        if format.is_binary() && self.out.is_none() && std::io::stdout().is_terminal() {
+            return Err(Error::rule(format!(
+                "{format} output is binary and standard output is a terminal: use --out FILE, or redirect (> FILE)"
+            )));
+        }
+        Ok(format)
+    }
+
+    /// Check the options and load the font (for PDF): see [`OutputArgs::format`].
+    pub fn resolve(&self) -> Result<Output> {
+        let format = self.format()?;
+        let mut options = render::RenderOptions::new(chrono::Local::now().fixed_offset());
+        if let (Format::Pdf, Some(font)) = (format, &self.font) {
+            options = options.with_font(std::sync::Arc::new(Font::from_path(font)?));
+        }
+        Ok(Output {
+            format,
+            path: self.out.clone(),
+            options,
+        })
+    }
+}
+
+/// The format a file name asks for by its extension (`None` without one); an extension that
+/// names no format is refused with the known ones.
+pub fn format_of_path(path: &std::path::Path) -> Result<Option<Format>> {
+    let Some(ext) = path.extension() else {
+        return Ok(None);
+    };
+    Format::from_path(path).map(Some).ok_or_else(|| {
+        Error::rule(format!(
+            "--out {}: unknown extension '.{}' (known: {})",
+            path.display(),
+            ext.to_string_lossy(),
+            known_extensions()
+        ))
+    })
+}
+
+/// `.txt, .csv, .json, .xlsx, .pdf`
+pub fn known_extensions() -> String {
+    Format::ALL
+        .iter()
+        .map(|f| format!(".{}", f.extension()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Output {
+    /// Render `doc` into memory.
+    pub fn render(&self, doc: &Document) -> Result<Vec<u8>> {
+        render::render_to_vec(doc, self.format, &self.options)
+    }
+
+    /// Write rendered bytes to the file or standard output.
+    pub fn write(&self, bytes: &[u8]) -> Result<()> {
+        match &self.path {
+            Some(path) => {
+                create_parent(path)?;
+                std::fs::write(path, bytes).map_err(|e| Error::io(path, e))
+            }
+            None => {
+                let mut lock = std::io::stdout().lock();
+                lock.write_all(bytes)
+                    .and_then(|()| lock.flush())
+                    .map_err(|e| Error::io("<stdout>", e))
+            }
+        }
+    }
+
+    /// Render `doc` to the file or standard output: PDF and XLSX (built whole anyway) into
+    /// memory first, so a failure leaves no file behind; text, CSV and JSON streamed.
+    pub fn emit(&self, doc: &Document) -> Result<()> {
+        if self.format.is_binary() {
+            return self.write(&self.render(doc)?);
+        }
+        match &self.path {
+            Some(path) => {
+                create_parent(path)?;
+                let mut file = std::io::BufWriter::new(
+                    std::fs::File::create(path).map_err(|e| Error::io(path, e))?,
+                );
+                render::render(doc, self.format, &mut file, &self.options)?;
+                file.flush().map_err(|e| Error::io(path, e))
+            }
+            None => {
+                let stdout = std::io::stdout();
+                let mut lock = stdout.lock();
+                render::render(doc, self.format, &mut lock, &self.options)?;
+                lock.flush().map_err(|e| Error::io("<stdout>", e))
+            }
+        }
+    }
+}
+
+fn create_parent(path: &std::path::Path) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    Ok(())
 }
 
 pub fn parse_lang(s: &str) -> std::result::Result<Lang, String> {
@@ -170,23 +306,5 @@ pub fn parse_date(s: &str) -> std::result::Result<chrono::NaiveDate, String> {
 
 /// Render `doc` to the file or standard output chosen in `out`.
 pub fn emit(doc: &Document, out: &OutputArgs) -> Result<()> {
-    let options = render::RenderOptions::new(chrono::Local::now().fixed_offset());
-    match &out.out {
-        Some(path) => {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-            }
-            let mut file = std::io::BufWriter::new(
-                std::fs::File::create(path).map_err(|e| Error::io(path, e))?,
-            );
-            render::render(doc, out.format, &mut file, &options)?;
-            file.flush().map_err(|e| Error::io(path, e))
-        }
-        None => {
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
-            render::render(doc, out.format, &mut lock, &options)?;
-            lock.flush().map_err(|e| Error::io("<stdout>", e))
-        }
-    }
+    out.resolve()?.emit(doc)
 }

@@ -1,5 +1,6 @@
 use chrono::NaiveDate;
 use townledger::error::Result;
+use townledger::reversal::reverse_voucher;
 
 use super::{parse_date, Context};
 
@@ -20,9 +21,16 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let date = args
         .date
         .unwrap_or_else(|| chrono::Local::now().date_naive());
-    let voucher = ledger.write(&ctx.operator, |w| {
-        w.reverse(&args.voucher, &args.reason, date)
+    let reversal = ledger.write(&ctx.operator, |w| {
+        reverse_voucher(w, &args.voucher, &args.reason, date)
     })?;
-    println!("reversed {} by {voucher} ({date})", args.voucher);
+    println!(
+        "reversed {} by {} ({date})",
+        args.voucher.trim(),
+        reversal.voucher
+    );
+    for note in &reversal.notes {
+        println!("{note}");
+    }
     Ok(0)
 }

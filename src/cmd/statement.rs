@@ -4,11 +4,11 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 use townledger::batch::write_statements;
 use townledger::error::{Error, Result};
-use townledger::render::{render_to_vec, Font, Format, RenderOptions};
+use townledger::render::{render_to_vec, Font, RenderOptions};
 use townledger::report::document::Lang;
 use townledger::report::statement::household_statements;
 
-use super::{parse_date, parse_lang, Context};
+use super::{format_of_path, known_extensions, parse_date, parse_lang, Context};
 
 #[derive(clap::Subcommand, Debug)]
 pub enum Command {
@@ -128,7 +128,13 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
                 household_statements(&ledger, &[household], from, to, today, print.lang)?
                     .pop()
                     .expect("one statement");
-            let format = Format::from_path(&out).unwrap_or(Format::Pdf);
+            let format = format_of_path(&out)?.ok_or_else(|| {
+                Error::rule(format!(
+                    "--out {}: the extension picks the format (known: {})",
+                    out.display(),
+                    known_extensions()
+                ))
+            })?;
             let bytes = render_to_vec(&statement.document(print.lang), format, &options(&print)?)
                 .map_err(|e| Error::rule(format!("household {id}: {e}")))?;
             if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {

@@ -1,9 +1,11 @@
 //! CSV for machines: per table, a header of column keys, then one record per body row with
 //! money plain (`-1234.56`). Totals rows are left out (a program sums for itself). Several
-//! tables are written one after another, separated by an empty line.
+//! tables are written one after another, separated by an empty line. CSV has no header
+//! block: the document's field columns (`Document::field_columns`) follow the table's own
+//! columns, their values repeated on every row.
 
 use crate::error::Result;
-use crate::report::document::{Cell, Document, Table};
+use crate::report::document::{Cell, Document, FieldColumn, Table};
 
 use super::write_error;
 
@@ -14,12 +16,16 @@ pub fn render(doc: &Document, out: &mut dyn std::io::Write) -> Result<()> {
         if i > 0 {
             out.write_all(b"\n").map_err(write_error)?;
         }
-        write_table(table, &mut *out)?;
+        write_table(table, &doc.field_columns, &mut *out)?;
     }
     Ok(())
 }
 
-fn write_table(table: &Table, out: &mut dyn std::io::Write) -> Result<()> {
+fn write_table(
+    table: &Table,
+    repeated: &[FieldColumn],
+    out: &mut dyn std::io::Write,
+) -> Result<()> {
     let mut w = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::Any(b'\n'))
         .from_writer(out);
@@ -27,11 +33,13 @@ fn write_table(table: &Table, out: &mut dyn std::io::Write) -> Result<()> {
         ::csv::ErrorKind::Io(io) => write_error(io),
         other => write_error(std::io::Error::other(format!("{other:?}"))),
     };
-    w.write_record(table.columns.iter().map(|c| c.key.as_str()))
+    let keys = table.columns.iter().map(|c| c.key.as_str());
+    w.write_record(keys.chain(repeated.iter().map(|f| f.key.as_str())))
         .map_err(csv_error)?;
     for row in &table.rows {
         let record =
             (0..table.columns.len()).map(|i| row.cells.get(i).unwrap_or(&Cell::Empty).plain());
+        let record = record.chain(repeated.iter().map(|f| f.value.clone()));
         w.write_record(record).map_err(csv_error)?;
     }
     w.flush().map_err(write_error)
@@ -89,6 +97,30 @@ mod tests {
         let rec = r.records().next().unwrap().unwrap();
         assert_eq!(&rec[0], "张三, \"阿三\"");
         assert_eq!(Amount::parse(&rec[1]).unwrap(), Amount::from_fen(-123456));
+    }
+
+    #[test]
+    fn field_columns_follow_the_table_columns_on_every_row() {
+        let doc = sample::trial_balance()
+            .field_as_column("run", "批次", "7")
+            .field_as_column("published", "公示日期", "2024-12-30");
+        assert_eq!(
+            csv_of(&doc),
+            "account,debit,credit,run,published
+\
+             102 银行存款,1234567.89,,7,2024-12-30
+\
+             防返贫专户,1000.00,,7,2024-12-30
+\
+             241 专项应付款,,-5.00,7,2024-12-30
+"
+        );
+        // Plain fields stay out of CSV.
+        let doc = sample::trial_balance().field("期末", "2024-12-31");
+        assert!(csv_of(&doc).starts_with(
+            "account,debit,credit
+"
+        ));
     }
 
     #[test]

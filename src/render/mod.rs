@@ -19,7 +19,7 @@ use std::sync::Arc;
 use chrono::{DateTime, FixedOffset};
 
 use crate::error::{Error, Result};
-use crate::report::document::{Document, Table};
+use crate::report::document::{Cell, Document, Table};
 
 pub use font::Font;
 pub use pdf::{MissingGlyphs, MissingPlace};
@@ -160,8 +160,60 @@ pub fn render(
         Format::Csv => csv::render(doc, out),
         Format::Json => json::render(doc, out),
         Format::Xlsx => xlsx::render(doc, out, opts),
-        Format::Pdf => pdf::render(doc, out, opts),
+        Format::Pdf => {
+            check_labelled_glyphs(doc, &opts.font())?;
+            pdf::render(doc, out, opts)
+        }
     }
+}
+
+/// For a document with labelled rows ([`Row::label`](crate::report::document::Row)): check
+/// the glyphs first, so that a character the font lacks in such a row is reported by the
+/// row's label and the column (`household H0003, field 村`) rather than by its position. Other
+/// places are named as the PDF renderer names them.
+fn check_labelled_glyphs(doc: &Document, font: &Font) -> Result<()> {
+    let labelled = |t: &Table| t.rows.iter().any(|r| r.label.is_some());
+    if !doc.tables.iter().any(labelled) || pdf::check_glyphs(doc, font).is_ok() {
+        return Ok(());
+    }
+    let mut rest = doc.clone();
+    let mut by_label = Vec::new();
+    for table in &mut rest.tables {
+        for row in &mut table.rows {
+            let Some(label) = &row.label else { continue };
+            for (ci, cell) in row.cells.iter_mut().enumerate() {
+                if *cell == Cell::Empty {
+                    continue;
+                }
+                let chars = font.missing_chars(&cell.display());
+                if !chars.is_empty() {
+                    let column = table.columns.get(ci).map_or("?", |c| c.title.as_str());
+                    by_label.push(MissingPlace {
+                        place: format!("{label}, field {column}"),
+                        chars,
+                    });
+                }
+                *cell = Cell::Empty;
+            }
+        }
+    }
+    let mut places = match pdf::check_glyphs(&rest, font) {
+        Ok(()) => Vec::new(),
+        Err(m) => m.places,
+    };
+    places.extend(by_label);
+    let mut chars: Vec<char> = Vec::new();
+    for &c in places.iter().flat_map(|p| &p.chars) {
+        if !chars.contains(&c) {
+            chars.push(c);
+        }
+    }
+    Err(MissingGlyphs {
+        font: font.name().to_string(),
+        chars,
+        places,
+    }
+    .into())
 }
 
 /// [`render`] into a byte vector.
@@ -391,6 +443,29 @@ mod tests {
         }
         let csv = render_to_vec(&doc, Format::Csv, &RenderOptions::default()).unwrap();
         assert_eq!(String::from_utf8(csv).unwrap(), "d\n");
+    }
+
+    #[test]
+    fn missing_glyphs_in_a_labelled_row_name_the_row() {
+        let mut doc = sample::household(3);
+        doc.tables[0].rows[2].cells[1] = Cell::text("光伏\u{E000}");
+        doc.tables[0].rows[2].label = Some("household H0009".into());
+        doc.notes.push("注\u{E001}".into());
+        let err = render_to_vec(&doc, Format::Pdf, &RenderOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("household H0009, field 资金来源: character '\u{E000}' (U+E000)"),
+            "{err}"
+        );
+        assert!(err.contains("U+E001"), "{err}");
+        assert!(!err.contains("row 3"), "{err}");
+        // Without a label the row is named by its position, as before.
+        doc.tables[0].rows[2].label = None;
+        let err = render_to_vec(&doc, Format::Pdf, &RenderOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("row 3, column 资金来源"), "{err}");
     }
 
     #[test]

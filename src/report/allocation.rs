@@ -22,6 +22,11 @@ fn compact_mask(masked: &str) -> String {
     format!("****{shown}")
 }
 
+/// How messages (which are in English) name a household's row: `household H0003`.
+fn household_label(household: &str) -> String {
+    format!("household {household}")
+}
+
 fn opt(s: &Option<String>) -> Cell {
     s.clone().map(Cell::Text).unwrap_or(Cell::Empty)
 }
@@ -29,12 +34,10 @@ fn opt(s: &Option<String>) -> Cell {
 /// Every household of a run: weight, exact quota, share, residual and the explanation.
 /// CSV columns begin `household_id,weight,quota,share`.
 pub fn run_document(run: &RunRecord, lines: &[RunLine], lang: Lang) -> Document {
-    let mut doc = Document::new(format!(
-        "{} {} {}",
-        fund_label(&run.fund),
-        tr(lang, "分配方案 第", "allocation run"),
-        run.id
-    ));
+    let mut doc = Document::new(match lang {
+        Lang::Zh => format!("{} 分配方案 第{}批", fund_label(&run.fund), run.id),
+        Lang::En => format!("{} allocation run {}", fund_label(&run.fund), run.id),
+    });
     doc.lang = lang;
     doc = doc
         .field(tr(lang, "资金", "Fund"), run.fund.clone())
@@ -76,22 +79,25 @@ pub fn run_document(run: &RunRecord, lines: &[RunLine], lang: Lang) -> Document 
     for l in lines {
         total += l.total;
         paid += l.paid;
-        table.rows.push(Row::new(vec![
-            Cell::text(l.household.clone()),
-            opt(&l.weight),
-            opt(&l.quota),
-            Cell::Money(l.share),
-            opt(&l.residual),
-            Cell::Money(l.fixed),
-            Cell::Money(l.total),
-            Cell::Money(l.paid),
-            Cell::text(l.village.clone()),
-            Cell::text(mask_name(&l.name)),
-            Cell::text(l.category.clone()),
-            Cell::Int(l.members as i64),
-            opt(&l.excluded),
-            Cell::text(l.explanation.clone()),
-        ]));
+        table.rows.push(
+            Row::new(vec![
+                Cell::text(l.household.clone()),
+                opt(&l.weight),
+                opt(&l.quota),
+                Cell::Money(l.share),
+                opt(&l.residual),
+                Cell::Money(l.fixed),
+                Cell::Money(l.total),
+                Cell::Money(l.paid),
+                Cell::text(l.village.clone()),
+                Cell::text(mask_name(&l.name)),
+                Cell::text(l.category.clone()),
+                Cell::Int(l.members as i64),
+                opt(&l.excluded),
+                Cell::text(l.explanation.clone()),
+            ])
+            .labelled(household_label(&l.household)),
+        );
     }
     let mut totals = vec![Cell::Empty; table.columns.len()];
     totals[0] = Cell::text(tr(lang, "合计", "Total"));
@@ -116,17 +122,25 @@ pub fn notice_document(run: &RunRecord, lines: &[RunLine], lang: Lang) -> Docume
         .earliest_payment
         .map(|d| d.to_string())
         .unwrap_or_default();
+    // The run, the policy's hash and the dates are on every CSV row too (`run`,
+    // `policy_sha256`, `published`, `earliest_payment` after the table's columns).
     doc = doc
-        .field(tr(lang, "批次", "Run"), run.id.to_string())
+        .field_as_column("run", tr(lang, "批次", "Run"), run.id.to_string())
         .field(tr(lang, "资金", "Fund"), run.fund.clone())
         .field(tr(lang, "分配总额", "Pool"), run.pool.grouped())
         .field(tr(lang, "分配政策", "Policy"), run.policy_name.clone())
-        .field(
+        .field_as_column(
+            "policy_sha256",
             tr(lang, "政策哈希", "Policy SHA-256"),
             run.policy_sha256.clone(),
         )
-        .field(tr(lang, "公示日期", "Published"), published.clone())
-        .field(
+        .field_as_column(
+            "published",
+            tr(lang, "公示日期", "Published"),
+            published.clone(),
+        )
+        .field_as_column(
+            "earliest_payment",
             tr(lang, "最早发放日期", "Earliest payment"),
             earliest.clone(),
         );
@@ -163,19 +177,22 @@ pub fn notice_document(run: &RunRecord, lines: &[RunLine], lang: Lang) -> Docume
         .enumerate()
     {
         total += l.total;
-        table.rows.push(Row::new(vec![
-            Cell::Int(i as i64 + 1),
-            Cell::text(l.village.clone()),
-            Cell::text(l.household.clone()),
-            Cell::text(mask_name(&l.name)),
-            Cell::text(compact_mask(&mask_id_number(&l.id_number))),
-            Cell::text(compact_mask(&mask_bank_card(&l.bank_card))),
-            Cell::Int(l.members as i64),
-            Cell::text(l.category.clone()),
-            Cell::Money(l.share),
-            Cell::Money(l.fixed),
-            Cell::Money(l.total),
-        ]));
+        table.rows.push(
+            Row::new(vec![
+                Cell::Int(i as i64 + 1),
+                Cell::text(l.village.clone()),
+                Cell::text(l.household.clone()),
+                Cell::text(mask_name(&l.name)),
+                Cell::text(compact_mask(&mask_id_number(&l.id_number))),
+                Cell::text(compact_mask(&mask_bank_card(&l.bank_card))),
+                Cell::Int(l.members as i64),
+                Cell::text(l.category.clone()),
+                Cell::Money(l.share),
+                Cell::Money(l.fixed),
+                Cell::Money(l.total),
+            ])
+            .labelled(household_label(&l.household)),
+        );
     }
     let mut totals = vec![Cell::Empty; table.columns.len()];
     totals[1] = Cell::text(tr(lang, "合计", "Total"));

@@ -17,6 +17,10 @@ pub struct Document {
     pub subtitle: Option<String>,
     /// Labelled header fields shown in a grid under the title: (`户编号`, `H0123`).
     pub fields: Vec<Field>,
+    /// Header fields that formats without a header block (CSV) repeat as trailing columns of
+    /// every table row, under a machine key (`run`, `policy_sha256`), so that each row carries
+    /// them. Added with [`Document::field_as_column`]; the other formats show them as fields.
+    pub field_columns: Vec<FieldColumn>,
     /// The body: one or more tables, each with an optional caption.
     pub tables: Vec<Table>,
     /// Free lines after the tables: totals in words, notes, the audit hash.
@@ -40,6 +44,14 @@ pub enum Lang {
 #[derive(Clone, Debug, Serialize)]
 pub struct Field {
     pub label: String,
+    pub value: String,
+}
+
+/// A header field's value under a machine key, repeated on every row where there is no header
+/// block (see [`Document::field_columns`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FieldColumn {
+    pub key: String,
     pub value: String,
 }
 
@@ -79,6 +91,10 @@ pub struct Row {
     pub indent: u8,
     /// Emphasised (subtotal) row.
     pub strong: bool,
+    /// How messages name the row (`household H0003`), instead of its position in the table:
+    /// a character the font lacks is reported as `household H0003, field 村`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 
 /// A cell keeps its type so each renderer formats it properly: money grouped and right-aligned
@@ -107,6 +123,21 @@ impl Document {
         });
         self
     }
+
+    /// A header field that CSV also repeats as the trailing column `key` of every row.
+    pub fn field_as_column(
+        mut self,
+        key: &str,
+        label: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        let value = value.into();
+        self.field_columns.push(FieldColumn {
+            key: key.to_string(),
+            value: value.clone(),
+        });
+        self.field(label, value)
+    }
 }
 
 impl Column {
@@ -132,7 +163,14 @@ impl Row {
             cells,
             indent: 0,
             strong: false,
+            label: None,
         }
+    }
+
+    /// This row, named `label` in messages (see [`Row::label`]).
+    pub fn labelled(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
     }
 }
 

@@ -28,6 +28,9 @@ pub struct RunRecord {
     pub village_at: Option<String>,
     pub town_by: Option<String>,
     pub town_at: Option<String>,
+    /// The dates of the approvals (the decisions), as given to `approve --date`.
+    pub village_on: Option<NaiveDate>,
+    pub town_on: Option<NaiveDate>,
     pub published: Option<NaiveDate>,
     pub earliest_payment: Option<NaiveDate>,
     pub posted_voucher: Option<String>,
@@ -143,7 +146,7 @@ pub struct NewRun<'a> {
 const RUN_COLUMNS: &str = "id, fund, pool, date, year, policy_name, policy_source, policy_text, \
      policy_sha256, summary, proposer, planned_at, village_by, village_at, town_by, town_at, \
      published, earliest_payment, posted_voucher, posted_at, posted_by, force_reason, \
-     reverses_run, reversed_by_run";
+     reverses_run, reversed_by_run, village_on, town_on";
 
 fn date_col(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
     r.get::<_, Option<String>>(i)?
@@ -185,6 +188,8 @@ fn run_from_row(r: &Row<'_>) -> rusqlite::Result<RunRecord> {
         force_reason: r.get(21)?,
         reverses_run: r.get(22)?,
         reversed_by_run: r.get(23)?,
+        village_on: date_col(r, 24)?,
+        town_on: date_col(r, 25)?,
     })
 }
 
@@ -201,15 +206,19 @@ fn run(conn: &Connection, id: i64) -> Result<RunRecord> {
     })
 }
 
+/// What each household of run `?1` was paid and not returned by the bank.
+const STANDING_PAYMENTS: &str = "SELECT household, SUM(amount) AS amount FROM allocation_payments
+     WHERE run = ?1 AND returned_by IS NULL GROUP BY household";
+
 fn run_lines(conn: &Connection, id: i64) -> Result<Vec<RunLine>> {
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT l.household, l.village, l.name, l.id_number, l.bank_card, l.members, l.category,
                 l.risk_level, l.excluded, l.weight, l.quota, l.share, l.residual, l.fixed, l.total,
                 l.bound, l.explanation, COALESCE(p.amount, 0)
          FROM allocation_lines l
-         LEFT JOIN allocation_payments p ON p.run = l.run AND p.household = l.household
-         WHERE l.run = ?1 ORDER BY l.household",
-    )?;
+         LEFT JOIN ({STANDING_PAYMENTS}) p ON p.household = l.household
+         WHERE l.run = ?1 ORDER BY l.household"
+    ))?;
     let rows = stmt.query_map([id], |r| {
         Ok(RunLine {
             household: r.get(0)?,
@@ -236,12 +245,12 @@ fn run_lines(conn: &Connection, id: i64) -> Result<Vec<RunLine>> {
 }
 
 fn run_dues(conn: &Connection, id: i64) -> Result<Vec<RunDue>> {
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT l.household, l.total, COALESCE(p.amount, 0)
          FROM allocation_lines l
-         LEFT JOIN allocation_payments p ON p.run = l.run AND p.household = l.household
-         WHERE l.run = ?1 ORDER BY l.household",
-    )?;
+         LEFT JOIN ({STANDING_PAYMENTS}) p ON p.household = l.household
+         WHERE l.run = ?1 ORDER BY l.household"
+    ))?;
     let rows = stmt.query_map([id], |r| {
         Ok(RunDue {
             household: r.get(0)?,
@@ -337,16 +346,57 @@ impl Writer<'_> {
         run_dues(self.sql(), id)
     }
 
-    /// Record an approval by `by` in `role` (`village` or `town`).
-    pub fn approve_run(&mut self, id: i64, role: &str, by: &str) -> Result<()> {
+    /// Record an approval by `by` in `role` (`village` or `town`), decided on `on`.
+    pub fn approve_run(&mut self, id: i64, role: &str, by: &str, on: NaiveDate) -> Result<()> {
         let sql = match role {
             "village" => {
-                "UPDATE allocation_runs SET village_by = ?2, village_at = ?3 WHERE id = ?1"
+                "UPDATE allocation_runs SET village_by = ?2, village_at = ?3, village_on = ?4 WHERE id = ?1"
             }
-            "town" => "UPDATE allocation_runs SET town_by = ?2, town_at = ?3 WHERE id = ?1",
+            "town" => {
+                "UPDATE allocation_runs SET town_by = ?2, town_at = ?3, town_on = ?4 WHERE id = ?1"
+            }
             other => return Err(Error::rule(format!("unknown role '{other}'"))),
         };
-        self.sql().execute(sql, params![id, by, now()])?;
+        self.sql()
+            .execute(sql, params![id, by, now(), date_text(on)])?;
+        Ok(())
+    }
+
+    /// The run whose posting voucher is `voucher`, if any.
+    pub fn run_posted_as(&self, voucher: &str) -> Result<Option<RunRecord>> {
+        Ok(self
+            .sql()
+            .prepare_cached(&format!(
+                "SELECT {RUN_COLUMNS} FROM allocation_runs WHERE posted_voucher = ?1"
+            ))?
+            .query_row([voucher], run_from_row)
+            .optional()?)
+    }
+
+    /// The run that `voucher` paid households of, with those households (by id), if any.
+    pub fn payments_by_voucher(&self, voucher: &str) -> Result<Option<(i64, Vec<String>)>> {
+        let mut stmt = self.sql().prepare_cached(
+            "SELECT run, household FROM allocation_payments WHERE voucher = ?1
+             ORDER BY run, household",
+        )?;
+        let rows = stmt
+            .query_map([voucher], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let Some(&(run, _)) = rows.first() else {
+            return Ok(None);
+        };
+        Ok(Some((run, rows.into_iter().map(|(_, h)| h).collect())))
+    }
+
+    /// Mark the payments of `voucher` as returned by the bank (reversed by `by`): those
+    /// households are payable again.
+    pub fn mark_payments_returned(&mut self, voucher: &str, by: &str) -> Result<()> {
+        self.sql().execute(
+            "UPDATE allocation_payments SET returned_by = ?2 WHERE voucher = ?1",
+            params![voucher, by],
+        )?;
         Ok(())
     }
 

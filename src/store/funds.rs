@@ -232,6 +232,24 @@ impl Writer<'_> {
     pub fn balance_of(&self, name: &str, as_of: Option<NaiveDate>) -> Result<Amount> {
         balance_of(self.sql(), name, as_of)
     }
+
+    /// (project, year) of the dividend recorded by `voucher`, if it is one.
+    pub fn dividend_by_voucher(&self, voucher: &str) -> Result<Option<(String, i32)>> {
+        Ok(self
+            .sql()
+            .prepare_cached("SELECT project, year FROM dividends WHERE voucher = ?1")?
+            .query_row([voucher], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
+    /// The year of the tilt posted as `voucher`, if it is one.
+    pub fn tilt_by_voucher(&self, voucher: &str) -> Result<Option<i32>> {
+        Ok(self
+            .sql()
+            .prepare_cached("SELECT year FROM tilt_runs WHERE voucher = ?1")?
+            .query_row([voucher], |r| r.get(0))
+            .optional()?)
+    }
 }
 
 impl Ledger {

@@ -705,6 +705,30 @@ impl<'c> Writer<'c> {
             .optional()?)
     }
 
+    /// The voucher of the transaction that reverses `voucher`, if any.
+    pub fn reversal_of_voucher(&self, voucher: &str) -> Result<Option<String>> {
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT r.voucher FROM transactions t JOIN transactions r ON r.reverses = t.id
+                 WHERE t.voucher = ?1",
+            )?
+            .query_row([voucher], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// The voucher that `voucher` reverses, if it is a reversal.
+    pub fn voucher_reversed_by(&self, voucher: &str) -> Result<Option<String>> {
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT o.voucher FROM transactions t JOIN transactions o ON o.id = t.reverses
+                 WHERE t.voucher = ?1",
+            )?
+            .query_row([voucher], |r| r.get(0))
+            .optional()?)
+    }
+
     /// The underlying SQL transaction, for the other stores' tables (households, runs …).
     pub fn sql(&self) -> &rusqlite::Transaction<'c> {
         &self.tx

@@ -207,6 +207,36 @@ CREATE TABLE tilts (
     PRIMARY KEY (project, year, voucher)
 ) WITHOUT ROWID;
 "#,
+    // 4: approval dates, and payments that the bank returned. A payment voucher reversed (a
+    // bank return) keeps its rows as history, marked with the reversing voucher, and the
+    // households are payable again: a household may now have several payment rows in a run,
+    // at most one of them standing.
+    r#"
+ALTER TABLE allocation_runs ADD COLUMN village_on TEXT;
+ALTER TABLE allocation_runs ADD COLUMN town_on TEXT;
+UPDATE allocation_runs SET village_on = substr(village_at, 1, 10) WHERE village_at IS NOT NULL;
+UPDATE allocation_runs SET town_on = substr(town_at, 1, 10) WHERE town_at IS NOT NULL;
+
+CREATE TABLE allocation_payments_v4 (
+    run         INTEGER NOT NULL REFERENCES allocation_runs(id),
+    household   TEXT NOT NULL,
+    amount      INTEGER NOT NULL,
+    date        TEXT NOT NULL,
+    voucher     TEXT NOT NULL,
+    bank_ref    TEXT,
+    returned_by TEXT,
+    PRIMARY KEY (run, household, voucher)
+) WITHOUT ROWID;
+-- A payment voucher already reversed counts as returned.
+INSERT INTO allocation_payments_v4 (run, household, amount, date, voucher, bank_ref, returned_by)
+SELECT p.run, p.household, p.amount, p.date, p.voucher, p.bank_ref,
+       (SELECT r.voucher FROM transactions t JOIN transactions r ON r.reverses = t.id
+        WHERE t.voucher = p.voucher)
+FROM allocation_payments p;
+DROP TABLE allocation_payments;
+ALTER TABLE allocation_payments_v4 RENAME TO allocation_payments;
+CREATE INDEX allocation_payments_voucher ON allocation_payments(voucher);
+"#,
 ];
 
 pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -110,6 +110,12 @@ impl Town {
         conn.execute_batch(sql).expect("sql");
     }
 
+    /// The first column of the first row of `sql`, as text.
+    pub fn text(&self, sql: &str) -> String {
+        let conn = rusqlite::Connection::open(self.ledger()).expect("open");
+        conn.query_row(sql, [], |r| r.get(0)).expect("text")
+    }
+
     pub fn count(&self, sql: &str) -> i64 {
         let conn = rusqlite::Connection::open(self.ledger()).expect("open");
         conn.query_row(sql, [], |r| r.get(0)).expect("count")

@@ -1,0 +1,147 @@
+//! `townledger reverse VOUCHER`: the mirror entry, without leaving the records built on the
+//! voucher out of step with the journal.
+//!
+//! - An allocation run's posting voucher is refused: a run is corrected by
+//!   `townledger allocate reverse RUN --reason …`, which also records the reversing run.
+//! - A run's payment voucher is a bank return: it is reversed and its households become payable
+//!   again in the run (the payment rows stay, marked with the reversing voucher), so a later
+//!   `pay` pays them.
+//! - A dividend's voucher is refused while its project-year is tilted: the tilt set aside a share
+//!   of it (reverse the tilt first).
+//! - A tilt's voucher is refused when the fund no longer holds what the tilt set aside (runs
+//!   have allocated it).
+//! - The reversal of any of these is refused: the records treat the original as gone, and
+//!   restoring it in the journal alone would not bring them back.
+//!
+//! Any other voucher is reversed as it is.
+
+use chrono::NaiveDate;
+
+use crate::error::{Error, Result};
+use crate::funds::tilt::dynamic_fund;
+use crate::money::Amount;
+use crate::store::Writer;
+
+/// What a reversal did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reversal {
+    /// The mirror voucher.
+    pub voucher: String,
+    /// What else changed, for people: `run 1: HA, HB payable again (bank return)`.
+    pub notes: Vec<String>,
+}
+
+/// Reverse `voucher` on `date` for `reason`, keeping allocation runs, dividends and tilts in
+/// step with the journal (see the module documentation).
+pub fn reverse_voucher(
+    w: &mut Writer<'_>,
+    voucher: &str,
+    reason: &str,
+    date: NaiveDate,
+) -> Result<Reversal> {
+    let voucher = voucher.trim();
+    if let Some(run) = w.run_posted_as(voucher)? {
+        return Err(Error::rule(match run.reverses_run {
+            Some(of) => format!(
+                "voucher {voucher} reversed allocation run {of} (as run {}); a reversed run is not restored: plan a new run",
+                run.id
+            ),
+            None => format!(
+                "voucher {voucher} posted allocation run {id}; reverse the run instead: \
+                 townledger allocate reverse {id} --reason …",
+                id = run.id
+            ),
+        }));
+    }
+    refuse_reversing_a_kept_reversal(w, voucher)?;
+    if let Some((project, year)) = w.dividend_by_voucher(voucher)? {
+        if let Some((_, tilt)) = w.live_tilts(year)?.into_iter().find(|(p, _)| *p == project) {
+            return Err(Error::rule(format!(
+                "voucher {voucher} is a dividend of {project} for {year}, and {year} was tilted by voucher {tilt} \
+                 (a share of this dividend went into the dynamic-assistance fund); reverse {tilt} first"
+            )));
+        }
+    }
+    if w.tilt_by_voucher(voucher)?.is_some() {
+        check_fund_keeps_the_tilt(w, voucher)?;
+    }
+    let payments = w.payments_by_voucher(voucher)?;
+    let mirror = w.reverse(voucher, reason, date)?;
+    let mut notes = Vec::new();
+    if let Some((run, households)) = payments {
+        w.mark_payments_returned(voucher, &mirror)?;
+        notes.push(format!(
+            "run {run}: {} payable again (bank return); pay with `townledger pay {run}`",
+            households_list(&households)
+        ));
+    }
+    Ok(Reversal {
+        voucher: mirror,
+        notes,
+    })
+}
+
+/// `voucher` reverses a run's payment, a dividend or a tilt: refused.
+fn refuse_reversing_a_kept_reversal(w: &mut Writer<'_>, voucher: &str) -> Result<()> {
+    let Some(original) = w.voucher_reversed_by(voucher)? else {
+        return Ok(());
+    };
+    if let Some((run, _)) = w.payments_by_voucher(&original)? {
+        return Err(Error::rule(format!(
+            "voucher {voucher} returned run {run}'s payment {original} (bank return); \
+             it is not reversed: pay the households again with `townledger pay {run}`"
+        )));
+    }
+    if let Some((project, year)) = w.dividend_by_voucher(&original)? {
+        return Err(Error::rule(format!(
+            "voucher {voucher} reversed the dividend {original} of {project} for {year}; \
+             it is not reversed: record the dividend again with `townledger dividend record {project}`"
+        )));
+    }
+    if let Some(year) = w.tilt_by_voucher(&original)? {
+        return Err(Error::rule(format!(
+            "voucher {voucher} reversed the tilt {original} of {year}; \
+             it is not reversed: tilt the year again with `townledger tilt --year {year}`"
+        )));
+    }
+    Ok(())
+}
+
+/// A tilt's reversal takes back from the dynamic-assistance fund what it set aside: refused
+/// when the fund no longer holds it.
+fn check_fund_keeps_the_tilt(w: &mut Writer<'_>, voucher: &str) -> Result<()> {
+    let fund = dynamic_fund();
+    let Some(txn) = w.transaction_by_voucher(voucher)? else {
+        return Ok(());
+    };
+    let set_aside: Amount = -txn
+        .postings
+        .iter()
+        .filter(|p| p.account == fund)
+        .map(|p| p.amount)
+        .sum::<Amount>();
+    let holds = -w.balance_of(&fund, None)?;
+    if set_aside > holds {
+        return Err(Error::rule(format!(
+            "voucher {voucher} set aside {} into {fund}, which now holds only {} (allocation runs have used it); \
+             reversing the tilt would overdraw the fund",
+            set_aside.grouped(),
+            holds.grouped()
+        )));
+    }
+    Ok(())
+}
+
+fn households_list(households: &[String]) -> String {
+    const SHOWN: usize = 10;
+    let mut text = households
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if households.len() > SHOWN {
+        text.push_str(&format!(" … ({} households)", households.len()));
+    }
+    text
+}
