@@ -529,6 +529,7 @@ fn a_backdated_correction_applies_from_its_date() {
         .ok();
     let rows = show(&town, &plan(&town, "10000"));
     assert_eq!(rows.iter().find(|r| r.0 == "HA").unwrap().1, "3100");
+}
 
 /// A run approved, noticed, posted and paid in full by 出纳王 on 2025-01-06; returns the run id,
 /// its posting voucher and its payment voucher.
@@ -1123,4 +1124,18 @@ fn run_detail_title_and_output_files() {
         .ok();
     let csv = std::fs::read_to_string(town.path("run.csv")).unwrap();
     assert!(csv.starts_with("household_id,weight,quota,share"), "{csv}");
+}
+
+/// A run's detail and the dividend report print as PDF with the built-in font (every character
+/// of their explanations is in it).
+#[test]
+fn run_detail_and_dividend_report_print_with_the_built_in_font() {
+    let town = town();
+    let run = plan(&town, "10000");
+    town.run(&["allocate", "show", &run, "--out", "run.pdf"])
+        .ok();
+    assert!(std::fs::metadata(town.path("run.pdf")).unwrap().len() > 1000);
+    town.run(&["dividend", "report", "--out", "dividends.pdf"])
+        .ok();
+    assert!(std::fs::metadata(town.path("dividends.pdf")).unwrap().len() > 1000);
 }

@@ -625,6 +625,7 @@ fn debit_and_credit_columns_stand_for_amount() {
         "{}",
         r.stderr
     );
+}
 
 #[test]
 fn output_formats_files_and_fonts() {

@@ -364,6 +364,7 @@ fn owed_wages_stay_payable_and_are_brought_forward() {
     let csv = csv_of(&["--year", "2025"]);
     assert!(csv.contains("上期结转"), "{csv}");
     assert!(csv.lines().last().unwrap().ends_with(",1500.00"), "{csv}");
+}
 
 #[test]
 fn a_statement_file_needs_a_known_extension() {

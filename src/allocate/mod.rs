@@ -472,7 +472,7 @@ impl<'a> Model<'a> {
             } else {
                 let _ = write!(
                     text,
-                    "{sep}收入差距 ({}−{})×{}×{}",
+                    "{sep}收入差距 ({}-{})×{}×{}",
                     Yuan(line),
                     Yuan(c.per_capita_income),
                     r.members,
@@ -699,7 +699,7 @@ pub fn plan(policy: &Policy, year: i32, pool: Amount, candidates: &[Candidate]) 
         let n = eligible.len();
         match e {
             ApportionError::FloorsExceedPool { needed, .. } => Error::rule(format!(
-                "资金不足以保底：保底 {} × {} 户 = {}，但可按权重分配的资金只有 {}（资金池 {} − 固定项目 {}）/ the pool cannot cover the floors: {} × {} households = {} > {}",
+                "资金不足以保底：保底 {} × {} 户 = {}，但可按权重分配的资金只有 {}（资金池 {} - 固定项目 {}）/ the pool cannot cover the floors: {} × {} households = {} > {}",
                 yuan(policy.floor),
                 n,
                 big(needed).grouped(),

@@ -179,13 +179,15 @@ impl OutputArgs {
             None => None,
         };
         let format = match (self.format, from_path) {
-            (Some(asked), Some(by_name)) if asked != by_name => return Err(Error::rule(format!(
+            (Some(asked), Some(by_name)) if asked != by_name => {
+                return Err(Error::rule(format!(
                 "--format {asked} but --out {} names a {by_name} file; give a matching extension",
                 self.out
                     .as_deref()
                     .unwrap_or_else(|| std::path::Path::new(""))
                     .display()
-            ))),
+            )))
+            }
             (Some(asked), _) => asked,
             (None, Some(by_name)) => by_name,
             (None, None) => Format::Text,

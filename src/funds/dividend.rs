@@ -364,7 +364,7 @@ impl DividendReport {
                 Column::money("rent", tr(lang, "土地租金", "Land rent")),
                 Column::money("upkeep", tr(lang, "运维费", "Upkeep")),
                 Column::money("net", tr(lang, "净收益", "Net")),
-                Column::money("difference", tr(lang, "实收−应收", "Received − expected")),
+                Column::money("difference", tr(lang, "实收-应收", "Received - expected")),
             ],
             ..Default::default()
         };
@@ -427,8 +427,8 @@ impl DividendReport {
         doc.notes.push(
             tr(
                 lang,
-                "应收 = 投资额 × 收益率，四舍五入到分；净收益 = 实收 − 土地租金 − 运维费。已冲销的分红不计。",
-                "Expected = invested × rate, rounded to the fen (half away from zero); net = received − land rent − upkeep. Reversed dividends are left out.",
+                "应收 = 投资额 × 收益率，四舍五入到分；净收益 = 实收 - 土地租金 - 运维费。已冲销的分红不计。",
+                "Expected = invested × rate, rounded to the fen (half away from zero); net = received - land rent - upkeep. Reversed dividends are left out.",
             )
             .to_string(),
         );
