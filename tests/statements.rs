@@ -391,3 +391,215 @@ fn a_statement_file_needs_a_known_extension() {
         assert!(!town.path(out).exists());
     }
 }
+
+/// One word of a PDF as `pdftotext -bbox` reads it.
+struct Word {
+    /// From 1.
+    page: usize,
+    /// Left edge, in points from the page's left.
+    x: f32,
+    /// Top edge, in points from the page's top.
+    y: f32,
+    text: String,
+}
+
+fn words(path: &Path) -> Option<Vec<Word>> {
+    if !common::have_tool("pdftotext") {
+        return None;
+    }
+    let out = Command::new("pdftotext")
+        .arg("-bbox")
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    assert!(out.status.success());
+    let xml = String::from_utf8(out.stdout).unwrap();
+    let mut page = 0;
+    let mut words = Vec::new();
+    for line in xml.lines().map(str::trim) {
+        if line.starts_with("<page") {
+            page += 1;
+            continue;
+        }
+        let Some(rest) = line.strip_prefix("<word ") else {
+            continue;
+        };
+        let attr = |name: &str| -> f32 {
+            let start = rest.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+            let end = start + rest[start..].find('"').unwrap();
+            rest[start..end].parse().unwrap()
+        };
+        let text = &rest[rest.find('>').unwrap() + 1..rest.rfind("</word>").unwrap()];
+        words.push(Word {
+            page,
+            x: attr("xMin"),
+            y: attr("yMin"),
+            text: text
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&amp;", "&"),
+        });
+    }
+    Some(words)
+}
+
+/// The text of one table column read top to bottom over every page: the words under the
+/// header `title` (left-aligned text) and left of the column headed `next`, between each page's
+/// header row and the totals row or the page footer.
+fn column_text(words: &[Word], title: &str, next: &str) -> String {
+    let head = words.iter().find(|w| w.text == title).unwrap();
+    let right = words
+        .iter()
+        .find(|w| w.page == head.page && w.text == next)
+        .unwrap()
+        .x;
+    let last_page = words.iter().map(|w| w.page).max().unwrap_or(0);
+    let mut out = String::new();
+    for page in 1..=last_page {
+        let on: Vec<&Word> = words.iter().filter(|w| w.page == page).collect();
+        let Some(top) = on.iter().find(|w| w.text == title).map(|w| w.y) else {
+            continue;
+        };
+        let bottom = on
+            .iter()
+            .filter(|w| w.y > top && ["合计", "Total", "townledger"].contains(&w.text.as_str()))
+            .map(|w| w.y)
+            .fold(f32::INFINITY, f32::min);
+        let mut cell: Vec<&&Word> = on
+            .iter()
+            .filter(|w| w.y > top + 1.0 && w.y < bottom - 1.0)
+            .filter(|w| w.x > head.x - 0.5 && w.x < right - 10.0)
+            .collect();
+        cell.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
+        cell.iter().for_each(|w| out.push_str(&w.text));
+    }
+    out
+}
+
+/// The pages of a `pdftotext` text, without blank ones.
+fn pages(text: &str) -> Vec<&str> {
+    text.split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .collect()
+}
+
+#[test]
+fn long_memos_and_sources_print_whole_and_continuation_pages_name_the_household() {
+    let town = demo_town();
+    town.run(&[
+        "--ledger",
+        LEDGER,
+        "statement",
+        "household",
+        "H0001",
+        "--from",
+        "2024-01-01",
+        "--to",
+        "2025-12-31",
+        "--out",
+        "H0001.pdf",
+    ])
+    .ok();
+    let Some(text) = pdftotext(&town.path("H0001.pdf")) else {
+        return;
+    };
+    assert!(!text.contains('…'), "nothing is cut:\n{text}");
+    let Some(words) = words(&town.path("H0001.pdf")) else {
+        return;
+    };
+    let memos = column_text(&words, "摘要", "分配/补助");
+    let memo = "动态帮扶资金临时救助：胡荔村叶建国肺癌晚期住院、配偶需手术，家庭无劳动能力，村民代表会议提议、镇审核、公示5个工作日无异议";
+    assert!(memos.contains(memo), "{memo:?} not whole in {memos}");
+    let sources = column_text(&words, "资金及来源", "摘要");
+    let source = "动态帮扶第1批（村委会、镇农办审批）";
+    assert!(
+        sources.contains(source),
+        "{source:?} not whole in {sources}"
+    );
+    let pages = pages(&text);
+    assert_eq!(pages.len(), 2, "{text}");
+    assert!(!pages[0].contains("（续）"), "{}", pages[0]);
+    let head = pages[1].lines().find(|l| !l.trim().is_empty()).unwrap();
+    assert_eq!(head.trim(), "H0001 叶*国（续）", "{}", pages[1]);
+    assert!(pages[1].contains("摘要") && pages[1].contains("累计应付"));
+}
+
+#[test]
+fn english_statement_fields_and_closing_lines_stay_whole() {
+    let town = demo_town();
+    town.run(&[
+        "--ledger",
+        LEDGER,
+        "statement",
+        "household",
+        "H0001",
+        "--year",
+        "2024",
+        "--lang",
+        "en",
+        "--out",
+        "H0001-en.pdf",
+    ])
+    .ok();
+    let Some(text) = pdftotext(&town.path("H0001-en.pdf")) else {
+        return;
+    };
+    // Short values on one line, each apart from its label.
+    for (label, value) in [
+        ("ID number:", "**************4031"),
+        ("Period:", "2024-01-01 — 2024-12-31"),
+        ("Head of household:", "叶建国"),
+        ("Card account:", "***************9437"),
+    ] {
+        let line = text
+            .lines()
+            .find(|l| l.contains(label))
+            .unwrap_or_else(|| panic!("{label} missing:\n{text}"));
+        let after = line.split(label).nth(1).unwrap();
+        assert!(
+            after.starts_with(' ') && after.trim_start().starts_with(value),
+            "{label} {value} in {line:?}\n{text}"
+        );
+    }
+    // The hash note is not split from its hash nor from the signatures.
+    let pages = pages(&text);
+    let signed = pages.iter().find(|p| p.contains("Prepared by")).unwrap();
+    assert!(
+        signed.contains("Audit-chain hash of the ledger when printed"),
+        "{text}"
+    );
+    let verify = town.run(&["--ledger", LEDGER, "verify"]).ok().stdout;
+    let hash = verify
+        .lines()
+        .find_map(|l| l.strip_prefix("chain head "))
+        .unwrap();
+    assert!(signed.contains(hash), "{text}");
+    assert!(pages[1].contains("H0001 叶*国 (continued)"), "{text}");
+}
+
+#[test]
+fn public_notice_totals_every_money_column() {
+    let town = demo_town();
+    let Some(text) = pdftotext(&town.path("demo/公示-2024.pdf")) else {
+        return;
+    };
+    let totals = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("合计") && l.contains('.'))
+        .unwrap_or_else(|| panic!("no totals row:\n{text}"));
+    let amounts: Vec<i64> = totals
+        .split_whitespace()
+        .filter_map(|w| townledger::Amount::parse(w).ok())
+        .map(|a| a.fen())
+        .collect();
+    assert_eq!(amounts.len(), 3, "share, fixed and total: {totals:?}");
+    assert_eq!(amounts[0] + amounts[1], amounts[2], "{totals:?}");
+    let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(squeezed.contains("合计人民币伍拾贰万元整"), "{text}");
+    assert!(
+        text.contains("合计人民币"),
+        "no space before the amount:\n{text}"
+    );
+}

@@ -1,13 +1,16 @@
 //! A4 PDF pages: the layout engine for printed statements, notices and reports.
 //!
-//! Layout: title and subtitle centred; header fields in a grid of up to three columns with
-//! aligned values (a long one on a row of its own); tables at the full text width, each column
-//! wide enough for its amounts and codes and the rest of the width given where it saves the
-//! most wrapped lines; the header row shaded and repeated on every page the table continues
-//! on; numbers right-aligned by measured glyph widths (never cut: shrunk if they must), text
-//! wrapped inside its column; strong rows and totals emphasised, totals under a rule; notes;
-//! signature lines at the end; a footer with the document's footer text and
-//! `第 1 页 共 N 页` (`Page 1 of N`) on every page.
+//! Layout: title and subtitle centred; header fields in a grid of up to three columns, as many
+//! as fit with every label and value on one line (a long one on a row of its own); tables at
+//! the full text width, amounts, counts and codes (dates, voucher numbers) as wide as they
+//! need and the text columns sharing the rest by their weights, so that one report gets the
+//! same columns in every document; the header row shaded and repeated on every page the table
+//! continues on; numbers right-aligned by measured glyph widths (never cut: shrunk if they
+//! must), text wrapped inside its column onto as many lines as it needs (never cut); a row
+//! that does not fit moves to the next page whole; strong rows and totals emphasised, totals
+//! under a rule; notes, each kept on one page and the last with the signature lines at the
+//! end; on continuation pages the document's running head (`H0001 叶*国（续）`); a footer with
+//! the document's footer text and `第 1 页 共 N 页` (`Page 1 of N`) on every page.
 //!
 //! Every string is checked against the font before anything is drawn: a character the font
 //! cannot draw is an error naming the character and where it is ([`MissingGlyphs`]), never a
@@ -58,12 +61,10 @@ const CELL_PAD_X: f32 = 4.0;
 const CELL_PAD_Y: f32 = 2.5;
 /// Indentation of nested rows, per level.
 const INDENT_STEP: f32 = 9.0;
-/// A text cell wraps to at most this many lines; the last one ends in `…` if cut.
-const MAX_CELL_LINES: usize = 4;
-/// A header field's value wraps to at most this many lines.
-const MAX_FIELD_LINES: usize = 6;
 /// Gap between header field columns.
 const FIELD_GAP: f32 = 14.0;
+/// Space under the running head of a continuation page.
+const RUNNING_HEAD_GAP: f32 = 6.0;
 
 const BLACK: f32 = 0.0;
 const GREY_TEXT: f32 = 0.35;
@@ -251,7 +252,10 @@ pub fn check_glyphs(doc: &Document, font: &Font) -> std::result::Result<(), Miss
         &|| "page numbers".into(),
         &page_label(doc.lang, 1234567890, 1),
     );
-    if doc.tables.iter().any(|t| t.caption.is_some()) {
+    if let Some(h) = &doc.running_head {
+        check(&|| "running head".into(), h);
+    }
+    if doc.running_head.is_some() || doc.tables.iter().any(|t| t.caption.is_some()) {
         check(&|| "continued caption".into(), continued(doc.lang));
     }
     if places.is_empty() {
@@ -563,35 +567,41 @@ fn wrap_limited(font: &Font, text: &str, size: f32, width: f32, max_lines: usize
     lines
 }
 
-/// Split `total` by `weights`, no part above its `cap`; what a capped part cannot take goes
-/// to the others. Returns the parts (their sum is `total` unless every part is capped).
-fn share(total: f32, weights: &[f32], cap: &[f32]) -> Vec<f32> {
-    let mut parts = vec![0.0f32; weights.len()];
-    let mut left = total;
-    // Each round caps at least one more part, or hands out everything.
-    for _ in 0..=weights.len() {
-        let open: Vec<usize> = (0..weights.len())
-            .filter(|&i| cap[i] - parts[i] > 1e-3)
-            .collect();
-        let weight: f32 = open.iter().map(|&i| weights[i]).sum();
-        if left <= 1e-3 || weight <= 0.0 {
-            break;
+/// Split `total` by `weights`, no part below its `floor`: a part whose weighted share would be
+/// smaller gets its floor, and the others share what is left. The parts add up to `total`
+/// unless the floors alone exceed it (then every part is at its floor).
+fn share(total: f32, weights: &[f32], floor: &[f32]) -> Vec<f32> {
+    let n = weights.len();
+    let mut at_floor = vec![false; n];
+    // Each round puts at least one more part at its floor, or settles the rest.
+    for _ in 0..=n {
+        let free: f32 = total
+            - (0..n)
+                .filter(|&i| at_floor[i])
+                .map(|i| floor[i])
+                .sum::<f32>();
+        let weight: f32 = (0..n).filter(|&i| !at_floor[i]).map(|i| weights[i]).sum();
+        let mut changed = false;
+        for i in 0..n {
+            if !at_floor[i] && (weight <= 0.0 || free * weights[i] / weight < floor[i]) {
+                at_floor[i] = true;
+                changed = true;
+            }
         }
-        let mut handed = 0.0;
-        for &i in &open {
-            let give = (left * weights[i] / weight).min(cap[i] - parts[i]);
-            parts[i] += give;
-            handed += give;
+        if !changed {
+            return (0..n)
+                .map(|i| {
+                    if at_floor[i] {
+                        floor[i]
+                    } else {
+                        free * weights[i] / weight
+                    }
+                })
+                .collect();
         }
-        left -= handed;
     }
-    parts
+    floor.to_vec()
 }
-
-/// Most body rows the width allocation looks at (evenly sampled).
-const MAX_SAMPLED_ROWS: usize = 400;
-/// Rough rows per page, to weigh the repeated header against the body.
-const ROWS_PER_PAGE_GUESS: f32 = 30.0;
 
 /// Indentation of a row's cell in column `col`.
 fn row_indent(row: &Row, col: usize, indent_col: usize) -> f32 {
@@ -602,96 +612,108 @@ fn row_indent(row: &Row, col: usize, indent_col: usize) -> f32 {
     }
 }
 
-/// Lines a text of single-line width `text_w` takes in a cell of `width` (padding included).
-/// Estimated from widths; the layout wraps at real break points.
-fn lines_at(text_w: f32, width: f32, cap: usize) -> usize {
-    let inner = (width - 2.0 * CELL_PAD_X).max(1.0);
-    if text_w <= inner + 0.01 {
-        1
-    } else {
-        ((text_w / inner).ceil() as usize).min(cap)
-    }
+/// How a table column is sized.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ColumnKind {
+    /// Amounts and counts: as wide as the widest of them and the header; never wrapped.
+    Number,
+    /// Codes (dates, voucher numbers, household ids, masked numbers: one short run of narrow
+    /// characters without spaces), or no text at all: as wide as the widest code and the
+    /// header, so that a column of fixed-width values, or an empty one, takes no room from
+    /// the text.
+    Code,
+    /// Free text (names, sources, memos): shares what the other columns leave, by the column
+    /// weights, whatever the text is; wraps onto as many lines as it needs.
+    Text,
 }
 
-/// Single-line text widths of a table's columns, for choosing column widths.
-struct ColumnMeasures {
-    /// Minimum width per column, padding included.
-    min: Vec<f32>,
-    /// Header text width per column.
-    header: Vec<f32>,
-    /// Per sampled body row, the text width of each cell (0 for numbers and empty cells).
-    cells: Vec<Vec<f32>>,
-    /// How often the header is drawn (pages, roughly).
-    header_repeats: f32,
+/// Whether a body text is a code: no spaces, no wide characters, and short.
+fn is_code(font: &Font, s: &str, size: f32) -> bool {
+    !s.is_empty()
+        && !s.chars().any(|c| c.is_whitespace() || is_wide(c))
+        && font.text_width(s, size) <= MAX_CODE_SHARE * CONTENT_W
 }
 
-impl ColumnMeasures {
-    /// Estimated table height in lines for these widths.
-    fn height(&self, widths: &[f32]) -> f32 {
-        let header = self
-            .header
-            .iter()
-            .zip(widths)
-            .map(|(&t, &w)| lines_at(t, w, 3))
-            .max()
-            .unwrap_or(1);
-        let body: usize = self
-            .cells
-            .iter()
-            .map(|row| {
-                row.iter()
-                    .zip(widths)
-                    .map(|(&t, &w)| lines_at(t, w, MAX_CELL_LINES))
-                    .max()
-                    .unwrap_or(1)
-            })
-            .sum();
-        header as f32 * self.header_repeats + body as f32
+/// The widest amount a money column is made room for even when its amounts are narrower, so
+/// that documents of one kind (every household's statement) get the same columns.
+const MONEY_TEMPLATE: &str = "00,000.00";
+/// Widest code, as a share of the text width; anything longer is text.
+const MAX_CODE_SHARE: f32 = 0.25;
+/// Widest unbreakable word a text column is made room for, as a share of the text width.
+const MAX_WORD_SHARE: f32 = 0.3;
+/// A number or code column's header stays on one line up to this many ems.
+const HEADER_LINE_EMS: f32 = 5.0;
+/// Text columns keep at least this share of the text width when money columns are widened
+/// to [`MONEY_TEMPLATE`]; with less left, money columns take only what their amounts need.
+const TEXT_SHARE_FOR_TEMPLATE: f32 = 0.3;
+
+/// The measured columns of a table, for [`Layout::column_widths`].
+struct ColumnPlan {
+    kinds: Vec<ColumnKind>,
+    /// Width of each number and code column, padding included (0 for text columns).
+    fixed: Vec<f32>,
+    /// The same with money columns at least as wide as [`MONEY_TEMPLATE`].
+    template: Vec<f32>,
+    /// Least width of each text column, padding included (0 for the others).
+    text_min: Vec<f32>,
+    weights: Vec<f32>,
+    /// The column has nothing in its body rows.
+    empty: Vec<bool>,
+}
+
+impl ColumnPlan {
+    /// The least width the columns need.
+    fn need(&self) -> f32 {
+        self.fixed.iter().sum::<f32>() + self.text_min.iter().sum::<f32>()
     }
 
-    /// Widths to add to every column so that no body cell takes more than `k` lines.
-    fn joint_candidate(&self, widths: &[f32], k: usize, size: f32) -> Vec<f32> {
-        let pad = 2.0 * CELL_PAD_X;
+    /// Widths that add up to the text width.
+    fn widths(&self) -> Vec<f32> {
+        let n = self.kinds.len();
+        let text: Vec<usize> = (0..n)
+            .filter(|&c| self.kinds[c] == ColumnKind::Text)
+            .collect();
+        let text_min: f32 = self.text_min.iter().sum();
+        let with_template: f32 = self.template.iter().sum();
+        let room_for_text = if text.is_empty() {
+            0.0
+        } else {
+            text_min.max(TEXT_SHARE_FOR_TEMPLATE * CONTENT_W)
+        };
+        let mut widths = if CONTENT_W - with_template >= room_for_text {
+            self.template.clone()
+        } else {
+            self.fixed.clone()
+        };
+        let left = CONTENT_W - widths.iter().sum::<f32>();
+        if !text.is_empty() {
+            let weights: Vec<f32> = text.iter().map(|&c| self.weights[c]).collect();
+            let floors: Vec<f32> = text.iter().map(|&c| self.text_min[c]).collect();
+            for (&c, part) in text.iter().zip(share(left.max(0.0), &weights, &floors)) {
+                widths[c] = part;
+            }
+        } else if left > 0.0 {
+            // No text (a table without rows): the room left goes to the empty columns that
+            // would hold text, else to every column, by weight.
+            let mut open: Vec<usize> = (0..n)
+                .filter(|&c| self.empty[c] && self.kinds[c] == ColumnKind::Code)
+                .collect();
+            if open.is_empty() {
+                open = (0..n).collect();
+            }
+            let weights: Vec<f32> = open.iter().map(|&c| self.weights[c]).collect();
+            let parts = share(left, &weights, &vec![0.0; open.len()]);
+            for (&c, part) in open.iter().zip(parts) {
+                widths[c] += part;
+            }
+        }
+        // Still too wide at the smallest type: narrow every column alike (numbers shrink in
+        // their cells, text wraps more).
+        let total: f32 = widths.iter().sum();
+        if total > CONTENT_W + 0.01 {
+            widths.iter_mut().for_each(|w| *w *= CONTENT_W / total);
+        }
         widths
-            .iter()
-            .enumerate()
-            .map(|(c, &w)| {
-                let widest = self.cells.iter().map(|r| r[c]).fold(0.0, f32::max);
-                let need = if lines_at(widest, w, MAX_CELL_LINES) <= k {
-                    w
-                } else if k == 1 {
-                    widest + pad + 0.01
-                } else {
-                    widest / k as f32 + size + pad + 0.01
-                };
-                (need - w).max(0.0)
-            })
-            .collect()
-    }
-
-    /// Widths worth trying to add to column `c`: each that brings its header or all its cells
-    /// down to k lines, and the smallest that saves a line in any one cell.
-    fn candidates(&self, c: usize, width: f32, size: f32) -> Vec<f32> {
-        let pad = 2.0 * CELL_PAD_X;
-        // Wrapping breaks between characters, so k > 1 lines need about a character more.
-        let target = |t: f32, k: usize| if k == 1 { t } else { t / k as f32 + size };
-        let texts = self.cells.iter().map(|r| r[c]).chain([self.header[c]]);
-        let widest = texts.clone().fold(0.0, f32::max);
-        let mut out = Vec::new();
-        for k in 1..MAX_CELL_LINES {
-            out.push(target(widest, k) + pad - width + 0.01);
-            out.push(target(self.header[c], k) + pad - width + 0.01);
-        }
-        let next = texts
-            .filter_map(|t| {
-                let l = lines_at(t, width, MAX_CELL_LINES);
-                (l > 1).then(|| target(t, l - 1) + pad - width + 0.01)
-            })
-            .fold(f32::INFINITY, f32::min);
-        if next.is_finite() {
-            out.push(next);
-        }
-        out
     }
 }
 
@@ -717,6 +739,10 @@ struct Layout<'a> {
     size: f32,
     bold: bool,
     fill: f32,
+    /// The line at the top of continuation pages (`H0001 叶*国（续）`).
+    running_head: Option<String>,
+    /// Length of `ops` when the page had nothing on it but its running head.
+    page_start: usize,
 }
 
 impl<'a> Layout<'a> {
@@ -732,10 +758,16 @@ impl<'a> Layout<'a> {
             size: 0.0,
             bold: false,
             fill: BLACK,
+            running_head: None,
+            page_start: 0,
         }
     }
 
     fn run(mut self, doc: &Document) -> Vec<Vec<Op>> {
+        self.running_head = doc
+            .running_head
+            .as_deref()
+            .map(|h| format!("{}{}", page_text(h), continued(doc.lang)));
         self.title_block(doc);
         if !doc.fields.is_empty() {
             self.fields(doc);
@@ -898,10 +930,28 @@ impl<'a> Layout<'a> {
     fn new_page(&mut self) {
         self.finish_page();
         self.y = PAGE_H - MARGIN_TOP;
+        if let Some(head) = self.running_head.clone() {
+            for line in wrap(self.font, &head, CAPTION_SIZE, CONTENT_W) {
+                let b = Self::baseline(self.y, CAPTION_SIZE);
+                self.text(MARGIN_X, b, CAPTION_SIZE, &line, true, BLACK);
+                self.y -= Self::line_h(CAPTION_SIZE);
+            }
+            self.y -= RUNNING_HEAD_GAP;
+        }
+        self.page_start = self.ops.len();
     }
 
     fn room(&self) -> f32 {
         self.y - BODY_BOTTOM
+    }
+
+    /// Room on a continuation page below its running head.
+    fn fresh_room(&self) -> f32 {
+        let head = self.running_head.as_ref().map_or(0.0, |h| {
+            let lines = wrap(self.font, h, CAPTION_SIZE, CONTENT_W).len();
+            lines as f32 * Self::line_h(CAPTION_SIZE) + RUNNING_HEAD_GAP
+        });
+        PAGE_H - MARGIN_TOP - BODY_BOTTOM - head
     }
 
     /// Start a new page unless `h` points fit on this one (a fresh page always takes it).
@@ -915,7 +965,7 @@ impl<'a> Layout<'a> {
     }
 
     fn page_is_fresh(&self) -> bool {
-        self.ops.is_empty()
+        self.ops.len() == self.page_start
     }
 
     // ---- document parts -----------------------------------------------------------------
@@ -954,61 +1004,88 @@ impl<'a> Layout<'a> {
         self.y -= 10.0;
     }
 
-    /// Header fields in a grid of up to three columns, in document order, values in a grid
-    /// column starting at the same x. A field too long for half the width gets a row of its
-    /// own, its value wrapping under itself.
+    /// Header fields in a grid, in document order, labels and values each in aligned grid
+    /// columns. The grid has as many columns (three at most) as fit across the page with
+    /// every label and every value on one line, each grid column as wide as its widest label
+    /// and value; long labels thus mean fewer fields a line. A field too long to share a line
+    /// gets a line of its own, its value wrapping under itself.
     fn fields(&mut self, doc: &Document) {
         let sep = label_separator(doc.lang);
         let size = FIELD_SIZE;
+        // A full-width colon brings its own blank; a Latin one needs a space after it.
+        let gap = if sep.ends_with(' ') { 0.5 } else { 0.15 } * size;
+        // (label, value, label width with the gap after it, value width)
         let items: Vec<(String, String, f32, f32)> = doc
             .fields
             .iter()
             .map(|f| {
-                let label = format!("{}{sep}", page_text(&f.label));
+                let label = format!("{}{}", page_text(&f.label), sep.trim_end());
                 let value = page_text(&f.value);
-                let lw = self.font.text_width(&label, size);
+                let lw = self.font.text_width(&label, size) + gap;
                 let vw = self.font.text_width(&value, size);
                 (label, value, lw, vw)
             })
             .collect();
-        let col_width = |n: usize| (CONTENT_W - FIELD_GAP * (n - 1) as f32) / n as f32;
-        let wide: Vec<bool> = items.iter().map(|i| i.2 + i.3 > col_width(2)).collect();
-        let short = wide.iter().filter(|w| !**w).count();
-        let fits_three = items
-            .iter()
-            .zip(&wide)
-            .all(|(i, w)| *w || i.2 + i.3 <= col_width(3));
-        let ncols = match short {
-            n if n >= 3 && fits_three => 3,
-            n if n >= 2 => 2,
-            _ => 1,
-        };
-        let col_w = col_width(ncols);
+        let half = (CONTENT_W - FIELD_GAP) / 2.0;
+        let wide: Vec<bool> = items.iter().map(|i| i.2 + i.3 > half).collect();
 
-        // Rows of the grid: indexes of the fields in each; a wide field is a row alone.
-        let mut rows: Vec<Vec<usize>> = Vec::new();
-        let mut current: Vec<usize> = Vec::new();
-        for (i, is_wide) in wide.iter().enumerate() {
-            if *is_wide {
-                if !current.is_empty() {
-                    rows.push(std::mem::take(&mut current));
-                }
-                rows.push(vec![i]);
-            } else {
-                current.push(i);
-                if current.len() == ncols {
-                    rows.push(std::mem::take(&mut current));
+        // Rows of the grid for `ncols` columns: indexes of the fields in each; a wide field
+        // is a row alone.
+        let arrange = |ncols: usize| {
+            let mut rows: Vec<Vec<usize>> = Vec::new();
+            let mut current: Vec<usize> = Vec::new();
+            for (i, is_wide) in wide.iter().enumerate() {
+                if *is_wide {
+                    if !current.is_empty() {
+                        rows.push(std::mem::take(&mut current));
+                    }
+                    rows.push(vec![i]);
+                } else {
+                    current.push(i);
+                    if current.len() == ncols {
+                        rows.push(std::mem::take(&mut current));
+                    }
                 }
             }
-        }
-        if !current.is_empty() {
-            rows.push(current);
-        }
-        let mut label_w = vec![0.0f32; ncols];
-        for row in rows.iter().filter(|r| !wide[r[0]]) {
-            for (c, &i) in row.iter().enumerate() {
-                label_w[c] = label_w[c].max(items[i].2);
+            if !current.is_empty() {
+                rows.push(current);
             }
+            // Widest label and value in each grid column.
+            let mut label_w = vec![0.0f32; ncols];
+            let mut value_w = vec![0.0f32; ncols];
+            for row in rows.iter().filter(|r| !wide[r[0]]) {
+                for (c, &i) in row.iter().enumerate() {
+                    label_w[c] = label_w[c].max(items[i].2);
+                    value_w[c] = value_w[c].max(items[i].3);
+                }
+            }
+            (rows, label_w, value_w)
+        };
+        let mut grid = arrange(1);
+        for ncols in [3, 2] {
+            let (rows, label_w, value_w) = arrange(ncols);
+            let need = label_w.iter().sum::<f32>()
+                + value_w.iter().sum::<f32>()
+                + FIELD_GAP * (ncols - 1) as f32;
+            if need <= CONTENT_W {
+                grid = (rows, label_w, value_w);
+                break;
+            }
+        }
+        let (rows, label_w, value_w) = grid;
+        let ncols = label_w.len();
+        // Spread the room left over the grid columns.
+        let used = label_w.iter().sum::<f32>() + value_w.iter().sum::<f32>();
+        let spare = if ncols > 1 {
+            ((CONTENT_W - used - FIELD_GAP * (ncols - 1) as f32) / ncols as f32).max(0.0)
+        } else {
+            0.0
+        };
+        let mut col_x = Vec::with_capacity(ncols);
+        let mut x = MARGIN_X;
+        for c in 0..ncols {
+            col_x.push(x);
+            x += label_w[c] + value_w[c] + spare + FIELD_GAP;
         }
 
         // Wide rows align their values with each other and with the first grid column.
@@ -1021,30 +1098,37 @@ impl<'a> Layout<'a> {
 
         let lh = Self::line_h(size);
         for row in &rows {
-            let placed: Vec<(f32, f32, usize)> = if wide[row[0]] {
-                vec![(MARGIN_X, wide_label_w, row[0])]
+            // (x of the label, x of the value, room for the value, field)
+            let placed: Vec<(f32, f32, f32, usize)> = if wide[row[0]] {
+                let lw = wide_label_w.min(CONTENT_W / 2.0).max(items[row[0]].2);
+                vec![(MARGIN_X, MARGIN_X + lw, CONTENT_W - lw, row[0])]
             } else {
                 row.iter()
                     .enumerate()
-                    .map(|(c, &i)| (MARGIN_X + c as f32 * (col_w + FIELD_GAP), label_w[c], i))
+                    .map(|(c, &i)| {
+                        let vx = col_x[c] + label_w[c];
+                        (col_x[c], vx, MARGIN_X + CONTENT_W - vx, i)
+                    })
                     .collect()
             };
-            let cell_w = if wide[row[0]] { CONTENT_W } else { col_w };
             let wrapped: Vec<Vec<String>> = placed
                 .iter()
-                .map(|&(_, lw, i)| {
-                    let width = (cell_w - lw).max(4.0 * size);
-                    wrap_limited(self.font, &items[i].1, size, width, MAX_FIELD_LINES)
+                .map(|&(_, _, room, i)| {
+                    if items[i].3 <= room {
+                        vec![items[i].1.clone()]
+                    } else {
+                        wrap(self.font, &items[i].1, size, room.max(4.0 * size))
+                    }
                 })
                 .collect();
             let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
             self.ensure(lh * lines as f32);
-            for (&(x, lw, i), value_lines) in placed.iter().zip(&wrapped) {
+            for (&(x, vx, _, i), value_lines) in placed.iter().zip(&wrapped) {
                 let b = Self::baseline(self.y, size);
                 self.text(x, b, size, &items[i].0, false, GREY_TEXT);
                 for (li, line) in value_lines.iter().enumerate() {
                     let b = Self::baseline(self.y - lh * li as f32, size);
-                    self.text(x + lw, b, size, line, false, BLACK);
+                    self.text(vx, b, size, line, false, BLACK);
                 }
             }
             self.y -= lh * lines as f32;
@@ -1054,137 +1138,118 @@ impl<'a> Layout<'a> {
 
     /// Column widths and the type size of a table.
     ///
-    /// Every column first gets its minimum: its widest amount or count, its widest unbreakable
-    /// word (codes, masked numbers), and a header line of up to four characters. The rest of
-    /// the text width goes, step by step, where it saves the most height (fewer wrapped lines
-    /// per point of width, the header counted once per page), and what is left after no step
-    /// helps is shared by the column weights. The table always spans the text width. The type
-    /// gets smaller only when the minimums alone do not fit across the page.
+    /// Number and code columns (see [`ColumnKind`]) are as wide as their widest value, the
+    /// totals in them and their header (on one line up to [`HEADER_LINE_EMS`]); money columns
+    /// at least as wide as [`MONEY_TEMPLATE`] when that leaves the text enough room. Text
+    /// columns share the rest by their weights, none narrower than its widest word. So the
+    /// widths follow the kinds of the columns, not the length of their texts: one report
+    /// gives the same columns from one document to the next. The table always spans the text
+    /// width; the type gets smaller only when the columns do not fit across the page.
     fn column_widths(&self, table: &Table) -> (Vec<f32>, f32) {
-        let n = table.columns.len();
-        let weights: Vec<f32> = table
-            .columns
-            .iter()
-            .map(|c| f32::from(c.weight.max(1)))
-            .collect();
         let mut size = BODY_SIZE;
-        let mut m = self.measure_columns(table, size);
-        let total_min: f32 = m.min.iter().sum();
-        if total_min > CONTENT_W {
-            size = (size * CONTENT_W / total_min).max(MIN_SIZE);
-            m = self.measure_columns(table, size);
+        let mut plan = self.measure_columns(table, size);
+        let need = plan.need();
+        if need > CONTENT_W {
+            size = (size * CONTENT_W / need).max(MIN_SIZE);
+            plan = self.measure_columns(table, size);
         }
-        let mut widths = m.min.clone();
-        let mut height = m.height(&widths);
-        loop {
-            let left = CONTENT_W - widths.iter().sum::<f32>();
-            if left < 0.5 {
-                break;
-            }
-            // (column, added width, lines saved per point)
-            let mut best: Option<(usize, f32, f32)> = None;
-            for c in 0..n {
-                for add in m.candidates(c, widths[c], size) {
-                    if add <= 0.0 || add > left {
-                        continue;
-                    }
-                    let mut trial = widths.clone();
-                    trial[c] += add;
-                    let gain = (height - m.height(&trial)) / add;
-                    let better = match best {
-                        None => gain > 1e-6,
-                        Some((bc, _, bg)) => {
-                            gain > bg + 1e-6 || (gain > bg - 1e-6 && weights[c] > weights[bc])
-                        }
-                    };
-                    if better {
-                        best = Some((c, add, gain));
-                    }
-                }
-            }
-            // Rows whose height two columns share need both widened at once.
-            let mut joint: Option<(Vec<f32>, f32)> = None;
-            for k in 1..MAX_CELL_LINES {
-                let adds = m.joint_candidate(&widths, k, size);
-                let add: f32 = adds.iter().sum();
-                if add <= 0.0 || add > left {
-                    continue;
-                }
-                let trial: Vec<f32> = widths.iter().zip(&adds).map(|(w, a)| w + a).collect();
-                let gain = (height - m.height(&trial)) / add;
-                let best_gain = joint
-                    .as_ref()
-                    .map_or(best.map_or(1e-6, |b| b.2 + 1e-6), |j| j.1);
-                if gain > best_gain {
-                    joint = Some((trial, gain));
-                }
-            }
-            if let Some((trial, _)) = joint {
-                widths = trial;
-            } else if let Some((c, add, _)) = best {
-                widths[c] += add;
-            } else {
-                break;
-            }
-            height = m.height(&widths);
-        }
-        let left = CONTENT_W - widths.iter().sum::<f32>();
-        if left > 0.01 {
-            let extra = share(left, &weights, &vec![f32::INFINITY; n]);
-            widths.iter_mut().zip(extra).for_each(|(w, e)| *w += e);
-        }
-        (widths, size)
+        (plan.widths(), size)
     }
 
     /// What the width allocation needs to know about each column at type `size`.
-    fn measure_columns(&self, table: &Table, size: f32) -> ColumnMeasures {
-        let n = table.columns.len();
+    fn measure_columns(&self, table: &Table, size: f32) -> ColumnPlan {
+        let font = self.font;
         let indent_col = indent_column(table);
-        let body: Vec<&Row> = table.rows.iter().chain(&table.totals).collect();
-        // Long tables: estimate heights from an even sample of rows.
-        let step = body.len().div_ceil(MAX_SAMPLED_ROWS).max(1);
-        let mut m = ColumnMeasures {
-            min: Vec::with_capacity(n),
-            header: table
-                .columns
-                .iter()
-                .map(|c| self.font.text_width(&c.title, size))
-                .collect(),
-            cells: Vec::new(),
-            header_repeats: (body.len() as f32 / ROWS_PER_PAGE_GUESS).ceil().max(1.0),
+        let pad = 2.0 * CELL_PAD_X;
+        let template = font.text_width(MONEY_TEMPLATE, size) + pad;
+        let longest_code = MAX_CODE_SHARE * CONTENT_W;
+        let longest_word = MAX_WORD_SHARE * CONTENT_W;
+        let mut plan = ColumnPlan {
+            kinds: Vec::with_capacity(table.columns.len()),
+            fixed: Vec::with_capacity(table.columns.len()),
+            template: Vec::with_capacity(table.columns.len()),
+            text_min: Vec::with_capacity(table.columns.len()),
+            weights: Vec::with_capacity(table.columns.len()),
+            empty: Vec::with_capacity(table.columns.len()),
         };
-        for (c, header) in m.header.iter().enumerate() {
-            let (mut numbers, mut words) = (0.0f32, 0.0f32);
-            for row in &body {
+        for (c, col) in table.columns.iter().enumerate() {
+            // Widest amount or count, widest code, widest unbreakable word.
+            let (mut numbers, mut codes, mut words) = (0.0f32, 0.0f32, 0.0f32);
+            let (mut any_number, mut any_text, mut all_codes, mut money) =
+                (false, false, true, false);
+            for row in &table.rows {
                 match row.cells.get(c) {
                     Some(cell @ (Cell::Money(_) | Cell::Int(_))) => {
-                        numbers = numbers.max(self.font.text_width(&cell.display(), size));
+                        numbers = numbers.max(font.text_width(&cell.display(), size));
+                        any_number = true;
+                        money |= matches!(cell, Cell::Money(_));
                     }
-                    Some(Cell::Text(t)) => {
+                    Some(Cell::Text(t)) if !t.trim().is_empty() => {
                         let indent = row_indent(row, c, indent_col);
-                        words = words.max(indent + widest_unbreakable(self.font, t, size));
+                        any_text = true;
+                        if all_codes && is_code(font, t, size) {
+                            codes = codes.max(indent + font.text_width(t, size));
+                        } else {
+                            all_codes = false;
+                        }
+                        words = words.max(indent + widest_unbreakable(font, t, size));
                     }
                     _ => {}
                 }
             }
-            let min = numbers
-                .max(words.min(CONTENT_W * 0.3))
-                .max(header.min(4.0 * size))
-                .max(2.0 * size);
-            m.min.push(min + 2.0 * CELL_PAD_X);
-        }
-        for row in body.iter().step_by(step) {
-            let widths = (0..n)
-                .map(|c| match row.cells.get(c) {
-                    Some(Cell::Text(t)) => {
-                        row_indent(row, c, indent_col) + self.font.text_width(&page_text(t), size)
+            // Totals ("合计", "期末余额", sums) must fit too.
+            let mut totals = 0.0f32;
+            for row in &table.totals {
+                match row.cells.get(c) {
+                    Some(cell @ (Cell::Money(_) | Cell::Int(_))) => {
+                        totals = totals.max(font.text_width(&cell.display(), size));
+                        money |= matches!(cell, Cell::Money(_));
                     }
-                    _ => 0.0,
-                })
-                .collect();
-            m.cells.push(widths);
+                    Some(Cell::Text(t)) => {
+                        totals = totals.max(font.text_width(&page_text(t), size).min(longest_code));
+                        words = words.max(widest_unbreakable(font, t, size));
+                    }
+                    _ => {}
+                }
+            }
+            let kind = if any_text && !all_codes {
+                ColumnKind::Text
+            } else if any_text || (!any_number && col.align != Align::Right) {
+                ColumnKind::Code
+            } else {
+                ColumnKind::Number
+            };
+            let header = font.text_width(&page_text(&col.title), size);
+            let header_word = widest_unbreakable(font, &col.title, size).min(longest_code);
+            let (fixed, text_min) = match kind {
+                ColumnKind::Text => {
+                    let min = words
+                        .min(longest_word)
+                        .max(header_word)
+                        .max(header.min(4.0 * size))
+                        .max(2.0 * size);
+                    (0.0, min + pad)
+                }
+                ColumnKind::Number | ColumnKind::Code => {
+                    let content = numbers.max(codes).max(totals);
+                    let header_need = header
+                        .min(content.max(HEADER_LINE_EMS * size))
+                        .max(header_word);
+                    (content.max(header_need).max(size) + pad, 0.0)
+                }
+            };
+            plan.kinds.push(kind);
+            plan.fixed.push(fixed);
+            plan.template.push(if money && kind == ColumnKind::Number {
+                fixed.max(template)
+            } else {
+                fixed
+            });
+            plan.text_min.push(text_min);
+            plan.weights.push(f32::from(col.weight.max(1)));
+            plan.empty.push(!any_text && !any_number);
         }
-        m
+        plan
     }
 
     fn header_boxes(&self, table: &Table, widths: &[f32], size: f32) -> Vec<CellBox> {
@@ -1193,7 +1258,7 @@ impl<'a> Layout<'a> {
             .iter()
             .zip(widths)
             .map(|(col, w)| CellBox {
-                lines: wrap_limited(self.font, &col.title, size, w - 2.0 * CELL_PAD_X, 3),
+                lines: wrap(self.font, &col.title, size, w - 2.0 * CELL_PAD_X),
                 size,
                 align: col.align,
                 indent: 0.0,
@@ -1202,6 +1267,7 @@ impl<'a> Layout<'a> {
     }
 
     fn row_boxes(&self, table: &Table, row: &Row, widths: &[f32], size: f32) -> Vec<CellBox> {
+        let indent_col = indent_column(table);
         table
             .columns
             .iter()
@@ -1209,14 +1275,15 @@ impl<'a> Layout<'a> {
             .enumerate()
             .map(|(c, (col, w))| {
                 let inner = w - 2.0 * CELL_PAD_X;
-                let indent = if c == indent_column(table) {
+                let indent = if c == indent_col {
                     (f32::from(row.indent) * INDENT_STEP).min(inner / 2.0)
                 } else {
                     0.0
                 };
                 match row.cells.get(c).unwrap_or(&Cell::Empty) {
+                    // Text is never cut: it wraps onto as many lines as it needs.
                     Cell::Text(t) => CellBox {
-                        lines: wrap_limited(self.font, t, size, inner - indent, MAX_CELL_LINES),
+                        lines: wrap(self.font, t, size, inner - indent),
                         size,
                         align: col.align,
                         indent,
@@ -1262,6 +1329,27 @@ impl<'a> Layout<'a> {
         lines as f32 * Self::line_h(size) + 2.0 * CELL_PAD_Y
     }
 
+    /// Split a row too tall for `room` after as many lines as fit (at least one): the part
+    /// that fits, and the rest for the next page.
+    fn split_boxes(boxes: Vec<CellBox>, room: f32, size: f32) -> (Vec<CellBox>, Vec<CellBox>) {
+        let fit = ((room - 2.0 * CELL_PAD_Y) / Self::line_h(size))
+            .floor()
+            .max(1.0) as usize;
+        boxes
+            .into_iter()
+            .map(|mut b| {
+                let rest = b.lines.split_off(fit.min(b.lines.len()));
+                let tail = CellBox {
+                    lines: rest,
+                    size: b.size,
+                    align: b.align,
+                    indent: b.indent,
+                };
+                (b, tail)
+            })
+            .unzip()
+    }
+
     /// Draw one row of cells whose top is at `self.y`, each vertically centred.
     fn draw_boxes(&mut self, boxes: &[CellBox], widths: &[f32], height: f32, bold: bool) {
         let mut x = MARGIN_X;
@@ -1287,19 +1375,27 @@ impl<'a> Layout<'a> {
         self.y -= height;
     }
 
-    fn draw_header(
-        &mut self,
-        caption: Option<&str>,
-        header: &[CellBox],
-        widths: &[f32],
-        size: f32,
-    ) {
-        if let Some(c) = caption {
+    fn caption_lines(&self, caption: Option<&str>) -> Vec<String> {
+        caption.map_or_else(Vec::new, |c| wrap(self.font, c, CAPTION_SIZE, CONTENT_W))
+    }
+
+    fn caption_height(lines: &[String]) -> f32 {
+        if lines.is_empty() {
+            0.0
+        } else {
+            lines.len() as f32 * Self::line_h(CAPTION_SIZE) + 2.0
+        }
+    }
+
+    fn draw_header(&mut self, caption: &[String], header: &[CellBox], widths: &[f32], size: f32) {
+        if !caption.is_empty() {
             let lh = Self::line_h(CAPTION_SIZE);
-            let line = truncate(self.font, c, CAPTION_SIZE, CONTENT_W);
-            let b = Self::baseline(self.y, CAPTION_SIZE);
-            self.text(MARGIN_X, b, CAPTION_SIZE, &line, true, BLACK);
-            self.y -= lh + 2.0;
+            for line in caption {
+                let b = Self::baseline(self.y, CAPTION_SIZE);
+                self.text(MARGIN_X, b, CAPTION_SIZE, line, true, BLACK);
+                self.y -= lh;
+            }
+            self.y -= 2.0;
         }
         let h = Self::boxes_height(header, size);
         self.shade(MARGIN_X, self.y, CONTENT_W, h, HEADER_SHADE);
@@ -1308,8 +1404,17 @@ impl<'a> Layout<'a> {
         self.rule(MARGIN_X, MARGIN_X + CONTENT_W, self.y, 0.5, BLACK);
     }
 
-    fn caption_height(&self, caption: Option<&str>) -> f32 {
-        caption.map_or(0.0, |_| Self::line_h(CAPTION_SIZE) + 2.0)
+    /// Close the table on this page and continue it on the next, under its header again.
+    fn continue_table(
+        &mut self,
+        caption: &[String],
+        header: &[CellBox],
+        widths: &[f32],
+        size: f32,
+    ) {
+        self.rule(MARGIN_X, MARGIN_X + CONTENT_W, self.y, 0.5, BLACK);
+        self.new_page();
+        self.draw_header(caption, header, widths, size);
     }
 
     fn table(&mut self, table: &Table) {
@@ -1320,10 +1425,16 @@ impl<'a> Layout<'a> {
         let header = self.header_boxes(table, &widths, size);
         let header_h = Self::boxes_height(&header, size);
         let caption = table.caption.as_deref().map(page_text);
-        let caption_h = self.caption_height(caption.as_deref());
-        let cont_caption = caption
-            .as_ref()
-            .map(|c| format!("{c}{}", continued(self.lang)));
+        let caption_lines = self.caption_lines(caption.as_deref());
+        let cont_lines = self.caption_lines(
+            caption
+                .as_ref()
+                .map(|c| format!("{c}{}", continued(self.lang)))
+                .as_deref(),
+        );
+        // Room for rows on a page the table continues on.
+        let page_room = self.fresh_room() - Self::caption_height(&cont_lines) - header_h;
+        let min_part = 2.0 * Self::line_h(size) + 2.0 * CELL_PAD_Y;
 
         let body: Vec<(&Row, bool)> = table
             .rows
@@ -1331,27 +1442,37 @@ impl<'a> Layout<'a> {
             .map(|r| (r, false))
             .chain(table.totals.iter().map(|r| (r, true)))
             .collect();
-        // Caption and header never stand alone at a page foot: keep the first row with them.
+        // Caption and header never stand alone at a page foot: keep the first row (or its
+        // first lines, if it is taller than a page) with them.
         let first_h = body.first().map_or(0.0, |(r, _)| {
-            Self::boxes_height(&self.row_boxes(table, r, &widths, size), size)
+            Self::boxes_height(&self.row_boxes(table, r, &widths, size), size).min(min_part)
         });
-        self.ensure(caption_h + header_h + first_h);
-        self.draw_header(caption.as_deref(), &header, &widths, size);
+        self.ensure(Self::caption_height(&caption_lines) + header_h + first_h);
+        self.draw_header(&caption_lines, &header, &widths, size);
 
         let mut first_total = true;
         for (row, is_total) in body {
-            let boxes = self.row_boxes(table, row, &widths, size);
-            let h = Self::boxes_height(&boxes, size);
-            if h > self.room() {
-                self.rule(MARGIN_X, MARGIN_X + CONTENT_W, self.y, 0.5, BLACK);
-                self.new_page();
-                self.draw_header(cont_caption.as_deref(), &header, &widths, size);
+            let bold = row.strong || is_total;
+            let mut boxes = self.row_boxes(table, row, &widths, size);
+            let mut h = Self::boxes_height(&boxes, size);
+            // A row that does not fit moves to the next page whole; only a row taller than a
+            // page is split, at a line, and only where a fair part of it fits.
+            if h > self.room() && (h <= page_room || self.room() < min_part) {
+                self.continue_table(&cont_lines, &header, &widths, size);
             }
             if is_total && first_total {
                 self.rule(MARGIN_X, MARGIN_X + CONTENT_W, self.y, 0.8, BLACK);
                 first_total = false;
             }
-            self.draw_boxes(&boxes, &widths, h, row.strong || is_total);
+            while h > self.room() {
+                let (part, rest) = Self::split_boxes(boxes, self.room(), size);
+                let part_h = Self::boxes_height(&part, size);
+                self.draw_boxes(&part, &widths, part_h, bold);
+                self.continue_table(&cont_lines, &header, &widths, size);
+                boxes = rest;
+                h = Self::boxes_height(&boxes, size);
+            }
+            self.draw_boxes(&boxes, &widths, h, bold);
             if !is_total {
                 self.rule(MARGIN_X, MARGIN_X + CONTENT_W, self.y, 0.3, GREY_RULE);
             }
@@ -1360,10 +1481,21 @@ impl<'a> Layout<'a> {
         self.y -= 12.0;
     }
 
+    /// Notes, each kept on one page (unless it is longer than a page), the last one on the
+    /// page of the signatures.
     fn notes(&mut self, doc: &Document) {
         let lh = Self::line_h(NOTE_SIZE);
-        for note in &doc.notes {
-            for line in wrap(self.font, note, NOTE_SIZE, CONTENT_W) {
+        let count = doc.notes.len();
+        for (i, note) in doc.notes.iter().enumerate() {
+            let lines = wrap(self.font, note, NOTE_SIZE, CONTENT_W);
+            let mut keep = lines.len() as f32 * lh;
+            if i + 1 == count {
+                keep += self.signatures_height(doc);
+            }
+            if keep <= self.fresh_room() {
+                self.ensure(keep);
+            }
+            for line in lines {
                 self.ensure(lh);
                 let b = Self::baseline(self.y, NOTE_SIZE);
                 self.text(MARGIN_X, b, NOTE_SIZE, &line, false, BLACK);
@@ -1372,17 +1504,32 @@ impl<'a> Layout<'a> {
         }
     }
 
+    /// Blank space above the signature lines.
+    const SIGNATURE_GAP: f32 = 22.0;
+
+    fn signature_size() -> f32 {
+        NOTE_SIZE + 1.0
+    }
+
+    /// Height of the signature block, the blank above it included.
+    fn signatures_height(&self, doc: &Document) -> f32 {
+        if doc.signatures.is_empty() {
+            0.0
+        } else {
+            Self::SIGNATURE_GAP + Self::line_h(Self::signature_size())
+        }
+    }
+
     /// `经办人：____________` slots spread over the width, after a blank of about two lines.
     fn signatures(&mut self, doc: &Document) {
         if doc.signatures.is_empty() {
             return;
         }
-        let size = NOTE_SIZE + 1.0;
+        let size = Self::signature_size();
         let lh = Self::line_h(size);
-        let gap = 22.0;
-        self.ensure(gap + lh);
+        self.ensure(self.signatures_height(doc));
         if !self.page_is_fresh() {
-            self.y -= gap;
+            self.y -= Self::SIGNATURE_GAP;
         }
         let sep = label_separator(doc.lang);
         let n = doc.signatures.len();
@@ -1655,39 +1802,219 @@ mod tests {
     }
 
     #[test]
-    fn columns_get_room_where_it_saves_lines() {
+    fn codes_and_amounts_get_what_they_need_and_text_the_rest() {
         let font = Font::builtin();
         let layout = Layout::new(&font, FontId("AAAAAA".into()), Lang::Zh);
         let mut t = Table {
             columns: vec![
-                Column::text("no", "序号", 1),
-                Column::text("bank", "一卡通账号", 1),
-                Column::text("memo", "摘要", 10),
+                Column::text("date", "日期", 2),
+                Column::text("voucher", "凭证号", 2),
+                Column::text("memo", "摘要", 5),
+                Column::text("household", "户编号", 1),
+                Column::money("amount", "金额"),
             ],
             ..Default::default()
         };
-        for i in 0..10 {
+        for i in 0..20 {
             t.rows.push(Row::new(vec![
-                Cell::text(i.to_string()),
-                "6217 **** **** 1234".into(),
-                Cell::text("公益性岗位补贴".repeat(3)),
+                "2024-03-15".into(),
+                Cell::text(format!("2024-03-{:04}", i + 1)),
+                Cell::text("期初余额：动态帮扶资金结余18.64万元，存基本户，分账核算".repeat(2)),
+                // Mostly empty: it must not take room from the memo.
+                if i == 3 { "H0001".into() } else { Cell::Empty },
+                Cell::Money(Amount::from_fen(123_456)),
             ]));
         }
         let (w, size) = layout.column_widths(&t);
-        let account = font.text_width("6217 **** **** 1234", size) + 2.0 * CELL_PAD_X;
-        assert!(w[1] >= account - 0.01, "{w:?} {account}");
-        assert!(w[2] > w[0] + w[1], "{w:?}");
+        assert_eq!(size, BODY_SIZE);
+        let pad = 2.0 * CELL_PAD_X;
+        let fits = |s: &str| font.text_width(s, size) + pad;
+        assert!((w[0] - fits("2024-03-15")).abs() < 0.01, "{w:?}");
+        assert!((w[1] - fits("2024-03-0020")).abs() < 0.01, "{w:?}");
+        let household = fits("H0001").max(fits("户编号"));
+        assert!((w[3] - household).abs() < 0.01, "{w:?}");
+        assert!((w[4] - fits(MONEY_TEMPLATE)).abs() < 0.01, "{w:?}");
         assert!((w.iter().sum::<f32>() - CONTENT_W).abs() < 0.1, "{w:?}");
+        assert!(w[2] > CONTENT_W / 2.0, "the memo gets the rest: {w:?}");
     }
 
     #[test]
-    fn shares_follow_weights_and_caps() {
-        let parts = share(30.0, &[1.0, 2.0], &[f32::INFINITY, f32::INFINITY]);
+    fn column_widths_do_not_depend_on_the_text() {
+        let font = Font::builtin();
+        let layout = Layout::new(&font, FontId("AAAAAA".into()), Lang::Zh);
+        // Amounts that fit the money template, whatever their number of digits.
+        let with_amounts = |mut doc: Document, fen: &dyn Fn(usize) -> i64| {
+            let t = &mut doc.tables[0];
+            let mut total = Amount::ZERO;
+            for (i, row) in t.rows.iter_mut().enumerate() {
+                row.cells[3] = Cell::Money(Amount::from_fen(fen(i)));
+                total += Amount::from_fen(fen(i));
+            }
+            t.totals[0].cells[3] = Cell::Money(total);
+            doc
+        };
+        let a = with_amounts(sample::household(3), &|i| 1_234_567 + i as i64);
+        let mut b = with_amounts(sample::household(12), &|i| 100 + i as i64);
+        for (i, row) in b.tables[0].rows.iter_mut().enumerate() {
+            row.cells[1] = Cell::text(if i % 2 == 0 {
+                "助学金"
+            } else {
+                "临时救助"
+            });
+            row.cells[2] = Cell::text("短".repeat(1 + i * 7));
+        }
+        let wa = layout.column_widths(&a.tables[0]);
+        let wb = layout.column_widths(&b.tables[0]);
+        assert_eq!(wa, wb);
+    }
+
+    #[test]
+    fn text_in_tables_is_never_cut() {
+        let mut doc = sample::household(3);
+        let memo = "动态帮扶资金临时救助：胡荔村叶建国肺癌晚期住院、配偶需手术，家庭无劳动能力，\
+                    村民代表会议提议、镇审核、公示5个工作日无异议，经镇农办审批后发放"
+            .repeat(3);
+        let source = "动态帮扶 第1批（村委会、镇农办审批）".repeat(2);
+        // Alone in their rows, so that the other cells' lines do not interleave with theirs.
+        doc.tables[0].rows[1] = Row::new(vec![Cell::Empty, Cell::Empty, memo.clone().into()]);
+        doc.tables[0].rows[2] = Row::new(vec![Cell::Empty, source.clone().into()]);
+        let Some(text) = pdftotext(&pdf_of(&doc)) else {
+            return;
+        };
+        assert!(!text.contains('…'), "{text}");
+        assert!(squeeze(&text).contains(&squeeze(&memo)), "{text}");
+        assert!(squeeze(&text).contains(&squeeze(&source)), "{text}");
+    }
+
+    #[test]
+    fn a_row_taller_than_a_page_continues_on_the_next() {
+        let mut doc = sample::household(2);
+        let memo: String = (0..300).map(|i| format!("第{i}项补助发放；")).collect();
+        doc.tables[0].rows[0] = Row::new(vec![Cell::Empty, Cell::Empty, memo.clone().into()]);
+        let Some(text) = pdftotext(&pdf_of(&doc)) else {
+            return;
+        };
+        let pages: Vec<&str> = text
+            .split('\u{c}')
+            .filter(|p| !p.trim().is_empty())
+            .collect();
+        assert!(pages.len() >= 2, "{text}");
+        for p in &pages {
+            assert!(p.contains("金额（元）"), "header on every page: {p}");
+        }
+        // Without the page furniture between its parts, the memo reads whole.
+        let mut body = squeeze(&text)
+            .replace("townledger·链哈希3fa9c2e1", "")
+            .replace("分配明细（续）", "")
+            .replace("日期资金来源摘要金额（元）人数", "");
+        for page in 1..=pages.len() {
+            body = body.replace(&format!("第{page}页共{}页", pages.len()), "");
+        }
+        assert!(body.contains(&squeeze(&memo)), "{text}");
+        assert!(text.contains("第299项补助发放；"), "{text}");
+    }
+
+    #[test]
+    fn continuation_pages_name_the_household() {
+        let mut doc = sample::household(40);
+        doc.running_head = Some("H0123 王*".into());
+        let Some(text) = pdftotext(&pdf_of(&doc)) else {
+            return;
+        };
+        let pages: Vec<&str> = text
+            .split('\u{c}')
+            .filter(|p| !p.trim().is_empty())
+            .collect();
+        assert!(pages.len() >= 2, "{text}");
+        assert!(!pages[0].contains("H0123 王*（续）"), "{}", pages[0]);
+        for p in &pages[1..] {
+            let first = p.lines().find(|l| !l.trim().is_empty()).unwrap();
+            assert_eq!(first.trim(), "H0123 王*（续）", "{p}");
+            assert!(p.contains("金额（元）"), "{p}");
+        }
+        let mut en = sample::household(40);
+        en.lang = Lang::En;
+        en.running_head = Some("H0123 王*".into());
+        let Some(text) = pdftotext(&pdf_of(&en)) else {
+            return;
+        };
+        assert!(text.contains("H0123 王* (continued)"), "{text}");
+    }
+
+    #[test]
+    fn notes_are_never_split_and_the_last_stays_with_the_signatures() {
+        let last = "打印时账簿审计链哈希：".to_string() + &"3fa9c2e1".repeat(20);
+        // Whatever the length of the table, no note is cut by a page break, and the last one
+        // is on the page of the signature lines.
+        for rows in 20..=34 {
+            let mut doc = sample::household(rows);
+            doc.notes.push(last.clone());
+            let Some(text) = pdftotext(&pdf_of(&doc)) else {
+                return;
+            };
+            let pages: Vec<String> = text
+                .split('\u{c}')
+                .filter(|p| !p.trim().is_empty())
+                .map(squeeze)
+                .collect();
+            for note in &doc.notes {
+                let note = squeeze(note);
+                assert!(
+                    pages.iter().any(|p| p.contains(&note)),
+                    "{rows} rows: note split across pages: {note}\n{text}"
+                );
+            }
+            let signed = pages.iter().position(|p| p.contains("经办人")).unwrap();
+            assert!(
+                pages[signed].contains(&squeeze(&last)),
+                "{rows} rows:\n{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn english_header_fields_keep_short_values_on_one_line() {
+        let mut doc = Document::new("Household benefit statement");
+        doc.lang = Lang::En;
+        doc = doc
+            .field("Town", "阳西县程村镇（示例）")
+            .field("Village", "胡荔村")
+            .field("Household", "H0001")
+            .field("Head of household", "叶建国")
+            .field("Members", "4")
+            .field("Category", "sudden hardship")
+            .field("ID number", "**************4031")
+            .field("Card account", "***************9437")
+            .field("Period", "2024-01-01 — 2024-12-31")
+            .field("Printed", "2026-12-01");
+        let Some(text) = pdftotext(&pdf_of(&doc)) else {
+            return;
+        };
+        for (label, value) in doc.fields.iter().map(|f| (&f.label, &f.value)) {
+            let line = text
+                .lines()
+                .find(|l| l.contains(&format!("{label}:")))
+                .unwrap_or_else(|| panic!("{label} missing:\n{text}"));
+            let after = line.split(&format!("{label}:")).nth(1).unwrap();
+            assert!(
+                after.starts_with(' ') && after.trim_start().starts_with(value.as_str()),
+                "{label}: {value:?} not whole after its label in {line:?}\n{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn shares_follow_weights_and_floors() {
+        let parts = share(30.0, &[1.0, 2.0], &[0.0, 0.0]);
         assert!((parts[0] - 10.0).abs() < 1e-3 && (parts[1] - 20.0).abs() < 1e-3);
-        let parts = share(30.0, &[1.0, 2.0], &[f32::INFINITY, 5.0]);
-        assert!((parts[0] - 25.0).abs() < 1e-3 && (parts[1] - 5.0).abs() < 1e-3);
-        let parts = share(30.0, &[1.0, 1.0], &[4.0, 5.0]);
-        assert!((parts.iter().sum::<f32>() - 9.0).abs() < 1e-3);
+        let parts = share(30.0, &[1.0, 2.0], &[15.0, 0.0]);
+        assert!((parts[0] - 15.0).abs() < 1e-3 && (parts[1] - 15.0).abs() < 1e-3);
+        let parts = share(30.0, &[1.0, 5.0, 4.0], &[6.0, 0.0, 0.0]);
+        assert!((parts[0] - 6.0).abs() < 1e-3, "{parts:?}");
+        assert!((parts[1] / parts[2] - 1.25).abs() < 1e-3, "{parts:?}");
+        assert!((parts.iter().sum::<f32>() - 30.0).abs() < 1e-3);
+        let parts = share(10.0, &[1.0, 1.0], &[8.0, 9.0]);
+        assert_eq!(parts, vec![8.0, 9.0]);
     }
 
     #[test]

@@ -74,9 +74,13 @@ pub fn run_document(run: &RunRecord, lines: &[RunLine], lang: Lang) -> Document 
         ],
         ..Default::default()
     };
+    let mut share = Amount::ZERO;
+    let mut fixed = Amount::ZERO;
     let mut total = Amount::ZERO;
     let mut paid = Amount::ZERO;
     for l in lines {
+        share += l.share;
+        fixed += l.fixed;
         total += l.total;
         paid += l.paid;
         table.rows.push(
@@ -101,6 +105,8 @@ pub fn run_document(run: &RunRecord, lines: &[RunLine], lang: Lang) -> Document 
     }
     let mut totals = vec![Cell::Empty; table.columns.len()];
     totals[0] = Cell::text(tr(lang, "合计", "Total"));
+    totals[3] = Cell::Money(share);
+    totals[5] = Cell::Money(fixed);
     totals[6] = Cell::Money(total);
     totals[7] = Cell::Money(paid);
     table.totals.push(Row::new(totals));
@@ -170,12 +176,16 @@ pub fn notice_document(run: &RunRecord, lines: &[RunLine], lang: Lang) -> Docume
         ],
         ..Default::default()
     };
+    let mut share = Amount::ZERO;
+    let mut fixed = Amount::ZERO;
     let mut total = Amount::ZERO;
     for (i, l) in lines
         .iter()
         .filter(|l| l.excluded.is_none() && !l.total.is_zero())
         .enumerate()
     {
+        share += l.share;
+        fixed += l.fixed;
         total += l.total;
         table.rows.push(
             Row::new(vec![
@@ -196,12 +206,14 @@ pub fn notice_document(run: &RunRecord, lines: &[RunLine], lang: Lang) -> Docume
     }
     let mut totals = vec![Cell::Empty; table.columns.len()];
     totals[1] = Cell::text(tr(lang, "合计", "Total"));
+    totals[8] = Cell::Money(share);
+    totals[9] = Cell::Money(fixed);
     totals[10] = Cell::Money(total);
     table.totals.push(Row::new(totals));
     doc.tables.push(table);
     doc.notes.push(match lang {
         Lang::Zh => format!(
-            "公示期自 {published} 起 {NOTICE_WORKING_DAYS} 个工作日，最早于 {earliest} 发放至一卡通账户。如有异议，请在公示期内向村委会或镇农办反映。合计 人民币{}。",
+            "公示期自 {published} 起 {NOTICE_WORKING_DAYS} 个工作日，最早于 {earliest} 发放至一卡通账户。如有异议，请在公示期内向村委会或镇农办反映。合计人民币{}。",
             total.chinese_capitals()
         ),
         Lang::En => format!(

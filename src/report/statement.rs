@@ -21,7 +21,7 @@ use chrono::NaiveDate;
 use super::document::{Cell, Column, Document, Lang, Row, Table};
 use super::tr;
 use crate::error::Result;
-use crate::households::{mask_bank_card, mask_id_number, HouseholdRecord};
+use crate::households::{mask_bank_card, mask_id_number, mask_name, HouseholdRecord};
 use crate::ledger::AccountKind;
 use crate::money::Amount;
 use crate::store::{HouseholdPosting, Ledger, RunRecord, PAYABLE_PREFIX};
@@ -298,7 +298,7 @@ impl HouseholdStatement {
             columns: vec![
                 Column::text("date", tr(lang, "日期", "Date"), 2),
                 Column::text("voucher", tr(lang, "凭证号", "Voucher"), 2),
-                Column::text("source", tr(lang, "资金及来源", "Fund and source"), 3),
+                Column::text("source", tr(lang, "资金及来源", "Fund and source"), 4),
                 Column::text("memo", tr(lang, "摘要", "Memo"), 8),
                 Column::money("allocated", tr(lang, "分配/补助", "Allocated")),
                 Column::money("paid", tr(lang, "已发放", "Paid")),
@@ -399,6 +399,7 @@ impl HouseholdStatement {
             tr(lang, "经办人", "Prepared by").to_string(),
             tr(lang, "审核人", "Checked by").to_string(),
         ];
+        doc.running_head = Some(format!("{} {}", h.id, mask_name(&h.name)));
         doc.footer = Some(format!(
             "townledger · {} {} · {}",
             h.id,
