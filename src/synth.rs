@@ -117,6 +117,16 @@ pub fn id_number(rng: &mut Rng) -> String {
     format!("{body}{check}")
 }
 
+/// A valid ID number that no other `i` gets: a birth date `i / 1000` days after 1940-01-01 and
+/// the sequence number `i % 1000` (a register never lists one person twice).
+pub fn distinct_id_number(i: u64) -> String {
+    let birth = chrono::NaiveDate::from_ymd_opt(1940, 1, 1).expect("valid")
+        + chrono::Duration::days((i / 1000) as i64);
+    let body = format!("441721{}{:03}", birth.format("%Y%m%d"), i % 1000);
+    let check = crate::households::check_digit(&body).expect("17 digits");
+    format!("{body}{check}")
+}
+
 /// Write a household register CSV of `households` households in the import format, most of
 /// them in a monitoring category.
 pub fn write_household_register(
@@ -146,7 +156,7 @@ pub fn write_household_register(
             out,
             "H{i:06},{},户主{i},{},{},{},{},{},{},{},62170{:014}",
             VILLAGES[rng.below(5) as usize],
-            id_number(&mut rng),
+            distinct_id_number(i),
             1 + rng.below(6),
             income,
             CATEGORIES[rng.below(5) as usize],

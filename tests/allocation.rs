@@ -9,7 +9,7 @@ id,village,name,id_number,members,per_capita_income,category,risk_level,risk_cau
 HA,胡荔村,叶建国,441721198001011238,2,5000,脱贫不稳定户,红,因病,none,6217000000000001234
 HB,胡荔村,陈亚生,441721197512120028,3,7000,边缘易致贫户,黄,因灾,full,6217000000000005678
 HC,西一村,刘䶮,441721199003150041,1,4000,边缘易致贫户,蓝,,weak,6217000000000009012
-HD,西一村,王平安,441721198001011238,4,20000,,,,full,6217000000000003456
+HD,西一村,王平安,441721198001011246,4,20000,,,,full,6217000000000003456
 ";
 
 /// A plain policy: weights only, no multipliers, no limits, no fixed items, so shares can be
@@ -1138,4 +1138,39 @@ fn run_detail_and_dividend_report_print_with_the_built_in_font() {
     town.run(&["dividend", "report", "--out", "dividends.pdf"])
         .ok();
     assert!(std::fs::metadata(town.path("dividends.pdf")).unwrap().len() > 1000);
+}
+
+/// One person heads one household, and a card is paid to one household only: a register that
+/// repeats an ID or card number is refused, naming both rows, with the numbers masked.
+#[test]
+fn a_repeated_id_or_card_number_is_refused() {
+    let town = Town::new();
+    town.write(
+        "dup.csv",
+        "id,village,name,id_number,members,per_capita_income,category,risk_level,risk_causes,labour,bank_card\n\
+         H1,胡荔村,甲,441721198001011238,2,5000,脱贫不稳定户,红,因病,none,6217000000000001234\n\
+         H2,胡荔村,乙,441721198001011238,2,5000,脱贫不稳定户,红,因病,none,6217000000000005678\n\
+         H3,胡荔村,丙,441721197512120028,2,5000,脱贫不稳定户,红,因病,none,6217000000000001234\n",
+    );
+    let r = town.run(&["households", "import", "dup.csv"]).fails(1);
+    assert!(
+        r.stderr.contains(
+            "dup.csv:3: id_number: ID number **************1238 is also household H1's (row 2)"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(
+            "dup.csv:4: bank_card: card number ***************1234 is also household H1's (row 2)"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("441721198001011238"),
+        "masked: {}",
+        r.stderr
+    );
+    assert_eq!(town.count("SELECT COUNT(*) FROM households"), 0);
 }

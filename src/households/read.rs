@@ -9,7 +9,7 @@ use std::str::FromStr;
 use calamine::{Data, Reader};
 
 use super::id_number::check_id_number;
-use super::{split_risk_causes, Category, HouseholdRecord, Labour};
+use super::{mask_bank_card, mask_id_number, split_risk_causes, Category, HouseholdRecord, Labour};
 use crate::error::{Error, Result, RowError};
 use crate::money::Amount;
 
@@ -519,6 +519,8 @@ fn check_table(file: &str, table: Table) -> Result<Vec<HouseholdRecord>> {
     let mut errors = Vec::new();
     let mut records = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut id_numbers: HashMap<String, (u64, String)> = HashMap::new();
+    let mut bank_cards: HashMap<String, (u64, String)> = HashMap::new();
     for row in &table.rows {
         if row.cells.iter().all(Cell::is_blank) {
             continue;
@@ -546,6 +548,37 @@ fn check_table(file: &str, table: Table) -> Result<Vec<HouseholdRecord>> {
                     ));
                 } else {
                     seen.insert(id.to_string(), row.line);
+                }
+            }
+        }
+        if let Some(r) = &record {
+            // One person heads one household, and a card is paid to one household only.
+            for (field, value, first_rows, what) in [
+                (Field::IdNumber, &r.id_number, &mut id_numbers, "ID number"),
+                (
+                    Field::BankCard,
+                    &r.bank_card,
+                    &mut bank_cards,
+                    "card number",
+                ),
+            ] {
+                if value.is_empty() {
+                    continue;
+                }
+                match first_rows.get(value.as_str()) {
+                    Some((line, other)) => {
+                        let label = check.label(field);
+                        let shown = match field {
+                            Field::IdNumber => mask_id_number(value),
+                            _ => mask_bank_card(value),
+                        };
+                        check.error(format!(
+                            "{label}: {what} {shown} is also household {other}'s (row {line})"
+                        ));
+                    }
+                    None => {
+                        first_rows.insert(value.clone(), (row.line, r.id.clone()));
+                    }
                 }
             }
         }
