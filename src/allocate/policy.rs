@@ -108,9 +108,46 @@ pub struct Policy {
     pub(crate) cap: Option<Amount>,
     pub(crate) fixed: Vec<FixedItem>,
     pub(crate) exclusions: BTreeMap<String, String>,
+    pub(crate) calendar: Calendar,
+}
+
+/// Which days are working days: Monday to Friday, except the listed holidays, plus the listed
+/// weekend days worked in their place.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Calendar {
+    pub holidays: std::collections::BTreeSet<chrono::NaiveDate>,
+    pub workdays: std::collections::BTreeSet<chrono::NaiveDate>,
+}
+
+impl Calendar {
+    pub fn is_working_day(&self, d: chrono::NaiveDate) -> bool {
+        use chrono::{Datelike, Weekday};
+        if self.workdays.contains(&d) {
+            return true;
+        }
+        !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) && !self.holidays.contains(&d)
+    }
+
+    /// `date` plus `n` working days.
+    pub fn add_working_days(&self, date: chrono::NaiveDate, n: u32) -> chrono::NaiveDate {
+        let mut d = date;
+        let mut left = n;
+        while left > 0 {
+            d += chrono::Duration::days(1);
+            if self.is_working_day(d) {
+                left -= 1;
+            }
+        }
+        d
+    }
 }
 
 impl Policy {
+    /// The working-day calendar of the notice period.
+    pub fn calendar(&self) -> &Calendar {
+        &self.calendar
+    }
+
     /// Parse and check a policy. `source_name` (usually the file name) is used in error
     /// messages, which name the line and the key: `policy-2024.toml:12: [limits] floor: …`.
     pub fn from_toml_str(text: &str, source_name: &str) -> Result<Policy> {
@@ -317,6 +354,18 @@ struct RawPolicy {
     fixed: Vec<Spanned<RawFixed>>,
     #[serde(default)]
     exclude: Vec<Spanned<RawExclude>>,
+    calendar: Option<RawCalendar>,
+}
+
+/// Days that the notice's working days skip or count against the Monday–Friday week: public
+/// holidays, and the weekend days worked in their place (调休).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCalendar {
+    #[serde(default)]
+    holidays: Vec<Spanned<String>>,
+    #[serde(default)]
+    workdays: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -569,6 +618,29 @@ fn check(raw: RawPolicy, text: &str, file: &str, errors: &mut Vec<RowError>) -> 
         }
     }
 
+    let mut calendar = Calendar::default();
+    if let Some(raw_calendar) = &raw.calendar {
+        for (days, into, what) in [
+            (&raw_calendar.holidays, &mut calendar.holidays, "holidays"),
+            (&raw_calendar.workdays, &mut calendar.workdays, "workdays"),
+        ] {
+            for day in days {
+                match crate::ledger::transaction::parse_date(day.get_ref()) {
+                    Ok(d) => {
+                        into.insert(d);
+                    }
+                    Err(reason) => c.err(day.span(), format!("[calendar] {what}: {reason}")),
+                }
+            }
+        }
+        for both in calendar.holidays.intersection(&calendar.workdays) {
+            c.err(
+                raw_calendar.workdays[0].span(),
+                format!("[calendar] {both} is listed both as a holiday and as a workday"),
+            );
+        }
+    }
+
     let mut hasher = Sha256::new();
     hasher.update(text.as_bytes());
     Policy {
@@ -589,6 +661,7 @@ fn check(raw: RawPolicy, text: &str, file: &str, errors: &mut Vec<RowError>) -> 
         cap,
         fixed,
         exclusions,
+        calendar,
     }
 }
 

@@ -16,7 +16,7 @@
 
 use std::path::Path;
 
-use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use chrono::{Datelike, NaiveDate};
 use serde_json::json;
 
 use super::{plan, Bound, Candidate, Plan, Policy};
@@ -31,17 +31,9 @@ use crate::store::{NewRun, NewRunLine, PostOutcome, RunDue, RunLine, RunRecord, 
 /// Working days a notice stays up before payment may start.
 pub const NOTICE_WORKING_DAYS: u32 = 5;
 
-/// `date` plus `n` working days (Monday to Friday).
+/// `date` plus `n` working days (Monday to Friday, no holidays).
 pub fn add_working_days(date: NaiveDate, n: u32) -> NaiveDate {
-    let mut d = date;
-    let mut left = n;
-    while left > 0 {
-        d += Duration::days(1);
-        if !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
-            left -= 1;
-        }
-    }
-    d
+    crate::allocate::policy::Calendar::default().add_working_days(date, n)
 }
 
 /// A name as compared: trimmed, inner runs of whitespace as one space, Latin letters in lower
@@ -296,10 +288,14 @@ pub fn publish(
             "the town approved run {id} on {town_on}; its notice cannot be published on {published}, before that"
         )));
     }
+    // The run's own policy says which days are holidays.
+    let policy = Policy::from_toml_str(&run.policy_text, &run.policy_source)?;
     w.publish_run(
         id,
         published,
-        add_working_days(published, NOTICE_WORKING_DAYS),
+        policy
+            .calendar()
+            .add_working_days(published, NOTICE_WORKING_DAYS),
     )?;
     w.run(id)
 }
@@ -763,5 +759,48 @@ mod tests {
         // Published Saturday: Mon..Fri are the five days.
         assert_eq!(add_working_days(d(2024, 12, 28), 5), d(2025, 1, 3));
         assert_eq!(add_working_days(d(2024, 12, 27), 1), d(2024, 12, 30));
+    }
+
+    #[test]
+    fn working_days_follow_the_policy_calendar() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let policy = |calendar: &str| {
+            Policy::from_toml_str(
+                &format!(
+                    "[lines]\n2024 = \"7000\"\n[weights]\nbase = \"500\"\nper_member = \"300\"\n\
+                     gap_factor = \"0.5\"\n[categories]\n\"脱贫不稳定户\" = \"1\"\n{calendar}"
+                ),
+                "p.toml",
+            )
+        };
+        // New Year's Day is a holiday: published Monday 2024-12-30, payment from Tuesday 2025-01-07.
+        let p = policy("[calendar]\nholidays = [\"2025-01-01\"]\n").unwrap();
+        assert_eq!(
+            p.calendar().add_working_days(d(2024, 12, 30), 5),
+            d(2025, 1, 7)
+        );
+        // Spring Festival 2025: Sunday 2025-01-26 is worked, 01-28 to 02-04 are off.
+        let p = policy(
+            "[calendar]\nholidays = [\"2025-01-28\", \"2025-01-29\", \"2025-01-30\", \"2025-01-31\", \"2025-02-03\", \"2025-02-04\"]\nworkdays = [\"2025-01-26\"]\n",
+        )
+        .unwrap();
+        // Published Friday 01-24: Sun 26, Mon 27, then Wed 02-05, Thu 06, Fri 07.
+        assert_eq!(
+            p.calendar().add_working_days(d(2025, 1, 24), 5),
+            d(2025, 2, 7)
+        );
+        match policy("[calendar]\nholidays = [\"2025-13-01\"]\n") {
+            Err(Error::Input(errors)) => {
+                assert!(
+                    errors[0].to_string().starts_with("p.toml:10:"),
+                    "{errors:?}"
+                );
+                assert!(
+                    errors[0].reason.contains("[calendar] holidays"),
+                    "{errors:?}"
+                );
+            }
+            other => panic!("expected a policy error, got {other:?}"),
+        }
     }
 }
