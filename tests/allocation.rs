@@ -1174,3 +1174,20 @@ fn a_repeated_id_or_card_number_is_refused() {
     );
     assert_eq!(town.count("SELECT COUNT(*) FROM households"), 0);
 }
+
+/// The allocation benchmark runs end to end on a small register.
+#[test]
+fn allocation_benchmark_runs() {
+    let town = Town::empty();
+    let dir = town.path("bench");
+    let r = town
+        .run(&[
+            "bench",
+            "--allocation",
+            "300",
+            "--dir",
+            dir.to_str().unwrap(),
+        ])
+        .ok();
+    assert!(r.stdout.contains("plan + post + pay"), "{}", r.stdout);
+}
