@@ -118,8 +118,9 @@ impl Ledger {
                 "SELECT p.line, a.name FROM postings p JOIN accounts a ON a.id = p.account
                  WHERE p.txn = ?1 AND {FUNDS} ORDER BY p.line LIMIT 1"
             ))?;
+            let mut looked_up = std::collections::HashSet::new();
             for p in &postings {
-                if !funds.contains_key(&p.txn) {
+                if looked_up.insert(p.txn) {
                     if let Some(found) = stmt
                         .query_row([p.txn], |r| Ok((r.get(0)?, r.get(1)?)))
                         .optional()?
