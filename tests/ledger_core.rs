@@ -712,3 +712,65 @@ fn binary_formats_are_not_written_to_a_terminal() {
     let (code, out) = on_a_terminal(&town, &["balance"]).unwrap();
     assert_eq!(code, 0, "{out}");
 }
+
+/// A clerk's workbook: the first sheet read as the voucher table, date cells as dates, number
+/// cells as amounts, every bad row reported by its spreadsheet row.
+#[test]
+fn vouchers_import_from_a_workbook() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let town = Town::new();
+    let write = |name: &str, rows: &[(&str, (u16, u8, u8), &str, f64, &str)]| {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        let date = Format::new().set_num_format("yyyy-mm-dd");
+        for (col, title) in ["凭证号", "日期", "科目", "金额", "摘要"]
+            .iter()
+            .enumerate()
+        {
+            sheet.write_string(0, col as u16, *title).unwrap();
+        }
+        for (i, (id, (y, m, d), account, amount, memo)) in rows.iter().enumerate() {
+            let row = i as u32 + 1;
+            sheet.write_string(row, 0, *id).unwrap();
+            let day = ExcelDateTime::from_ymd(*y, *m, *d).unwrap();
+            sheet
+                .write_datetime_with_format(row, 1, &day, &date)
+                .unwrap();
+            sheet.write_string(row, 2, *account).unwrap();
+            sheet.write_number(row, 3, *amount).unwrap();
+            sheet.write_string(row, 4, *memo).unwrap();
+        }
+        book.save(town.path(name)).unwrap();
+    };
+    write(
+        "v.xlsx",
+        &[
+            ("1", (2024, 3, 1), "资产:银行存款", 1234.56, "分红"),
+            ("1", (2024, 3, 1), "收入:投资收益", -1234.56, "分红"),
+        ],
+    );
+    let out = town.run(&["import", "postings", "v.xlsx"]).ok();
+    assert!(
+        out.stdout
+            .contains("posted 1 transaction(s), 2 posting(s), vouchers 2024-03-0001"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        town.balances()
+            .contains(&("收入:投资收益".to_string(), "-1234.56".to_string())),
+        "{:?}",
+        town.balances()
+    );
+    // A computed amount with a third decimal is refused on its row, never rounded.
+    write(
+        "bad.xlsx",
+        &[
+            ("2", (2024, 3, 2), "资产:银行存款", 0.1 + 0.2, "x"),
+            ("2", (2024, 3, 2), "收入:投资收益", -0.3, "x"),
+        ],
+    );
+    let r = town.run(&["import", "postings", "bad.xlsx"]).fails(1);
+    assert!(r.stderr.contains("bad.xlsx:2:"), "{}", r.stderr);
+    assert_eq!(town.count("SELECT COUNT(*) FROM transactions"), 1);
+}

@@ -8,7 +8,8 @@ use super::Context;
 
 #[derive(clap::Subcommand, Debug)]
 pub enum Command {
-    /// Post a voucher file: CSV `txn_id,date,account,amount,memo[,household,ref]`.
+    /// Post a voucher file: CSV `txn_id,date,account,amount,memo[,household,ref]`, or a workbook
+    /// (.xlsx, .xls, .ods) whose first sheet has those columns.
     Postings(PostingsArgs),
 }
 

@@ -1,4 +1,5 @@
-//! `import postings FILE`: a voucher file (`txn_id,date,account,amount,memo[,household][,ref]`)
+//! `import postings FILE`: a voucher file (`txn_id,date,account,amount,memo[,household][,ref]`, CSV or
+//! the first sheet of a workbook)
 //! into the journal, all or nothing.
 //!
 //! The file is streamed: rows sharing a `txn_id` (one after another) form a transaction, which
@@ -241,16 +242,9 @@ pub fn import_postings(
     options: &ImportOptions,
 ) -> Result<ImportSummary> {
     let file = path.display().to_string();
-    let input = open_text(path, options.encoding)?;
-    let bar = progress_bar(input.size, "importing");
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(input.reader);
-    let headers = reader
-        .headers()
-        .map_err(|e| csv_error(&file, e, input.encoding))?
-        .clone();
+    let mut source = Source::open(path, &file, options)?;
+    let bar = progress_bar(source.size(), "importing");
+    let headers = source.headers(&file)?;
     let cols = find_columns(&file, &headers)?;
 
     let mut rows = Rows {
@@ -265,30 +259,17 @@ pub fn import_postings(
     // A file that fits in memory is grouped by txn_id wherever its rows are (a clerk's
     // spreadsheet may be sorted by date or account); a larger one is streamed, its transactions
     // taken from consecutive rows.
-    let in_memory = input.size <= IN_MEMORY_BYTES;
+    let in_memory = source.size() <= IN_MEMORY_BYTES;
     let mut groups: Vec<Group> = Vec::new();
     let mut group_of: FastMap<String, usize> = FastMap::default();
     let mut group: Option<Group> = None;
     let mut record = csv::StringRecord::new();
     let mut count = 0u64;
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let fatal = !matches!(e.kind(), csv::ErrorKind::Utf8 { .. });
-                rows.errors.push(csv_row_error(&file, &e, input.encoding));
-                if fatal {
-                    break;
-                }
-                continue;
-            }
-        }
+    while let Some(line) = source.next_record(&mut record, &file, &mut rows.errors) {
         count += 1;
         if count.is_multiple_of(8192) {
-            bar.set_position(input.bytes_read.load(Ordering::Relaxed));
+            bar.set_position(source.position());
         }
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
@@ -368,6 +349,159 @@ pub fn import_postings(
         return Err(Error::Input(errors));
     }
     Ok(summary)
+}
+
+/// Where the rows come from: a CSV stream, or the first sheet of a workbook read whole.
+enum Source {
+    Csv {
+        reader: csv::Reader<Box<dyn std::io::Read>>,
+        encoding: Encoding,
+        bytes_read: std::sync::Arc<std::sync::atomic::AtomicU64>,
+        size: u64,
+    },
+    Sheet {
+        header: csv::StringRecord,
+        rows: std::vec::IntoIter<(u64, csv::StringRecord)>,
+        size: u64,
+    },
+}
+
+/// Workbook files, read with their first sheet as the table.
+fn is_workbook(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        matches!(
+            e.to_ascii_lowercase().as_str(),
+            "xlsx" | "xlsm" | "xls" | "ods"
+        )
+    })
+}
+
+/// A workbook cell as the text a CSV would hold: dates as `YYYY-MM-DD`, numbers through their
+/// shortest round-trip decimal text (a typed 1234.56 reads as "1234.56"; a computed
+/// 0.30000000000000004 stays so and is refused by the amount parser, never rounded).
+fn sheet_cell(data: &calamine::Data) -> String {
+    use calamine::{Data, DataType};
+    match data {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::DateTime(_) | Data::DateTimeIso(_) => match data.as_date() {
+            Some(d) => d.format("%Y-%m-%d").to_string(),
+            None => data.to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
+impl Source {
+    fn open(path: &Path, file: &str, options: &ImportOptions) -> Result<Source> {
+        if !is_workbook(path) {
+            let input = open_text(path, options.encoding)?;
+            let reader = csv::ReaderBuilder::new()
+                .flexible(true)
+                .has_headers(true)
+                .from_reader(input.reader);
+            return Ok(Source::Csv {
+                reader,
+                encoding: input.encoding,
+                bytes_read: input.bytes_read,
+                size: input.size,
+            });
+        }
+        use calamine::Reader;
+        let unreadable = |reason: String| Error::Input(vec![RowError::new(file, 0, reason)]);
+        let mut workbook = calamine::open_workbook_auto(path)
+            .map_err(|e| unreadable(format!("cannot read the workbook: {e}")))?;
+        let range = workbook
+            .worksheet_range_at(0)
+            .ok_or_else(|| unreadable("the workbook has no sheet".into()))?
+            .map_err(|e| unreadable(format!("cannot read the first sheet: {e}")))?;
+        let first_row = range.start().map_or(0, |(row, _)| u64::from(row));
+        let mut rows: Vec<(u64, csv::StringRecord)> = range
+            .rows()
+            .enumerate()
+            .map(|(i, cells)| {
+                let record: csv::StringRecord = cells.iter().map(sheet_cell).collect();
+                (first_row + i as u64 + 1, record)
+            })
+            .collect();
+        if rows.is_empty() {
+            return Err(unreadable(
+                "the first sheet is empty: expected a header row".into(),
+            ));
+        }
+        let (_, header) = rows.remove(0);
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        Ok(Source::Sheet {
+            header,
+            rows: rows.into_iter(),
+            size,
+        })
+    }
+
+    fn size(&self) -> u64 {
+        match self {
+            Source::Csv { size, .. } | Source::Sheet { size, .. } => *size,
+        }
+    }
+
+    /// How far the reading has come, in bytes of the file (for the progress bar).
+    fn position(&self) -> u64 {
+        match self {
+            Source::Csv { bytes_read, .. } => bytes_read.load(Ordering::Relaxed),
+            Source::Sheet { rows, size, .. } => {
+                // Rows left, as a share of the file.
+                let left = rows.len() as u64;
+                size.saturating_sub(left.saturating_mul(64))
+            }
+        }
+    }
+
+    fn headers(&mut self, file: &str) -> Result<csv::StringRecord> {
+        match self {
+            Source::Csv {
+                reader, encoding, ..
+            } => Ok(reader
+                .headers()
+                .map_err(|e| csv_error(file, e, *encoding))?
+                .clone()),
+            Source::Sheet { header, .. } => Ok(header.clone()),
+        }
+    }
+
+    /// The next row into `record`, and its line (spreadsheet row) as the user sees it; `None` at
+    /// the end. Unreadable rows are reported into `errors` and skipped (or end the reading,
+    /// when the rest cannot be read).
+    fn next_record(
+        &mut self,
+        record: &mut csv::StringRecord,
+        file: &str,
+        errors: &mut Vec<RowError>,
+    ) -> Option<u64> {
+        match self {
+            Source::Csv {
+                reader, encoding, ..
+            } => loop {
+                match reader.read_record(record) {
+                    Ok(true) => return Some(record.position().map(|p| p.line()).unwrap_or(0)),
+                    Ok(false) => return None,
+                    Err(e) => {
+                        let fatal = !matches!(e.kind(), csv::ErrorKind::Utf8 { .. });
+                        errors.push(csv_row_error(file, &e, *encoding));
+                        if fatal {
+                            return None;
+                        }
+                    }
+                }
+            },
+            Source::Sheet { rows, .. } => {
+                let (line, next) = rows.next()?;
+                *record = next;
+                Some(line)
+            }
+        }
+    }
 }
 
 /// A row's signed amount (debits positive): from the amount column, or debit − credit, where
