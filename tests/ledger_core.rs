@@ -719,7 +719,9 @@ fn binary_formats_are_not_written_to_a_terminal() {
 fn vouchers_import_from_a_workbook() {
     use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
     let town = Town::new();
-    let write = |name: &str, rows: &[(&str, (u16, u8, u8), &str, f64, &str)]| {
+    // (txn id, date, account, amount, memo)
+    type Row<'a> = (&'a str, (u16, u8, u8), &'a str, f64, &'a str);
+    let write = |name: &str, rows: &[Row]| {
         let mut book = Workbook::new();
         let sheet = book.add_worksheet();
         let date = Format::new().set_num_format("yyyy-mm-dd");
