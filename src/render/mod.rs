@@ -202,18 +202,7 @@ fn check_labelled_glyphs(doc: &Document, font: &Font) -> Result<()> {
         Err(m) => m.places,
     };
     places.extend(by_label);
-    let mut chars: Vec<char> = Vec::new();
-    for &c in places.iter().flat_map(|p| &p.chars) {
-        if !chars.contains(&c) {
-            chars.push(c);
-        }
-    }
-    Err(MissingGlyphs {
-        font: font.name().to_string(),
-        chars,
-        places,
-    }
-    .into())
+    Err(MissingGlyphs::new(font.name(), places).into())
 }
 
 /// [`render`] into a byte vector.

@@ -87,6 +87,23 @@ pub struct MissingGlyphs {
     pub places: Vec<MissingPlace>,
 }
 
+impl MissingGlyphs {
+    /// The characters missing in `places`, each once in order of first use.
+    pub fn new(font: &str, places: Vec<MissingPlace>) -> MissingGlyphs {
+        let mut chars: Vec<char> = Vec::new();
+        for &c in places.iter().flat_map(|p| &p.chars) {
+            if !chars.contains(&c) {
+                chars.push(c);
+            }
+        }
+        MissingGlyphs {
+            font: font.to_string(),
+            chars,
+            places,
+        }
+    }
+}
+
 /// One string of the document with characters the font lacks.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MissingPlace {
@@ -261,19 +278,7 @@ pub fn check_glyphs(doc: &Document, font: &Font) -> std::result::Result<(), Miss
     if places.is_empty() {
         return Ok(());
     }
-    let mut chars: Vec<char> = Vec::new();
-    for p in &places {
-        for &c in &p.chars {
-            if !chars.contains(&c) {
-                chars.push(c);
-            }
-        }
-    }
-    Err(MissingGlyphs {
-        font: font.name().to_string(),
-        chars,
-        places,
-    })
+    Err(MissingGlyphs::new(font.name(), places))
 }
 
 /// Render `doc` as a PDF into `out`.
