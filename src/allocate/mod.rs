@@ -694,6 +694,32 @@ pub fn plan(policy: &Policy, year: i32, pool: Amount, candidates: &[Candidate]) 
         }
     }
 
+    // An equal amount per person is an equal split too (按人头平均): refused unless the
+    // households differ in nothing but their size.
+    let per_head = |w: i128, r: &Reading| {
+        w.checked_mul(i128::from(readings[0].members))
+            == weights[0].checked_mul(i128::from(r.members))
+    };
+    if eligible.len() >= 2
+        && !all_same_weight
+        && weights.iter().zip(&readings).all(|(w, r)| per_head(*w, r))
+    {
+        let same_but_size = readings.iter().all(|r| {
+            Reading {
+                members: readings[0].members,
+                ..*r
+            } == readings[0]
+        });
+        if !same_but_size {
+            return Err(Error::rule(format!(
+                "严禁简单平均分配：方案 {} 给全部 {} 户每人相同的权重，等于按人头平均分配，而各户情况不同；请设置收入差距或倍数，使分配向困难户倾斜 / equal split refused: the policy gives every person of the {} eligible households the same weight (an equal split per head) although their data differ",
+                policy.source_name(),
+                eligible.len(),
+                eligible.len()
+            )));
+        }
+    }
+
     let cap = policy.cap.map(Amount::fen);
     let shares = apportion(&weights, rest.fen(), policy.floor.fen(), cap).map_err(|e| {
         let n = eligible.len();

@@ -282,6 +282,40 @@ fn equal_split_is_refused_unless_the_households_are_identical() {
 }
 
 #[test]
+fn an_equal_amount_per_person_is_refused_too() {
+    // Only a per-member part: every person the same weight (按人头平均).
+    let text = r#"
+[lines]
+2024 = "7000"
+[weights]
+base = "0"
+per_member = "300"
+gap_factor = "0"
+[categories]
+"脱贫不稳定户" = "1"
+"边缘易致贫户" = "1"
+"#;
+    let policy = Policy::from_toml_str(text, "per-head.toml").unwrap();
+    let differ = vec![
+        cand("A", 4, 5200, "脱贫不稳定户", "红", &[], "full"),
+        cand("B", 1, 6900, "边缘易致贫户", "蓝", &[], "full"),
+    ];
+    let m = rule_message(plan(&policy, 2024, Amount::from_yuan(10_000), &differ));
+    assert!(
+        m.contains("严禁简单平均分配") && m.contains("按人头平均"),
+        "{m}"
+    );
+    // Households that differ only in size: shares by size are fair.
+    let sizes = vec![
+        cand("A", 4, 5200, "脱贫不稳定户", "红", &[], "full"),
+        cand("B", 1, 5200, "脱贫不稳定户", "红", &[], "full"),
+    ];
+    let p = plan(&policy, 2024, Amount::from_yuan(10_000), &sizes).unwrap();
+    let shares: Vec<i64> = p.lines.iter().map(|l| l.share.fen()).collect();
+    assert_eq!(shares, vec![800_000, 200_000]);
+}
+
+#[test]
 fn floors_that_flatten_every_share_are_refused() {
     let policy = Policy::from_toml_str(DEMO, "policy-2024.toml").unwrap();
     let people = vec![
