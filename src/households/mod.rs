@@ -152,9 +152,19 @@ impl FromStr for Category {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let t = s.trim();
+        // Systems write the same category for the household or its people: 脱贫不稳定户,
+        // 脱贫不稳定人口, 脱贫不稳定.
+        let stem = |x: &str| {
+            x.strip_suffix("人口")
+                .or_else(|| x.strip_suffix('户'))
+                .unwrap_or(x)
+                .to_string()
+        };
         Category::ALL
             .into_iter()
-            .find(|c| c.as_str() == t || c.alias().eq_ignore_ascii_case(t))
+            .find(|c| {
+                c.as_str() == t || c.alias().eq_ignore_ascii_case(t) || stem(c.as_str()) == stem(t)
+            })
             .ok_or_else(|| format!("unknown category '{t}' (allowed: {})", Category::allowed()))
     }
 }

@@ -328,11 +328,54 @@ impl Field {
         )
     }
 
+    /// Other headers that monitoring systems and clerks' spreadsheets use for the field.
+    fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Field::Id => &["户号", "农户编号", "家庭编号", "household_id", "household"],
+            Field::Village => &["村名", "所在村", "行政村", "村委会", "村（社区）"],
+            Field::Name => &["户主", "户主名", "姓名", "head"],
+            Field::IdNumber => &["身份证号码", "户主身份证号", "户主身份证号码", "证件号码"],
+            Field::Members => &["家庭人口", "人口数", "家庭人口数", "户籍人口", "家庭成员数"],
+            Field::Income => &[
+                "人均收入",
+                "家庭人均纯收入",
+                "人均纯收入（元）",
+                "年人均纯收入",
+            ],
+            Field::Category => &[
+                "监测类型",
+                "监测对象类别",
+                "监测对象类型",
+                "人员类别",
+                "户类型",
+            ],
+            Field::RiskLevel => &["风险级别", "预警等级"],
+            Field::RiskCauses => &[
+                "风险原因",
+                "致贫返贫风险",
+                "返贫致贫风险",
+                "主要风险",
+                "风险类别",
+            ],
+            Field::Labour => &["劳动力状况", "劳动能力状况"],
+            Field::BankCard => &["一卡通", "一卡通卡号", "社保卡号", "银行卡号", "银行账号"],
+        }
+    }
+
     fn from_header(h: &str) -> Option<Field> {
         let h = h.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
-        Field::ALL
-            .into_iter()
-            .find(|f| f.chinese() == h || f.english().eq_ignore_ascii_case(h))
+        // A unit in brackets is not part of the name: 人均纯收入（元）, 人口(人).
+        let bare = match h.find(['（', '(']) {
+            Some(at) if at > 0 && h.ends_with(['）', ')']) => h[..at].trim(),
+            _ => h,
+        };
+        Field::ALL.into_iter().find(|f| {
+            [h, bare].iter().any(|name| {
+                f.chinese() == *name
+                    || f.english().eq_ignore_ascii_case(name)
+                    || f.aliases().iter().any(|a| a.eq_ignore_ascii_case(name))
+            })
+        })
     }
 }
 
@@ -637,6 +680,28 @@ mod tests {
             id_no("19860920", 232),
             id_no("19550101", 17),
         )
+    }
+
+    #[test]
+    fn reads_the_headers_and_categories_that_monitoring_systems_export() {
+        let text = format!(
+            "序号,户号,所在村,户主,户主身份证号码,家庭人口(人),人均纯收入（元）,监测类型,风险级别,致贫返贫风险,劳动力状况,社保卡号\n\
+             1,H0001,胡荔村,叶建国,{},4,\"8,960.00\",突发严重困难人口,红,因病、因学,无劳动力,6217995067313489437\n\
+             2,H0002,胡荔村,冯培强,{},3,8960,边缘易致贫,蓝,因残,弱劳动力,\n",
+            id_no("19710516", 403),
+            id_no("19570213", 349),
+        );
+        let recs = csv(&text).unwrap();
+        assert_eq!(recs.len(), 2);
+        assert_eq!(recs[0].id, "H0001");
+        assert_eq!(recs[0].name, "叶建国");
+        assert_eq!(recs[0].members, 4);
+        assert_eq!(recs[0].per_capita_income, Amount::from_yuan(8960));
+        assert_eq!(recs[0].category, Some(Category::Sudden));
+        assert_eq!(recs[0].labour, Labour::None);
+        assert_eq!(recs[0].bank_card, "6217995067313489437");
+        assert_eq!(recs[1].category, Some(Category::Marginal));
+        assert_eq!(recs[1].labour, Labour::Weak);
     }
 
     #[test]
