@@ -1191,3 +1191,67 @@ fn allocation_benchmark_runs() {
         .ok();
     assert!(r.stdout.contains("plan + post + pay"), "{}", r.stdout);
 }
+
+/// The bank's own result file names the card paid into, not the household: each card is the
+/// household's that the run pays into it.
+#[test]
+fn a_bank_file_by_card_number_pays_those_households() {
+    let town = town();
+    let run = plan(&town, "10000");
+    approve_and_notice(&town, &run);
+    town.run(&["allocate", "post", &run]).ok();
+    town.write(
+        "bank.csv",
+        "收款账号,户名,交易金额,交易状态,交易流水,失败信息\n\
+         6217 0000 0000 0001 234,叶建国,4558.83,成功,B001,\n\
+         6217000000000005678,陈亚生,2058.82,失败,,账户冻结\n\
+         6217000000000009999,某人,1.00,成功,B003,\n",
+    );
+    let r = town.run_as(
+        "出纳王",
+        &[
+            "pay",
+            &run,
+            "--date",
+            "2025-01-06",
+            "--bank-file",
+            "bank.csv",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("bank.csv:4: card ***************9999 is no household's in run"),
+        "{}",
+        r.stderr
+    );
+    // Without the stray line, HA is paid and HB stays payable.
+    town.write(
+        "bank.csv",
+        "收款账号,户名,交易金额,交易状态,交易流水,失败信息\n\
+         6217 0000 0000 0001 234,叶建国,4558.83,成功,B001,\n\
+         6217000000000005678,陈亚生,2058.82,失败,,账户冻结\n",
+    );
+    let r = town.run_as(
+        "出纳王",
+        &[
+            "pay",
+            &run,
+            "--date",
+            "2025-01-06",
+            "--bank-file",
+            "bank.csv",
+        ],
+    );
+    assert_eq!(r.code, 1, "failures leave the exit status non-zero");
+    assert!(
+        r.stdout.contains("paid 1 household(s), 4,558.83"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("HB  2,058.82  bank: 账户冻结"),
+        "{}",
+        r.stdout
+    );
+}

@@ -425,7 +425,9 @@ impl PaySummary {
 /// One line of a bank's payment result file.
 struct BankLine {
     line: u64,
+    /// The household, or empty when the bank names only the card paid into.
     household: String,
+    card: Option<String>,
     amount: Amount,
     success: bool,
     reference: Option<String>,
@@ -446,17 +448,68 @@ fn read_bank_file(path: &Path) -> Result<Vec<BankLine>> {
         .collect();
     let find = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
     let household = find(&["household_id", "household", "户编号", "户号"]);
-    let amount = find(&["amount", "金额", "发放金额"]);
-    let status = find(&["status", "状态", "结果", "处理结果"]);
-    let reference = find(&["ref", "reference", "流水号", "交易流水号", "银行流水号"]);
-    let reason = find(&["reason", "message", "失败原因", "备注"]);
-    let (Some(household), Some(amount), Some(status)) = (household, amount, status) else {
+    // A bank's own result file names the card paid into rather than the household.
+    let card = find(&[
+        "bank_card",
+        "card",
+        "account",
+        "一卡通账号",
+        "一卡通",
+        "社保卡号",
+        "卡号",
+        "账号",
+        "收款账号",
+        "收款人账号",
+        "银行卡号",
+        "银行账号",
+    ]);
+    let amount = find(&[
+        "amount",
+        "金额",
+        "发放金额",
+        "交易金额",
+        "实发金额",
+        "代发金额",
+    ]);
+    let status = find(&[
+        "status",
+        "状态",
+        "结果",
+        "处理结果",
+        "交易状态",
+        "处理状态",
+        "代发结果",
+    ]);
+    let reference = find(&[
+        "ref",
+        "reference",
+        "流水号",
+        "交易流水号",
+        "银行流水号",
+        "交易流水",
+    ]);
+    let reason = find(&[
+        "reason",
+        "message",
+        "失败原因",
+        "备注",
+        "错误信息",
+        "失败信息",
+    ]);
+    let (Some(amount), Some(status)) = (amount, status) else {
         return Err(Error::Input(vec![RowError::new(
             &file,
             1,
-            "the bank file needs columns household_id, amount, status (or 户编号, 金额, 状态)",
+            "the bank file needs columns household_id (or the card: bank_card), amount, status (or 户编号/一卡通账号, 金额, 状态)",
         )]));
     };
+    if household.is_none() && card.is_none() {
+        return Err(Error::Input(vec![RowError::new(
+            &file,
+            1,
+            "the bank file needs a household_id (户编号) or a card number (bank_card, 一卡通账号, 账号) column",
+        )]));
+    }
     let mut errors = Vec::new();
     let mut out = Vec::new();
     for rec in reader.records() {
@@ -498,9 +551,27 @@ fn read_bank_file(path: &Path) -> Result<Vec<BankLine>> {
                 continue;
             }
         };
+        let card_number = card
+            .map(|i| {
+                get(i)
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect::<String>()
+            })
+            .filter(|s| !s.is_empty());
+        let household_id = household.map(|i| get(i).to_string()).unwrap_or_default();
+        if household_id.is_empty() && card_number.is_none() {
+            errors.push(RowError::new(
+                &file,
+                line,
+                "neither a household id nor a card number",
+            ));
+            continue;
+        }
         out.push(BankLine {
             line,
-            household: get(household).to_string(),
+            card: card_number,
+            household: household_id,
             amount,
             success,
             reference: reference
@@ -578,8 +649,32 @@ pub fn pay(
         }
         Some(path) => {
             let file = path.display().to_string();
-            let bank_lines = read_bank_file(path)?;
+            let mut bank_lines = read_bank_file(path)?;
             let mut errors = Vec::new();
+            if bank_lines.iter().any(|b| b.household.is_empty()) {
+                // Lines that name only the card: the household the run pays into that card.
+                let by_card: std::collections::HashMap<String, String> = w
+                    .run_lines(id)?
+                    .into_iter()
+                    .filter(|l| !l.bank_card.is_empty())
+                    .map(|l| (l.bank_card, l.household))
+                    .collect();
+                for b in bank_lines.iter_mut().filter(|b| b.household.is_empty()) {
+                    let card = b.card.as_deref().unwrap_or_default();
+                    match by_card.get(card) {
+                        Some(household) => b.household = household.clone(),
+                        None => errors.push(RowError::new(
+                            &file,
+                            b.line,
+                            format!(
+                                "card {} is no household's in run {id}",
+                                crate::households::mask_bank_card(card)
+                            ),
+                        )),
+                    }
+                }
+                bank_lines.retain(|b| !b.household.is_empty());
+            }
             let mut seen = std::collections::HashSet::new();
             let by_household: std::collections::HashMap<&str, &RunDue> =
                 lines.iter().map(|l| (l.household.as_str(), l)).collect();
