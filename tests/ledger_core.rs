@@ -776,3 +776,21 @@ fn vouchers_import_from_a_workbook() {
     assert!(r.stderr.contains("bad.xlsx:2:"), "{}", r.stderr);
     assert_eq!(town.count("SELECT COUNT(*) FROM transactions"), 1);
 }
+
+/// An accounting package's export: 凭证字号, 记账日期, the account by code or by name.
+#[test]
+fn accounting_software_exports_import() {
+    let town = Town::new();
+    town.write(
+        "export.csv",
+        "凭证字号,记账日期,摘要,科目编码,科目名称,借方金额,贷方金额\n\
+         记-1,2024-03-01,收到分红,102,,\"1,000.00\",\n\
+         记-1,2024-03-01,收到分红,,收入:投资收益,,\"1,000.00\"\n",
+    );
+    town.run(&["import", "postings", "export.csv"]).ok();
+    let balances = town.balances();
+    assert!(
+        balances.contains(&("资产:银行存款".to_string(), "1000.00".to_string())),
+        "{balances:?}"
+    );
+}

@@ -48,7 +48,9 @@ enum AmountColumns {
 struct Columns {
     txn_id: usize,
     date: usize,
-    account: usize,
+    /// The account's name; the code column stands in where there is no name.
+    account: Option<usize>,
+    account_code: Option<usize>,
     amount: AmountColumns,
     memo: usize,
     household: Option<usize>,
@@ -58,9 +60,12 @@ struct Columns {
 fn canonical_header(h: &str) -> String {
     let h = h.trim().trim_start_matches('\u{feff}').to_lowercase();
     match h.as_str() {
-        "交易号" | "凭证号" | "txn" | "transaction" => "txn_id".into(),
-        "日期" => "date".into(),
-        "科目" | "账户" | "会计科目" => "account".into(),
+        "交易号" | "凭证号" | "凭证字号" | "凭证编号" | "txn" | "transaction" => {
+            "txn_id".into()
+        }
+        "日期" | "记账日期" | "凭证日期" | "业务日期" => "date".into(),
+        "科目" | "账户" | "会计科目" | "科目名称" | "科目全称" => "account".into(),
+        "科目编码" | "科目代码" | "code" => "account_code".into(),
         "金额" => "amount".into(),
         "借方" | "借方金额" | "借" => "debit".into(),
         "贷方" | "贷方金额" | "贷" => "credit".into(),
@@ -79,9 +84,10 @@ fn find_columns(file: &str, headers: &csv::StringRecord) -> Result<Columns> {
         (None, Some(debit), Some(credit)) => Some(AmountColumns::DebitCredit { debit, credit }),
         _ => None,
     };
+    let has_account = find("account").is_some() || find("account_code").is_some();
     let missing: Vec<&str> = ["txn_id", "date", "account", "memo"]
         .into_iter()
-        .filter(|n| find(n).is_none())
+        .filter(|n| find(n).is_none() && !(*n == "account" && has_account))
         .chain(amount.is_none().then_some("amount"))
         .collect();
     if !missing.is_empty() {
@@ -98,7 +104,8 @@ fn find_columns(file: &str, headers: &csv::StringRecord) -> Result<Columns> {
     Ok(Columns {
         txn_id: find("txn_id").unwrap_or_default(),
         date: find("date").unwrap_or_default(),
-        account: find("account").unwrap_or_default(),
+        account: find("account"),
+        account_code: find("account_code"),
         amount: amount.expect("checked"),
         memo: find("memo").unwrap_or_default(),
         household: find("household"),
@@ -188,7 +195,10 @@ impl Rows<'_> {
                 None
             }
         };
-        let account_text = field(cols.account);
+        let account_text = match cols.account.map(field).filter(|t| !t.is_empty()) {
+            Some(name) => name,
+            None => cols.account_code.map(field).unwrap_or(""),
+        };
         let account = match resolve_account(writer, account_text, self.options) {
             Ok(a) => a,
             Err(Unresolved::Unknown) => {
