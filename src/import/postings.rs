@@ -8,6 +8,8 @@
 //! posts nothing the second time.
 
 use std::path::Path;
+
+use chrono::Datelike;
 use std::sync::atomic::Ordering;
 
 use crate::error::{Error, Result, RowError};
@@ -179,8 +181,14 @@ impl Rows<'_> {
                     file,
                     line,
                     format!(
-                        "date {d} differs from {first} on line {} of the same transaction {}",
-                        g.first_line, g.txn_id
+                        "date {d} differs from {first} on line {} of the same transaction {}{}",
+                        g.first_line,
+                        g.txn_id,
+                        if (d.year(), d.month()) != (first.year(), first.month()) {
+                            " (if voucher numbers restart each month, put the month in txn_id: 2024-03-记-1)"
+                        } else {
+                            ""
+                        }
                     ),
                 ));
             }
