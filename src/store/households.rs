@@ -144,14 +144,19 @@ impl Writer<'_> {
 /// Every household's most recently imported version.
 fn latest_versions(conn: &rusqlite::Connection) -> Result<BTreeMap<String, HouseholdVersion>> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM households ORDER BY id, import_seq, valid_from"
+        "SELECT {COLUMNS} FROM households ORDER BY id, valid_from, import_seq"
     ))?;
-    let mut out = BTreeMap::new();
+    let mut out: BTreeMap<String, (HouseholdVersion, i64)> = BTreeMap::new();
     for row in stmt.query_map([], version_from_row)? {
-        let (v, _) = row?;
-        out.insert(v.record.id.clone(), v);
+        let (v, import) = row?;
+        match out.get_mut(&v.record.id) {
+            Some((_, last)) if *last > import => {}
+            _ => {
+                out.insert(v.record.id.clone(), (v, import));
+            }
+        }
     }
-    Ok(out)
+    Ok(out.into_iter().map(|(id, (v, _))| (id, v)).collect())
 }
 
 /// The version of every household in force on `date`: of the versions in force by then
@@ -159,22 +164,34 @@ fn latest_versions(conn: &rusqlite::Connection) -> Result<BTreeMap<String, House
 /// its effective date on, so a backdated correction applies from its date — or, for a household
 /// with no version in force yet, its first imported version. Ordered by id.
 fn households_on(conn: &rusqlite::Connection, date: NaiveDate) -> Result<Vec<HouseholdRecord>> {
+    // In key order (id, valid_from, import_seq), so no sort: per household keep the in-force
+    // version imported last, or else the first imported.
     let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM households ORDER BY id, import_seq, valid_from"
+        "SELECT {COLUMNS} FROM households ORDER BY id, valid_from, import_seq"
     ))?;
-    let mut out: Vec<HouseholdRecord> = Vec::new();
+    // (record, its import, whether it is in force on `date`)
+    let mut out: Vec<(HouseholdRecord, i64, bool)> = Vec::new();
     for row in stmt.query_map([], version_from_row)? {
-        let (v, _) = row?;
+        let (v, import) = row?;
+        let in_force = v.valid_from <= date;
         match out.last_mut() {
-            Some(last) if last.id == v.record.id => {
-                if v.valid_from <= date {
+            Some((last, last_import, last_in_force)) if last.id == v.record.id => {
+                let better = match (in_force, *last_in_force) {
+                    (true, false) => true,
+                    (true, true) => import > *last_import,
+                    (false, false) => import < *last_import,
+                    (false, true) => false,
+                };
+                if better {
                     *last = v.record;
+                    *last_import = import;
+                    *last_in_force = in_force;
                 }
             }
-            _ => out.push(v.record),
+            _ => out.push((v.record, import, in_force)),
         }
     }
-    Ok(out)
+    Ok(out.into_iter().map(|(record, _, _)| record).collect())
 }
 
 impl Ledger {
