@@ -1255,3 +1255,44 @@ fn a_bank_file_by_card_number_pays_those_households() {
         r.stdout
     );
 }
+
+/// The policy's calendar: New Year's Day off, so a notice published on 2024-12-30 allows
+/// payment from 2025-01-07, and paying on the 6th is refused.
+#[test]
+fn the_notice_period_skips_the_policys_holidays() {
+    let town = town();
+    town.write(
+        "policy.toml",
+        format!("{POLICY}\n[calendar]\nholidays = [\"2025-01-01\"]\n"),
+    );
+    let run = plan(&town, "10000");
+    approve(&town, &run);
+    let csv = town
+        .run(&[
+            "allocate",
+            "notice",
+            &run,
+            "--published",
+            "2024-12-30",
+            "--format",
+            "csv",
+        ])
+        .ok()
+        .stdout;
+    assert!(
+        csv.lines()
+            .nth(1)
+            .unwrap()
+            .ends_with(",2024-12-30,2025-01-07"),
+        "{csv}"
+    );
+    town.run(&["allocate", "post", &run]).ok();
+    let r = town
+        .run_as("出纳王", &["pay", &run, "--date", "2025-01-06"])
+        .fails(1);
+    assert!(
+        r.stderr.contains("payment may start on 2025-01-07"),
+        "{}",
+        r.stderr
+    );
+}

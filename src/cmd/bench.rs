@@ -202,7 +202,7 @@ fn allocation_bench(dir: &std::path::Path, n: u64) -> Result<i32> {
     let post = run_as("村文书", &["--ledger", &db, "allocate", "post", "1"])?;
     let pay = run_as(
         "出纳",
-        &["--ledger", &db, "pay", "1", "--date", "2025-01-07"],
+        &["--ledger", &db, "pay", "1", "--date", "2025-01-06"],
     )?;
     println!(
         "allocation run across {n} households, pool {}",
