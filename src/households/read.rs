@@ -2,15 +2,13 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::io::Cursor;
 use std::path::Path;
 use std::str::FromStr;
-
-use calamine::{Data, Reader};
 
 use super::id_number::check_id_number;
 use super::{mask_bank_card, mask_id_number, split_risk_causes, Category, HouseholdRecord, Labour};
 use crate::error::{Error, Result, RowError};
+use crate::import::sheet::{first_sheet, Cell};
 use crate::money::Amount;
 
 /// Text encoding of a CSV register.
@@ -140,23 +138,6 @@ fn decode(bytes: &[u8], file: &str, encoding: TextEncoding) -> Result<String> {
     }
 }
 
-/// One cell as read, before checking.
-#[derive(Clone, Debug, PartialEq)]
-enum Cell {
-    Text(String),
-    /// A spreadsheet number too long for the spreadsheet to hold exactly (ID or card numbers
-    /// typed into a number cell lose their last digits).
-    Inexact,
-    /// A spreadsheet error value such as `#N/A`.
-    Error(String),
-}
-
-impl Cell {
-    fn is_blank(&self) -> bool {
-        matches!(self, Cell::Text(t) if t.trim().is_empty())
-    }
-}
-
 struct Row {
     /// 1-based line or spreadsheet row as the user sees it.
     line: u64,
@@ -215,43 +196,12 @@ fn csv_table(text: &str, file: &str) -> Result<Table> {
     Ok(Table { header, rows })
 }
 
-/// Above this magnitude a spreadsheet number cell no longer holds every digit (Excel keeps 15).
-const EXACT_LIMIT: f64 = 1e15;
-
-fn spreadsheet_cell(data: &Data) -> Cell {
-    match data {
-        Data::Empty => Cell::Text(String::new()),
-        Data::String(s) => Cell::Text(s.clone()),
-        Data::Int(i) => Cell::Text(i.to_string()),
-        // A number cell is read through its shortest round-trip decimal text: a typed 1234.56
-        // reads as exactly "1234.56", while a computed 0.30000000000000004 stays as it is and is
-        // refused by the strict amount parser instead of being rounded.
-        Data::Float(f) if f.abs() >= EXACT_LIMIT => Cell::Inexact,
-        Data::Float(f) => Cell::Text(f.to_string()),
-        Data::Error(e) => Cell::Error(e.to_string()),
-        other => Cell::Text(other.to_string()),
-    }
-}
-
 fn spreadsheet_table(bytes: Vec<u8>, file: &str) -> Result<Table> {
-    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|e| file_error(file, format!("cannot read the spreadsheet: {e}")))?;
-    let range = workbook
-        .worksheet_range_at(0)
-        .ok_or_else(|| file_error(file, "the workbook has no sheet"))?
-        .map_err(|e| file_error(file, format!("cannot read the first sheet: {e}")))?;
-    let Some((first_row, _)) = range.start() else {
-        return Err(file_error(
-            file,
-            "the first sheet is empty: expected a header row",
-        ));
-    };
-    let mut rows: Vec<Row> = range
-        .rows()
-        .enumerate()
-        .map(|(i, cells)| Row {
-            line: u64::from(first_row) + i as u64 + 1,
-            cells: cells.iter().map(spreadsheet_cell).collect(),
+    let mut rows: Vec<Row> = first_sheet(bytes, file)?
+        .into_iter()
+        .map(|r| Row {
+            line: r.line,
+            cells: r.cells,
         })
         .collect();
     let header = rows.remove(0);

@@ -2,6 +2,7 @@
 //! terminal. `postings` turns a voucher file into transactions.
 
 pub mod postings;
+pub mod sheet;
 
 use std::fs::File;
 use std::io::{self, BufReader, Read};

@@ -13,6 +13,7 @@ use chrono::Datelike;
 use std::sync::atomic::Ordering;
 
 use crate::error::{Error, Result, RowError};
+use crate::import::sheet::{first_sheet, Cell};
 use crate::import::{open_text, progress_bar, Encoding};
 use crate::ledger::account::validate_account_name;
 use crate::ledger::transaction::parse_date;
@@ -381,6 +382,8 @@ enum Source {
         header: csv::StringRecord,
         rows: std::vec::IntoIter<(u64, csv::StringRecord)>,
         size: u64,
+        /// Rows in all, for the progress bar.
+        total: u64,
     },
 }
 
@@ -389,26 +392,18 @@ fn is_workbook(path: &Path) -> bool {
     path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
         matches!(
             e.to_ascii_lowercase().as_str(),
-            "xlsx" | "xlsm" | "xls" | "ods"
+            "xlsx" | "xlsm" | "xlsb" | "xls" | "ods"
         )
     })
 }
 
-/// A workbook cell as the text a CSV would hold: dates as `YYYY-MM-DD`, numbers through their
-/// shortest round-trip decimal text (a typed 1234.56 reads as "1234.56"; a computed
-/// 0.30000000000000004 stays so and is refused by the amount parser, never rounded).
-fn sheet_cell(data: &calamine::Data) -> String {
-    use calamine::{Data, DataType};
-    match data {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Float(f) => f.to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::DateTime(_) | Data::DateTimeIso(_) => match data.as_date() {
-            Some(d) => d.format("%Y-%m-%d").to_string(),
-            None => data.to_string(),
-        },
-        other => other.to_string(),
+/// A workbook cell as the text a CSV row would hold. A number too long to be exact is kept
+/// as a word the checks refuse by its column ("not an amount"), never as a rounded number.
+fn sheet_text(cell: Cell) -> String {
+    match cell {
+        Cell::Text(t) => t,
+        Cell::Inexact => "#INEXACT-NUMBER".into(),
+        Cell::Error(e) => e,
     }
 }
 
@@ -427,32 +422,16 @@ impl Source {
                 size: input.size,
             });
         }
-        use calamine::Reader;
-        let unreadable = |reason: String| Error::Input(vec![RowError::new(file, 0, reason)]);
-        let mut workbook = calamine::open_workbook_auto(path)
-            .map_err(|e| unreadable(format!("cannot read the workbook: {e}")))?;
-        let range = workbook
-            .worksheet_range_at(0)
-            .ok_or_else(|| unreadable("the workbook has no sheet".into()))?
-            .map_err(|e| unreadable(format!("cannot read the first sheet: {e}")))?;
-        let first_row = range.start().map_or(0, |(row, _)| u64::from(row));
-        let mut rows: Vec<(u64, csv::StringRecord)> = range
-            .rows()
-            .enumerate()
-            .map(|(i, cells)| {
-                let record: csv::StringRecord = cells.iter().map(sheet_cell).collect();
-                (first_row + i as u64 + 1, record)
-            })
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let size = bytes.len() as u64;
+        let mut rows: Vec<(u64, csv::StringRecord)> = first_sheet(bytes, file)?
+            .into_iter()
+            .map(|r| (r.line, r.cells.into_iter().map(sheet_text).collect()))
             .collect();
-        if rows.is_empty() {
-            return Err(unreadable(
-                "the first sheet is empty: expected a header row".into(),
-            ));
-        }
         let (_, header) = rows.remove(0);
-        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         Ok(Source::Sheet {
             header,
+            total: rows.len() as u64,
             rows: rows.into_iter(),
             size,
         })
@@ -468,11 +447,9 @@ impl Source {
     fn position(&self) -> u64 {
         match self {
             Source::Csv { bytes_read, .. } => bytes_read.load(Ordering::Relaxed),
-            Source::Sheet { rows, size, .. } => {
-                // Rows left, as a share of the file.
-                let left = rows.len() as u64;
-                size.saturating_sub(left.saturating_mul(64))
-            }
+            Source::Sheet {
+                rows, size, total, ..
+            } => size * (*total - rows.len() as u64) / (*total).max(1),
         }
     }
 
