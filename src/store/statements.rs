@@ -1,7 +1,7 @@
 //! Reads for household statements: every posting that concerns a household in a period.
 
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension};
+use rusqlite::OptionalExtension;
 
 use super::journal::date_text;
 use super::{Ledger, Writer};
@@ -43,9 +43,6 @@ impl Ledger {
         household: Option<&str>,
         to: NaiveDate,
     ) -> Result<Vec<HouseholdPosting>> {
-        // Names under a parent sort between "parent:" and "parent;" (';' follows ':'): a range
-        // test, much cheaper than LIKE on every posting.
-        let payable = household.map(|h| format!("{PAYABLE_PREFIX}{h}"));
         const COLUMNS: &str = "t.id, t.date, t.voucher, t.memo, a.name, p.amount, p.memo, \
              p.household, p.ref, a.kind, t.reverses IS NOT NULL";
         let mut stmt = if household.is_some() {
@@ -63,6 +60,8 @@ impl Ledger {
                  ORDER BY t.date, t.id, p.line"
             ))?
         } else {
+            // Names under a parent sort between "parent:" and "parent;" (';' follows ':'): a
+            // range test, much cheaper than LIKE on every posting.
             self.conn.prepare_cached(&format!(
                 "SELECT {COLUMNS}
                  FROM transactions t
@@ -71,11 +70,16 @@ impl Ledger {
                  WHERE t.date <= ?1
                    AND (p.household IS NOT NULL
                         OR (a.name > '负债:应付款:农户:' AND a.name < '负债:应付款:农户;'))
-                   AND ?2 IS NULL AND ?3 IS NULL
                  ORDER BY t.date, t.id, p.line"
             ))?
         };
-        let rows = stmt.query_map(params![date_text(to), household, payable], |r| {
+        let date = date_text(to);
+        let payable = household.map(|h| format!("{PAYABLE_PREFIX}{h}"));
+        let args: Vec<&dyn rusqlite::ToSql> = match (&household, &payable) {
+            (Some(h), Some(account)) => vec![&date, h, account],
+            _ => vec![&date],
+        };
+        let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
             let account: String = r.get(4)?;
             let tag: Option<String> = r.get(7)?;
             let household = tag.clone().unwrap_or_else(|| {
