@@ -7,9 +7,11 @@
 
 use std::collections::HashMap;
 
+use chrono::Datelike;
+
 use crate::error::{Error, Result};
 use crate::ledger::transaction::{chain_hash, imbalance, GENESIS};
-use crate::store::Ledger;
+use crate::store::{account_index, Ledger};
 
 /// What a successful check covered.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,7 +30,9 @@ pub fn verify(ledger: &Ledger) -> Result<Verified> {
     let mut last_voucher = String::from("(start of journal)");
     let mut postings = 0i64;
     let mut months: HashMap<(String, String), i64> = HashMap::new();
-    ledger.for_each_transaction(|txn, stored_hash| {
+    // The account index as the journal says it should be: (month, account id) → entries.
+    let mut index: HashMap<(u32, i64), Vec<u8>> = HashMap::new();
+    ledger.for_each_stored_transaction(|txn, stored_hash, ids| {
         if txn.id != expected_id {
             return Err(Error::Tampered(format!(
                 "voucher {}: {} transaction(s) missing from the journal between {last_voucher} and {}",
@@ -52,8 +56,18 @@ pub fn verify(ledger: &Ledger) -> Result<Verified> {
             )));
         }
         let month = txn.date.format("%Y-%m").to_string();
-        for p in &txn.postings {
+        let month_key = account_index::month_key(txn.date);
+        for (line, (p, &account)) in txn.postings.iter().zip(ids).enumerate() {
             *months.entry((p.account.clone(), month.clone())).or_insert(0) += p.amount.fen();
+            account_index::push_entry(
+                index.entry((month_key, account)).or_default(),
+                account_index::Entry {
+                    txn: txn.id,
+                    line: line as u32,
+                    day: txn.date.day(),
+                    fen: p.amount.fen(),
+                },
+            );
         }
         postings += txn.postings.len() as i64;
         prev = computed;
@@ -101,9 +115,59 @@ pub fn verify(ledger: &Ledger) -> Result<Verified> {
             diffs.join(", ")
         )));
     }
+    check_account_index(ledger, index)?;
     Ok(Verified {
         transactions,
         postings,
         head,
     })
+}
+
+/// The stored account index must be exactly what the journal gives (`expected`): an index
+/// altered behind the program's back would make registers and statements lie.
+fn check_account_index(ledger: &Ledger, mut expected: HashMap<(u32, i64), Vec<u8>>) -> Result<()> {
+    let names: HashMap<i64, String> = ledger
+        .accounts()?
+        .into_iter()
+        .map(|a| (a.id, a.name))
+        .collect();
+    let name = |id: i64| {
+        names
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| format!("account #{id}"))
+    };
+    let mut wrong: Vec<String> = Vec::new();
+    ledger.account_index_rows(|month, account, entries| {
+        let key = month
+            .split_once('-')
+            .and_then(|(y, m)| Some(y.parse::<u32>().ok()? * 100 + m.parse::<u32>().ok()?));
+        let matches = key
+            .and_then(|k| expected.remove(&(k, account)))
+            .is_some_and(|e| e == entries);
+        if !matches {
+            wrong.push(format!("{} {month}", name(account)));
+        }
+        Ok(())
+    })?;
+    wrong.extend(
+        expected
+            .keys()
+            .map(|&(k, account)| format!("{} {}", name(account), account_index::month_text(k))),
+    );
+    if wrong.is_empty() {
+        return Ok(());
+    }
+    wrong.sort();
+    let more = wrong.len().saturating_sub(5);
+    wrong.truncate(5);
+    Err(Error::Tampered(format!(
+        "the account index disagrees with the journal ({}{}): it was altered outside townledger",
+        wrong.join(", "),
+        if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        }
+    )))
 }

@@ -36,6 +36,16 @@ pub enum Error {
     Sqlite(#[from] rusqlite::Error),
 }
 
+/// A stored value of the wrong type (a text where a blob belongs …): the file was changed
+/// outside townledger.
+impl From<rusqlite::types::FromSqlError> for Error {
+    fn from(e: rusqlite::types::FromSqlError) -> Self {
+        Error::Tampered(format!(
+            "a stored value has the wrong type ({e}): the ledger was altered outside townledger"
+        ))
+    }
+}
+
 impl Error {
     pub fn rule(msg: impl Into<String>) -> Self {
         Error::Rule(msg.into())

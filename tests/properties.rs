@@ -145,7 +145,7 @@ proptest! {
     fn any_single_field_change_is_caught(
         txns in prop::collection::vec(transaction(), 2..20),
         pick in 0usize..1000,
-        field in 0usize..8,
+        field in 0usize..9,
     ) {
         let dir = tempfile::tempdir().unwrap();
         let mut ledger = new_ledger(&dir);
@@ -153,14 +153,17 @@ proptest! {
         verify(&ledger).unwrap();
         let txn = (pick % txns.len()) as i64 + 1;
         let sql = match field {
-            0 => format!("UPDATE postings SET amount = amount + 1 WHERE txn = {txn} AND line = 1"),
+            0 => format!("UPDATE transactions SET postings = json_set(postings, '$[0][1]', (postings ->> '$[0][1]') + 1) WHERE id = {txn}"),
             1 => format!("UPDATE transactions SET date = '2025-01-01' WHERE id = {txn}"),
-            2 => format!("UPDATE postings SET account = account % 6 + 1 WHERE txn = {txn} AND line = 1"),
+            2 => format!("UPDATE transactions SET postings = json_set(postings, '$[0][0]', (postings ->> '$[0][0]') % 6 + 1) WHERE id = {txn}"),
             3 => format!("UPDATE transactions SET memo = memo || '改' WHERE id = {txn}"),
             4 => format!("UPDATE transactions SET voucher = voucher || 'x' WHERE id = {txn}"),
             5 => format!("UPDATE transactions SET operator = 'someone' WHERE id = {txn}"),
-            6 => format!("DELETE FROM postings WHERE txn = {txn} AND line = 1"),
-            _ => format!("DELETE FROM postings WHERE txn = {txn}; DELETE FROM transactions WHERE id = {txn}"),
+            6 => format!("UPDATE transactions SET postings = json_remove(postings, '$[0]') WHERE id = {txn}"),
+            7 => format!("DELETE FROM transactions WHERE id = {txn}"),
+            // An entry slipped into the account index.
+            _ => "UPDATE account_postings SET entries = CAST(X'01010100' || entries AS BLOB)
+                  WHERE month = (SELECT MIN(month) FROM account_postings)".to_string(),
         };
         let conn = rusqlite::Connection::open(dir.path().join("t.db")).unwrap();
         let changed = conn.execute_batch(&sql).map(|_| conn.changes()).unwrap();

@@ -159,7 +159,7 @@ pub fn check_share(share: Decimal, override_range: bool, reason: Option<&str>) -
 
 /// Check a tilt without posting it: the share, the projects and their year's dividends,
 /// earlier tilts, the date and the 6·30 fund's balance.
-pub fn plan(w: &Writer<'_>, req: &TiltRequest) -> Result<TiltPlan> {
+pub fn plan(w: &mut Writer<'_>, req: &TiltRequest) -> Result<TiltPlan> {
     let outside_range = check_share(req.share, req.override_range, req.reason.as_deref())?;
     let year = req.year;
     let date = match req.date {

@@ -464,7 +464,8 @@ impl Writer<'_> {
     }
 
     /// The balance of one account (its own postings), all dates.
-    pub fn account_balance(&self, name: &str) -> Result<Amount> {
+    pub fn account_balance(&mut self, name: &str) -> Result<Amount> {
+        self.settle()?;
         let fen: i64 = self.sql().query_row(
             "SELECT COALESCE(SUM(m.amount), 0) FROM account_months m
              JOIN accounts a ON a.id = m.account WHERE a.name = ?1",

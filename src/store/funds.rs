@@ -125,13 +125,21 @@ fn live_tilts(conn: &Connection, year: i32) -> Result<Vec<(String, String)>> {
 /// The balance of one account (its own postings, not its sub-accounts), up to `as_of`
 /// inclusive or over the whole journal; 0.00 for an account that does not exist.
 fn balance_of(conn: &Connection, name: &str, as_of: Option<NaiveDate>) -> Result<Amount> {
-    let fen: i64 = conn
-        .prepare_cached(
-            "SELECT COALESCE(SUM(p.amount), 0)
-             FROM postings p JOIN accounts a ON a.id = p.account
-             WHERE a.name = ?1 AND (?2 IS NULL OR p.date <= ?2)",
-        )?
-        .query_row(params![name, as_of.map(date_text)], |r| r.get(0))?;
+    let id: Option<i64> = conn
+        .prepare_cached("SELECT id FROM accounts WHERE name = ?1")?
+        .query_row([name], |r| r.get(0))
+        .optional()?;
+    let Some(id) = id else {
+        return Ok(Amount::ZERO);
+    };
+    let fen = match as_of.and_then(|d| d.succ_opt()) {
+        Some(after) => super::account_index::balance_before(conn, id, after)?,
+        None => conn
+            .prepare_cached(
+                "SELECT COALESCE(SUM(amount), 0) FROM account_months WHERE account = ?1",
+            )?
+            .query_row([id], |r| r.get(0))?,
+    };
     Ok(Amount::from_fen(fen))
 }
 
@@ -229,7 +237,8 @@ impl Writer<'_> {
     }
 
     /// The balance of one account (not its sub-accounts) up to `as_of`, or over everything.
-    pub fn balance_of(&self, name: &str, as_of: Option<NaiveDate>) -> Result<Amount> {
+    pub fn balance_of(&mut self, name: &str, as_of: Option<NaiveDate>) -> Result<Amount> {
+        self.settle()?;
         balance_of(self.sql(), name, as_of)
     }
 

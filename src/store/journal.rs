@@ -9,6 +9,8 @@ use std::collections::HashMap;
 use chrono::{Datelike, Local, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension, Statement};
 
+use super::account_index::{month_key, month_text, Entry, Pending};
+use super::postings_json::{self, PostingRef};
 use super::FastMap;
 use crate::error::{Error, Result};
 use crate::ledger::account::validate_account_name;
@@ -48,8 +50,12 @@ pub struct Writer<'c> {
     first_new_id: i64,
     voucher_seq: HashMap<u32, u32>,
     month_totals: FastMap<(i64, u32), i64>,
+    /// Account index entries of this write, appended at commit (or sooner, when large).
+    index: Pending,
     /// Scratch: the account ids of the transaction being posted.
     ids: Vec<i64>,
+    /// Scratch: its postings as stored.
+    json: String,
     /// Whether any transaction with an external id existed before this write; if none did,
     /// a repeated id can only come from this write, which the unique index reports.
     prior_external_ids: bool,
@@ -58,8 +64,6 @@ pub struct Writer<'c> {
 #[derive(Default)]
 struct Statements<'c> {
     insert_transaction: Option<Statement<'c>>,
-    insert_posting: Option<Statement<'c>>,
-    insert_postings_big: Option<Statement<'c>>,
 }
 
 /// The statement in `slot`, prepared on first use.
@@ -75,12 +79,8 @@ fn prepared<'s, 'c>(
 }
 
 const INSERT_TRANSACTION: &str = "INSERT INTO transactions
-   (id, voucher, date, external_id, memo, reverses, reason, operator, posted_at, hash)
- VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
-
-fn month_key(date: NaiveDate) -> u32 {
-    date.year() as u32 * 100 + date.month()
-}
+   (id, voucher, date, external_id, memo, reverses, reason, operator, posted_at, hash, postings)
+ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 
 /// Rows per multi-row `INSERT` for long runs of rows (an allocation run's voucher has a posting
 /// per household). A statement that writes several rows keeps a statement journal (a copy of
@@ -106,14 +106,6 @@ pub(super) fn multi_row_sql(head: &str, columns: usize, rows: usize, suffix: &st
     }
     sql.push_str(suffix);
     sql
-}
-
-const POSTINGS_HEAD: &str =
-    "INSERT INTO postings (txn, line, account, date, amount, memo, household, ref)";
-
-/// `Some` text that is not empty, else `None` (stored as NULL).
-fn non_empty(s: Option<&str>) -> Option<&str> {
-    s.filter(|s| !s.is_empty())
 }
 
 fn push_digits(s: &mut String, v: u32, width: usize) {
@@ -162,14 +154,6 @@ fn voucher_text(date: NaiveDate, seq: u32) -> String {
     s
 }
 
-fn month_text(key: u32) -> String {
-    let mut s = String::with_capacity(7);
-    push_digits(&mut s, key / 100, 4);
-    s.push('-');
-    push_digits(&mut s, key % 100, 2);
-    s
-}
-
 /// Insert `rows` with `INSERT … VALUES`: [`BIG_INSERT`] rows per statement while that many are
 /// left, then one per statement. `head` is `INSERT INTO table (columns)` with `columns` columns,
 /// `suffix` follows the values (an `ON CONFLICT` clause, or nothing), `bind` binds one row's
@@ -210,27 +194,6 @@ pub(super) fn insert_rows<T>(
     Ok(())
 }
 
-/// Bind one posting row's 8 parameters after the first `at`.
-fn bind_posting(
-    stmt: &mut Statement<'_>,
-    at: usize,
-    txn: i64,
-    line: i64,
-    account: i64,
-    date: &str,
-    p: &crate::ledger::Posting,
-) -> rusqlite::Result<()> {
-    stmt.raw_bind_parameter(at + 1, txn)?;
-    stmt.raw_bind_parameter(at + 2, line)?;
-    stmt.raw_bind_parameter(at + 3, account)?;
-    stmt.raw_bind_parameter(at + 4, date)?;
-    stmt.raw_bind_parameter(at + 5, p.amount.fen())?;
-    stmt.raw_bind_parameter(at + 6, non_empty(Some(&p.memo)))?;
-    stmt.raw_bind_parameter(at + 7, non_empty(p.household.as_deref()))?;
-    stmt.raw_bind_parameter(at + 8, non_empty(p.reference.as_deref()))?;
-    Ok(())
-}
-
 impl<'c> Writer<'c> {
     pub(super) fn new(
         conn: &'c Connection,
@@ -266,7 +229,9 @@ impl<'c> Writer<'c> {
             first_new_id: last_id + 1,
             voucher_seq: HashMap::new(),
             month_totals: FastMap::default(),
+            index: Pending::default(),
             ids: Vec::new(),
+            json: String::new(),
             prior_external_ids,
         })
     }
@@ -511,6 +476,23 @@ impl<'c> Writer<'c> {
         };
         let hash = chain_hash(&self.head, &txn);
         let date = date_text(txn.date);
+        let ids = std::mem::take(&mut self.ids);
+        let mut json = std::mem::take(&mut self.json);
+        json.clear();
+        postings_json::encode(
+            &mut json,
+            &txn.memo,
+            txn.postings
+                .iter()
+                .zip(&ids)
+                .map(|(p, &account)| PostingRef {
+                    account,
+                    fen: p.amount.fen(),
+                    memo: &p.memo,
+                    household: p.household.as_deref(),
+                    reference: p.reference.as_deref(),
+                }),
+        );
         let inserted = {
             let stmt = prepared(&mut self.statements.insert_transaction, self.conn, || {
                 INSERT_TRANSACTION.to_string()
@@ -525,9 +507,12 @@ impl<'c> Writer<'c> {
             stmt.raw_bind_parameter(8, &txn.operator)?;
             stmt.raw_bind_parameter(9, &txn.posted_at)?;
             stmt.raw_bind_parameter(10, &hash[..])?;
+            stmt.raw_bind_parameter(11, json.as_str())?;
             stmt.raw_execute()
         };
+        self.json = json;
         if let Err(e) = inserted {
+            self.ids = ids;
             if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) {
                 if let Some(external_id) = &txn.external_id {
                     return Err(Error::rule(format!(
@@ -537,56 +522,30 @@ impl<'c> Writer<'c> {
             }
             return Err(e.into());
         }
-        let ids = std::mem::take(&mut self.ids);
-        let inserted = self.insert_postings(id, &date, month, &txn.postings, &ids);
+        let day = txn.date.day();
+        for (line, (p, &account)) in txn.postings.iter().zip(&ids).enumerate() {
+            *self.month_totals.entry((account, month)).or_insert(0) += p.amount.fen();
+            self.index.push(
+                month,
+                account,
+                Entry {
+                    txn: id,
+                    line: line as u32,
+                    day,
+                    fen: p.amount.fen(),
+                },
+            );
+        }
         self.ids = ids;
-        inserted?;
+        if self.index.is_large() {
+            self.index.flush(&self.tx)?;
+        }
         self.head = hash;
         self.next_id += 1;
         Ok(PostOutcome::Posted {
             id,
             voucher: txn.voucher,
         })
-    }
-
-    /// Insert a transaction's postings (`ids`: their accounts' ids): one statement per row, or
-    /// [`BIG_INSERT`] rows per statement for long transactions.
-    fn insert_postings(
-        &mut self,
-        txn: i64,
-        date: &str,
-        month: u32,
-        postings: &[crate::ledger::Posting],
-        ids: &[i64],
-    ) -> Result<()> {
-        let mut line = 0i64;
-        let mut rows = postings.iter().zip(ids).peekable();
-        let big_chunks = postings.len() / BIG_INSERT;
-        if big_chunks > 0 {
-            let stmt = prepared(&mut self.statements.insert_postings_big, self.conn, || {
-                multi_row_sql(POSTINGS_HEAD, 8, BIG_INSERT, "")
-            })?;
-            for _ in 0..big_chunks {
-                for (i, (p, &account)) in rows.by_ref().take(BIG_INSERT).enumerate() {
-                    line += 1;
-                    bind_posting(stmt, i * 8, txn, line, account, date, p)?;
-                    *self.month_totals.entry((account, month)).or_insert(0) += p.amount.fen();
-                }
-                stmt.raw_execute()?;
-            }
-        }
-        if rows.peek().is_some() {
-            let stmt = prepared(&mut self.statements.insert_posting, self.conn, || {
-                multi_row_sql(POSTINGS_HEAD, 8, 1, "")
-            })?;
-            for (p, &account) in rows {
-                line += 1;
-                bind_posting(stmt, 0, txn, line, account, date, p)?;
-                stmt.raw_execute()?;
-                *self.month_totals.entry((account, month)).or_insert(0) += p.amount.fen();
-            }
-        }
-        Ok(())
     }
 
     /// `Some(AlreadyPosted)` when the same external id was posted before this write with the
@@ -609,14 +568,14 @@ impl<'c> Writer<'c> {
                 "txn_id {external_id} appears twice (its rows must be together, and ids unique)"
             )));
         }
-        let mut stored: Vec<(String, i64)> = self
-            .tx
-            .prepare_cached(
-                "SELECT a.name, p.amount FROM postings p JOIN accounts a ON a.id = p.account
-                 WHERE p.txn = ?1 ORDER BY p.line",
-            )?
-            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+        let mut stored: Vec<(String, i64)> = super::query::transaction_by_id(&self.tx, id)?
+            .map(|t| {
+                t.postings
+                    .into_iter()
+                    .map(|p| (p.account, p.amount.fen()))
+                    .collect()
+            })
+            .unwrap_or_default();
         let mut offered: Vec<(String, i64)> = new
             .postings
             .iter()
@@ -734,22 +693,30 @@ impl<'c> Writer<'c> {
         &self.tx
     }
 
+    /// Write what this write has kept in memory so far (per-month totals, account index
+    /// entries), so that reads through [`Writer::sql`] see every posting made.
+    pub(super) fn settle(&mut self) -> Result<()> {
+        self.index.flush(&self.tx)?;
+        let mut totals: Vec<_> = self.month_totals.drain().collect();
+        totals.sort_unstable();
+        insert_rows(
+            &self.tx,
+            "INSERT INTO account_months (account, month, amount)",
+            3,
+            " ON CONFLICT (account, month) DO UPDATE SET amount = amount + excluded.amount",
+            totals,
+            |stmt, at, &((account, month), amount)| {
+                stmt.raw_bind_parameter(at + 1, account)?;
+                stmt.raw_bind_parameter(at + 2, month_text(month))?;
+                stmt.raw_bind_parameter(at + 3, amount)
+            },
+        )?;
+        Ok(())
+    }
+
     pub(super) fn commit(mut self) -> Result<()> {
+        self.settle()?;
         {
-            let mut totals: Vec<_> = self.month_totals.drain().collect();
-            totals.sort_unstable();
-            insert_rows(
-                &self.tx,
-                "INSERT INTO account_months (account, month, amount)",
-                3,
-                " ON CONFLICT (account, month) DO UPDATE SET amount = amount + excluded.amount",
-                totals,
-                |stmt, at, &((account, month), amount)| {
-                    stmt.raw_bind_parameter(at + 1, account)?;
-                    stmt.raw_bind_parameter(at + 2, month_text(month))?;
-                    stmt.raw_bind_parameter(at + 3, amount)
-                },
-            )?;
             let mut seq = self.tx.prepare_cached(
                 "INSERT INTO voucher_months (month, last) VALUES (?1, ?2)
                  ON CONFLICT (month) DO UPDATE SET last = excluded.last",

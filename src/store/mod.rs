@@ -5,10 +5,12 @@
 //! IMMEDIATE` transaction, hands a [`Writer`] to the caller and commits only if the caller
 //! succeeds: a command changes the ledger whole or not at all.
 
+pub(crate) mod account_index;
 mod allocation;
 mod funds;
 mod households;
 mod journal;
+mod postings_json;
 mod query;
 pub mod schema;
 mod statements;
@@ -122,6 +124,9 @@ impl Ledger {
         let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
             tx.execute_batch(sql)?;
+            if (i + 1) as i64 == schema::ACCOUNT_INDEX_VERSION {
+                account_index::rebuild(&tx)?;
+            }
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         }
         tx.commit().map_err(|e| classify(&path, e))?;

@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use chrono::{Datelike, Duration, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
+use super::account_index;
+use super::postings_json::{self, StoredPosting};
 use super::Ledger;
 use crate::error::{Error, Result};
 use crate::ledger::{Account, AccountKind, Posting, Transaction};
@@ -50,10 +52,6 @@ pub(super) fn account_from_row(r: &Row<'_>) -> rusqlite::Result<Account> {
     })
 }
 
-fn date_text(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
 fn parse_stored_date(s: &str) -> rusqlite::Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
@@ -77,36 +75,58 @@ fn month_text(d: NaiveDate) -> String {
     d.format("%Y-%m").to_string()
 }
 
+const TRANSACTION_COLUMNS: &str =
+    "id, voucher, date, external_id, memo, reverses, reason, operator, posted_at, hash, postings";
+
 pub(super) fn transaction_by_voucher(
     conn: &Connection,
     voucher: &str,
 ) -> Result<Option<Transaction>> {
-    let header = conn
-        .prepare_cached(
-            "SELECT id, voucher, date, external_id, memo, reverses, reason, operator, posted_at
-             FROM transactions WHERE voucher = ?1",
-        )?
-        .query_row([voucher], transaction_header)
-        .optional()?;
-    let Some(mut txn) = header else {
+    transaction_where(conn, "voucher = ?1", voucher)
+}
+
+pub(super) fn transaction_by_id(conn: &Connection, id: i64) -> Result<Option<Transaction>> {
+    transaction_where(conn, "id = ?1", id)
+}
+
+fn transaction_where(
+    conn: &Connection,
+    condition: &str,
+    key: impl rusqlite::ToSql,
+) -> Result<Option<Transaction>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {TRANSACTION_COLUMNS} FROM transactions WHERE {condition}"
+    ))?;
+    let mut rows = stmt.query([key])?;
+    let Some(row) = rows.next()? else {
         return Ok(None);
     };
-    let mut stmt = conn.prepare_cached(
-        "SELECT a.name, p.amount, p.memo, p.household, p.ref
-         FROM postings p JOIN accounts a ON a.id = p.account WHERE p.txn = ?1 ORDER BY p.line",
-    )?;
-    txn.postings = stmt
-        .query_map([txn.id], |r| {
-            Ok(Posting {
-                account: r.get(0)?,
-                amount: Amount::from_fen(r.get(1)?),
-                memo: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                household: r.get(3)?,
-                reference: r.get(4)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let mut txn = transaction_header(row)?;
+    let stored = postings_json::decode(row.get_ref(10)?.as_str()?)?;
+    let mut name = conn.prepare_cached("SELECT name FROM accounts WHERE id = ?1")?;
+    for p in stored {
+        let account: String = name
+            .query_row([p.account], |r| r.get(0))
+            .optional()?
+            .unwrap_or_else(|| missing_account(p.account));
+        txn.postings.push(posting(p, account, &txn.memo));
+    }
     Ok(Some(txn))
+}
+
+fn missing_account(id: i64) -> String {
+    format!("<missing account #{id}>")
+}
+
+/// A stored posting as the model's [`Posting`], its account named `account`.
+fn posting(p: StoredPosting, account: String, txn_memo: &str) -> Posting {
+    Posting {
+        account,
+        amount: Amount::from_fen(p.fen),
+        memo: p.memo.unwrap_or_else(|| txn_memo.to_string()),
+        household: p.household,
+        reference: p.reference,
+    }
 }
 
 fn transaction_header(r: &Row<'_>) -> rusqlite::Result<Transaction> {
@@ -177,17 +197,13 @@ impl Ledger {
             (Some(a), Some(b)) => a <= b,
             _ => true,
         };
+        // Parts of a month at either end: from the account index, a month at a time.
         let mut add_postings = |lo: NaiveDate, hi: NaiveDate| -> Result<()> {
-            let mut stmt = read.prepare_cached(
-                "SELECT p.account, SUM(p.amount) FROM transactions t JOIN postings p ON p.txn = t.id
-                 WHERE t.date BETWEEN ?1 AND ?2 GROUP BY p.account",
-            )?;
-            let rows = stmt.query_map(params![date_text(lo), date_text(hi)], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
-            })?;
-            for row in rows {
-                let (account, amount) = row?;
-                *totals.entry(account).or_insert(0) += amount;
+            let mut day = lo;
+            while day <= hi {
+                let end = last_of_month(day).min(hi);
+                account_index::month_part_totals(&read, day, end, &mut totals)?;
+                day = end + Duration::days(1);
             }
             Ok(())
         };
@@ -271,45 +287,49 @@ impl Ledger {
         to: Option<NaiveDate>,
     ) -> Result<Vec<RegisterLine>> {
         let read = self.conn.unchecked_transaction()?;
-        let lo = from.map(date_text).unwrap_or_default();
-        let hi = to.map(date_text).unwrap_or_else(|| "9999-99-99".into());
+        let lo = from.unwrap_or(NaiveDate::MIN);
+        let hi = to.unwrap_or(NaiveDate::MAX);
         let mut opening = 0i64;
         let mut lines: Vec<(i64, i64, RegisterLine)> = Vec::new();
         {
-            let mut before = read.prepare_cached(
-                "SELECT COALESCE(SUM(amount), 0) FROM postings WHERE account = ?1 AND date < ?2",
-            )?;
-            let mut stmt = read.prepare_cached(
-                "SELECT p.date, t.voucher, t.memo, p.memo, p.amount, p.household, p.ref, p.txn, p.line
-                 FROM postings p JOIN transactions t ON t.id = p.txn
-                 WHERE p.account = ?1 AND p.date BETWEEN ?2 AND ?3
-                 ORDER BY p.date, p.txn, p.line",
-            )?;
+            let mut txn_stmt = read
+                .prepare_cached("SELECT voucher, memo, postings FROM transactions WHERE id = ?1")?;
+            let mut stored = Vec::new();
             for account in accounts {
-                if from.is_some() {
-                    opening += before.query_row(params![account.id, lo], |r| r.get::<_, i64>(0))?;
+                if let Some(from) = from {
+                    opening += account_index::balance_before(&read, account.id, from)?;
                 }
-                let rows = stmt.query_map(params![account.id, lo, hi], |r| {
-                    let date: String = r.get(0)?;
-                    let txn_memo: String = r.get(2)?;
-                    let memo: Option<String> = r.get(3)?;
-                    Ok((
-                        r.get::<_, i64>(7)?,
-                        r.get::<_, i64>(8)?,
+                for (date, e) in account_index::entries_of(&read, account.id, lo, hi)? {
+                    let mut rows = txn_stmt.query([e.txn])?;
+                    let row = rows.next()?.ok_or_else(|| {
+                        Error::Tampered(format!(
+                            "the account index names transaction #{}, which is not in the journal",
+                            e.txn
+                        ))
+                    })?;
+                    let voucher: String = row.get(0)?;
+                    let txn_memo: String = row.get(1)?;
+                    postings_json::decode_into(row.get_ref(2)?.as_str()?, &mut stored)?;
+                    let p = stored.get_mut(e.line as usize).ok_or_else(|| {
+                        Error::Tampered(format!(
+                            "the account index names a posting voucher {voucher} does not have"
+                        ))
+                    })?;
+                    let memo = p.memo.take().filter(|m| !m.is_empty()).unwrap_or(txn_memo);
+                    lines.push((
+                        e.txn,
+                        e.line as i64,
                         RegisterLine {
-                            date: parse_stored_date(&date)?,
-                            voucher: r.get(1)?,
+                            date,
+                            voucher,
                             account: account.name.clone(),
-                            memo: memo.filter(|m| !m.is_empty()).unwrap_or(txn_memo),
-                            household: r.get(5)?,
-                            reference: r.get(6)?,
-                            amount: Amount::from_fen(r.get(4)?),
+                            memo,
+                            household: p.household.take(),
+                            reference: p.reference.take(),
+                            amount: Amount::from_fen(e.fen),
                             running: Amount::ZERO,
                         },
-                    ))
-                })?;
-                for row in rows {
-                    lines.push(row?);
+                    ));
                 }
             }
         }
@@ -329,14 +349,9 @@ impl Ledger {
 
     /// The balance of `accounts` before `date` (for a register's opening line).
     pub fn balance_before(&self, accounts: &[Account], date: NaiveDate) -> Result<Amount> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT COALESCE(SUM(amount), 0) FROM postings WHERE account = ?1 AND date < ?2",
-        )?;
         let mut total = Amount::ZERO;
         for account in accounts {
-            total += Amount::from_fen(
-                stmt.query_row(params![account.id, date_text(date)], |r| r.get(0))?,
-            );
+            total += Amount::from_fen(account_index::balance_before(&self.conn, account.id, date)?);
         }
         Ok(total)
     }
@@ -351,79 +366,51 @@ impl Ledger {
         &self,
         mut f: impl FnMut(&Transaction, &[u8]) -> Result<()>,
     ) -> Result<()> {
+        self.for_each_stored_transaction(|txn, hash, _| f(txn, hash))
+    }
+
+    /// As [`Ledger::for_each_transaction`], with the ids of the postings' accounts.
+    pub(crate) fn for_each_stored_transaction(
+        &self,
+        mut f: impl FnMut(&Transaction, &[u8], &[i64]) -> Result<()>,
+    ) -> Result<()> {
         let read = self.conn.unchecked_transaction()?;
         let names: HashMap<i64, String> = {
             let mut stmt = read.prepare("SELECT id, name FROM accounts")?;
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
-        let mut txns = read.prepare(
-            "SELECT id, voucher, date, external_id, memo, reverses, reason, operator, posted_at, hash
-             FROM transactions ORDER BY id",
-        )?;
-        let mut postings = read.prepare(
-            "SELECT txn, account, amount, memo, household, ref, date FROM postings ORDER BY txn, line",
-        )?;
-        let mut txn_rows = txns.query([])?;
-        let mut posting_rows = postings.query([])?;
-        let mut pending: Option<(i64, String, Posting)> = None;
-        let read_posting = |r: &Row<'_>| -> Result<(i64, String, Posting)> {
-            let account: i64 = r.get(1)?;
-            Ok((
-                r.get(0)?,
-                r.get(6)?,
-                Posting {
-                    account: names
-                        .get(&account)
-                        .cloned()
-                        .unwrap_or_else(|| format!("<missing account #{account}>")),
-                    amount: Amount::from_fen(r.get(2)?),
-                    memo: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
-                    household: r.get(4)?,
-                    reference: r.get(5)?,
-                },
-            ))
-        };
-        while let Some(row) = txn_rows.next()? {
+        let mut txns = read.prepare(&format!(
+            "SELECT {TRANSACTION_COLUMNS} FROM transactions ORDER BY id"
+        ))?;
+        let mut rows = txns.query([])?;
+        let mut stored = Vec::new();
+        let mut ids = Vec::new();
+        while let Some(row) = rows.next()? {
             let mut txn = transaction_header(row)?;
-            let hash: Vec<u8> = row.get(9)?;
-            loop {
-                if pending.is_none() {
-                    pending = match posting_rows.next()? {
-                        Some(r) => Some(read_posting(r)?),
-                        None => None,
-                    };
-                }
-                match pending.take() {
-                    Some((id, date, posting)) if id == txn.id => {
-                        if parse_stored_date(&date).ok() != Some(txn.date) {
-                            return Err(Error::Tampered(format!(
-                                "voucher {}: a posting is dated {date}, not the transaction's date {}",
-                                txn.voucher, txn.date
-                            )));
-                        }
-                        txn.postings.push(posting)
-                    }
-                    Some((id, _, _)) if id < txn.id => {
-                        return Err(Error::Tampered(format!(
-                            "transaction #{id} is gone from the journal but its postings remain (just before voucher {})",
-                            txn.voucher
-                        )));
-                    }
-                    other => {
-                        pending = other;
-                        break;
-                    }
-                }
+            let hash = row.get_ref(9)?.as_blob_or_null()?.unwrap_or_default();
+            postings_json::decode_into(row.get_ref(10)?.as_str()?, &mut stored)
+                .map_err(|e| Error::Tampered(format!("voucher {}: {e}", txn.voucher)))?;
+            ids.clear();
+            for p in stored.drain(..) {
+                let account = names
+                    .get(&p.account)
+                    .cloned()
+                    .unwrap_or_else(|| missing_account(p.account));
+                ids.push(p.account);
+                txn.postings.push(posting(p, account, &txn.memo));
             }
-            f(&txn, &hash)?;
-        }
-        if let Some((id, _, _)) = pending {
-            return Err(Error::Tampered(format!(
-                "postings refer to transaction #{id}, which is not in the journal"
-            )));
+            f(&txn, hash, &ids)?;
         }
         Ok(())
+    }
+
+    /// Each stored row of the account index: (month, account id, packed entries).
+    pub(crate) fn account_index_rows(
+        &self,
+        f: impl FnMut(&str, i64, &[u8]) -> Result<()>,
+    ) -> Result<()> {
+        account_index::stored_rows(&self.conn, f)
     }
 
     /// The stored per-month account totals: ((account name, month), fen).
@@ -458,24 +445,35 @@ impl Ledger {
         Ok((
             self.conn
                 .query_row("SELECT COUNT(*) FROM transactions", [], |r| r.get(0))?,
-            self.conn
-                .query_row("SELECT COUNT(*) FROM postings", [], |r| r.get(0))?,
+            self.conn.query_row(
+                "SELECT COALESCE(SUM(json_array_length(postings)), 0) FROM transactions",
+                [],
+                |r| r.get(0),
+            )?,
         ))
     }
 
     /// The earliest transaction date, if any (for `open` directives in exports).
     pub fn first_use_dates(&self) -> Result<HashMap<String, NaiveDate>> {
+        // Each account's first month, then its first day in that month.
         let mut stmt = self.conn.prepare(
-            "SELECT a.name, (SELECT MIN(p.date) FROM postings p WHERE p.account = a.id) FROM accounts a",
+            "SELECT a.name, m.month, p.entries FROM accounts a
+             JOIN account_months m ON m.account = a.id
+                  AND m.month = (SELECT MIN(month) FROM account_months WHERE account = a.id)
+             JOIN account_postings p ON p.month = m.month AND p.account = a.id",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
-        })?;
+        let mut rows = stmt.query([])?;
         let mut out = HashMap::new();
-        for row in rows {
-            let (name, date) = row?;
-            if let Some(date) = date {
-                out.insert(name, parse_stored_date(&date)?);
+        while let Some(row) = rows.next()? {
+            let name: String = row.get(0)?;
+            let month: String = row.get(1)?;
+            let mut first = 31;
+            account_index::decode_entries(
+                row.get_ref(2)?.as_blob_or_null()?.unwrap_or_default(),
+                |e| first = first.min(e.day),
+            )?;
+            if let Ok(date) = parse_stored_date(&format!("{month}-{first:02}")) {
+                out.insert(name, date);
             }
         }
         Ok(out)

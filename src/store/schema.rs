@@ -237,6 +237,40 @@ DROP TABLE allocation_payments;
 ALTER TABLE allocation_payments_v4 RENAME TO allocation_payments;
 CREATE INDEX allocation_payments_voucher ON allocation_payments(voucher);
 "#,
+    // 5: a transaction's postings move into its own row, as a JSON array (see
+    // `store::postings_json`): posting a transaction writes one row, not one per posting. The
+    // `postings` view shows them as the table did. The account index (`account_postings`, see
+    // `store::account_index`) replaces the per-posting index; it is built from the journal
+    // right after this step.
+    r#"
+ALTER TABLE transactions ADD COLUMN postings TEXT NOT NULL DEFAULT '[]';
+UPDATE transactions SET postings = (
+    SELECT json_group_array(json_array(
+               p.account, p.amount,
+               CASE WHEN COALESCE(p.memo, '') = transactions.memo THEN NULL
+                    ELSE COALESCE(p.memo, '') END,
+               p.household, p.ref) ORDER BY p.line)
+    FROM postings p WHERE p.txn = transactions.id)
+WHERE EXISTS (SELECT 1 FROM postings p WHERE p.txn = transactions.id);
+DROP INDEX postings_account_date;
+DROP TABLE postings;
+DROP INDEX transactions_date;
+
+CREATE VIEW postings (txn, line, account, date, amount, memo, household, ref) AS
+SELECT t.id, j.key + 1, j.value ->> 0, t.date, j.value ->> 1,
+       NULLIF(COALESCE(j.value ->> 2, t.memo), ''), j.value ->> 3, j.value ->> 4
+FROM transactions t, json_each(t.postings) j;
+
+CREATE TABLE account_postings (
+    month   TEXT NOT NULL,
+    account INTEGER NOT NULL REFERENCES accounts(id),
+    entries BLOB NOT NULL,
+    PRIMARY KEY (month, account)
+) WITHOUT ROWID;
+"#,
 ];
+
+/// The version after which the account index must be built from the journal.
+pub const ACCOUNT_INDEX_VERSION: i64 = 5;
 
 pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -3,14 +3,19 @@
 use chrono::NaiveDate;
 use rusqlite::OptionalExtension;
 
+use super::account_index;
 use super::journal::date_text;
-use super::{Ledger, Writer};
+use super::postings_json::{self, StoredPosting};
+use super::{FastMap, Ledger, Writer};
 use crate::error::Result;
 use crate::ledger::AccountKind;
 use crate::money::Amount;
 
 /// Prefix of the household payable accounts (`负债:应付款:农户:H0001`).
 pub const PAYABLE_PREFIX: &str = "负债:应付款:农户:";
+
+/// Prefix of the special funds' accounts (`负债:专项应付款:防止返贫储备金`).
+const FUND_PREFIX: &str = "负债:专项应付款:";
 
 /// A posting that concerns a household: tagged with it, or on its payable account.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,123 +48,113 @@ impl Ledger {
         household: Option<&str>,
         to: NaiveDate,
     ) -> Result<Vec<HouseholdPosting>> {
-        const COLUMNS: &str = "t.id, t.date, t.voucher, t.memo, a.name, p.amount, p.memo, \
-             p.household, p.ref, a.kind, t.reverses IS NOT NULL";
-        let mut stmt = if household.is_some() {
-            // One household: its tagged postings and its payable account's. (An index on the
-            // household tag would find them without reading the journal, at the cost of a
-            // fifth of the import's speed.)
-            self.conn.prepare_cached(&format!(
-                "SELECT {COLUMNS}
-                 FROM postings p
-                 JOIN transactions t ON t.id = p.txn
-                 JOIN accounts a ON a.id = p.account
-                 WHERE (p.household = ?2
-                        OR p.account = (SELECT id FROM accounts WHERE name = ?3))
-                   AND t.date <= ?1
-                 ORDER BY t.date, t.id, p.line"
-            ))?
-        } else {
-            // Names under a parent sort between "parent:" and "parent;" (';' follows ':'): a
-            // range test, much cheaper than LIKE on every posting.
-            self.conn.prepare_cached(&format!(
-                "SELECT {COLUMNS}
-                 FROM transactions t
-                 JOIN postings p ON p.txn = t.id
-                 JOIN accounts a ON a.id = p.account
-                 WHERE t.date <= ?1
-                   AND (p.household IS NOT NULL
-                        OR (a.name > '负债:应付款:农户:' AND a.name < '负债:应付款:农户;'))
-                 ORDER BY t.date, t.id, p.line"
-            ))?
+        let read = self.conn.unchecked_transaction()?;
+        let accounts: FastMap<i64, (String, AccountKind)> = self
+            .accounts()?
+            .into_iter()
+            .map(|a| (a.id, (a.name, a.kind)))
+            .collect();
+        let is_fund = |name: &str| name.starts_with(FUND_PREFIX);
+        // One household: only the transactions on its payable account (from the account
+        // index) or with its tag in their text are read in full.
+        let payable = match household {
+            Some(h) => {
+                let name = format!("{PAYABLE_PREFIX}{h}");
+                accounts
+                    .iter()
+                    .find(|(_, (n, _))| *n == name)
+                    .map(|(id, _)| *id)
+            }
+            None => None,
         };
-        let date = date_text(to);
-        let payable = household.map(|h| format!("{PAYABLE_PREFIX}{h}"));
-        let args: Vec<&dyn rusqlite::ToSql> = match (&household, &payable) {
-            (Some(h), Some(account)) => vec![&date, h, account],
-            _ => vec![&date],
+        let payable_txns: std::collections::HashSet<i64> = match payable {
+            Some(id) => account_index::entries_of(&read, id, NaiveDate::MIN, to)?
+                .into_iter()
+                .map(|(_, e)| e.txn)
+                .collect(),
+            None => Default::default(),
         };
-        let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
-            let account: String = r.get(4)?;
-            let tag: Option<String> = r.get(7)?;
-            let household = tag.clone().unwrap_or_else(|| {
-                account
-                    .strip_prefix(PAYABLE_PREFIX)
-                    .unwrap_or(&account)
-                    .to_string()
-            });
-            let date: String = r.get(1)?;
-            let kind: String = r.get(9)?;
-            Ok(HouseholdPosting {
-                household,
-                txn: r.get(0)?,
-                date: NaiveDate::parse_from_str(&date, "%Y-%m-%d").unwrap_or_default(),
-                voucher: r.get(2)?,
-                txn_memo: r.get(3)?,
-                account,
-                kind: kind.parse().map_err(|e: String| {
-                    rusqlite::Error::FromSqlConversionFailure(
-                        9,
-                        rusqlite::types::Type::Text,
-                        e.into(),
+        let tag_text = household.map(|h| {
+            let mut quoted = String::new();
+            postings_json::push_string(&mut quoted, h);
+            quoted
+        });
+        let mut stmt = read.prepare_cached(
+            "SELECT id, date, voucher, memo, reverses IS NOT NULL, postings FROM transactions
+             WHERE date <= ?1",
+        )?;
+        let mut rows = stmt.query([date_text(to)])?;
+        let mut stored = Vec::new();
+        let mut postings: Vec<(i64, HouseholdPosting)> = Vec::new();
+        while let Some(row) = rows.next()? {
+            let txn: i64 = row.get(0)?;
+            let json = row.get_ref(5)?.as_str()?;
+            if let Some(tag) = &tag_text {
+                if !payable_txns.contains(&txn) && !json.contains(tag.as_str()) {
+                    continue;
+                }
+            }
+            postings_json::decode_into(json, &mut stored)?;
+            let name_of = |id: i64| accounts.get(&id);
+            let concerns = |p: &StoredPosting| match household {
+                Some(h) => p.household.as_deref() == Some(h) || Some(p.account) == payable,
+                None => {
+                    p.household.is_some()
+                        || name_of(p.account).is_some_and(|(n, _)| n.starts_with(PAYABLE_PREFIX))
+                }
+            };
+            if !stored.iter().any(concerns) {
+                continue;
+            }
+            let date: String = row.get(1)?;
+            let date = NaiveDate::parse_from_str(&date, "%Y-%m-%d").unwrap_or_default();
+            let voucher: String = row.get(2)?;
+            let txn_memo: String = row.get(3)?;
+            let reversal: bool = row.get(4)?;
+            // The special fund the transaction draws on or feeds: its first such posting.
+            let fund = stored
+                .iter()
+                .filter_map(|p| name_of(p.account).map(|(n, _)| n))
+                .find(|n| is_fund(n))
+                .cloned();
+            for (line, p) in stored.iter().enumerate() {
+                if !concerns(p) {
+                    continue;
+                }
+                let (account, kind) = name_of(p.account).cloned().unwrap_or_else(|| {
+                    (
+                        format!("<missing account #{}>", p.account),
+                        AccountKind::Asset,
                     )
-                })?,
-                amount: Amount::from_fen(r.get(5)?),
-                memo: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
-                reference: r.get(8)?,
-                tag,
-                reversal: r.get(10)?,
-                fund: None,
-            })
-        })?;
-        let mut postings: Vec<HouseholdPosting> = rows.collect::<rusqlite::Result<_>>()?;
-        // The special fund each transaction draws on or feeds (its first such posting).
-        let mut funds: std::collections::HashMap<i64, (i64, String)> = Default::default();
-        const FUNDS: &str = "a.name > '负债:专项应付款:' AND a.name < '负债:专项应付款;'";
-        if household.is_some() {
-            // One household's few transactions, each by its key.
-            let mut stmt = self.conn.prepare_cached(&format!(
-                "SELECT p.line, a.name FROM postings p JOIN accounts a ON a.id = p.account
-                 WHERE p.txn = ?1 AND {FUNDS} ORDER BY p.line LIMIT 1"
-            ))?;
-            let mut looked_up = std::collections::HashSet::new();
-            for p in &postings {
-                if looked_up.insert(p.txn) {
-                    if let Some(found) = stmt
-                        .query_row([p.txn], |r| Ok((r.get(0)?, r.get(1)?)))
-                        .optional()?
-                    {
-                        funds.insert(p.txn, found);
-                    }
-                }
-            }
-        } else {
-            // Every household: one pass over the few fund accounts, through the account index.
-            let mut stmt = self.conn.prepare_cached(&format!(
-                "SELECT p.txn, p.line, a.name FROM accounts a JOIN postings p ON p.account = a.id
-                 WHERE {FUNDS} AND p.date <= ?1"
-            ))?;
-            let rows = stmt.query_map([date_text(to)], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            })?;
-            for row in rows {
-                let (txn, line, name) = row?;
-                match funds.get(&txn) {
-                    Some((first, _)) if *first <= line => {}
-                    _ => {
-                        funds.insert(txn, (line, name));
-                    }
-                }
+                });
+                let household = p.household.clone().unwrap_or_else(|| {
+                    account
+                        .strip_prefix(PAYABLE_PREFIX)
+                        .unwrap_or(&account)
+                        .to_string()
+                });
+                postings.push((
+                    line as i64,
+                    HouseholdPosting {
+                        household,
+                        txn,
+                        date,
+                        voucher: voucher.clone(),
+                        txn_memo: txn_memo.clone(),
+                        account,
+                        kind,
+                        amount: Amount::from_fen(p.fen),
+                        memo: p.memo.clone().unwrap_or_else(|| txn_memo.clone()),
+                        reference: p.reference.clone(),
+                        tag: p.household.clone(),
+                        reversal,
+                        fund: fund.clone(),
+                    },
+                ));
             }
         }
-        for p in &mut postings {
-            p.fund = funds.get(&p.txn).map(|(_, name)| name.clone());
-        }
-        Ok(postings)
+        postings.sort_by_key(|(line, p)| (p.date, p.txn, *line));
+        Ok(postings.into_iter().map(|(_, p)| p).collect())
     }
 
     /// The town's name, as set by `init --town` or the demo.

@@ -1,0 +1,348 @@
+//! The account index: for each month and account, where that account's postings are.
+//!
+//! One row per (month, account) in `account_postings`, its `entries` a packed list of
+//! (transaction id, posting's place in the transaction, day of month, amount in fen), in
+//! posting order — each a few bytes. A register reads a handful of rows and then the
+//! transactions themselves; a balance part-way through a month sums the entries without
+//! reading any transaction. A write appends to the rows it touches once, at commit, whatever
+//! the number of postings; `verify` rebuilds the whole index from the journal and compares.
+
+use chrono::{Datelike, NaiveDate};
+use rusqlite::{params, Connection};
+
+use super::FastMap;
+use crate::error::{Error, Result};
+
+/// One posting in the index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Entry {
+    pub txn: i64,
+    /// The posting's place in its transaction, from 0.
+    pub line: u32,
+    pub day: u32,
+    pub fen: i64,
+}
+
+/// `yyyy * 100 + mm` (years outside 0–9999, as in open date bounds, clamped).
+pub(crate) fn month_key(date: NaiveDate) -> u32 {
+    date.year().clamp(0, 9999) as u32 * 100 + date.month()
+}
+
+/// `2024-12` for `202412`.
+pub(crate) fn month_text(key: u32) -> String {
+    format!("{:04}-{:02}", key / 100, key % 100)
+}
+
+/// The day `day` of month `2024-12`.
+fn month_day(month: &str, day: u32) -> Option<NaiveDate> {
+    let (y, m) = month.split_once('-')?;
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, day)
+}
+
+fn push_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn read_varint(s: &[u8], at: &mut usize) -> Option<u64> {
+    let mut v = 0u64;
+    let mut shift = 0;
+    loop {
+        let b = *s.get(*at)?;
+        *at += 1;
+        if shift > 63 {
+            return None;
+        }
+        v |= ((b & 0x7f) as u64) << shift;
+        if b < 0x80 {
+            return Some(v);
+        }
+        shift += 7;
+    }
+}
+
+/// Append one entry to a packed list.
+pub(crate) fn push_entry(out: &mut Vec<u8>, e: Entry) {
+    push_varint(out, e.txn as u64);
+    push_varint(out, e.line as u64);
+    out.push(e.day as u8);
+    push_varint(out, ((e.fen << 1) ^ (e.fen >> 63)) as u64);
+}
+
+/// Every entry of a packed list, in order.
+pub(crate) fn decode_entries(blob: &[u8], mut f: impl FnMut(Entry)) -> Result<()> {
+    let mut at = 0;
+    while at < blob.len() {
+        let entry = (|| {
+            let txn = read_varint(blob, &mut at)?;
+            let line = read_varint(blob, &mut at)?;
+            let day = *blob.get(at)?;
+            at += 1;
+            let z = read_varint(blob, &mut at)?;
+            Some(Entry {
+                txn: i64::try_from(txn).ok()?,
+                line: u32::try_from(line).ok()?,
+                day: day as u32,
+                fen: ((z >> 1) as i64) ^ -((z & 1) as i64),
+            })
+        })()
+        .ok_or_else(|| {
+            Error::Tampered(
+                "the account index is not readable: it was altered outside townledger (`verify` says where)"
+                    .into(),
+            )
+        })?;
+        f(entry);
+    }
+    Ok(())
+}
+
+/// Entries waiting to be appended, by (month, account); kept by the write path.
+#[derive(Default)]
+pub(crate) struct Pending {
+    rows: FastMap<(u32, i64), Vec<u8>>,
+    bytes: usize,
+}
+
+/// Append pending entries to the index when they take more than this much memory, so that
+/// an import of any size runs in bounded memory.
+const FLUSH_BYTES: usize = 24 << 20;
+
+impl Pending {
+    pub fn push(&mut self, month: u32, account: i64, e: Entry) {
+        let row = self.rows.entry((month, account)).or_default();
+        let before = row.len();
+        push_entry(row, e);
+        self.bytes += row.len() - before;
+    }
+
+    pub fn is_large(&self) -> bool {
+        self.bytes >= FLUSH_BYTES
+    }
+
+    /// Append everything pending to the stored rows.
+    pub fn flush(&mut self, conn: &Connection) -> Result<()> {
+        let mut rows: Vec<_> = self.rows.drain().collect();
+        self.bytes = 0;
+        rows.sort_unstable_by_key(|(key, _)| *key);
+        let mut stmt = conn.prepare_cached(
+            "INSERT INTO account_postings (month, account, entries) VALUES (?1, ?2, ?3)
+             ON CONFLICT (month, account) DO UPDATE
+             SET entries = CAST(entries || excluded.entries AS BLOB)",
+        )?;
+        for ((month, account), entries) in rows {
+            stmt.execute(params![month_text(month), account, entries])?;
+        }
+        Ok(())
+    }
+}
+
+/// Build the index afresh from the journal (after the migration that introduced it).
+pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
+    conn.execute("DELETE FROM account_postings", [])?;
+    let mut pending = Pending::default();
+    let mut stmt = conn.prepare("SELECT id, date, postings FROM transactions ORDER BY id")?;
+    let mut rows = stmt.query([])?;
+    let mut postings = Vec::new();
+    while let Some(row) = rows.next()? {
+        let txn: i64 = row.get(0)?;
+        let date: String = row.get(1)?;
+        let date = NaiveDate::parse_from_str(&date, "%Y-%m-%d")
+            .map_err(|_| Error::Tampered(format!("transaction #{txn} has no valid date")))?;
+        super::postings_json::decode_into(row.get_ref(2)?.as_str()?, &mut postings)?;
+        for (line, p) in postings.iter().enumerate() {
+            pending.push(
+                month_key(date),
+                p.account,
+                Entry {
+                    txn,
+                    line: line as u32,
+                    day: date.day(),
+                    fen: p.fen,
+                },
+            );
+        }
+        if pending.is_large() {
+            pending.flush(conn)?;
+        }
+    }
+    pending.flush(conn)
+}
+
+/// The stored index, row by row: ((month, account id), entries).
+pub(crate) fn stored_rows(
+    conn: &Connection,
+    mut f: impl FnMut(&str, i64, &[u8]) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = conn.prepare("SELECT month, account, entries FROM account_postings")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let month = row.get_ref(0)?.as_str()?;
+        let account: i64 = row.get(1)?;
+        let blob = row.get_ref(2)?.as_blob_or_null()?.unwrap_or_default();
+        f(month, account, blob)?;
+    }
+    Ok(())
+}
+
+/// The postings of `account` dated `from..=to`, in date order and then posting order:
+/// (date, entry). Finds the account's months through `account_months`, then reads each
+/// month's row.
+pub(crate) fn entries_of(
+    conn: &Connection,
+    account: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(NaiveDate, Entry)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT m.month, p.entries FROM account_months m
+         JOIN account_postings p ON p.month = m.month AND p.account = m.account
+         WHERE m.account = ?1 AND m.month BETWEEN ?2 AND ?3 ORDER BY m.month",
+    )?;
+    let mut out = Vec::new();
+    let mut rows = stmt.query(params![
+        account,
+        month_text(month_key(from)),
+        month_text(month_key(to))
+    ])?;
+    while let Some(row) = rows.next()? {
+        let month: String = row.get(0)?;
+        let blob = row.get_ref(1)?.as_blob().unwrap_or_default();
+        let start = out.len();
+        decode_entries(blob, |e| {
+            if let Some(date) = month_day(&month, e.day).filter(|d| (from..=to).contains(d)) {
+                out.push((date, e));
+            }
+        })?;
+        // Within a month, by day (a stable sort keeps posting order within a day).
+        out[start..].sort_by_key(|(date, _)| *date);
+    }
+    Ok(out)
+}
+
+/// Add each account's postings dated `from..=to` (both in one month) to `totals`.
+pub(crate) fn month_part_totals(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+    totals: &mut std::collections::HashMap<i64, i64>,
+) -> Result<()> {
+    let (from_day, to_day) = (from.day(), to.day());
+    let mut stmt =
+        conn.prepare_cached("SELECT account, entries FROM account_postings WHERE month = ?1")?;
+    let mut rows = stmt.query([month_text(month_key(from))])?;
+    while let Some(row) = rows.next()? {
+        let account: i64 = row.get(0)?;
+        let blob = row.get_ref(1)?.as_blob().unwrap_or_default();
+        let mut sum = 0i64;
+        decode_entries(blob, |e| {
+            if (from_day..=to_day).contains(&e.day) {
+                sum += e.fen;
+            }
+        })?;
+        *totals.entry(account).or_insert(0) += sum;
+    }
+    Ok(())
+}
+
+/// The balance of `account` from postings dated before `date`.
+pub(crate) fn balance_before(conn: &Connection, account: i64, date: NaiveDate) -> Result<i64> {
+    let month = month_text(month_key(date));
+    let whole: i64 = conn
+        .prepare_cached(
+            "SELECT COALESCE(SUM(amount), 0) FROM account_months WHERE account = ?1 AND month < ?2",
+        )?
+        .query_row(params![account, month], |r| r.get(0))?;
+    let mut part = 0i64;
+    let blob: Option<Vec<u8>> = {
+        use rusqlite::OptionalExtension;
+        conn.prepare_cached(
+            "SELECT entries FROM account_postings WHERE month = ?1 AND account = ?2",
+        )?
+        .query_row(params![month, account], |r| r.get(0))
+        .optional()?
+    };
+    if let Some(blob) = blob {
+        decode_entries(&blob, |e| {
+            if e.day < date.day() {
+                part += e.fen;
+            }
+        })?;
+    }
+    Ok(whole + part)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn entries_round_trip(entries in prop::collection::vec(
+            (0i64..i64::MAX, any::<u32>(), 1u32..=31, any::<i64>()), 0..50)
+        ) {
+            let entries: Vec<Entry> = entries
+                .into_iter()
+                .map(|(txn, line, day, fen)| Entry { txn, line, day, fen })
+                .collect();
+            let mut blob = Vec::new();
+            for e in &entries {
+                push_entry(&mut blob, *e);
+            }
+            let mut back = Vec::new();
+            decode_entries(&blob, |e| back.push(e)).unwrap();
+            prop_assert_eq!(back, entries);
+        }
+    }
+
+    #[test]
+    fn a_cut_list_is_refused() {
+        let mut blob = Vec::new();
+        push_entry(
+            &mut blob,
+            Entry {
+                txn: 300,
+                line: 1,
+                day: 5,
+                fen: -1_000_000,
+            },
+        );
+        blob.pop();
+        assert!(decode_entries(&blob, |_| {}).is_err());
+    }
+
+    #[test]
+    fn appended_rows_keep_every_byte() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE account_postings (month TEXT, account INTEGER, entries BLOB,
+             PRIMARY KEY (month, account)) WITHOUT ROWID",
+        )
+        .unwrap();
+        let mut pending = Pending::default();
+        let all: Vec<Entry> = (0..300)
+            .map(|i| Entry {
+                txn: i * 1000,
+                line: 0,
+                day: 1 + (i % 28) as u32,
+                fen: if i % 2 == 0 { 0 } else { -(i << 20) },
+            })
+            .collect();
+        for chunk in all.chunks(70) {
+            for e in chunk {
+                pending.push(202412, 7, *e);
+            }
+            pending.flush(&conn).unwrap();
+        }
+        let blob: Vec<u8> = conn
+            .query_row("SELECT entries FROM account_postings", [], |r| r.get(0))
+            .unwrap();
+        let mut back = Vec::new();
+        decode_entries(&blob, |e| back.push(e)).unwrap();
+        assert_eq!(back, all);
+    }
+}
