@@ -55,7 +55,7 @@ impl<R: Read> Read for Counting<R> {
 
 /// An input file opened as UTF-8 text whatever its encoding, plus a byte counter and its size.
 pub struct TextInput {
-    pub reader: Box<dyn Read>,
+    pub reader: Box<dyn Read + Send>,
     pub bytes_read: Arc<AtomicU64>,
     pub size: u64,
     pub encoding: Encoding,
@@ -88,7 +88,7 @@ pub fn open_text(path: &Path, forced: Option<Encoding>) -> Result<TextInput> {
         inner: io::Cursor::new(head).chain(file),
         count: count.clone(),
     };
-    let reader: Box<dyn Read> = match encoding {
+    let reader: Box<dyn Read + Send> = match encoding {
         Encoding::Utf8 => {
             let mut r = BufReader::with_capacity(256 * 1024, raw);
             let mut bom = [0u8; 3];

@@ -19,7 +19,8 @@ use crate::ledger::account::validate_account_name;
 use crate::ledger::transaction::parse_date;
 use crate::ledger::{AccountKind, NewTransaction, Posting};
 use crate::money::Amount;
-use crate::store::{FastMap, PostOutcome, Writer};
+use crate::store::{Bulk, BulkOutcome, FastMap, Pending, Prepared, Writer};
+use std::sync::mpsc::{sync_channel, SyncSender};
 
 #[derive(Clone, Debug, Default)]
 pub struct ImportOptions {
@@ -123,6 +124,8 @@ struct Group {
     last_line: u64,
     date: Option<chrono::NaiveDate>,
     postings: Vec<Posting>,
+    /// The postings' account ids.
+    ids: Vec<i64>,
     /// A row of this group was bad (already reported).
     bad: bool,
 }
@@ -135,6 +138,7 @@ impl Group {
             last_line: line,
             date: None,
             postings: Vec::with_capacity(4),
+            ids: Vec::with_capacity(4),
             bad: false,
         }
     }
@@ -148,6 +152,13 @@ struct Rows<'a> {
     file: &'a str,
     cols: Columns,
     options: &'a ImportOptions,
+    /// Resolves accounts and prepares transactions, on the reading thread.
+    bulk: Bulk,
+    /// Prepared transactions (and the accounts they need) not yet sent to the writer.
+    batch: Vec<ToWrite>,
+    send: SyncSender<Vec<ToWrite>>,
+    /// The writer has stopped: reading stops too.
+    writer_gone: bool,
     errors: Vec<RowError>,
     /// Unknown accounts, listed once each at their first row, with the other rows named.
     unknown: Vec<(String, u64, Vec<u64>)>,
@@ -159,7 +170,6 @@ impl Rows<'_> {
     /// Check one row of `g` and add its posting.
     fn add(
         &mut self,
-        writer: &mut Writer<'_>,
         g: &mut Group,
         record: &csv::StringRecord,
         line: u64,
@@ -208,7 +218,7 @@ impl Rows<'_> {
             Some(name) => name,
             None => cols.account_code.map(field).unwrap_or(""),
         };
-        let account = match resolve_account(writer, account_text, self.options) {
+        let account = match resolve_account(&mut self.bulk, account_text, self.options) {
             Ok(a) => a,
             Err(Unresolved::Unknown) => {
                 match self.unknown_at.get(account_text) {
@@ -227,10 +237,9 @@ impl Rows<'_> {
                 self.errors.push(RowError::new(file, line, reason));
                 None
             }
-            Err(Unresolved::Failed(e)) => return Err(e),
         };
-        if let Some(created) = account.as_ref().and_then(|(_, created)| created.clone()) {
-            self.summary.accounts_created.push(created);
+        if let Some(created) = account.as_ref().filter(|a| a.created) {
+            self.summary.accounts_created.push(created.name.clone());
         }
         if self.errors.len() > before || account.is_none() {
             g.bad = true;
@@ -238,8 +247,10 @@ impl Rows<'_> {
         }
         let optional =
             |i: Option<usize>| i.map(field).filter(|s| !s.is_empty()).map(str::to_string);
+        let account = account.expect("checked");
+        g.ids.push(account.id);
         g.postings.push(Posting {
-            account: account.expect("checked").0,
+            account: account.name,
             amount: amount.expect("checked"),
             memo: field(cols.memo).to_string(),
             household: optional(cols.household),
@@ -248,9 +259,72 @@ impl Rows<'_> {
         Ok(())
     }
 
-    fn finish(&mut self, writer: &mut Writer<'_>, g: Group) -> Result<()> {
-        finish_group(writer, self.file, g, &mut self.errors, &mut self.summary)
+    fn finish(&mut self, g: Group) -> Result<()> {
+        let Some(prepared) = finish_group(
+            &mut self.bulk,
+            self.file,
+            g,
+            &mut self.errors,
+            &mut self.summary,
+        )?
+        else {
+            return Ok(());
+        };
+        let created = self.bulk.take_created();
+        if !created.is_empty() {
+            self.batch.push(ToWrite::Accounts(created));
+        }
+        self.batch.push(prepared);
+        if let Some(index) = self.bulk.take_index(false) {
+            self.batch.push(ToWrite::Index(index));
+        }
+        if self.batch.len() >= BATCH {
+            self.send_batch(false);
+        }
+        Ok(())
     }
+
+    /// Send what is ready; at the `end`, everything still held.
+    fn send_batch(&mut self, end: bool) {
+        let created = self.bulk.take_created();
+        if !created.is_empty() {
+            self.batch.push(ToWrite::Accounts(created));
+        }
+        if end {
+            if let Some(index) = self.bulk.take_index(true) {
+                self.batch.push(ToWrite::Index(index));
+            }
+        }
+        if self.batch.is_empty() || self.writer_gone {
+            return;
+        }
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        if self.send.send(batch).is_err() {
+            self.writer_gone = true;
+        }
+    }
+}
+
+/// What the reading thread hands the writing thread, in order.
+enum ToWrite {
+    Accounts(Vec<crate::ledger::Account>),
+    /// Month totals and index entries of the transactions sent before.
+    Index(Pending),
+    Transaction { prepared: Prepared, first_line: u64 },
+}
+
+/// Items per message between the threads, and messages in flight: enough to keep both
+/// busy, little enough memory.
+const BATCH: usize = 512;
+const IN_FLIGHT: usize = 8;
+
+/// What the reading thread found.
+struct Read {
+    bulk: Bulk,
+    errors: Vec<RowError>,
+    unknown: Vec<(String, u64, Vec<u64>)>,
+    summary: ImportSummary,
+    count: u64,
 }
 
 /// Import `path` through `writer`. On any bad row, returns all of them as [`Error::Input`];
@@ -265,68 +339,72 @@ pub fn import_postings(
     let bar = progress_bar(source.size(), "importing");
     let headers = source.headers(&file)?;
     let cols = find_columns(&file, &headers)?;
-
-    let mut rows = Rows {
-        file: &file,
-        cols,
-        options,
-        errors: Vec::new(),
-        unknown: Vec::new(),
-        unknown_at: FastMap::default(),
-        summary: ImportSummary::default(),
-    };
-    // A file that fits in memory is grouped by txn_id wherever its rows are (a clerk's
-    // spreadsheet may be sorted by date or account); a larger one is streamed, its transactions
-    // taken from consecutive rows.
-    let in_memory = source.size() <= IN_MEMORY_BYTES;
-    let mut groups: Vec<Group> = Vec::new();
-    let mut group_of: FastMap<String, usize> = FastMap::default();
-    let mut group: Option<Group> = None;
-    let mut record = csv::StringRecord::new();
-    let mut count = 0u64;
-    while let Some(line) = source.next_record(&mut record, &file, &mut rows.errors) {
-        count += 1;
-        if count.is_multiple_of(8192) {
-            bar.set_position(source.position());
-        }
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        let txn_id = record.get(cols.txn_id).unwrap_or("").trim();
-        if txn_id.is_empty() {
-            rows.errors
-                .push(RowError::new(&file, line, "txn_id is empty"));
-            continue;
-        }
-        let g = if in_memory {
-            let at = match group_of.get(txn_id) {
-                Some(&at) => at,
-                None => {
-                    group_of.insert(txn_id.to_string(), groups.len());
-                    groups.push(Group::new(txn_id, line));
-                    groups.len() - 1
-                }
+    // One thread reads, checks and prepares (numbers, hashes, encodes) the transactions; this
+    // one writes them, so both halves of the work run at once.
+    let bulk = writer.begin_bulk()?;
+    let (send, receive) = sync_channel::<Vec<ToWrite>>(IN_FLIGHT);
+    let (read, mut write_errors, failed) = std::thread::scope(|scope| {
+        let reader = std::thread::Builder::new().name("import-reader".into()).spawn_scoped(scope, || {
+            let rows = Rows {
+                file: &file,
+                cols,
+                options,
+                bulk,
+                batch: Vec::with_capacity(BATCH),
+                send,
+                writer_gone: false,
+                errors: Vec::new(),
+                unknown: Vec::new(),
+                unknown_at: FastMap::default(),
+                summary: ImportSummary::default(),
             };
-            &mut groups[at]
-        } else {
-            if group.as_ref().is_some_and(|g| g.txn_id != txn_id) {
-                let g = group.take().expect("checked");
-                rows.finish(writer, g)?;
-            }
-            group.get_or_insert_with(|| Group::new(txn_id, line))
+            read_rows(rows, &mut source, &bar)
+        });
+        let reader = match reader {
+            Ok(reader) => reader,
+            Err(e) => return (Err(Error::io(&file, e)), Vec::new(), None),
         };
-        rows.add(writer, g, &record, line)?;
-    }
-    for g in groups.into_iter().chain(group.take()) {
-        rows.finish(writer, g)?;
-    }
-    let Rows {
+        let mut write_errors = Vec::new();
+        let mut failed = None;
+        'write: for batch in receive.iter() {
+            for item in batch {
+                let written = match item {
+                    ToWrite::Accounts(accounts) => writer.write_accounts(&accounts),
+                    ToWrite::Index(pending) => writer.write_index(pending),
+                    ToWrite::Transaction {
+                        prepared,
+                        first_line,
+                    } => match writer.write_row(&prepared) {
+                        Err(Error::Rule(reason)) => {
+                            write_errors.push(RowError::new(&file, first_line, reason));
+                            Ok(())
+                        }
+                        other => other,
+                    },
+                };
+                if let Err(e) = written {
+                    failed = Some(e);
+                    break 'write;
+                }
+            }
+        }
+        drop(receive);
+        let read = reader.join().expect("the reading thread does not panic");
+        (read, write_errors, failed)
+    });
+    bar.finish_and_clear();
+    let Read {
+        bulk,
         mut errors,
         unknown,
         summary,
-        ..
-    } = rows;
-    bar.finish_and_clear();
+        count,
+    } = read?;
+    writer.end_bulk(bulk);
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    errors.append(&mut write_errors);
     for (name, first, more) in unknown {
         let also = match more.len() {
             0 => String::new(),
@@ -370,10 +448,84 @@ pub fn import_postings(
     Ok(summary)
 }
 
+/// Read every row from `source`, group, check and prepare the transactions, sending them to
+/// the writer as they are ready.
+fn read_rows(
+    mut rows: Rows<'_>,
+    source: &mut Source,
+    bar: &indicatif::ProgressBar,
+) -> Result<Read> {
+    let file = rows.file;
+    let cols = rows.cols;
+    // A file that fits in memory is grouped by txn_id wherever its rows are (a clerk's
+    // spreadsheet may be sorted by date or account); a larger one is streamed, its transactions
+    // taken from consecutive rows.
+    let in_memory = source.size() <= IN_MEMORY_BYTES;
+    let mut groups: Vec<Group> = Vec::new();
+    let mut group_of: FastMap<String, usize> = FastMap::default();
+    let mut group: Option<Group> = None;
+    let mut record = csv::StringRecord::new();
+    let mut count = 0u64;
+    while let Some(line) = source.next_record(&mut record, file, &mut rows.errors) {
+        if rows.writer_gone {
+            break;
+        }
+        count += 1;
+        if count.is_multiple_of(8192) {
+            bar.set_position(source.position());
+        }
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let txn_id = record.get(cols.txn_id).unwrap_or("").trim();
+        if txn_id.is_empty() {
+            rows.errors
+                .push(RowError::new(file, line, "txn_id is empty"));
+            continue;
+        }
+        let g = if in_memory {
+            let at = match group_of.get(txn_id) {
+                Some(&at) => at,
+                None => {
+                    group_of.insert(txn_id.to_string(), groups.len());
+                    groups.push(Group::new(txn_id, line));
+                    groups.len() - 1
+                }
+            };
+            &mut groups[at]
+        } else {
+            if group.as_ref().is_some_and(|g| g.txn_id != txn_id) {
+                let g = group.take().expect("checked");
+                rows.finish(g)?;
+            }
+            group.get_or_insert_with(|| Group::new(txn_id, line))
+        };
+        rows.add(g, &record, line)?;
+    }
+    for g in groups.into_iter().chain(group.take()) {
+        rows.finish(g)?;
+    }
+    rows.send_batch(true);
+    let Rows {
+        bulk,
+        errors,
+        unknown,
+        summary,
+        ..
+    } = rows;
+    Ok(Read {
+        bulk,
+        errors,
+        unknown,
+        summary,
+        count,
+    })
+}
+
 /// Where the rows come from: a CSV stream, or the first sheet of a workbook read whole.
 enum Source {
     Csv {
-        reader: csv::Reader<Box<dyn std::io::Read>>,
+        reader: csv::Reader<Box<dyn std::io::Read + Send>>,
         encoding: Encoding,
         bytes_read: std::sync::Arc<std::sync::atomic::AtomicU64>,
         size: u64,
@@ -535,22 +687,30 @@ fn row_amount<'r>(
 enum Unresolved {
     Unknown,
     Invalid(String),
-    /// The ledger could not be read: the import stops.
-    Failed(Error),
 }
 
-/// Resolve an account by name or code; create it when allowed. Returns the canonical name and,
-/// when it was created, its name again.
+/// An account a row names: its id and canonical name, and whether this import created it.
+struct Resolved {
+    id: i64,
+    name: String,
+    created: bool,
+}
+
+/// Resolve an account by name or code; create it when allowed.
 fn resolve_account(
-    writer: &mut Writer<'_>,
+    bulk: &mut Bulk,
     text: &str,
     options: &ImportOptions,
-) -> std::result::Result<Option<(String, Option<String>)>, Unresolved> {
+) -> std::result::Result<Option<Resolved>, Unresolved> {
     if text.is_empty() {
         return Err(Unresolved::Invalid("account is empty".into()));
     }
-    if let Some(a) = writer.account(text).map_err(Unresolved::Failed)? {
-        return Ok(Some((a.name.clone(), None)));
+    if let Some(a) = bulk.account(text) {
+        return Ok(Some(Resolved {
+            id: a.id,
+            name: a.name.clone(),
+            created: false,
+        }));
     }
     if !options.create_accounts {
         return Err(Unresolved::Unknown);
@@ -561,21 +721,26 @@ fn resolve_account(
             "cannot tell the type of new account '{text}' from its top segment (use 资产/assets, 负债/liabilities, 净资产/equity/funds, 收入/income or 支出/expenses)"
         ))
     })?;
-    let account = writer
-        .add_account(text, kind, None)
+    let account = bulk
+        .create_account(text, kind)
         .map_err(|e| Unresolved::Invalid(e.to_string()))?;
-    Ok(Some((account.name.clone(), Some(account.name))))
+    Ok(Some(Resolved {
+        id: account.id,
+        name: account.name,
+        created: true,
+    }))
 }
 
+/// Check a gathered transaction and prepare it; `None` when there is nothing to write.
 fn finish_group(
-    writer: &mut Writer<'_>,
+    bulk: &mut Bulk,
     file: &str,
     g: Group,
     errors: &mut Vec<RowError>,
     summary: &mut ImportSummary,
-) -> Result<()> {
+) -> Result<Option<ToWrite>> {
     if g.bad {
-        return Ok(());
+        return Ok(None);
     }
     let lines = if g.first_line == g.last_line {
         format!("line {}", g.first_line)
@@ -591,7 +756,7 @@ fn finish_group(
                 g.txn_id
             ),
         ));
-        return Ok(());
+        return Ok(None);
     }
     let off: Amount = g.postings.iter().map(|p| p.amount).sum();
     if !off.is_zero() {
@@ -603,11 +768,11 @@ fn finish_group(
                 g.txn_id
             ),
         ));
-        return Ok(());
+        return Ok(None);
     }
     if !errors.is_empty() {
         // Nothing will be posted; keep checking rows only.
-        return Ok(());
+        return Ok(None);
     }
     let memo = g
         .postings
@@ -625,22 +790,29 @@ fn finish_group(
         reason: None,
         postings: g.postings,
     };
-    match writer.post(txn) {
-        Ok(PostOutcome::Posted { voucher, .. }) => {
+    match bulk.prepare(txn, &g.ids) {
+        Ok(BulkOutcome::Prepared(prepared)) => {
             summary.posted += 1;
             summary.postings += count;
             if summary.first_voucher.is_none() {
-                summary.first_voucher = Some(voucher.clone());
+                summary.first_voucher = Some(prepared.voucher().to_string());
             }
-            summary.last_voucher = Some(voucher);
+            summary.last_voucher = Some(prepared.voucher().to_string());
+            Ok(Some(ToWrite::Transaction {
+                prepared,
+                first_line: g.first_line,
+            }))
         }
-        Ok(PostOutcome::AlreadyPosted { .. }) => summary.already_posted += 1,
+        Ok(BulkOutcome::AlreadyPosted(_)) => {
+            summary.already_posted += 1;
+            Ok(None)
+        }
         Err(Error::Rule(reason)) => {
             errors.push(RowError::new(file, g.first_line, reason));
+            Ok(None)
         }
-        Err(other) => return Err(other),
+        Err(other) => Err(other),
     }
-    Ok(())
 }
 
 fn csv_row_error(file: &str, e: &csv::Error, encoding: Encoding) -> RowError {

@@ -100,49 +100,61 @@ pub(crate) fn decode_entries(blob: &[u8], mut f: impl FnMut(Entry)) -> Result<()
     Ok(())
 }
 
-/// Entries waiting to be appended, by (month, account); kept by the write path.
+/// Postings not yet written to the per-month tables, by (month, account): their total (for
+/// `account_months`) and their index entries (for `account_postings`). Kept by the write path.
 #[derive(Default)]
-pub(crate) struct Pending {
-    rows: FastMap<(u32, i64), Vec<u8>>,
+pub struct Pending {
+    rows: FastMap<(u32, i64), (i64, Vec<u8>)>,
     bytes: usize,
 }
 
-/// Append pending entries to the index when they take more than this much memory, so that
+/// Write pending postings out when their entries take more than this much memory, so that
 /// an import of any size runs in bounded memory.
-const FLUSH_BYTES: usize = 24 << 20;
+const FLUSH_BYTES: usize = 8 << 20;
 
 impl Pending {
-    pub fn push(&mut self, month: u32, account: i64, e: Entry) {
-        let row = self.rows.entry((month, account)).or_default();
+    pub(crate) fn push(&mut self, month: u32, account: i64, e: Entry) {
+        let (total, row) = self.rows.entry((month, account)).or_default();
+        *total += e.fen;
         let before = row.len();
         push_entry(row, e);
         self.bytes += row.len() - before;
     }
 
-    pub fn is_large(&self) -> bool {
+    pub(crate) fn is_large(&self) -> bool {
         self.bytes >= FLUSH_BYTES
     }
 
-    /// Append everything pending to the stored rows.
-    pub fn flush(&mut self, conn: &Connection) -> Result<()> {
+    /// Add everything pending to the stored totals and index rows.
+    pub(crate) fn flush(&mut self, conn: &Connection) -> Result<()> {
         let mut rows: Vec<_> = self.rows.drain().collect();
         self.bytes = 0;
         rows.sort_unstable_by_key(|(key, _)| *key);
-        let mut stmt = conn.prepare_cached(
+        let mut totals = conn.prepare_cached(
+            "INSERT INTO account_months (account, month, amount) VALUES (?1, ?2, ?3)
+             ON CONFLICT (account, month) DO UPDATE SET amount = amount + excluded.amount",
+        )?;
+        let mut index = conn.prepare_cached(
             "INSERT INTO account_postings (month, account, entries) VALUES (?1, ?2, ?3)
              ON CONFLICT (month, account) DO UPDATE
              SET entries = CAST(entries || excluded.entries AS BLOB)",
         )?;
-        for ((month, account), entries) in rows {
-            stmt.execute(params![month_text(month), account, entries])?;
+        let mut month = (0, String::new());
+        for ((key, account), (total, entries)) in rows {
+            if month.0 != key {
+                month = (key, month_text(key));
+            }
+            totals.execute(params![account, month.1, total])?;
+            index.execute(params![month.1, account, entries])?;
         }
         Ok(())
     }
 }
 
-/// Build the index afresh from the journal (after the migration that introduced it).
+/// Build the per-month totals and the index afresh from the journal (after the migration
+/// that introduced the index).
 pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
-    conn.execute("DELETE FROM account_postings", [])?;
+    conn.execute_batch("DELETE FROM account_postings; DELETE FROM account_months;")?;
     let mut pending = Pending::default();
     let mut stmt = conn.prepare("SELECT id, date, postings FROM transactions ORDER BY id")?;
     let mut rows = stmt.query([])?;
@@ -320,7 +332,9 @@ mod tests {
         let conn = Connection::open_in_memory().unwrap();
         conn.execute_batch(
             "CREATE TABLE account_postings (month TEXT, account INTEGER, entries BLOB,
-             PRIMARY KEY (month, account)) WITHOUT ROWID",
+             PRIMARY KEY (month, account)) WITHOUT ROWID;
+             CREATE TABLE account_months (account INTEGER, month TEXT, amount INTEGER,
+             PRIMARY KEY (account, month)) WITHOUT ROWID;",
         )
         .unwrap();
         let mut pending = Pending::default();
@@ -344,5 +358,11 @@ mod tests {
         let mut back = Vec::new();
         decode_entries(&blob, |e| back.push(e)).unwrap();
         assert_eq!(back, all);
+        let total: i64 = conn
+            .query_row("SELECT amount FROM account_months WHERE month = '2024-12'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(total, all.iter().map(|e| e.fen).sum::<i64>());
     }
 }

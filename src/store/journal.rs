@@ -4,17 +4,15 @@
 //! next voucher number of its month, chains its audit hash to the previous transaction's, and
 //! keeps the per-month account totals current. Nothing is ever updated or deleted.
 
-use std::collections::HashMap;
 
 use chrono::{Datelike, Local, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension, Statement};
 
-use super::account_index::{month_key, month_text, Entry, Pending};
-use super::postings_json::{self, PostingRef};
+use super::account_index::{month_text, Pending};
+use super::prepare::{check_account_name, check_shape, Bulk, Numbering, Prepared};
 use super::FastMap;
 use crate::error::{Error, Result};
-use crate::ledger::account::validate_account_name;
-use crate::ledger::transaction::{chain_hash, imbalance, voucher_number, Hash, GENESIS};
+use crate::ledger::transaction::{voucher_number, Hash, GENESIS};
 use crate::ledger::{Account, AccountKind, NewTransaction, Transaction};
 
 /// The result of offering a transaction to the journal.
@@ -39,23 +37,19 @@ pub struct Writer<'c> {
     tx: rusqlite::Transaction<'c>,
     operator: String,
     posted_at: String,
+    /// Ids, voucher numbers and the chain; held by a [`Bulk`] while one is preparing.
+    numbering: Option<Numbering>,
     /// Accounts looked up so far, by the text they were looked up with (a name or a code);
     /// `None`: no account has that name or code. Filled lazily: a ledger may hold hundreds of
     /// thousands of household accounts, of which one write touches few.
     accounts: FastMap<String, Option<Account>>,
     /// Parents whose sub-accounts are all in `accounts` (see [`Writer::load_accounts_under`]).
     loaded_parents: Vec<String>,
-    head: Hash,
-    next_id: i64,
     first_new_id: i64,
-    voucher_seq: HashMap<u32, u32>,
-    month_totals: FastMap<(i64, u32), i64>,
     /// Account index entries of this write, appended at commit (or sooner, when large).
     index: Pending,
     /// Scratch: the account ids of the transaction being posted.
     ids: Vec<i64>,
-    /// Scratch: its postings as stored.
-    json: String,
     /// Whether any transaction with an external id existed before this write; if none did,
     /// a repeated id can only come from this write, which the unique index reports.
     prior_external_ids: bool,
@@ -140,7 +134,7 @@ pub(crate) fn date_text(d: NaiveDate) -> String {
 
 /// The voucher number (`2024-12-0007`, as [`voucher_number`] writes it), without a format
 /// string for the usual years.
-fn voucher_text(date: NaiveDate, seq: u32) -> String {
+pub(super) fn voucher_text(date: NaiveDate, seq: u32) -> String {
     let y = date.year();
     if !(0..=9999).contains(&y) {
         return voucher_number(date, seq);
@@ -194,6 +188,51 @@ pub(super) fn insert_rows<T>(
     Ok(())
 }
 
+/// The voucher of the transaction posted as `external_id` before this write (ids below
+/// `first_new_id`) when its content is `new`'s; an error when it differs, or when it was
+/// posted in this write.
+pub(super) fn external_id_posted(
+    conn: &Connection,
+    external_id: &str,
+    new: &NewTransaction,
+    first_new_id: i64,
+) -> Result<Option<String>> {
+    let existing: Option<(i64, String, String)> = conn
+        .prepare_cached("SELECT id, voucher, date FROM transactions WHERE external_id = ?1")?
+        .query_row([external_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let Some((id, voucher, date)) = existing else {
+        return Ok(None);
+    };
+    if id >= first_new_id {
+        return Err(Error::rule(format!(
+            "txn_id {external_id} appears twice (its rows must be together, and ids unique)"
+        )));
+    }
+    let mut stored: Vec<(String, i64)> = super::query::transaction_by_id(conn, id)?
+        .map(|t| {
+            t.postings
+                .into_iter()
+                .map(|p| (p.account, p.amount.fen()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut offered: Vec<(String, i64)> = new
+        .postings
+        .iter()
+        .map(|p| (p.account.clone(), p.amount.fen()))
+        .collect();
+    stored.sort();
+    offered.sort();
+    if stored != offered || date != date_text(new.date) {
+        return Err(Error::rule(format!(
+            "txn_id {external_id} was already posted as voucher {voucher} with different content; \
+             posted entries are never changed: reverse {voucher} and import the correction under a new txn_id"
+        )));
+    }
+    Ok(Some(voucher))
+}
+
 impl<'c> Writer<'c> {
     pub(super) fn new(
         conn: &'c Connection,
@@ -216,22 +255,20 @@ impl<'c> Writer<'c> {
             [],
             |r| r.get(0),
         )?;
+        let posted_at = Local::now().format("%Y-%m-%dT%H:%M:%S").to_string();
+        let numbering = Numbering::load(&tx, operator, posted_at.clone(), head, last_id + 1)?;
         Ok(Writer {
             statements: Statements::default(),
             conn,
             tx,
             operator: operator.to_string(),
-            posted_at: Local::now().format("%Y-%m-%dT%H:%M:%S").to_string(),
+            posted_at,
+            numbering: Some(numbering),
             accounts: FastMap::default(),
             loaded_parents: Vec::new(),
-            head,
-            next_id: last_id + 1,
             first_new_id: last_id + 1,
-            voucher_seq: HashMap::new(),
-            month_totals: FastMap::default(),
             index: Pending::default(),
             ids: Vec::new(),
-            json: String::new(),
             prior_external_ids,
         })
     }
@@ -322,15 +359,7 @@ impl<'c> Writer<'c> {
     /// Check a new account: a valid name, its type agreeing with its top segment when that
     /// segment names a type, not already there.
     fn check_new_account(&mut self, name: &str, kind: AccountKind) -> Result<()> {
-        validate_account_name(name).map_err(Error::Rule)?;
-        if let Some(implied) = AccountKind::from_top_segment(name) {
-            if implied != kind {
-                return Err(Error::rule(format!(
-                    "account '{name}' is under '{}', which is for {implied} accounts, not {kind}",
-                    name.split(':').next().unwrap_or_default()
-                )));
-            }
-        }
+        check_account_name(name, kind)?;
         if self.account_id(name)?.is_some() {
             return Err(Error::rule(format!("account '{name}' already exists")));
         }
@@ -427,15 +456,7 @@ impl<'c> Writer<'c> {
 
     /// Post one transaction. Its postings must name existing accounts (by name) and balance.
     pub fn post(&mut self, new: NewTransaction) -> Result<PostOutcome> {
-        if new.postings.len() < 2 {
-            return Err(Error::rule("a transaction needs at least two postings"));
-        }
-        let off = imbalance(&new.postings);
-        if !off.is_zero() {
-            return Err(Error::rule(format!(
-                "transaction does not balance: postings sum to {off}, not 0.00"
-            )));
-        }
+        check_shape(&new)?;
         let mut ids = std::mem::take(&mut self.ids);
         ids.clear();
         for p in &new.postings {
@@ -454,67 +475,68 @@ impl<'c> Writer<'c> {
         self.ids = ids;
         if let Some(external_id) = &new.external_id {
             if self.prior_external_ids {
-                if let Some(outcome) = self.check_external_id(external_id, &new)? {
-                    return Ok(outcome);
+                if let Some(voucher) =
+                    external_id_posted(&self.tx, external_id, &new, self.first_new_id)?
+                {
+                    return Ok(PostOutcome::AlreadyPosted { voucher });
                 }
             }
         }
-        let month = month_key(new.date);
-        let seq = self.next_voucher_seq(month)?;
-        let id = self.next_id;
-        let txn = Transaction {
-            id,
-            voucher: voucher_text(new.date, seq),
-            date: new.date,
-            external_id: new.external_id,
-            memo: new.memo,
-            reverses: new.reverses,
-            reason: new.reason,
-            operator: self.operator.clone(),
-            posted_at: self.posted_at.clone(),
-            postings: new.postings,
-        };
-        let hash = chain_hash(&self.head, &txn);
-        let date = date_text(txn.date);
         let ids = std::mem::take(&mut self.ids);
-        let mut json = std::mem::take(&mut self.json);
-        json.clear();
-        postings_json::encode(
-            &mut json,
-            &txn.memo,
-            txn.postings
-                .iter()
-                .zip(&ids)
-                .map(|(p, &account)| PostingRef {
-                    account,
-                    fen: p.amount.fen(),
-                    memo: &p.memo,
-                    household: p.household.as_deref(),
-                    reference: p.reference.as_deref(),
-                }),
-        );
+        let numbering = self.numbering.as_mut().expect("no bulk import is preparing");
+        let before = numbering.position(new.date);
+        let prepared = numbering.prepare(new, &ids);
+        self.ids = ids;
+        if let Err(e) = self.write_prepared(&prepared) {
+            // Nothing was written: the next transaction takes this one's number.
+            if let Some(numbering) = self.numbering.as_mut() {
+                numbering.rewind(before);
+            }
+            return Err(e);
+        }
+        Ok(PostOutcome::Posted {
+            id: prepared.id,
+            voucher: prepared.voucher,
+        })
+    }
+
+    /// Write a prepared transaction: its row, its month totals and its account index entries.
+    fn write_prepared(&mut self, p: &Prepared) -> Result<()> {
+        self.write_row(p)?;
+        p.index_into(&mut self.index);
+        if self.index.is_large() {
+            self.index.flush(&self.tx)?;
+        }
+        Ok(())
+    }
+
+    /// Write a transaction a [`Bulk`] prepared: its row only (its totals and index entries come
+    /// through [`Writer::write_index`]).
+    pub fn write_row(&mut self, p: &Prepared) -> Result<()> {
         let inserted = {
+            let fresh = self.statements.insert_transaction.is_none();
             let stmt = prepared(&mut self.statements.insert_transaction, self.conn, || {
                 INSERT_TRANSACTION.to_string()
             })?;
-            stmt.raw_bind_parameter(1, id)?;
-            stmt.raw_bind_parameter(2, &txn.voucher)?;
-            stmt.raw_bind_parameter(3, &date)?;
-            stmt.raw_bind_parameter(4, &txn.external_id)?;
-            stmt.raw_bind_parameter(5, &txn.memo)?;
-            stmt.raw_bind_parameter(6, txn.reverses)?;
-            stmt.raw_bind_parameter(7, &txn.reason)?;
-            stmt.raw_bind_parameter(8, &txn.operator)?;
-            stmt.raw_bind_parameter(9, &txn.posted_at)?;
-            stmt.raw_bind_parameter(10, &hash[..])?;
-            stmt.raw_bind_parameter(11, json.as_str())?;
+            if fresh {
+                // The same for every transaction of a write; a statement keeps its bindings.
+                stmt.raw_bind_parameter(8, &self.operator)?;
+                stmt.raw_bind_parameter(9, &self.posted_at)?;
+            }
+            stmt.raw_bind_parameter(1, p.id)?;
+            stmt.raw_bind_parameter(2, &p.voucher)?;
+            stmt.raw_bind_parameter(3, &p.date_text)?;
+            stmt.raw_bind_parameter(4, &p.external_id)?;
+            stmt.raw_bind_parameter(5, &p.memo)?;
+            stmt.raw_bind_parameter(6, p.reverses)?;
+            stmt.raw_bind_parameter(7, &p.reason)?;
+            stmt.raw_bind_parameter(10, &p.hash[..])?;
+            stmt.raw_bind_parameter(11, p.postings_json.as_str())?;
             stmt.raw_execute()
         };
-        self.json = json;
         if let Err(e) = inserted {
-            self.ids = ids;
             if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) {
-                if let Some(external_id) = &txn.external_id {
+                if let Some(external_id) = &p.external_id {
                     return Err(Error::rule(format!(
                         "txn_id {external_id} appears twice (its rows must be together, and ids unique)"
                     )));
@@ -522,90 +544,58 @@ impl<'c> Writer<'c> {
             }
             return Err(e.into());
         }
-        let day = txn.date.day();
-        for (line, (p, &account)) in txn.postings.iter().zip(&ids).enumerate() {
-            *self.month_totals.entry((account, month)).or_insert(0) += p.amount.fen();
-            self.index.push(
-                month,
-                account,
-                Entry {
-                    txn: id,
-                    line: line as u32,
-                    day,
-                    fen: p.amount.fen(),
-                },
-            );
-        }
-        self.ids = ids;
-        if self.index.is_large() {
-            self.index.flush(&self.tx)?;
-        }
-        self.head = hash;
-        self.next_id += 1;
-        Ok(PostOutcome::Posted {
-            id,
-            voucher: txn.voucher,
-        })
+        Ok(())
     }
 
-    /// `Some(AlreadyPosted)` when the same external id was posted before this write with the
-    /// same content; an error when it differs or repeats within this write.
-    fn check_external_id(
-        &mut self,
-        external_id: &str,
-        new: &NewTransaction,
-    ) -> Result<Option<PostOutcome>> {
-        let existing: Option<(i64, String, String)> = self
-            .tx
-            .prepare_cached("SELECT id, voucher, date FROM transactions WHERE external_id = ?1")?
-            .query_row([external_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .optional()?;
-        let Some((id, voucher, date)) = existing else {
-            return Ok(None);
-        };
-        if id >= self.first_new_id {
-            return Err(Error::rule(format!(
-                "txn_id {external_id} appears twice (its rows must be together, and ids unique)"
-            )));
-        }
-        let mut stored: Vec<(String, i64)> = super::query::transaction_by_id(&self.tx, id)?
-            .map(|t| {
-                t.postings
-                    .into_iter()
-                    .map(|p| (p.account, p.amount.fen()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let mut offered: Vec<(String, i64)> = new
-            .postings
-            .iter()
-            .map(|p| (p.account.clone(), p.amount.fen()))
-            .collect();
-        stored.sort();
-        offered.sort();
-        if stored != offered || date != date_text(new.date) {
-            return Err(Error::rule(format!(
-                "txn_id {external_id} was already posted as voucher {voucher} with different content; \
-                 posted entries are never changed: reverse {voucher} and import the correction under a new txn_id"
-            )));
-        }
-        Ok(Some(PostOutcome::AlreadyPosted { voucher }))
+    /// Write the month totals and index entries a [`Bulk`] gathered.
+    pub fn write_index(&mut self, mut pending: Pending) -> Result<()> {
+        pending.flush(&self.tx)
     }
 
-    fn next_voucher_seq(&mut self, month: u32) -> Result<u32> {
-        let seq = match self.voucher_seq.get(&month) {
-            Some(last) => last + 1,
-            None => {
-                let last: Option<u32> = self
-                    .tx
-                    .prepare_cached("SELECT last FROM voucher_months WHERE month = ?1")?
-                    .query_row([month_text(month)], |r| r.get(0))
-                    .optional()?;
-                last.unwrap_or(0) + 1
-            }
-        };
-        self.voucher_seq.insert(month, seq);
-        Ok(seq)
+    /// Hand the numbering to a [`Bulk`] that prepares transactions on another thread; give it
+    /// back with [`Writer::end_bulk`]. Until then [`Writer::post`] is not available.
+    pub fn begin_bulk(&mut self) -> Result<Bulk> {
+        // What was posted before comes first in the index.
+        self.settle()?;
+        let numbering = self.numbering.take().expect("one bulk import at a time");
+        Bulk::new(&self.tx, &self.tx_path()?, numbering, self.prior_external_ids)
+    }
+
+    pub fn end_bulk(&mut self, bulk: Bulk) {
+        self.numbering = Some(bulk.numbering);
+        // Accounts may have been created under names this write had looked up as missing.
+        self.accounts.retain(|_, a| a.is_some());
+    }
+
+    fn tx_path(&self) -> Result<std::path::PathBuf> {
+        Ok(self
+            .conn
+            .path()
+            .map(std::path::PathBuf::from)
+            .ok_or_else(|| Error::rule("the ledger has no file"))?)
+    }
+
+    /// Write accounts a [`Bulk`] created (with the ids it gave them).
+    pub fn write_accounts(&mut self, accounts: &[Account]) -> Result<()> {
+        let posted_at = self.posted_at.as_str();
+        insert_rows(
+            &self.tx,
+            "INSERT INTO accounts (id, name, code, kind, created_at)",
+            5,
+            "",
+            accounts,
+            |stmt, at, a| {
+                stmt.raw_bind_parameter(at + 1, a.id)?;
+                stmt.raw_bind_parameter(at + 2, &a.name)?;
+                stmt.raw_bind_parameter(at + 3, &a.code)?;
+                stmt.raw_bind_parameter(at + 4, a.kind.as_str())?;
+                stmt.raw_bind_parameter(at + 5, posted_at)
+            },
+        )?;
+        for a in accounts {
+            self.accounts.insert(a.name.clone(), Some(a.clone()));
+        }
+        Ok(())
     }
 
     /// Post the mirror entry of `voucher` (every amount negated) dated `date`, linked to it.
@@ -696,22 +686,7 @@ impl<'c> Writer<'c> {
     /// Write what this write has kept in memory so far (per-month totals, account index
     /// entries), so that reads through [`Writer::sql`] see every posting made.
     pub(super) fn settle(&mut self) -> Result<()> {
-        self.index.flush(&self.tx)?;
-        let mut totals: Vec<_> = self.month_totals.drain().collect();
-        totals.sort_unstable();
-        insert_rows(
-            &self.tx,
-            "INSERT INTO account_months (account, month, amount)",
-            3,
-            " ON CONFLICT (account, month) DO UPDATE SET amount = amount + excluded.amount",
-            totals,
-            |stmt, at, &((account, month), amount)| {
-                stmt.raw_bind_parameter(at + 1, account)?;
-                stmt.raw_bind_parameter(at + 2, month_text(month))?;
-                stmt.raw_bind_parameter(at + 3, amount)
-            },
-        )?;
-        Ok(())
+        self.index.flush(&self.tx)
     }
 
     pub(super) fn commit(mut self) -> Result<()> {
@@ -721,16 +696,17 @@ impl<'c> Writer<'c> {
                 "INSERT INTO voucher_months (month, last) VALUES (?1, ?2)
                  ON CONFLICT (month) DO UPDATE SET last = excluded.last",
             )?;
-            for (month, last) in &self.voucher_seq {
+            let numbering = self.numbering.as_ref().expect("no bulk import is preparing");
+            for (month, last) in &numbering.used_last {
                 seq.execute(params![month_text(*month), last])?;
             }
             let mut meta = self.tx.prepare_cached(
                 "INSERT INTO meta (key, value) VALUES (?1, ?2)
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             )?;
-            if self.next_id > self.first_new_id {
-                meta.execute(params!["chain_head", hex::encode(self.head)])?;
-                meta.execute(params!["chain_length", (self.next_id - 1).to_string()])?;
+            if numbering.next_id > self.first_new_id {
+                meta.execute(params!["chain_head", hex::encode(numbering.head)])?;
+                meta.execute(params!["chain_length", (numbering.next_id - 1).to_string()])?;
             }
         }
 

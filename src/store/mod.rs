@@ -11,6 +11,7 @@ mod funds;
 mod households;
 mod journal;
 mod postings_json;
+mod prepare;
 mod query;
 pub mod schema;
 mod statements;
@@ -25,6 +26,8 @@ use crate::error::{Error, Result};
 pub use allocation::{NewRun, NewRunLine, RunDue, RunLine, RunRecord};
 pub use households::{HouseholdVersion, RegisterChanges};
 pub use journal::{PostOutcome, Writer};
+pub use account_index::Pending;
+pub use prepare::{Bulk, BulkOutcome, Prepared};
 pub use query::{AccountBalance, ChainHead, RegisterLine};
 pub use statements::{HouseholdPosting, PAYABLE_PREFIX};
 

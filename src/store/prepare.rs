@@ -1,0 +1,346 @@
+//! Everything posting a transaction does short of writing it: its id, its voucher number, its
+//! audit hash and its stored form.
+//!
+//! [`Writer::post`](super::Writer::post) prepares and then writes, one transaction at a time.
+//! A bulk import ([`Bulk`]) prepares on the thread that reads the file while the writer's
+//! thread only writes: the two halves of the work run side by side. Either way one
+//! [`Numbering`] numbers and chains the transactions, so the result is the same.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::{Datelike, NaiveDate};
+use rusqlite::{Connection, OpenFlags};
+
+use super::account_index::{month_key, Entry, Pending};
+use super::journal::{date_text, external_id_posted, voucher_text};
+use super::postings_json::{self, PostingRef};
+use super::FastMap;
+use crate::error::{Error, Result};
+use crate::ledger::account::validate_account_name;
+use crate::ledger::transaction::{chain_hash, imbalance, Hash};
+use crate::ledger::{Account, AccountKind, NewTransaction, Transaction};
+
+/// The journal's numbering as this write goes: the next id, the chain's head, and the last
+/// voucher sequence of each month.
+pub(crate) struct Numbering {
+    pub operator: String,
+    pub posted_at: String,
+    pub head: Hash,
+    pub next_id: i64,
+    /// The last sequence of each month as stored when the write began.
+    stored_last: FastMap<u32, u32>,
+    /// The last sequence of each month this write has used.
+    pub used_last: HashMap<u32, u32>,
+}
+
+/// A transaction ready to be written.
+pub struct Prepared {
+    pub(crate) id: i64,
+    pub(crate) voucher: String,
+    pub(crate) date: NaiveDate,
+    pub(crate) date_text: String,
+    pub(crate) external_id: Option<String>,
+    pub(crate) memo: String,
+    pub(crate) reverses: Option<i64>,
+    pub(crate) reason: Option<String>,
+    pub(crate) hash: Hash,
+    pub(crate) postings_json: String,
+    /// Each posting's (account id, fen), in order.
+    pub(crate) amounts: Vec<(i64, i64)>,
+}
+
+impl Prepared {
+    pub fn voucher(&self) -> &str {
+        &self.voucher
+    }
+
+    pub fn postings(&self) -> usize {
+        self.amounts.len()
+    }
+}
+
+impl Numbering {
+    pub(crate) fn load(
+        conn: &Connection,
+        operator: &str,
+        posted_at: String,
+        head: Hash,
+        next_id: i64,
+    ) -> Result<Numbering> {
+        let mut stored_last = FastMap::default();
+        let mut stmt = conn.prepare("SELECT month, last FROM voucher_months")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let month: String = row.get(0)?;
+            if let Some((y, m)) = month.split_once('-') {
+                if let (Ok(y), Ok(m)) = (y.parse::<u32>(), m.parse::<u32>()) {
+                    stored_last.insert(y * 100 + m, row.get(1)?);
+                }
+            }
+        }
+        Ok(Numbering {
+            operator: operator.to_string(),
+            posted_at,
+            head,
+            next_id,
+            stored_last,
+            used_last: HashMap::new(),
+        })
+    }
+
+    /// Where the numbering stands for a transaction dated `date`, to [`Numbering::rewind`] to.
+    pub(crate) fn position(&self, date: NaiveDate) -> (Hash, i64, u32, Option<u32>) {
+        let month = month_key(date);
+        (
+            self.head,
+            self.next_id,
+            month,
+            self.used_last.get(&month).copied(),
+        )
+    }
+
+    /// Undo the numbering of a transaction that was not written.
+    pub(crate) fn rewind(&mut self, (head, next_id, month, used): (Hash, i64, u32, Option<u32>)) {
+        self.head = head;
+        self.next_id = next_id;
+        match used {
+            Some(last) => self.used_last.insert(month, last),
+            None => self.used_last.remove(&month),
+        };
+    }
+
+    /// Number, chain and encode `new`, whose postings' accounts have ids `ids`. The caller
+    /// has checked that it balances and that its accounts exist.
+    pub(crate) fn prepare(&mut self, new: NewTransaction, ids: &[i64]) -> Prepared {
+        let month = month_key(new.date);
+        let seq = match self.used_last.get(&month) {
+            Some(last) => last + 1,
+            None => self.stored_last.get(&month).copied().unwrap_or(0) + 1,
+        };
+        self.used_last.insert(month, seq);
+        let id = self.next_id;
+        let txn = Transaction {
+            id,
+            voucher: voucher_text(new.date, seq),
+            date: new.date,
+            external_id: new.external_id,
+            memo: new.memo,
+            reverses: new.reverses,
+            reason: new.reason,
+            operator: std::mem::take(&mut self.operator),
+            posted_at: std::mem::take(&mut self.posted_at),
+            postings: new.postings,
+        };
+        let hash = chain_hash(&self.head, &txn);
+        let mut json = String::with_capacity(32 * txn.postings.len());
+        postings_json::encode(
+            &mut json,
+            &txn.memo,
+            txn.postings
+                .iter()
+                .zip(ids)
+                .map(|(p, &account)| PostingRef {
+                    account,
+                    fen: p.amount.fen(),
+                    memo: &p.memo,
+                    household: p.household.as_deref(),
+                    reference: p.reference.as_deref(),
+                }),
+        );
+        let amounts = txn
+            .postings
+            .iter()
+            .zip(ids)
+            .map(|(p, &account)| (account, p.amount.fen()))
+            .collect();
+        self.operator = txn.operator;
+        self.posted_at = txn.posted_at;
+        self.head = hash;
+        self.next_id += 1;
+        Prepared {
+            id,
+            voucher: txn.voucher,
+            date: txn.date,
+            date_text: date_text(txn.date),
+            external_id: txn.external_id,
+            memo: txn.memo,
+            reverses: txn.reverses,
+            reason: txn.reason,
+            hash,
+            postings_json: json,
+            amounts,
+        }
+    }
+}
+
+/// The checks every transaction passes before it is numbered.
+pub(crate) fn check_shape(new: &NewTransaction) -> Result<()> {
+    if new.postings.len() < 2 {
+        return Err(Error::rule("a transaction needs at least two postings"));
+    }
+    let off = imbalance(&new.postings);
+    if !off.is_zero() {
+        return Err(Error::rule(format!(
+            "transaction does not balance: postings sum to {off}, not 0.00"
+        )));
+    }
+    Ok(())
+}
+
+/// A new account's name must be valid, and its type agree with its top segment when that
+/// segment names a type.
+pub(crate) fn check_account_name(name: &str, kind: AccountKind) -> Result<()> {
+    validate_account_name(name).map_err(Error::Rule)?;
+    if let Some(implied) = AccountKind::from_top_segment(name) {
+        if implied != kind {
+            return Err(Error::rule(format!(
+                "account '{name}' is under '{}', which is for {implied} accounts, not {kind}",
+                name.split(':').next().unwrap_or_default()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Every account of the ledger, by name and by code, and the accounts a bulk import creates.
+struct AccountBook {
+    by_text: FastMap<String, Account>,
+    next_id: i64,
+    created: Vec<Account>,
+}
+
+impl AccountBook {
+    fn load(conn: &Connection) -> Result<AccountBook> {
+        let mut by_text = FastMap::default();
+        let mut next_id = 1;
+        let mut stmt = conn.prepare("SELECT id, name, code, kind FROM accounts")?;
+        let rows = stmt.query_map([], super::query::account_from_row)?;
+        for account in rows {
+            let account = account?;
+            next_id = next_id.max(account.id + 1);
+            if let Some(code) = &account.code {
+                by_text.insert(code.clone(), account.clone());
+            }
+            by_text.insert(account.name.clone(), account);
+        }
+        Ok(AccountBook {
+            by_text,
+            next_id,
+            created: Vec::new(),
+        })
+    }
+}
+
+/// A bulk import's side of the write: resolves accounts from a complete list, checks and
+/// prepares transactions. It is `Send`: it runs on the thread that reads the file, and the
+/// prepared transactions go to [`Writer::write_prepared`](super::Writer::write_prepared).
+pub struct Bulk {
+    pub(crate) numbering: Numbering,
+    book: AccountBook,
+    /// A second, read-only connection, for checking txn_ids against what was posted before
+    /// this write (only when the ledger holds any).
+    earlier: Option<Connection>,
+    /// The prepared transactions' month totals and account index entries, kept here so that
+    /// the writing thread only writes rows; handed over with [`Bulk::take_index`].
+    index: Pending,
+}
+
+/// What [`Bulk::prepare`] made of a transaction.
+pub enum BulkOutcome {
+    Prepared(Prepared),
+    /// Posted before, with the same content, as this voucher.
+    AlreadyPosted(String),
+}
+
+impl Bulk {
+    pub(crate) fn new(
+        conn: &Connection,
+        path: &Path,
+        numbering: Numbering,
+        prior_external_ids: bool,
+    ) -> Result<Bulk> {
+        let earlier = if prior_external_ids {
+            Some(Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?)
+        } else {
+            None
+        };
+        Ok(Bulk {
+            numbering,
+            book: AccountBook::load(conn)?,
+            earlier,
+            index: Pending::default(),
+        })
+    }
+
+    /// The account with this name, or else this code.
+    pub fn account(&self, name_or_code: &str) -> Option<&Account> {
+        self.book.by_text.get(name_or_code)
+    }
+
+    /// Create an account (written with the next transaction, see [`Bulk::take_created`]).
+    /// Its name must be valid and new, its type agree with its top segment.
+    pub fn create_account(&mut self, name: &str, kind: AccountKind) -> Result<Account> {
+        check_account_name(name, kind)?;
+        if self.book.by_text.contains_key(name) {
+            return Err(Error::rule(format!("account '{name}' already exists")));
+        }
+        let account = Account {
+            id: self.book.next_id,
+            name: name.to_string(),
+            code: None,
+            kind,
+        };
+        self.book.next_id += 1;
+        self.book.by_text.insert(name.to_string(), account.clone());
+        self.book.created.push(account.clone());
+        Ok(account)
+    }
+
+    /// The accounts created since the last call, to be written before what refers to them.
+    pub fn take_created(&mut self) -> Vec<Account> {
+        std::mem::take(&mut self.book.created)
+    }
+
+    /// Check and prepare `new`, whose postings' accounts (by their canonical names) have ids
+    /// `ids`, as [`Bulk::account`] gave them.
+    pub fn prepare(&mut self, new: NewTransaction, ids: &[i64]) -> Result<BulkOutcome> {
+        check_shape(&new)?;
+        if let (Some(conn), Some(external_id)) = (&self.earlier, &new.external_id) {
+            if let Some(voucher) = external_id_posted(conn, external_id, &new, i64::MAX)? {
+                return Ok(BulkOutcome::AlreadyPosted(voucher));
+            }
+        }
+        let prepared = self.numbering.prepare(new, ids);
+        prepared.index_into(&mut self.index);
+        Ok(BulkOutcome::Prepared(prepared))
+    }
+
+    /// The month totals and index entries of the transactions prepared since the last call,
+    /// when they take much memory (or `all` the same), for [`Writer::write_index`](super::Writer::write_index).
+    pub fn take_index(&mut self, all: bool) -> Option<Pending> {
+        (all || self.index.is_large()).then(|| std::mem::take(&mut self.index))
+    }
+}
+
+impl Prepared {
+    /// Add this transaction's postings to the pending month totals and index entries.
+    pub(crate) fn index_into(&self, pending: &mut Pending) {
+        let (month, day) = (month_key(self.date), self.date.day());
+        for (line, &(account, fen)) in self.amounts.iter().enumerate() {
+            pending.push(
+                month,
+                account,
+                Entry {
+                    txn: self.id,
+                    line: line as u32,
+                    day,
+                    fen,
+                },
+            );
+        }
+    }
+}
