@@ -833,3 +833,31 @@ fn a_ledger_from_before_packed_postings_is_migrated_whole() {
     let verified = town.run(&["verify"]).ok().stdout;
     assert!(verified.contains("3 transactions"), "{verified}");
 }
+
+#[test]
+fn a_bulk_import_leaves_the_ledger_in_wal_mode_whole_or_unchanged() {
+    let town = Town::new();
+    town.write("v.csv", VOUCHERS);
+    // A bad row: nothing is posted, and the ledger is as before.
+    town.write(
+        "bad.csv",
+        "txn_id,date,account,amount,memo\nA1,2024-01-01,资产:库存现金,1.00,x\nA1,2024-01-01,收入:其他收入,-1.00,x\nA2,2024-13-01,资产:库存现金,1.00,x\nA2,2024-01-01,收入:其他收入,-1.00,x\n",
+    );
+    town.run(&["import", "postings", "bad.csv", "--create-accounts"])
+        .fails(1);
+    assert_eq!(town.count("SELECT COUNT(*) FROM transactions"), 0);
+    assert_eq!(town.count("SELECT COUNT(*) FROM account_postings"), 0);
+    // A good file, then the same file again (the second import reads what was posted).
+    for _ in 0..2 {
+        town.run(&["import", "postings", "v.csv", "--create-accounts"])
+            .ok();
+    }
+    assert_eq!(town.count("SELECT COUNT(*) FROM transactions"), 3);
+    let conn = rusqlite::Connection::open(town.ledger()).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    drop(conn);
+    town.run(&["verify"]).ok();
+}

@@ -34,7 +34,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
         encoding: args.encoding,
         create_accounts: args.create_accounts,
     };
-    let summary = ledger.write(&ctx.operator, |w| {
+    let summary = ledger.write_bulk(&ctx.operator, |w| {
         let summary = import_postings(w, &args.file, &options)?;
         if args.dry_run {
             // Roll back: the file is fine, nothing is kept.

@@ -168,12 +168,7 @@ struct Rows<'a> {
 
 impl Rows<'_> {
     /// Check one row of `g` and add its posting.
-    fn add(
-        &mut self,
-        g: &mut Group,
-        record: &csv::StringRecord,
-        line: u64,
-    ) -> Result<()> {
+    fn add(&mut self, g: &mut Group, record: &csv::StringRecord, line: u64) -> Result<()> {
         let file = self.file;
         let cols = self.cols;
         let field = |i: usize| record.get(i).unwrap_or("").trim();
@@ -310,7 +305,10 @@ enum ToWrite {
     Accounts(Vec<crate::ledger::Account>),
     /// Month totals and index entries of the transactions sent before.
     Index(Pending),
-    Transaction { prepared: Prepared, first_line: u64 },
+    Transaction {
+        prepared: Prepared,
+        first_line: u64,
+    },
 }
 
 /// Items per message between the threads, and messages in flight: enough to keep both
@@ -344,22 +342,24 @@ pub fn import_postings(
     let bulk = writer.begin_bulk()?;
     let (send, receive) = sync_channel::<Vec<ToWrite>>(IN_FLIGHT);
     let (read, mut write_errors, failed) = std::thread::scope(|scope| {
-        let reader = std::thread::Builder::new().name("import-reader".into()).spawn_scoped(scope, || {
-            let rows = Rows {
-                file: &file,
-                cols,
-                options,
-                bulk,
-                batch: Vec::with_capacity(BATCH),
-                send,
-                writer_gone: false,
-                errors: Vec::new(),
-                unknown: Vec::new(),
-                unknown_at: FastMap::default(),
-                summary: ImportSummary::default(),
-            };
-            read_rows(rows, &mut source, &bar)
-        });
+        let reader = std::thread::Builder::new()
+            .name("import-reader".into())
+            .spawn_scoped(scope, || {
+                let rows = Rows {
+                    file: &file,
+                    cols,
+                    options,
+                    bulk,
+                    batch: Vec::with_capacity(BATCH),
+                    send,
+                    writer_gone: false,
+                    errors: Vec::new(),
+                    unknown: Vec::new(),
+                    unknown_at: FastMap::default(),
+                    summary: ImportSummary::default(),
+                };
+                read_rows(rows, &mut source, &bar)
+            });
         let reader = match reader {
             Ok(reader) => reader,
             Err(e) => return (Err(Error::io(&file, e)), Vec::new(), None),

@@ -359,9 +359,11 @@ mod tests {
         decode_entries(&blob, |e| back.push(e)).unwrap();
         assert_eq!(back, all);
         let total: i64 = conn
-            .query_row("SELECT amount FROM account_months WHERE month = '2024-12'", [], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT amount FROM account_months WHERE month = '2024-12'",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(total, all.iter().map(|e| e.fen).sum::<i64>());
     }

@@ -4,7 +4,6 @@
 //! next voucher number of its month, chains its audit hash to the previous transaction's, and
 //! keeps the per-month account totals current. Nothing is ever updated or deleted.
 
-
 use chrono::{Datelike, Local, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension, Statement};
 
@@ -483,7 +482,10 @@ impl<'c> Writer<'c> {
             }
         }
         let ids = std::mem::take(&mut self.ids);
-        let numbering = self.numbering.as_mut().expect("no bulk import is preparing");
+        let numbering = self
+            .numbering
+            .as_mut()
+            .expect("no bulk import is preparing");
         let before = numbering.position(new.date);
         let prepared = numbering.prepare(new, &ids);
         self.ids = ids;
@@ -558,7 +560,12 @@ impl<'c> Writer<'c> {
         // What was posted before comes first in the index.
         self.settle()?;
         let numbering = self.numbering.take().expect("one bulk import at a time");
-        Bulk::new(&self.tx, &self.tx_path()?, numbering, self.prior_external_ids)
+        Bulk::new(
+            &self.tx,
+            &self.tx_path()?,
+            numbering,
+            self.prior_external_ids,
+        )
     }
 
     pub fn end_bulk(&mut self, bulk: Bulk) {
@@ -696,7 +703,10 @@ impl<'c> Writer<'c> {
                 "INSERT INTO voucher_months (month, last) VALUES (?1, ?2)
                  ON CONFLICT (month) DO UPDATE SET last = excluded.last",
             )?;
-            let numbering = self.numbering.as_ref().expect("no bulk import is preparing");
+            let numbering = self
+                .numbering
+                .as_ref()
+                .expect("no bulk import is preparing");
             for (month, last) in &numbering.used_last {
                 seq.execute(params![month_text(*month), last])?;
             }

@@ -23,10 +23,10 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use crate::error::{Error, Result};
 
+pub use account_index::Pending;
 pub use allocation::{NewRun, NewRunLine, RunDue, RunLine, RunRecord};
 pub use households::{HouseholdVersion, RegisterChanges};
 pub use journal::{PostOutcome, Writer};
-pub use account_index::Pending;
 pub use prepare::{Bulk, BulkOutcome, Prepared};
 pub use query::{AccountBalance, ChainHead, RegisterLine};
 pub use statements::{HouseholdPosting, PAYABLE_PREFIX};
@@ -158,6 +158,49 @@ impl Ledger {
             other => other,
         })?;
         Ok(value)
+    }
+
+    /// As [`Ledger::write`], for a write of many transactions into a ledger that nothing else
+    /// has open: for its duration the ledger keeps a rollback journal instead of its
+    /// write-ahead log, so each page is written once rather than to the log and again at the
+    /// checkpoint. Still all or nothing: the journal holds what the write changed until it
+    /// commits, and every commit is synced. When another connection has the ledger open, or
+    /// the ledger already holds txn_ids (an import then reads what was posted before, on a
+    /// second connection, while it writes), this is an ordinary [`Ledger::write`].
+    pub fn write_bulk<T>(
+        &mut self,
+        operator: &str,
+        f: impl FnOnce(&mut Writer<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let has_external_ids: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM transactions WHERE external_id IS NOT NULL)",
+            [],
+            |r| r.get(0),
+        )?;
+        let journal = !has_external_ids && self.set_journal("TRUNCATE");
+        if journal {
+            self.conn.execute_batch("PRAGMA synchronous = FULL")?;
+        }
+        let result = self.write(operator, f);
+        if journal {
+            // Back to the write-ahead log; if another process opened the ledger meanwhile,
+            // the next open switches it.
+            self.set_journal("WAL");
+            self.conn.execute_batch("PRAGMA synchronous = NORMAL")?;
+        }
+        result
+    }
+
+    /// Switch the journal mode, without waiting for other connections; whether it switched.
+    fn set_journal(&self, mode: &str) -> bool {
+        if self.conn.busy_timeout(Duration::ZERO).is_err() {
+            return false;
+        }
+        let now: rusqlite::Result<String> =
+            self.conn
+                .query_row(&format!("PRAGMA journal_mode = {mode}"), [], |r| r.get(0));
+        let _ = self.conn.busy_timeout(BUSY_TIMEOUT);
+        now.is_ok_and(|m| m.eq_ignore_ascii_case(mode))
     }
 
     fn classify(&self, e: rusqlite::Error) -> Error {
