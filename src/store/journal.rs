@@ -575,11 +575,10 @@ impl<'c> Writer<'c> {
     }
 
     fn tx_path(&self) -> Result<std::path::PathBuf> {
-        Ok(self
-            .conn
+        self.conn
             .path()
             .map(std::path::PathBuf::from)
-            .ok_or_else(|| Error::rule("the ledger has no file"))?)
+            .ok_or_else(|| Error::rule("the ledger has no file"))
     }
 
     /// Write accounts a [`Bulk`] created (with the ids it gave them).

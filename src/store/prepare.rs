@@ -247,6 +247,9 @@ pub struct Bulk {
 }
 
 /// What [`Bulk::prepare`] made of a transaction.
+// Nearly every outcome is `Prepared`, moved on at once: boxing it would cost an allocation
+// per transaction.
+#[allow(clippy::large_enum_variant)]
 pub enum BulkOutcome {
     Prepared(Prepared),
     /// Posted before, with the same content, as this voucher.
