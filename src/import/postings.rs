@@ -168,7 +168,7 @@ struct Rows<'a> {
 
 impl Rows<'_> {
     /// Check one row of `g` and add its posting.
-    fn add(&mut self, g: &mut Group, record: &csv::StringRecord, line: u64) -> Result<()> {
+    fn add(&mut self, g: &mut Group, record: &Fields<'_>, line: u64) -> Result<()> {
         let file = self.file;
         let cols = self.cols;
         let field = |i: usize| record.get(i).unwrap_or("").trim();
@@ -464,9 +464,10 @@ fn read_rows(
     let mut groups: Vec<Group> = Vec::new();
     let mut group_of: FastMap<String, usize> = FastMap::default();
     let mut group: Option<Group> = None;
-    let mut record = csv::StringRecord::new();
+    let mut record = csv::ByteRecord::new();
     let mut count = 0u64;
     while let Some(line) = source.next_record(&mut record, file, &mut rows.errors) {
+        let record = Fields::checked(&record).expect("next_record checks the text");
         if rows.writer_gone {
             break;
         }
@@ -474,11 +475,11 @@ fn read_rows(
         if count.is_multiple_of(8192) {
             bar.set_position(source.position());
         }
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
         let txn_id = record.get(cols.txn_id).unwrap_or("").trim();
         if txn_id.is_empty() {
+            if record.is_blank() {
+                continue;
+            }
             rows.errors
                 .push(RowError::new(file, line, "txn_id is empty"));
             continue;
@@ -622,7 +623,7 @@ impl Source {
     /// when the rest cannot be read).
     fn next_record(
         &mut self,
-        record: &mut csv::StringRecord,
+        record: &mut csv::ByteRecord,
         file: &str,
         errors: &mut Vec<RowError>,
     ) -> Option<u64> {
@@ -630,8 +631,22 @@ impl Source {
             Source::Csv {
                 reader, encoding, ..
             } => loop {
-                match reader.read_record(record) {
-                    Ok(true) => return Some(record.position().map(|p| p.line()).unwrap_or(0)),
+                match reader.read_byte_record(record) {
+                    Ok(true) => {
+                        let line = record.position().map(|p| p.line()).unwrap_or(0);
+                        if Fields::checked(record).is_some() {
+                            return Some(line);
+                        }
+                        errors.push(RowError::new(
+                            file,
+                            line,
+                            if *encoding == Encoding::Utf8 {
+                                NOT_UTF8
+                            } else {
+                                "unreadable text: not valid in its encoding"
+                            },
+                        ));
+                    }
                     Ok(false) => return None,
                     Err(e) => {
                         let fatal = !matches!(e.kind(), csv::ErrorKind::Utf8 { .. });
@@ -644,7 +659,7 @@ impl Source {
             },
             Source::Sheet { rows, .. } => {
                 let (line, next) = rows.next()?;
-                *record = next;
+                *record = next.into_byte_record();
                 Some(line)
             }
         }
@@ -815,12 +830,39 @@ fn finish_group(
     }
 }
 
+const NOT_UTF8: &str = "not valid UTF-8 text (if the file is GBK, pass --encoding gbk)";
+
+/// A row's fields as text. The row's bytes are checked as text once, as a whole, with SIMD
+/// (checking Chinese text byte by byte costs more than all the rest of reading a row).
+struct Fields<'r> {
+    text: &'r str,
+    record: &'r csv::ByteRecord,
+}
+
+impl<'r> Fields<'r> {
+    /// `None` when the row is not valid UTF-8.
+    fn checked(record: &'r csv::ByteRecord) -> Option<Fields<'r>> {
+        let text = simdutf8::basic::from_utf8(record.as_slice()).ok()?;
+        let fields = Fields { text, record };
+        // The whole is text; each field is too if it starts and ends on a character.
+        (0..record.len())
+            .all(|i| fields.get(i).is_some())
+            .then_some(fields)
+    }
+
+    fn get(&self, i: usize) -> Option<&'r str> {
+        self.text.get(self.record.range(i)?)
+    }
+
+    fn is_blank(&self) -> bool {
+        (0..self.record.len()).all(|i| self.get(i).unwrap_or("").trim().is_empty())
+    }
+}
+
 fn csv_row_error(file: &str, e: &csv::Error, encoding: Encoding) -> RowError {
     let line = e.position().map(|p| p.line()).unwrap_or(0);
     let reason = match e.kind() {
-        csv::ErrorKind::Utf8 { .. } if encoding == Encoding::Utf8 => {
-            "not valid UTF-8 text (if the file is GBK, pass --encoding gbk)".to_string()
-        }
+        csv::ErrorKind::Utf8 { .. } if encoding == Encoding::Utf8 => NOT_UTF8.to_string(),
         _ => format!("unreadable CSV: {e}"),
     };
     RowError::new(file, line, reason)

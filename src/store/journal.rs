@@ -112,7 +112,7 @@ fn push_digits(s: &mut String, v: u32, width: usize) {
         buf[i] = b'0' + (n % 10) as u8;
         n /= 10;
     }
-    s.push_str(std::str::from_utf8(&buf[..digits]).expect("ASCII digits"));
+    s.extend(buf[..digits].iter().map(|&d| char::from(d)));
 }
 
 /// `2024-12-20`, without going through a format string.

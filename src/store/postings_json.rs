@@ -78,7 +78,7 @@ fn push_int(out: &mut String, v: i64) {
     if v < 0 {
         out.push('-');
     }
-    out.push_str(std::str::from_utf8(&buf[at..]).expect("ASCII digits"));
+    out.extend(buf[at..].iter().map(|&d| char::from(d)));
 }
 
 /// `s` as a JSON string, quoted.
