@@ -6,6 +6,7 @@
 //! date, account or memo changed behind the program's back, a row deleted or inserted.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher, RandomState};
 
 use chrono::Datelike;
 
@@ -29,9 +30,12 @@ pub fn verify(ledger: &Ledger) -> Result<Verified> {
     let mut expected_id = 1i64;
     let mut last_voucher = String::from("(start of journal)");
     let mut postings = 0i64;
-    let mut months: HashMap<(String, String), i64> = HashMap::new();
-    // The account index as the journal says it should be: (month, account id) → entries.
-    let mut index: HashMap<(u32, i64), Vec<u8>> = HashMap::new();
+    // What the per-month tables should hold, by (account id, yyyymm): the total, and a digest
+    // of the account index entries (SipHash under a key chosen afresh each run, so no edit can
+    // be made to match it) with their length — a few bytes per row, whatever the journal's size.
+    let keys = RandomState::new();
+    let mut months: HashMap<(i64, u32), (i64, IndexDigest)> = HashMap::new();
+    let mut entry = Vec::with_capacity(32);
     ledger.for_each_stored_transaction(|txn, stored_hash, ids| {
         if txn.id != expected_id {
             return Err(Error::Tampered(format!(
@@ -55,12 +59,15 @@ pub fn verify(ledger: &Ledger) -> Result<Verified> {
                 txn.voucher
             )));
         }
-        let month = txn.date.format("%Y-%m").to_string();
-        let month_key = account_index::month_key(txn.date);
+        let month = account_index::month_key(txn.date);
         for (line, (p, &account)) in txn.postings.iter().zip(ids).enumerate() {
-            *months.entry((p.account.clone(), month.clone())).or_insert(0) += p.amount.fen();
+            let (total, digest) = months
+                .entry((account, month))
+                .or_insert_with(|| (0, IndexDigest::new(&keys)));
+            *total += p.amount.fen();
+            entry.clear();
             account_index::push_entry(
-                index.entry((month_key, account)).or_default(),
+                &mut entry,
                 account_index::Entry {
                     txn: txn.id,
                     line: line as u32,
@@ -68,6 +75,7 @@ pub fn verify(ledger: &Ledger) -> Result<Verified> {
                     fen: p.amount.fen(),
                 },
             );
+            digest.add(&entry);
         }
         postings += txn.postings.len() as i64;
         prev = computed;
@@ -93,29 +101,59 @@ pub fn verify(ledger: &Ledger) -> Result<Verified> {
             }
         }
     }
-    months.retain(|_, v| *v != 0);
+    let names: HashMap<i64, String> = ledger
+        .accounts()?
+        .into_iter()
+        .map(|a| (a.id, a.name))
+        .collect();
+    let name = |&(account, month): &(i64, u32)| {
+        format!(
+            "{} {}",
+            names
+                .get(&account)
+                .cloned()
+                .unwrap_or_else(|| format!("account #{account}")),
+            account_index::month_text(month)
+        )
+    };
     let mut stored = ledger.month_totals()?;
     stored.retain(|_, v| *v != 0);
-    if stored != months {
-        let mut diffs: Vec<String> = months
-            .iter()
-            .filter(|(k, v)| stored.get(*k) != Some(v))
-            .map(|((a, m), _)| format!("{a} {m}"))
-            .chain(
-                stored
-                    .keys()
-                    .filter(|k| !months.contains_key(*k))
-                    .map(|(a, m)| format!("{a} {m}")),
-            )
-            .collect();
-        diffs.sort();
-        diffs.truncate(5);
+    let mut wrong: Vec<String> = months
+        .iter()
+        .filter(|(k, (total, _))| *total != 0 && stored.get(*k) != Some(total))
+        .map(|(k, _)| name(k))
+        .chain(
+            stored
+                .keys()
+                .filter(|k| months.get(*k).is_none_or(|(total, _)| *total == 0))
+                .map(name),
+        )
+        .collect();
+    if !wrong.is_empty() {
         return Err(Error::Tampered(format!(
             "the stored monthly totals disagree with the postings ({}): they were altered outside townledger",
-            diffs.join(", ")
+            first_few(&mut wrong)
         )));
     }
-    check_account_index(ledger, index)?;
+    ledger.account_index_rows(|month, account, entries| {
+        let key = (account, month_of(month));
+        let matches = months.remove(&key).is_some_and(|(_, expected)| {
+            let mut found = IndexDigest::new(&keys);
+            found.add(entries);
+            found.finish() == expected.finish()
+        });
+        if !matches {
+            wrong.push(name(&key));
+        }
+        Ok(())
+    })?;
+    wrong.extend(months.keys().map(name));
+    if !wrong.is_empty() {
+        return Err(Error::Tampered(format!(
+            "the account index disagrees with the journal ({}): it was altered outside townledger",
+            first_few(&mut wrong)
+        )));
+    }
     Ok(Verified {
         transactions,
         postings,
@@ -123,51 +161,48 @@ pub fn verify(ledger: &Ledger) -> Result<Verified> {
     })
 }
 
-/// The stored account index must be exactly what the journal gives (`expected`): an index
-/// altered behind the program's back would make registers and statements lie.
-fn check_account_index(ledger: &Ledger, mut expected: HashMap<(u32, i64), Vec<u8>>) -> Result<()> {
-    let names: HashMap<i64, String> = ledger
-        .accounts()?
-        .into_iter()
-        .map(|a| (a.id, a.name))
-        .collect();
-    let name = |id: i64| {
-        names
-            .get(&id)
-            .cloned()
-            .unwrap_or_else(|| format!("account #{id}"))
-    };
-    let mut wrong: Vec<String> = Vec::new();
-    ledger.account_index_rows(|month, account, entries| {
-        let key = month
-            .split_once('-')
-            .and_then(|(y, m)| Some(y.parse::<u32>().ok()? * 100 + m.parse::<u32>().ok()?));
-        let matches = key
-            .and_then(|k| expected.remove(&(k, account)))
-            .is_some_and(|e| e == entries);
-        if !matches {
-            wrong.push(format!("{} {month}", name(account)));
+/// A keyed digest of a row of account index entries, and its length.
+struct IndexDigest {
+    hasher: std::collections::hash_map::DefaultHasher,
+    len: usize,
+}
+
+impl IndexDigest {
+    fn new(keys: &RandomState) -> IndexDigest {
+        IndexDigest {
+            hasher: keys.build_hasher(),
+            len: 0,
         }
-        Ok(())
-    })?;
-    wrong.extend(
-        expected
-            .keys()
-            .map(|&(k, account)| format!("{} {}", name(account), account_index::month_text(k))),
-    );
-    if wrong.is_empty() {
-        return Ok(());
     }
-    wrong.sort();
-    let more = wrong.len().saturating_sub(5);
-    wrong.truncate(5);
-    Err(Error::Tampered(format!(
-        "the account index disagrees with the journal ({}{}): it was altered outside townledger",
-        wrong.join(", "),
+
+    fn add(&mut self, bytes: &[u8]) {
+        self.hasher.write(bytes);
+        self.len += bytes.len();
+    }
+
+    fn finish(&self) -> (u64, usize) {
+        (self.hasher.finish(), self.len)
+    }
+}
+
+fn month_of(text: &str) -> u32 {
+    text.split_once('-')
+        .and_then(|(y, m)| Some(y.parse::<u32>().ok()? * 100 + m.parse::<u32>().ok()?))
+        .unwrap_or(0)
+}
+
+/// The first five, sorted, and how many more.
+fn first_few(all: &mut Vec<String>) -> String {
+    all.sort();
+    let more = all.len().saturating_sub(5);
+    all.truncate(5);
+    format!(
+        "{}{}",
+        all.join(", "),
         if more > 0 {
             format!(" and {more} more")
         } else {
             String::new()
         }
-    )))
+    )
 }

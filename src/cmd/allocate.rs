@@ -100,7 +100,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
         } => {
             let fund = fund_account(&fund);
             let mut ledger = ctx.open()?;
-            let (id, plan) = ledger.write(&ctx.operator, |w| {
+            let (id, plan) = ledger.write_bulk(&ctx.operator, |w| {
                 workflow::plan_run(w, &policy, &fund, amount, date, year)
             })?;
             println!(
@@ -197,7 +197,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
                 (false, _) => None,
             };
             let mut ledger = ctx.open()?;
-            let voucher = ledger.write(&ctx.operator, |w| {
+            let voucher = ledger.write_bulk(&ctx.operator, |w| {
                 workflow::post(w, run, today(), date, force_reason.as_deref())
             })?;
             let record = ledger.run(run)?;

@@ -119,7 +119,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
             let effective = effective.unwrap_or_else(|| chrono::Local::now().date_naive());
             let mut ledger = ctx.open()?;
             let changes =
-                ledger.write(&ctx.operator, |w| w.import_households(&records, effective))?;
+                ledger.write_bulk(&ctx.operator, |w| w.import_households(&records, effective))?;
             println!(
                 "{}: {} households read; {} added, {} changed (in force from {effective}), {} unchanged",
                 file.display(),

@@ -34,7 +34,10 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
         encoding: args.encoding,
         create_accounts: args.create_accounts,
     };
-    let summary = ledger.write_bulk(&ctx.operator, |w| {
+    // An import into a ledger with txn_ids reads what was posted before on a second
+    // connection, which a rollback journal would lock out.
+    let bulk = !ledger.has_external_ids()?;
+    let import = |w: &mut townledger::store::Writer<'_>| {
         let summary = import_postings(w, &args.file, &options)?;
         if args.dry_run {
             // Roll back: the file is fine, nothing is kept.
@@ -46,7 +49,12 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
             )));
         }
         Ok(summary)
-    });
+    };
+    let summary = if bulk {
+        ledger.write_bulk(&ctx.operator, import)
+    } else {
+        ledger.write(&ctx.operator, import)
+    };
     let summary = match summary {
         Err(townledger::Error::Rule(msg)) if args.dry_run && msg.contains("dry run") => {
             println!("{msg}");

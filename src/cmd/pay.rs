@@ -27,7 +27,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         .date
         .unwrap_or_else(|| chrono::Local::now().date_naive());
     let mut ledger = ctx.open()?;
-    let summary = ledger.write(&ctx.operator, |w| {
+    let summary = ledger.write_bulk(&ctx.operator, |w| {
         pay(w, args.run, date, &args.from, args.bank_file.as_deref())
     })?;
     match &summary.voucher {

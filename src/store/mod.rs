@@ -160,24 +160,28 @@ impl Ledger {
         Ok(value)
     }
 
-    /// As [`Ledger::write`], for a write of many transactions into a ledger that nothing else
-    /// has open: for its duration the ledger keeps a rollback journal instead of its
-    /// write-ahead log, so each page is written once rather than to the log and again at the
-    /// checkpoint. Still all or nothing: the journal holds what the write changed until it
-    /// commits, and every commit is synced. When another connection has the ledger open, or
-    /// the ledger already holds txn_ids (an import then reads what was posted before, on a
-    /// second connection, while it writes), this is an ordinary [`Ledger::write`].
+    /// Whether any transaction carries a txn_id from an imported file.
+    pub fn has_external_ids(&self) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM transactions WHERE external_id IS NOT NULL)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// As [`Ledger::write`], for a large write into a ledger that nothing else has open: for
+    /// its duration the ledger keeps a rollback journal instead of its write-ahead log, so each
+    /// page is written once rather than to the log and again at the checkpoint. Still all or
+    /// nothing: the journal holds what the write changed until it commits, and the commit is
+    /// synced. When another connection has the ledger open, this is an ordinary
+    /// [`Ledger::write`]. The write must not read the ledger through a second connection (the
+    /// journal would lock it out).
     pub fn write_bulk<T>(
         &mut self,
         operator: &str,
         f: impl FnOnce(&mut Writer<'_>) -> Result<T>,
     ) -> Result<T> {
-        let has_external_ids: bool = self.conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM transactions WHERE external_id IS NOT NULL)",
-            [],
-            |r| r.get(0),
-        )?;
-        let journal = !has_external_ids && self.set_journal("TRUNCATE");
+        let journal = self.set_journal("TRUNCATE");
         if journal {
             self.conn.execute_batch("PRAGMA synchronous = FULL")?;
         }

@@ -413,13 +413,22 @@ impl Ledger {
         account_index::stored_rows(&self.conn, f)
     }
 
-    /// The stored per-month account totals: ((account name, month), fen).
-    pub fn month_totals(&self) -> Result<HashMap<(String, String), i64>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT a.name, m.month, m.amount FROM account_months m JOIN accounts a ON a.id = m.account",
-        )?;
-        let rows = stmt.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    /// The stored per-month account totals: ((account id, `yyyymm`), fen).
+    pub fn month_totals(&self) -> Result<HashMap<(i64, u32), i64>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT account, month, amount FROM account_months")?;
+        let mut rows = stmt.query([])?;
+        let mut out = HashMap::new();
+        while let Some(row) = rows.next()? {
+            let month: String = row.get(1)?;
+            let key = month
+                .split_once('-')
+                .and_then(|(y, m)| Some(y.parse::<u32>().ok()? * 100 + m.parse::<u32>().ok()?))
+                .unwrap_or(0);
+            *out.entry((row.get(0)?, key)).or_insert(0) += row.get::<_, i64>(2)?;
+        }
+        Ok(out)
     }
 
     /// The chain head recorded at the last write, if anything was ever posted.
