@@ -91,10 +91,10 @@ impl Ledger {
             path: path.to_path_buf(),
         };
         ledger.conn.busy_timeout(BUSY_TIMEOUT)?;
-        ledger
-            .conn
-            .query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
-            .map_err(|e| ledger.classify(e))?;
+        // Without waiting: while another process runs a large write with a rollback journal
+        // (see `write_bulk`) the mode cannot change, and this connection reads as that
+        // journal allows; the next open switches the file back.
+        ledger.set_journal("WAL");
         ledger.conn.execute_batch(
             "PRAGMA foreign_keys = ON;
              PRAGMA synchronous = NORMAL;
@@ -205,10 +205,6 @@ impl Ledger {
                 .query_row(&format!("PRAGMA journal_mode = {mode}"), [], |r| r.get(0));
         let _ = self.conn.busy_timeout(BUSY_TIMEOUT);
         now.is_ok_and(|m| m.eq_ignore_ascii_case(mode))
-    }
-
-    fn classify(&self, e: rusqlite::Error) -> Error {
-        classify(&self.path, e)
     }
 }
 
