@@ -136,7 +136,7 @@ pub fn verify(ledger: &Ledger) -> Result<Verified> {
         )));
     }
     ledger.account_index_rows(|month, account, entries| {
-        let key = (account, month_of(month));
+        let key = (account, account_index::month_of(month).unwrap_or(0));
         let matches = months.remove(&key).is_some_and(|(_, expected)| {
             let mut found = IndexDigest::new(&keys);
             found.add(entries);
@@ -183,12 +183,6 @@ impl IndexDigest {
     fn finish(&self) -> (u64, usize) {
         (self.hasher.finish(), self.len)
     }
-}
-
-fn month_of(text: &str) -> u32 {
-    text.split_once('-')
-        .and_then(|(y, m)| Some(y.parse::<u32>().ok()? * 100 + m.parse::<u32>().ok()?))
-        .unwrap_or(0)
 }
 
 /// The first five, sorted, and how many more.

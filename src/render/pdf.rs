@@ -1630,6 +1630,13 @@ mod tests {
         s.chars().filter(|c| !c.is_whitespace()).collect()
     }
 
+    /// The pages of pdftotext's output (form feeds between them), blank ones left out.
+    fn pages(text: &str) -> Vec<&str> {
+        text.split('\u{c}')
+            .filter(|p| !p.trim().is_empty())
+            .collect()
+    }
+
     #[test]
     fn statement_text_reads_back() {
         let doc = sample::household(5);
@@ -1682,10 +1689,7 @@ mod tests {
         let doc = sample::household(30);
         let pdf = pdf_of(&doc);
         let Some(text) = pdftotext(&pdf) else { return };
-        let pages: Vec<&str> = text
-            .split('\u{c}')
-            .filter(|p| !p.trim().is_empty())
-            .collect();
+        let pages = pages(&text);
         assert_eq!(pages.len(), 2, "{text}");
         // pdftotext drops the narrow spaces between ideographs and digits.
         assert!(squeeze(pages[0]).contains("第1页共2页"), "{}", pages[0]);
@@ -1899,10 +1903,7 @@ mod tests {
         let Some(text) = pdftotext(&pdf_of(&doc)) else {
             return;
         };
-        let pages: Vec<&str> = text
-            .split('\u{c}')
-            .filter(|p| !p.trim().is_empty())
-            .collect();
+        let pages = pages(&text);
         assert!(pages.len() >= 2, "{text}");
         for p in &pages {
             assert!(p.contains("金额（元）"), "header on every page: {p}");
@@ -1926,10 +1927,7 @@ mod tests {
         let Some(text) = pdftotext(&pdf_of(&doc)) else {
             return;
         };
-        let pages: Vec<&str> = text
-            .split('\u{c}')
-            .filter(|p| !p.trim().is_empty())
-            .collect();
+        let pages = pages(&text);
         assert!(pages.len() >= 2, "{text}");
         assert!(!pages[0].contains("H0123 王*（续）"), "{}", pages[0]);
         for p in &pages[1..] {
@@ -1957,11 +1955,7 @@ mod tests {
             let Some(text) = pdftotext(&pdf_of(&doc)) else {
                 return;
             };
-            let pages: Vec<String> = text
-                .split('\u{c}')
-                .filter(|p| !p.trim().is_empty())
-                .map(squeeze)
-                .collect();
+            let pages: Vec<String> = pages(&text).into_iter().map(squeeze).collect();
             for note in &doc.notes {
                 let note = squeeze(note);
                 assert!(

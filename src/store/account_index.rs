@@ -33,10 +33,16 @@ pub(crate) fn month_text(key: u32) -> String {
     format!("{:04}-{:02}", key / 100, key % 100)
 }
 
+/// `202412` for `2024-12`, as the per-month tables store months.
+pub(crate) fn month_of(text: &str) -> Option<u32> {
+    let (y, m) = text.split_once('-')?;
+    Some(y.parse::<u32>().ok()? * 100 + m.parse::<u32>().ok()?)
+}
+
 /// The day `day` of month `2024-12`.
 fn month_day(month: &str, day: u32) -> Option<NaiveDate> {
-    let (y, m) = month.split_once('-')?;
-    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, day)
+    let key = month_of(month)?;
+    NaiveDate::from_ymd_opt((key / 100) as i32, key % 100, day)
 }
 
 fn push_varint(out: &mut Vec<u8>, mut v: u64) {

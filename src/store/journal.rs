@@ -653,34 +653,33 @@ impl<'c> Writer<'c> {
 
     /// The voucher of the transaction that reverses transaction `id`, if any.
     pub fn reversal_of(&self, id: i64) -> Result<Option<String>> {
-        Ok(self
-            .tx
-            .prepare_cached("SELECT voucher FROM transactions WHERE reverses = ?1")?
-            .query_row([id], |r| r.get(0))
-            .optional()?)
+        self.one_voucher("SELECT voucher FROM transactions WHERE reverses = ?1", id)
     }
 
     /// The voucher of the transaction that reverses `voucher`, if any.
     pub fn reversal_of_voucher(&self, voucher: &str) -> Result<Option<String>> {
-        Ok(self
-            .tx
-            .prepare_cached(
-                "SELECT r.voucher FROM transactions t JOIN transactions r ON r.reverses = t.id
-                 WHERE t.voucher = ?1",
-            )?
-            .query_row([voucher], |r| r.get(0))
-            .optional()?)
+        self.one_voucher(
+            "SELECT r.voucher FROM transactions t JOIN transactions r ON r.reverses = t.id
+             WHERE t.voucher = ?1",
+            voucher,
+        )
     }
 
     /// The voucher that `voucher` reverses, if it is a reversal.
     pub fn voucher_reversed_by(&self, voucher: &str) -> Result<Option<String>> {
+        self.one_voucher(
+            "SELECT o.voucher FROM transactions t JOIN transactions o ON o.id = t.reverses
+             WHERE t.voucher = ?1",
+            voucher,
+        )
+    }
+
+    /// The voucher `sql` finds for `key`, if any.
+    fn one_voucher(&self, sql: &str, key: impl rusqlite::ToSql) -> Result<Option<String>> {
         Ok(self
             .tx
-            .prepare_cached(
-                "SELECT o.voucher FROM transactions t JOIN transactions o ON o.id = t.reverses
-                 WHERE t.voucher = ?1",
-            )?
-            .query_row([voucher], |r| r.get(0))
+            .prepare_cached(sql)?
+            .query_row([key], |r| r.get(0))
             .optional()?)
     }
 

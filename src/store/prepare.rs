@@ -12,7 +12,7 @@ use std::path::Path;
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{Connection, OpenFlags};
 
-use super::account_index::{month_key, Entry, Pending};
+use super::account_index::{month_key, month_of, Entry, Pending};
 use super::journal::{date_text, external_id_posted, voucher_text};
 use super::postings_json::{self, PostingRef};
 use super::FastMap;
@@ -73,10 +73,8 @@ impl Numbering {
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             let month: String = row.get(0)?;
-            if let Some((y, m)) = month.split_once('-') {
-                if let (Ok(y), Ok(m)) = (y.parse::<u32>(), m.parse::<u32>()) {
-                    stored_last.insert(y * 100 + m, row.get(1)?);
-                }
+            if let Some(key) = month_of(&month) {
+                stored_last.insert(key, row.get(1)?);
             }
         }
         Ok(Numbering {

@@ -422,10 +422,7 @@ impl Ledger {
         let mut out = HashMap::new();
         while let Some(row) = rows.next()? {
             let month: String = row.get(1)?;
-            let key = month
-                .split_once('-')
-                .and_then(|(y, m)| Some(y.parse::<u32>().ok()? * 100 + m.parse::<u32>().ok()?))
-                .unwrap_or(0);
+            let key = account_index::month_of(&month).unwrap_or(0);
             *out.entry((row.get(0)?, key)).or_insert(0) += row.get::<_, i64>(2)?;
         }
         Ok(out)
