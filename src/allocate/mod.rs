@@ -551,6 +551,40 @@ fn list_some(items: &[String]) -> String {
 
 /// Divide `pool` for `year` among `candidates` under `policy`. See the module documentation.
 pub fn plan(policy: &Policy, year: i32, pool: Amount, candidates: &[Candidate]) -> Result<Plan> {
+    let division = divide(policy, year, pool, candidates)?;
+    let mut lines = Vec::with_capacity(candidates.len());
+    let mut plan = division.summary.clone();
+    lines.extend(division.into_lines());
+    plan.lines = lines;
+    Ok(plan)
+}
+
+/// A plan computed to every household's share, its lines not yet written out: a large run
+/// stores them one by one ([`Division::into_lines`]) instead of holding them all.
+pub struct Division<'a> {
+    /// Everything but the lines (`summary.lines` is empty).
+    pub summary: Plan,
+    candidates: &'a [Candidate],
+    policy: &'a Policy,
+    model: Model<'a>,
+    /// Candidate indexes in household id order.
+    order: Vec<usize>,
+    /// By position in `order`: why the household does not take part.
+    excluded: Vec<Option<String>>,
+    /// By eligible household, in id order.
+    readings: Vec<Reading>,
+    weights: Vec<i128>,
+    shares: Vec<Share>,
+    fixed: Vec<Vec<FixedShare>>,
+}
+
+/// [`plan`] up to the lines: every check, weight and share.
+pub fn divide<'a>(
+    policy: &'a Policy,
+    year: i32,
+    pool: Amount,
+    candidates: &'a [Candidate],
+) -> Result<Division<'a>> {
     let line = policy.monitoring_line(year)?;
     if pool.fen() <= 0 {
         return Err(Error::rule(format!(
@@ -779,77 +813,17 @@ pub fn plan(policy: &Policy, year: i32, pool: Amount, candidates: &[Candidate]) 
         )));
     }
 
-    // Lines, in household id order.
-    let mut lines = Vec::with_capacity(order.len());
-    let mut k = 0usize; // index into eligible / weights / shares
-    let (mut at_floor, mut at_cap) = (0, 0);
-    let mut text = String::with_capacity(512); // reused for each explanation
-    for (pos, &i) in order.iter().enumerate() {
-        let c = &candidates[i];
-        let mut line_out = PlanLine {
-            household: c.id.clone(),
-            village: c.village.clone(),
-            members: c.members,
-            category: c.category.clone(),
-            risk_level: c.risk_level.clone(),
-            excluded: None,
-            weight: None,
-            bound: None,
-            quota: None,
-            quota_fen: None,
-            share: Amount::ZERO,
-            residual: None,
-            fixed: Vec::new(),
-            total: Amount::ZERO,
-            explanation: String::new(),
-        };
-        if let Some(reason) = excluded[pos].take() {
-            line_out.explanation = format!("不参与分配：{reason}");
-            line_out.excluded = Some(reason);
-            lines.push(line_out);
-            continue;
-        }
-        debug_assert_eq!(eligible[k], pos);
-        let s = shares[k];
-        let w = weights[k];
-        let parts = model.explain(c, &readings[k], w, &mut text);
-        match s.bound {
-            Bound::Floor => {
-                at_floor += 1;
-                let _ = write!(text, "；保底 {}", Yuan(policy.floor));
-            }
-            Bound::Cap => {
-                at_cap += 1;
-                let _ = write!(text, "；封顶 {}", Yuan(policy.cap.unwrap_or_default()));
-            }
-            Bound::Proportional => {}
-        }
-        let share = Amount::from_fen(s.fen);
-        let fixed_sum: Amount = fixed[k].iter().map(|f| f.amount).sum();
-        line_out.weight = Some(parts);
-        line_out.bound = Some(s.bound);
-        line_out.quota = Some(yuan6(s.quota_num, s.quota_den));
-        line_out.quota_fen = Some(fraction(s.quota_num, s.quota_den));
-        line_out.residual = Some(yuan6(
-            i128::from(s.fen) * s.quota_den - s.quota_num,
-            s.quota_den,
-        ));
-        line_out.share = share;
-        line_out.fixed = std::mem::take(&mut fixed[k]);
-        line_out.total = share + fixed_sum;
-        line_out.explanation = text.as_str().to_owned();
-        lines.push(line_out);
-        k += 1;
-    }
-
-    let distributed: Amount = lines.iter().map(|l| l.total).sum();
-    if distributed != pool {
+    let at_floor = shares.iter().filter(|s| s.bound == Bound::Floor).count();
+    let at_cap = shares.iter().filter(|s| s.bound == Bound::Cap).count();
+    let distributed =
+        shares.iter().map(|s| i128::from(s.fen)).sum::<i128>() + i128::from(fixed_total.fen());
+    if distributed != i128::from(pool.fen()) {
         return Err(Error::rule(format!(
-            "internal check failed: shares add up to {distributed}, not the pool {pool}"
+            "internal check failed: shares add up to {}, not the pool {pool}",
+            big(distributed)
         )));
     }
-
-    Ok(Plan {
+    let summary = Plan {
         year,
         pool,
         line,
@@ -863,9 +837,93 @@ pub fn plan(policy: &Policy, year: i32, pool: Amount, candidates: &[Candidate]) 
         excluded: order.len() - eligible.len(),
         at_floor,
         at_cap,
-        lines,
+        lines: Vec::new(),
         notes,
+    };
+    Ok(Division {
+        summary,
+        candidates,
+        policy,
+        model,
+        order,
+        excluded,
+        readings,
+        weights,
+        shares,
+        fixed,
     })
+}
+
+impl<'a> Division<'a> {
+    /// The lines in household id order, each made when asked for.
+    pub fn into_lines(self) -> impl Iterator<Item = PlanLine> + 'a {
+        let Division {
+            candidates,
+            policy,
+            model,
+            order,
+            mut excluded,
+            readings,
+            weights,
+            shares,
+            mut fixed,
+            ..
+        } = self;
+        let mut k = 0usize; // index into readings / weights / shares / fixed
+        let mut text = String::with_capacity(512); // reused for each explanation
+        order.into_iter().enumerate().map(move |(pos, i)| {
+            let c = &candidates[i];
+            let mut line_out = PlanLine {
+                household: c.id.clone(),
+                village: c.village.clone(),
+                members: c.members,
+                category: c.category.clone(),
+                risk_level: c.risk_level.clone(),
+                excluded: None,
+                weight: None,
+                bound: None,
+                quota: None,
+                quota_fen: None,
+                share: Amount::ZERO,
+                residual: None,
+                fixed: Vec::new(),
+                total: Amount::ZERO,
+                explanation: String::new(),
+            };
+            if let Some(reason) = excluded[pos].take() {
+                line_out.explanation = format!("不参与分配：{reason}");
+                line_out.excluded = Some(reason);
+                return line_out;
+            }
+            let s = shares[k];
+            let parts = model.explain(c, &readings[k], weights[k], &mut text);
+            match s.bound {
+                Bound::Floor => {
+                    let _ = write!(text, "；保底 {}", Yuan(policy.floor));
+                }
+                Bound::Cap => {
+                    let _ = write!(text, "；封顶 {}", Yuan(policy.cap.unwrap_or_default()));
+                }
+                Bound::Proportional => {}
+            }
+            let share = Amount::from_fen(s.fen);
+            let fixed_sum: Amount = fixed[k].iter().map(|f| f.amount).sum();
+            line_out.weight = Some(parts);
+            line_out.bound = Some(s.bound);
+            line_out.quota = Some(yuan6(s.quota_num, s.quota_den));
+            line_out.quota_fen = Some(fraction(s.quota_num, s.quota_den));
+            line_out.residual = Some(yuan6(
+                i128::from(s.fen) * s.quota_den - s.quota_num,
+                s.quota_den,
+            ));
+            line_out.share = share;
+            line_out.fixed = std::mem::take(&mut fixed[k]);
+            line_out.total = share + fixed_sum;
+            line_out.explanation = text.as_str().to_owned();
+            k += 1;
+            line_out
+        })
+    }
 }
 
 #[cfg(test)]

@@ -19,14 +19,16 @@ use std::path::Path;
 use chrono::{Datelike, NaiveDate};
 use serde_json::json;
 
-use super::{plan, Bound, Candidate, Plan, Policy};
+use super::{divide, Bound, Candidate, Plan, PlanLine, Policy};
 use crate::error::{Error, Result, RowError};
 use crate::funds::household_payable;
 use crate::households::HouseholdRecord;
 use crate::import::open_text;
 use crate::ledger::{AccountKind, NewTransaction, Posting};
 use crate::money::Amount;
-use crate::store::{NewRun, NewRunLine, PostOutcome, RunDue, RunLine, RunRecord, Writer};
+use crate::store::{
+    NewRun, NewRunLine, PostOutcome, RunDue, RunLine, RunRecord, ToRunLine, Writer,
+};
 
 /// Working days a notice stays up before payment may start.
 pub const NOTICE_WORKING_DAYS: u32 = 5;
@@ -70,17 +72,66 @@ pub fn status(run: &RunRecord) -> &'static str {
     }
 }
 
-fn candidate(h: &HouseholdRecord) -> Candidate {
-    Candidate {
-        id: h.id.clone(),
-        village: h.village.clone(),
+/// A plan line with the household's register data, as the run keeps it.
+struct PlannedLine<'h> {
+    line: PlanLine,
+    holder: &'h Holder,
+}
+
+impl ToRunLine for PlannedLine<'_> {
+    fn to_run_line(&self) -> NewRunLine<'_> {
+        let (l, h) = (&self.line, self.holder);
+        NewRunLine {
+            household: &l.household,
+            village: &l.village,
+            name: &h.name,
+            id_number: &h.id_number,
+            bank_card: &h.bank_card,
+            members: l.members,
+            category: &l.category,
+            risk_level: &l.risk_level,
+            excluded: l.excluded.as_deref(),
+            weight: l.weight.as_ref().map(|w| w.weight.as_str()),
+            quota: l.quota.as_deref(),
+            share: l.share,
+            residual: l.residual.as_deref(),
+            fixed: l.fixed.iter().map(|f| f.amount).sum(),
+            total: l.total,
+            bound: l.bound.and_then(|b| match b {
+                Bound::Floor => Some("floor"),
+                Bound::Cap => Some("cap"),
+                Bound::Proportional => None,
+            }),
+            explanation: &l.explanation,
+        }
+    }
+}
+
+/// What the register says of a household beyond what the policy reads: the run keeps it.
+struct Holder {
+    name: String,
+    id_number: String,
+    bank_card: String,
+}
+
+/// A household as the policy reads it, and the rest of its register data.
+fn candidate(h: HouseholdRecord) -> (Candidate, Holder) {
+    let candidate = Candidate {
+        id: h.id,
+        village: h.village,
         members: h.members,
         per_capita_income: h.per_capita_income,
         category: h.category.map(|c| c.as_str()).unwrap_or("").to_string(),
-        risk_level: h.risk_level.clone(),
-        risk_causes: h.risk_causes.clone(),
+        risk_level: h.risk_level,
+        risk_causes: h.risk_causes,
         labour: h.labour.as_str().to_string(),
-    }
+    };
+    let holder = Holder {
+        name: h.name,
+        id_number: h.id_number,
+        bank_card: h.bank_card,
+    };
+    (candidate, holder)
 }
 
 /// Plan a run: the households in force on `date`, the policy at `policy_path`, `pool` from
@@ -113,42 +164,18 @@ pub fn plan_run(
         ));
     }
     let year = year.unwrap_or(date.year());
-    let candidates: Vec<Candidate> = households.iter().map(candidate).collect();
-    let plan = plan(&policy, year, pool, &candidates)?;
-    drop(candidates);
-    let by_id: std::collections::HashMap<&str, &HouseholdRecord> =
-        households.iter().map(|h| (h.id.as_str(), h)).collect();
-    let total: Amount = plan.lines.iter().map(|l| l.total).sum();
-    if total != pool {
-        return Err(Error::rule(format!(
-            "internal check failed: shares sum to {total}, not the pool {pool}"
-        )));
-    }
-    let lines = plan.lines.iter().map(|l| {
-        let h = by_id[l.household.as_str()];
-        NewRunLine {
-            household: &l.household,
-            village: &l.village,
-            name: &h.name,
-            id_number: &h.id_number,
-            bank_card: &h.bank_card,
-            members: l.members,
-            category: &l.category,
-            risk_level: &l.risk_level,
-            excluded: l.excluded.as_deref(),
-            weight: l.weight.as_ref().map(|w| w.weight.as_str()),
-            quota: l.quota.as_deref(),
-            share: l.share,
-            residual: l.residual.as_deref(),
-            fixed: l.fixed.iter().map(|f| f.amount).sum(),
-            total: l.total,
-            bound: l.bound.and_then(|b| match b {
-                Bound::Floor => Some("floor"),
-                Bound::Cap => Some("cap"),
-                Bound::Proportional => None,
-            }),
-            explanation: &l.explanation,
-        }
+    let (candidates, holders): (Vec<Candidate>, Vec<Holder>) =
+        households.into_iter().map(candidate).unzip();
+    let division = divide(&policy, year, pool, &candidates)?;
+    let plan = division.summary.clone();
+    let by_id: std::collections::HashMap<&str, &Holder> = candidates
+        .iter()
+        .zip(&holders)
+        .map(|(c, h)| (c.id.as_str(), h))
+        .collect();
+    let lines = division.into_lines().map(|line| PlannedLine {
+        holder: by_id[line.household.as_str()],
+        line,
     });
     let summary = json!({
         "line": plan.line, "fixed_total": plan.fixed_total, "apportioned": plan.apportioned,
@@ -397,13 +424,18 @@ fn ensure_payables<'h>(
     w.load_accounts_under(&payables_parent())?;
     let names: Vec<String> = households.map(household_payable).collect();
     let mut missing = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = rustc_hash::FxHashSet::default();
     for name in &names {
-        if w.account(name)?.is_none() && seen.insert(name.as_str()) {
+        let known = match w.known_account(name) {
+            Some(known) => known,
+            None => w.account(name)?.is_some(),
+        };
+        if !known && seen.insert(name.as_str()) {
             missing.push(name.clone());
         }
     }
-    w.add_accounts(&missing, AccountKind::Liability)?;
+    drop(seen);
+    w.add_accounts(missing, AccountKind::Liability)?;
     Ok(names)
 }
 

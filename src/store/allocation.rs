@@ -104,6 +104,18 @@ pub struct NewRunLine<'a> {
     pub explanation: &'a str,
 }
 
+/// What gives one line of a run to store: a [`NewRunLine`] itself, or a line made just
+/// before it is stored, which the store holds only until it is written.
+pub trait ToRunLine {
+    fn to_run_line(&self) -> NewRunLine<'_>;
+}
+
+impl ToRunLine for NewRunLine<'_> {
+    fn to_run_line(&self) -> NewRunLine<'_> {
+        *self
+    }
+}
+
 impl RunLine {
     /// This line as a line to store.
     pub fn as_new(&self) -> NewRunLine<'_> {
@@ -267,10 +279,10 @@ fn now() -> String {
 
 impl Writer<'_> {
     /// Store a planned run and its lines; returns the run id. The operator is the proposer.
-    pub fn insert_run<'l>(
+    pub fn insert_run<L: ToRunLine>(
         &mut self,
         new: &NewRun<'_>,
-        lines: impl IntoIterator<Item = NewRunLine<'l>>,
+        lines: impl IntoIterator<Item = L>,
     ) -> Result<i64> {
         let proposer = self.operator().to_string();
         self.sql()
@@ -303,6 +315,7 @@ impl Writer<'_> {
             "",
             lines,
             |stmt, at, l| {
+                let l = l.to_run_line();
                 let values: [&dyn rusqlite::ToSql; 18] = [
                     &id,
                     &l.household,

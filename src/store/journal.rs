@@ -294,16 +294,17 @@ impl<'c> Writer<'c> {
         Ok(self.account(name)?.filter(|a| a.name == name).map(|a| a.id))
     }
 
+    /// Whether `name` lies under a parent whose accounts are all loaded.
+    fn under_loaded_parent(&self, name: &str) -> bool {
+        self.loaded_parents.iter().any(|p| {
+            name.len() > p.len() && name.starts_with(p.as_str()) && name.as_bytes()[p.len()] == b':'
+        })
+    }
+
     /// The account named `name_or_code`, else the one with that code.
     fn lookup(&self, name_or_code: &str) -> Result<Option<Account>> {
         // A code never contains ':', so a name under a loaded parent is known without asking.
-        if name_or_code.contains(':')
-            && self.loaded_parents.iter().any(|p| {
-                name_or_code.len() > p.len()
-                    && name_or_code.starts_with(p.as_str())
-                    && name_or_code.as_bytes()[p.len()] == b':'
-            })
-        {
+        if self.under_loaded_parent(name_or_code) {
             return Ok(None);
         }
         let by_name = self
@@ -411,14 +412,20 @@ impl<'c> Writer<'c> {
 
     /// Add accounts of one type, without codes, in order — as [`Writer::add_account`] one by
     /// one would, but in few statements. Nothing is added if one of them is refused.
-    pub fn add_accounts(&mut self, names: &[String], kind: AccountKind) -> Result<()> {
+    pub fn add_accounts(&mut self, names: Vec<String>, kind: AccountKind) -> Result<()> {
         let mut seen: FastMap<&str, ()> = FastMap::default();
-        for name in names {
-            self.check_new_account(name, kind)?;
-            if seen.insert(name.as_str(), ()).is_some() {
+        seen.reserve(names.len());
+        for name in &names {
+            check_account_name(name, kind)?;
+            let exists = match self.known_account(name) {
+                Some(known) => known,
+                None => self.account_id(name)?.is_some(),
+            };
+            if exists || seen.insert(name.as_str(), ()).is_some() {
                 return Err(Error::rule(format!("account '{name}' already exists")));
             }
         }
+        drop(seen);
         // The ids SQLite would give them one by one: one more than the largest so far.
         let first: i64 =
             self.tx
@@ -426,13 +433,12 @@ impl<'c> Writer<'c> {
                     r.get(0)
                 })?;
         let posted_at = self.posted_at.as_str();
-        let numbered = (first..).zip(names);
         insert_rows(
             &self.tx,
             "INSERT INTO accounts (id, name, code, kind, created_at)",
             5,
             "",
-            numbered,
+            (first..).zip(&names),
             |stmt, at, &(id, name)| {
                 stmt.raw_bind_parameter(at + 1, id)?;
                 stmt.raw_bind_parameter(at + 2, name)?;
@@ -441,6 +447,7 @@ impl<'c> Writer<'c> {
                 stmt.raw_bind_parameter(at + 5, posted_at)
             },
         )?;
+        self.accounts.reserve(names.len());
         for (id, name) in (first..).zip(names) {
             let account = Account {
                 id,
@@ -448,9 +455,18 @@ impl<'c> Writer<'c> {
                 code: None,
                 kind,
             };
-            self.accounts.insert(name.clone(), Some(account));
+            self.accounts.insert(name, Some(account));
         }
         Ok(())
+    }
+
+    /// Whether an account is named exactly `name`, from the accounts looked up or loaded so
+    /// far in this write (see [`Writer::load_accounts_under`]); `None` when not known yet.
+    pub fn known_account(&self, name: &str) -> Option<bool> {
+        if let Some(found) = self.accounts.get(name) {
+            return Some(found.as_ref().is_some_and(|a| a.name == name));
+        }
+        self.under_loaded_parent(name).then_some(false)
     }
 
     /// Post one transaction. Its postings must name existing accounts (by name) and balance.
