@@ -136,7 +136,7 @@ pub fn verify(ledger: &Ledger) -> Result<Verified> {
         )));
     }
     ledger.account_index_rows(|month, account, entries| {
-        let key = (account, account_index::month_of(month).unwrap_or(0));
+        let key = (account, month);
         let matches = months.remove(&key).is_some_and(|(_, expected)| {
             let mut found = IndexDigest::new(&keys);
             found.add(entries);

@@ -463,10 +463,10 @@ fn verify_catches_changes_behind_the_programs_back() {
         ("UPDATE transactions SET postings = json_remove(postings, '$[3]') WHERE id = 3", "2024-12-0001"),
         ("DELETE FROM transactions WHERE id = 2", "2024-12-0001"),
         ("DELETE FROM transactions WHERE id = 3", "2024-03-0001"),
-        ("DELETE FROM account_postings WHERE month = '2024-03'", "account index disagrees with the journal (支出:公益支出:临时救助 2024-03, 资产:银行存款:储备金专户 2024-03)"),
-        ("UPDATE account_postings SET entries = CAST(entries || entries AS BLOB) WHERE month = '2024-12'", "account index disagrees"),
-        ("UPDATE account_postings SET entries = X'FF' WHERE month = '2024-12'", "account index"),
-        ("UPDATE account_months SET amount = amount + 100 WHERE month = '2024-03'", "monthly totals"),
+        ("DELETE FROM account_postings WHERE month = 202403", "account index disagrees with the journal (支出:公益支出:临时救助 2024-03, 资产:银行存款:储备金专户 2024-03)"),
+        ("UPDATE account_postings SET entries = CAST(entries || entries AS BLOB) WHERE month = 202412", "account index disagrees"),
+        ("UPDATE account_postings SET entries = X'FF' WHERE month = 202412", "account index"),
+        ("UPDATE account_months SET amount = amount + 100 WHERE month = 202403", "monthly totals"),
     ];
     for (sql, expected) in tampers {
         let town = town_with_vouchers();
@@ -827,9 +827,80 @@ fn a_ledger_from_before_packed_postings_is_migrated_whole() {
     // The next command migrates: same balances, same register, the chain intact.
     assert_eq!(town.balances(), balances);
     assert_eq!(register(&town), before);
-    assert_eq!(town.count("PRAGMA user_version"), 5);
+    assert_eq!(town.count("PRAGMA user_version"), 6);
     assert_eq!(town.count("SELECT COUNT(*) FROM postings"), 8);
     assert!(town.count("SELECT COUNT(*) FROM account_postings") > 0);
+    let verified = town.run(&["verify"]).ok().stdout;
+    assert!(verified.contains("3 transactions"), "{verified}");
+}
+
+#[test]
+fn a_ledger_with_text_months_and_unique_codes_is_migrated() {
+    let town = town_with_vouchers();
+    let register = |town: &Town| {
+        town.run(&["register", "资产:银行存款:储备金专户", "--format", "csv"])
+            .ok()
+            .stdout
+    };
+    let (balances, before) = (town.balances(), register(&town));
+    // Schema 5: months as text ('2024-03'), codes unique through the column, the per-month
+    // tables referring to accounts.
+    town.sql(
+        "CREATE TABLE accounts_v5 (
+             id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, code TEXT UNIQUE,
+             kind TEXT NOT NULL CHECK (kind IN ('asset','liability','net_assets','income','expense')),
+             created_at TEXT NOT NULL);
+         INSERT INTO accounts_v5 SELECT * FROM accounts;
+         DROP TABLE accounts;
+         ALTER TABLE accounts_v5 RENAME TO accounts;
+         CREATE TABLE months_v5 (account INTEGER NOT NULL REFERENCES accounts(id),
+             month TEXT NOT NULL, amount INTEGER NOT NULL,
+             PRIMARY KEY (account, month)) WITHOUT ROWID;
+         INSERT INTO months_v5 SELECT account, printf('%04d-%02d', month / 100, month % 100), amount
+             FROM account_months;
+         DROP TABLE account_months;
+         ALTER TABLE months_v5 RENAME TO account_months;
+         CREATE TABLE index_v5 (month TEXT NOT NULL,
+             account INTEGER NOT NULL REFERENCES accounts(id), entries BLOB NOT NULL,
+             PRIMARY KEY (month, account)) WITHOUT ROWID;
+         INSERT INTO index_v5 SELECT printf('%04d-%02d', month / 100, month % 100), account, entries
+             FROM account_postings;
+         DROP TABLE account_postings;
+         ALTER TABLE index_v5 RENAME TO account_postings;
+         PRAGMA user_version = 5;",
+    );
+    assert_eq!(
+        town.count("SELECT COUNT(*) FROM account_months WHERE month = '2024-03'"),
+        2
+    );
+    assert_eq!(town.balances(), balances);
+    assert_eq!(register(&town), before);
+    assert_eq!(town.count("PRAGMA user_version"), 6);
+    assert_eq!(
+        town.count("SELECT COUNT(*) FROM account_months WHERE month = 202403"),
+        2
+    );
+    assert_eq!(
+        town.count("SELECT COUNT(*) FROM account_postings WHERE month = 202403"),
+        2
+    );
+    // Codes stay unique, and accounts without one are not held to that.
+    town.run(&["accounts", "add", "资产:银行存款:新户", "--type", "asset"])
+        .ok();
+    town.run(&["accounts", "add", "资产:银行存款:再一户", "--type", "asset"])
+        .ok();
+    let twice = town
+        .run(&[
+            "accounts",
+            "add",
+            "资产:银行存款:另户",
+            "--type",
+            "asset",
+            "--code",
+            "101",
+        ])
+        .fails(1);
+    assert!(twice.stderr.contains("already used"), "{}", twice.stderr);
     let verified = town.run(&["verify"]).ok().stdout;
     assert!(verified.contains("3 transactions"), "{verified}");
 }

@@ -33,15 +33,14 @@ pub(crate) fn month_text(key: u32) -> String {
     format!("{:04}-{:02}", key / 100, key % 100)
 }
 
-/// `202412` for `2024-12`, as the per-month tables store months.
+/// `202412` for `2024-12`, as voucher numbers name months.
 pub(crate) fn month_of(text: &str) -> Option<u32> {
     let (y, m) = text.split_once('-')?;
     Some(y.parse::<u32>().ok()? * 100 + m.parse::<u32>().ok()?)
 }
 
-/// The day `day` of month `2024-12`.
-fn month_day(month: &str, day: u32) -> Option<NaiveDate> {
-    let key = month_of(month)?;
+/// The day `day` of month `202412`.
+pub(crate) fn month_day(key: u32, day: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt((key / 100) as i32, key % 100, day)
 }
 
@@ -136,23 +135,30 @@ impl Pending {
         let mut rows: Vec<_> = self.rows.drain().collect();
         self.bytes = 0;
         rows.sort_unstable_by_key(|(key, _)| *key);
-        let mut totals = conn.prepare_cached(
-            "INSERT INTO account_months (account, month, amount) VALUES (?1, ?2, ?3)
-             ON CONFLICT (account, month) DO UPDATE SET amount = amount + excluded.amount",
+        super::journal::insert_rows(
+            conn,
+            "INSERT INTO account_months (account, month, amount)",
+            3,
+            " ON CONFLICT (account, month) DO UPDATE SET amount = amount + excluded.amount",
+            rows.iter(),
+            |stmt, at, ((month, account), (total, _))| {
+                stmt.raw_bind_parameter(at + 1, account)?;
+                stmt.raw_bind_parameter(at + 2, month)?;
+                stmt.raw_bind_parameter(at + 3, total)
+            },
         )?;
-        let mut index = conn.prepare_cached(
-            "INSERT INTO account_postings (month, account, entries) VALUES (?1, ?2, ?3)
-             ON CONFLICT (month, account) DO UPDATE
-             SET entries = CAST(entries || excluded.entries AS BLOB)",
+        super::journal::insert_rows(
+            conn,
+            "INSERT INTO account_postings (month, account, entries)",
+            3,
+            " ON CONFLICT (month, account) DO UPDATE SET entries = CAST(entries || excluded.entries AS BLOB)",
+            rows.iter(),
+            |stmt, at, ((month, account), (_, entries))| {
+                stmt.raw_bind_parameter(at + 1, month)?;
+                stmt.raw_bind_parameter(at + 2, account)?;
+                stmt.raw_bind_parameter(at + 3, entries)
+            },
         )?;
-        let mut month = (0, String::new());
-        for ((key, account), (total, entries)) in rows {
-            if month.0 != key {
-                month = (key, month_text(key));
-            }
-            totals.execute(params![account, month.1, total])?;
-            index.execute(params![month.1, account, entries])?;
-        }
         Ok(())
     }
 }
@@ -193,12 +199,12 @@ pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
 /// The stored index, row by row: ((month, account id), entries).
 pub(crate) fn stored_rows(
     conn: &Connection,
-    mut f: impl FnMut(&str, i64, &[u8]) -> Result<()>,
+    mut f: impl FnMut(u32, i64, &[u8]) -> Result<()>,
 ) -> Result<()> {
     let mut stmt = conn.prepare("SELECT month, account, entries FROM account_postings")?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
-        let month = row.get_ref(0)?.as_str()?;
+        let month: u32 = row.get(0)?;
         let account: i64 = row.get(1)?;
         let blob = row.get_ref(2)?.as_blob_or_null()?.unwrap_or_default();
         f(month, account, blob)?;
@@ -221,17 +227,13 @@ pub(crate) fn entries_of(
          WHERE m.account = ?1 AND m.month BETWEEN ?2 AND ?3 ORDER BY m.month",
     )?;
     let mut out = Vec::new();
-    let mut rows = stmt.query(params![
-        account,
-        month_text(month_key(from)),
-        month_text(month_key(to))
-    ])?;
+    let mut rows = stmt.query(params![account, month_key(from), month_key(to)])?;
     while let Some(row) = rows.next()? {
-        let month: String = row.get(0)?;
+        let month: u32 = row.get(0)?;
         let blob = row.get_ref(1)?.as_blob().unwrap_or_default();
         let start = out.len();
         decode_entries(blob, |e| {
-            if let Some(date) = month_day(&month, e.day).filter(|d| (from..=to).contains(d)) {
+            if let Some(date) = month_day(month, e.day).filter(|d| (from..=to).contains(d)) {
                 out.push((date, e));
             }
         })?;
@@ -251,7 +253,7 @@ pub(crate) fn month_part_totals(
     let (from_day, to_day) = (from.day(), to.day());
     let mut stmt =
         conn.prepare_cached("SELECT account, entries FROM account_postings WHERE month = ?1")?;
-    let mut rows = stmt.query([month_text(month_key(from))])?;
+    let mut rows = stmt.query([month_key(from)])?;
     while let Some(row) = rows.next()? {
         let account: i64 = row.get(0)?;
         let blob = row.get_ref(1)?.as_blob().unwrap_or_default();
@@ -268,7 +270,7 @@ pub(crate) fn month_part_totals(
 
 /// The balance of `account` from postings dated before `date`.
 pub(crate) fn balance_before(conn: &Connection, account: i64, date: NaiveDate) -> Result<i64> {
-    let month = month_text(month_key(date));
+    let month = month_key(date);
     let whole: i64 = conn
         .prepare_cached(
             "SELECT COALESCE(SUM(amount), 0) FROM account_months WHERE account = ?1 AND month < ?2",
@@ -337,9 +339,9 @@ mod tests {
     fn appended_rows_keep_every_byte() {
         let conn = Connection::open_in_memory().unwrap();
         conn.execute_batch(
-            "CREATE TABLE account_postings (month TEXT, account INTEGER, entries BLOB,
+            "CREATE TABLE account_postings (month INTEGER, account INTEGER, entries BLOB,
              PRIMARY KEY (month, account)) WITHOUT ROWID;
-             CREATE TABLE account_months (account INTEGER, month TEXT, amount INTEGER,
+             CREATE TABLE account_months (account INTEGER, month INTEGER, amount INTEGER,
              PRIMARY KEY (account, month)) WITHOUT ROWID;",
         )
         .unwrap();
@@ -366,7 +368,7 @@ mod tests {
         assert_eq!(back, all);
         let total: i64 = conn
             .query_row(
-                "SELECT amount FROM account_months WHERE month = '2024-12'",
+                "SELECT amount FROM account_months WHERE month = 202412",
                 [],
                 |r| r.get(0),
             )

@@ -7,6 +7,7 @@
 
 pub(crate) mod account_index;
 mod allocation;
+mod engine;
 mod funds;
 mod households;
 mod journal;
@@ -19,12 +20,12 @@ mod statements;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use crate::error::{Error, Result};
 
 pub use account_index::Pending;
-pub use allocation::{NewRun, NewRunLine, RunDue, RunLine, RunRecord};
+pub use allocation::{NewRun, NewRunLine, RunDue, RunLine, RunRecord, ToRunLine};
 pub use households::{HouseholdVersion, RegisterChanges};
 pub use journal::{PostOutcome, Writer};
 pub use prepare::{Bulk, BulkOutcome, Prepared};
@@ -57,6 +58,7 @@ impl Ledger {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
+        engine::configure();
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -76,6 +78,7 @@ impl Ledger {
                 path.display()
             )));
         }
+        engine::configure();
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -118,6 +121,16 @@ impl Ledger {
         if version == schema::CURRENT_VERSION {
             return Ok(());
         }
+        // Foreign keys are off while the schema changes (a table may be rebuilt), and checked
+        // as a whole before the migration commits. The pragma has no effect inside a
+        // transaction, so it is set around it.
+        self.conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+        let migrated = self.run_migrations();
+        self.conn.execute_batch("PRAGMA foreign_keys = ON")?;
+        migrated
+    }
+
+    fn run_migrations(&mut self) -> Result<()> {
         let path = self.path.clone();
         let tx = self
             .conn
@@ -127,10 +140,19 @@ impl Ledger {
         let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
             tx.execute_batch(sql)?;
-            if (i + 1) as i64 == schema::ACCOUNT_INDEX_VERSION {
-                account_index::rebuild(&tx)?;
-            }
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        }
+        if version < schema::ACCOUNT_INDEX_VERSION {
+            account_index::rebuild(&tx)?;
+        }
+        let broken: Option<String> = tx
+            .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+            .optional()?;
+        if let Some(table) = broken {
+            return Err(Error::Tampered(format!(
+                "{}: rows of table {table} refer to rows that do not exist; the ledger was not migrated",
+                path.display()
+            )));
         }
         tx.commit().map_err(|e| classify(&path, e))?;
         Ok(())

@@ -71,10 +71,6 @@ fn last_of_month(d: NaiveDate) -> NaiveDate {
     next.expect("valid month") - Duration::days(1)
 }
 
-fn month_text(d: NaiveDate) -> String {
-    d.format("%Y-%m").to_string()
-}
-
 const TRANSACTION_COLUMNS: &str =
     "id, voucher, date, external_id, memo, reverses, reason, operator, posted_at, hash, postings";
 
@@ -218,10 +214,8 @@ impl Ledger {
                     add_postings(ft + Duration::days(1), t)?;
                 }
             }
-            let lo = full_from.map(month_text).unwrap_or_default();
-            let hi = full_to
-                .map(month_text)
-                .unwrap_or_else(|| "9999-99".to_string());
+            let lo = full_from.map(account_index::month_key).unwrap_or(0);
+            let hi = full_to.map(account_index::month_key).unwrap_or(u32::MAX);
             let mut stmt = read.prepare_cached(
                 "SELECT account, SUM(amount) FROM account_months
                  WHERE month BETWEEN ?1 AND ?2 GROUP BY account",
@@ -408,7 +402,7 @@ impl Ledger {
     /// Each stored row of the account index: (month, account id, packed entries).
     pub(crate) fn account_index_rows(
         &self,
-        f: impl FnMut(&str, i64, &[u8]) -> Result<()>,
+        f: impl FnMut(u32, i64, &[u8]) -> Result<()>,
     ) -> Result<()> {
         account_index::stored_rows(&self.conn, f)
     }
@@ -421,8 +415,7 @@ impl Ledger {
         let mut rows = stmt.query([])?;
         let mut out = HashMap::new();
         while let Some(row) = rows.next()? {
-            let month: String = row.get(1)?;
-            let key = account_index::month_of(&month).unwrap_or(0);
+            let key: u32 = row.get(1)?;
             *out.entry((row.get(0)?, key)).or_insert(0) += row.get::<_, i64>(2)?;
         }
         Ok(out)
@@ -472,13 +465,13 @@ impl Ledger {
         let mut out = HashMap::new();
         while let Some(row) = rows.next()? {
             let name: String = row.get(0)?;
-            let month: String = row.get(1)?;
+            let month: u32 = row.get(1)?;
             let mut first = 31;
             account_index::decode_entries(
                 row.get_ref(2)?.as_blob_or_null()?.unwrap_or_default(),
                 |e| first = first.min(e.day),
             )?;
-            if let Ok(date) = parse_stored_date(&format!("{month}-{first:02}")) {
+            if let Some(date) = account_index::month_day(month, first) {
                 out.insert(name, date);
             }
         }

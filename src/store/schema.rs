@@ -268,9 +268,56 @@ CREATE TABLE account_postings (
     PRIMARY KEY (month, account)
 ) WITHOUT ROWID;
 "#,
+    // 6: account codes are unique through a partial index: accounts without a code (every
+    // household's payable account) no longer each add an entry to it. SQLite cannot drop a
+    // column's UNIQUE, so the table is rebuilt (foreign keys are off while migrations run).
+    r#"
+CREATE TABLE accounts_rebuilt (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    code       TEXT,
+    kind       TEXT NOT NULL CHECK (kind IN ('asset','liability','net_assets','income','expense')),
+    created_at TEXT NOT NULL
+);
+INSERT INTO accounts_rebuilt (id, name, code, kind, created_at)
+SELECT id, name, code, kind, created_at FROM accounts ORDER BY id;
+DROP TABLE accounts;
+ALTER TABLE accounts_rebuilt RENAME TO accounts;
+CREATE UNIQUE INDEX accounts_code ON accounts(code) WHERE code IS NOT NULL;
+
+-- The per-month tables key months as integers (202412), which compare faster than text,
+-- and no longer refer to `accounts`: they are derived from the journal, which `verify`
+-- checks them against.
+CREATE TABLE account_months_rebuilt (
+    account INTEGER NOT NULL,
+    month   INTEGER NOT NULL,
+    amount  INTEGER NOT NULL,
+    PRIMARY KEY (account, month)
+) WITHOUT ROWID;
+INSERT INTO account_months_rebuilt (account, month, amount)
+SELECT account, CAST(substr(month, 1, 4) AS INTEGER) * 100 + CAST(substr(month, 6, 2) AS INTEGER),
+       amount
+FROM account_months;
+DROP TABLE account_months;
+ALTER TABLE account_months_rebuilt RENAME TO account_months;
+
+CREATE TABLE account_postings_rebuilt (
+    month   INTEGER NOT NULL,
+    account INTEGER NOT NULL,
+    entries BLOB NOT NULL,
+    PRIMARY KEY (month, account)
+) WITHOUT ROWID;
+INSERT INTO account_postings_rebuilt (month, account, entries)
+SELECT CAST(substr(month, 1, 4) AS INTEGER) * 100 + CAST(substr(month, 6, 2) AS INTEGER),
+       account, entries
+FROM account_postings;
+DROP TABLE account_postings;
+ALTER TABLE account_postings_rebuilt RENAME TO account_postings;
+"#,
 ];
 
-/// The version after which the account index must be built from the journal.
+/// The version that introduced the account index: a ledger migrated from before it has the
+/// index built from the journal once every migration has run.
 pub const ACCOUNT_INDEX_VERSION: i64 = 5;
 
 pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
