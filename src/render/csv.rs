@@ -36,7 +36,7 @@ fn write_table(
     let keys = table.columns.iter().map(|c| c.key.as_str());
     w.write_record(keys.chain(repeated.iter().map(|f| f.key.as_str())))
         .map_err(csv_error)?;
-    for row in &table.rows {
+    for row in table.body() {
         let record =
             (0..table.columns.len()).map(|i| row.cells.get(i).unwrap_or(&Cell::Empty).plain());
         let record = record.chain(repeated.iter().map(|f| f.value.clone()));

@@ -69,9 +69,22 @@ impl Serialize for JsonTable<'_> {
         let t = self.0;
         let mut m = s.serialize_map(Some(3))?;
         m.serialize_entry("caption", &t.caption)?;
-        m.serialize_entry("rows", &Rows(t, &t.rows))?;
+        m.serialize_entry("rows", &Body(t))?;
         m.serialize_entry("totals", &Rows(t, &t.totals))?;
         m.end()
+    }
+}
+
+/// A table's body rows, held or made on demand.
+struct Body<'a>(&'a Table);
+
+impl Serialize for Body<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.body_len()))?;
+        for row in self.0.body() {
+            seq.serialize_element(&JsonRow(self.0, &row))?;
+        }
+        seq.end()
     }
 }
 

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use chrono::{DateTime, FixedOffset};
 
 use crate::error::{Error, Result};
-use crate::report::document::{Cell, Document, Table};
+use crate::report::document::{Cell, Document, Row, Table};
 
 pub use font::Font;
 pub use pdf::{MissingGlyphs, MissingPlace};
@@ -159,10 +159,11 @@ pub fn render(
         Format::Text => text::render(doc, out),
         Format::Csv => csv::render(doc, out),
         Format::Json => json::render(doc, out),
-        Format::Xlsx => xlsx::render(doc, out, opts),
+        Format::Xlsx => xlsx::render(&doc.materialized(), out, opts),
         Format::Pdf => {
-            check_labelled_glyphs(doc, &opts.font())?;
-            pdf::render(doc, out, opts)
+            let doc = doc.materialized();
+            check_labelled_glyphs(&doc, &opts.font())?;
+            pdf::render(&doc, out, opts)
         }
     }
 }
@@ -216,19 +217,34 @@ pub fn render_to_vec(doc: &Document, format: Format, opts: &RenderOptions) -> Re
 /// an extra cell would have no column to be drawn in.
 fn check_shape(doc: &Document) -> Result<()> {
     for (ti, table) in doc.tables.iter().enumerate() {
-        let parts = [("row", &table.rows), ("totals row", &table.totals)];
-        for (what, rows) in parts {
-            for (ri, row) in rows.iter().enumerate() {
-                if row.cells.len() > table.columns.len() {
-                    return Err(Error::rule(format!(
-                        "table {} ({}), {what} {}: {} cells but only {} columns",
-                        ti + 1,
-                        table.caption.as_deref().unwrap_or("untitled"),
-                        ri + 1,
-                        row.cells.len(),
-                        table.columns.len()
-                    )));
-                }
+        let too_wide = |what: &str, ri: usize, row: &Row| {
+            (row.cells.len() > table.columns.len()).then(|| {
+                Error::rule(format!(
+                    "table {} ({}), {what} {}: {} cells but only {} columns",
+                    ti + 1,
+                    table.caption.as_deref().unwrap_or("untitled"),
+                    ri + 1,
+                    row.cells.len(),
+                    table.columns.len()
+                ))
+            })
+        };
+        // Rows made on demand all have one shape (see `RowSource`): the first stands for all.
+        let made = table
+            .more
+            .0
+            .iter()
+            .filter(|s| s.len() > 0)
+            .map(|s| s.row(0));
+        let rows = table.rows.iter().map(std::borrow::Cow::Borrowed);
+        for (ri, row) in rows.chain(made.map(std::borrow::Cow::Owned)).enumerate() {
+            if let Some(e) = too_wide("row", ri, &row) {
+                return Err(e);
+            }
+        }
+        for (ri, row) in table.totals.iter().enumerate() {
+            if let Some(e) = too_wide("totals row", ri, row) {
+                return Err(e);
             }
         }
     }
@@ -364,6 +380,56 @@ pub(crate) mod sample {
 mod tests {
     use super::*;
     use crate::report::document::{Cell, Row};
+
+    /// Rows kept as held rows, made again on demand.
+    struct Again(Vec<Row>);
+
+    impl crate::report::document::RowSource for Again {
+        fn len(&self) -> usize {
+            self.0.len()
+        }
+        fn row(&self, i: usize) -> Row {
+            self.0[i].clone()
+        }
+    }
+
+    #[test]
+    fn rows_made_on_demand_render_as_held_rows_do() {
+        let held = sample::household(40);
+        let mut lazy = held.clone();
+        let rows = std::mem::take(&mut lazy.tables[0].rows);
+        let (first, rest) = rows.split_at(3);
+        lazy.tables[0].rows = first.to_vec();
+        lazy.tables[0].more =
+            crate::report::document::MoreRows(Some(Arc::new(Again(rest.to_vec()))));
+        assert_eq!(lazy.tables[0].body_len(), held.tables[0].rows.len());
+        let opts = RenderOptions::default();
+        for format in [Format::Text, Format::Csv, Format::Json] {
+            let a = render_to_vec(&held, format, &opts).unwrap();
+            let b = render_to_vec(&lazy, format, &opts).unwrap();
+            assert_eq!(
+                String::from_utf8(a).unwrap(),
+                String::from_utf8(b).unwrap(),
+                "{format}"
+            );
+        }
+        // Paged formats lay out every row, made or held.
+        let made = lazy.materialized();
+        assert!(made.tables[0].more.0.is_none());
+        assert_eq!(json::to_value(&made), json::to_value(&held));
+        for format in [Format::Xlsx, Format::Pdf] {
+            assert!(!render_to_vec(&lazy, format, &opts).unwrap().is_empty());
+        }
+        // A source's rows are checked for shape like held rows.
+        let mut wide = lazy.clone();
+        let mut row = rest[0].clone();
+        row.cells.extend(std::iter::repeat_n(Cell::Empty, 20));
+        wide.tables[0].more = crate::report::document::MoreRows(Some(Arc::new(Again(vec![row]))));
+        let err = render_to_vec(&wide, Format::Csv, &opts)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("row 4"), "{err}");
+    }
 
     #[test]
     fn formats_parse_and_print() {

@@ -4,7 +4,9 @@
 //! and right-aligned, nested rows are indented two spaces per level, and totals sit under a
 //! rule. Output is deterministic: tests compare it character for character.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
+use std::io::Write as _;
 
 use unicode_width::UnicodeWidthStr;
 
@@ -17,49 +19,74 @@ use super::{indent_column, write_error};
 const GAP: &str = "  ";
 
 pub fn render(doc: &Document, out: &mut dyn std::io::Write) -> Result<()> {
-    out.write_all(to_string(doc).as_bytes())
-        .map_err(write_error)
+    // Line by line, so that a table of any length is never held as text.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    let mut failed = None;
+    each_line(doc, &mut |line| {
+        if failed.is_none() {
+            if let Err(e) = out
+                .write_all(line.as_bytes())
+                .and_then(|()| out.write_all(b"\n"))
+            {
+                failed = Some(e);
+            }
+        }
+    });
+    match failed {
+        Some(e) => Err(write_error(e)),
+        None => out.flush().map_err(write_error),
+    }
 }
 
 /// The document as text, lines ending in `\n`, no trailing spaces.
 pub fn to_string(doc: &Document) -> String {
-    let mut lines: Vec<String> = Vec::new();
-    lines.push(one_line(&doc.title));
+    let mut s = String::new();
+    each_line(doc, &mut |line| {
+        s.push_str(line);
+        s.push('\n');
+    });
+    s
+}
+
+/// Each line of the document, without trailing spaces.
+fn each_line(doc: &Document, emit: &mut dyn FnMut(&str)) {
+    let mut line = |l: &str| emit(l.trim_end());
+    line(&one_line(&doc.title));
     if let Some(sub) = &doc.subtitle {
-        lines.push(one_line(sub));
+        line(&one_line(sub));
     }
     if !doc.fields.is_empty() {
-        lines.push(String::new());
+        line("");
         let sep = label_separator(doc.lang);
         for f in &doc.fields {
-            lines.push(format!("{}{sep}{}", one_line(&f.label), one_line(&f.value)));
+            line(&format!(
+                "{}{sep}{}",
+                one_line(&f.label),
+                one_line(&f.value)
+            ));
         }
     }
     for table in &doc.tables {
-        lines.push(String::new());
+        line("");
         if let Some(caption) = &table.caption {
-            lines.push(one_line(caption));
+            line(&one_line(caption));
         }
-        table_lines(table, &mut lines);
+        table_lines(table, &mut line);
     }
     if !doc.notes.is_empty() {
-        lines.push(String::new());
-        lines.extend(doc.notes.iter().map(|n| one_line(n)));
+        line("");
+        for n in &doc.notes {
+            line(&one_line(n));
+        }
     }
     if !doc.signatures.is_empty() {
-        lines.push(String::new());
-        lines.push(signature_line(doc));
+        line("");
+        line(&signature_line(doc));
     }
     if let Some(footer) = &doc.footer {
-        lines.push(String::new());
-        lines.push(one_line(footer));
+        line("");
+        line(&one_line(footer));
     }
-    let mut s = String::new();
-    for line in lines {
-        s.push_str(line.trim_end());
-        s.push('\n');
-    }
-    s
 }
 
 /// `经办人：________   审核人：________` (or `Prepared by: ________` in English documents).
@@ -82,18 +109,31 @@ pub(crate) fn label_separator(lang: Lang) -> &'static str {
 
 /// Tabs and line breaks become spaces so one value stays on one line.
 fn one_line(s: &str) -> String {
+    one_line_cow(s).into_owned()
+}
+
+/// [`one_line`], borrowing `s` when it has no control character (the usual case).
+fn one_line_cow(s: &str) -> Cow<'_, str> {
+    // Control characters are C0 and DEL (one byte each) and C1 (0xC2 0x80–0x9F); a 0xC2
+    // byte only sends the text the slow way.
+    if !s.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2) {
+        return Cow::Borrowed(s);
+    }
     s.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+        .collect::<String>()
+        .into()
 }
 
 /// The display text of a cell in a table body (indented by its row's depth in the
 /// [`indent_column`]).
-fn cell_text(row: &Row, col: usize, indent_col: usize) -> String {
-    let cell = row.cells.get(col).unwrap_or(&Cell::Empty);
-    let text = one_line(&cell.display());
+fn cell_text(row: &Row, col: usize, indent_col: usize) -> Cow<'_, str> {
+    let text = match row.cells.get(col).unwrap_or(&Cell::Empty) {
+        Cell::Text(t) => one_line_cow(t),
+        cell => Cow::Owned(one_line(&cell.display())),
+    };
     if col == indent_col && row.indent > 0 {
-        format!("{}{text}", "  ".repeat(usize::from(row.indent)))
+        Cow::Owned(format!("{}{text}", "  ".repeat(usize::from(row.indent))))
     } else {
         text
     }
@@ -106,7 +146,7 @@ fn cell_align(row: &Row, col: usize, column_align: Align) -> Align {
     }
 }
 
-fn table_lines(table: &Table, lines: &mut Vec<String>) {
+fn table_lines(table: &Table, line: &mut dyn FnMut(&str)) {
     let n = table.columns.len();
     if n == 0 {
         return;
@@ -117,11 +157,13 @@ fn table_lines(table: &Table, lines: &mut Vec<String>) {
         .iter()
         .map(|c| one_line(&c.title).width())
         .collect();
-    for row in table.rows.iter().chain(&table.totals) {
+    let mut measure = |row: &Row| {
         for (col, w) in widths.iter_mut().enumerate() {
             *w = (*w).max(cell_text(row, col, indent_col).width());
         }
-    }
+    };
+    table.body().for_each(|row| measure(&row));
+    table.totals.iter().for_each(&mut measure);
     let total_width = widths.iter().sum::<usize>() + GAP.len() * (n - 1);
     let rule = "-".repeat(total_width);
 
@@ -130,41 +172,45 @@ fn table_lines(table: &Table, lines: &mut Vec<String>) {
         .iter()
         .map(|c| (one_line(&c.title), c.align))
         .collect();
-    lines.push(join_cells(&header, &widths));
-    lines.push(rule.clone());
-    for (i, row) in table.rows.iter().enumerate() {
-        if row.strong && i > 0 && !table.rows[i - 1].strong {
-            lines.push(rule.clone());
+    line(&join_cells(&header, &widths));
+    line(&rule);
+    let mut after_plain = false;
+    for row in table.body() {
+        if row.strong && after_plain {
+            line(&rule);
         }
-        lines.push(row_line(table, row, &widths));
+        after_plain = !row.strong;
+        line(&row_line(table, &row, &widths));
     }
     if !table.totals.is_empty() {
-        lines.push(rule);
+        line(&rule);
         for row in &table.totals {
-            lines.push(row_line(table, row, &widths));
+            line(&row_line(table, row, &widths));
         }
     }
 }
 
 fn row_line(table: &Table, row: &Row, widths: &[usize]) -> String {
-    let cells: Vec<(String, Align)> = table
+    let indent_col = indent_column(table);
+    let cells: Vec<(Cow<'_, str>, Align)> = table
         .columns
         .iter()
         .enumerate()
         .map(|(col, c)| {
-            let text = cell_text(row, col, indent_column(table));
+            let text = cell_text(row, col, indent_col);
             (text, cell_align(row, col, c.align))
         })
         .collect();
     join_cells(&cells, widths)
 }
 
-fn join_cells(cells: &[(String, Align)], widths: &[usize]) -> String {
-    let mut line = String::new();
+fn join_cells<S: AsRef<str>>(cells: &[(S, Align)], widths: &[usize]) -> String {
+    let mut line = String::with_capacity(widths.iter().sum::<usize>() + 2 * widths.len());
     for (i, ((text, align), &w)) in cells.iter().zip(widths).enumerate() {
         if i > 0 {
             line.push_str(GAP);
         }
+        let text = text.as_ref();
         let pad = w.saturating_sub(text.width());
         let (left, right) = match align {
             Align::Left => (0, pad),

@@ -66,6 +66,52 @@ pub struct Table {
     pub rows: Vec<Row>,
     /// Rows drawn after a rule at the end of the table (totals).
     pub totals: Vec<Row>,
+    /// Body rows made on demand, after `rows` (see [`RowSource`]).
+    #[serde(skip)]
+    pub more: MoreRows,
+}
+
+/// Body rows made when a renderer asks for them, for a table too long to hold as [`Row`]s (a
+/// register of 300,000 postings): the source keeps its data compactly and makes any row
+/// again whenever it is asked. Text, CSV and JSON stream them; PDF and XLSX, which lay out
+/// the whole table, make them all first ([`Document::materialized`]). Every row a source
+/// makes has the same number of cells.
+pub trait RowSource: Send + Sync {
+    fn len(&self) -> usize;
+    fn row(&self, i: usize) -> Row;
+}
+
+/// A table's [`RowSource`], if any.
+#[derive(Clone, Default)]
+pub struct MoreRows(pub Option<std::sync::Arc<dyn RowSource>>);
+
+impl std::fmt::Debug for MoreRows {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            Some(source) => write!(f, "MoreRows({} rows)", source.len()),
+            None => f.write_str("MoreRows(none)"),
+        }
+    }
+}
+
+impl Table {
+    /// Number of body rows, made on demand or not.
+    pub fn body_len(&self) -> usize {
+        self.rows.len() + self.more.0.as_ref().map_or(0, |s| s.len())
+    }
+
+    /// The body rows in order: the held ones, then those made on demand.
+    pub fn body(&self) -> impl Iterator<Item = std::borrow::Cow<'_, Row>> + '_ {
+        let made = self
+            .more
+            .0
+            .iter()
+            .flat_map(|s| (0..s.len()).map(|i| s.row(i)));
+        self.rows
+            .iter()
+            .map(std::borrow::Cow::Borrowed)
+            .chain(made.map(std::borrow::Cow::Owned))
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -113,6 +159,21 @@ pub enum Cell {
 }
 
 impl Document {
+    /// This document with every row held (none made on demand): what renderers that lay out
+    /// a whole table need.
+    pub fn materialized(&self) -> std::borrow::Cow<'_, Document> {
+        if self.tables.iter().all(|t| t.more.0.is_none()) {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut doc = self.clone();
+        for t in &mut doc.tables {
+            if let Some(source) = t.more.0.take() {
+                t.rows.extend((0..source.len()).map(|i| source.row(i)));
+            }
+        }
+        std::borrow::Cow::Owned(doc)
+    }
+
     pub fn new(title: impl Into<String>) -> Self {
         Document {
             title: title.into(),

@@ -2,11 +2,13 @@
 
 use chrono::NaiveDate;
 
-use super::document::{Cell, Column, Document, Lang, Row, Table};
+use std::sync::Arc;
+
+use super::document::{Cell, Column, Document, Lang, MoreRows, Row, RowSource, Table};
 use super::tr;
 use crate::error::Result;
 use crate::money::Amount;
-use crate::store::{Ledger, RegisterLine};
+use crate::store::{Ledger, Register};
 
 #[derive(Clone, Debug)]
 pub struct RegisterReport {
@@ -16,7 +18,7 @@ pub struct RegisterReport {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub opening: Amount,
-    pub lines: Vec<RegisterLine>,
+    pub lines: Arc<Register>,
 }
 
 pub fn register(
@@ -30,7 +32,7 @@ pub fn register(
         Some(f) => ledger.balance_before(&accounts, f)?,
         None => Amount::ZERO,
     };
-    let lines = ledger.register(&accounts, from, to)?;
+    let lines = Arc::new(ledger.register(&accounts, from, to)?);
     let name = ledger
         .account(account)?
         .map(|a| a.name)
@@ -47,7 +49,7 @@ pub fn register(
 
 impl RegisterReport {
     pub fn closing(&self) -> Amount {
-        self.lines.last().map(|l| l.running).unwrap_or(self.opening)
+        self.lines.last_running().unwrap_or(self.opening)
     }
 
     pub fn document(&self, lang: Lang) -> Document {
@@ -71,22 +73,10 @@ impl RegisterReport {
             columns,
             ..Default::default()
         };
-        for l in &self.lines {
-            let mut cells = vec![
-                Cell::text(l.date.to_string()),
-                Cell::text(l.voucher.clone()),
-            ];
-            if self.with_subaccounts {
-                cells.push(Cell::text(l.account.clone()));
-            }
-            cells.extend([
-                Cell::text(l.memo.clone()),
-                l.household.clone().map(Cell::Text).unwrap_or(Cell::Empty),
-                Cell::Money(l.amount),
-                Cell::Money(l.running),
-            ]);
-            table.rows.push(Row::new(cells));
-        }
+        table.more = MoreRows(Some(Arc::new(RegisterRows {
+            register: self.lines.clone(),
+            with_subaccounts: self.with_subaccounts,
+        })));
         let n = table.columns.len();
         let mut total = vec![Cell::Empty; n];
         total[1] = Cell::text(tr(lang, "期末余额", "Closing"));
@@ -99,5 +89,34 @@ impl RegisterReport {
             doc = doc.field(tr(lang, "期初余额", "Opening"), self.opening.grouped());
         }
         doc
+    }
+}
+
+/// The register's rows, made as a renderer asks for them.
+struct RegisterRows {
+    register: Arc<Register>,
+    with_subaccounts: bool,
+}
+
+impl RowSource for RegisterRows {
+    fn len(&self) -> usize {
+        self.register.len()
+    }
+
+    fn row(&self, i: usize) -> Row {
+        let l = self.register.line(i);
+        let mut cells = Vec::with_capacity(7);
+        cells.push(Cell::text(l.date.to_string()));
+        cells.push(Cell::Text(l.voucher));
+        if self.with_subaccounts {
+            cells.push(Cell::Text(l.account));
+        }
+        cells.extend([
+            Cell::Text(l.memo),
+            l.household.map(Cell::Text).unwrap_or(Cell::Empty),
+            Cell::Money(l.amount),
+            Cell::Money(l.running),
+        ]);
+        Row::new(cells)
     }
 }

@@ -19,6 +19,85 @@ pub struct AccountBalance {
     pub amount: Amount,
 }
 
+/// The postings of an account's register, held compactly (a few dozen bytes each, their
+/// texts in one buffer), so that a register of hundreds of thousands of postings fits in
+/// little memory. [`Register::line`] gives one as a [`RegisterLine`].
+#[derive(Clone, Debug, Default)]
+pub struct Register {
+    /// Names of the accounts the register covers, by index.
+    accounts: Vec<String>,
+    text: String,
+    lines: Vec<RegisterEntry>,
+}
+
+/// A piece of [`Register::text`]: start and length; `u32::MAX` as the start when absent.
+#[derive(Clone, Copy, Debug)]
+struct Span(u32, u32);
+
+#[derive(Clone, Copy, Debug)]
+struct RegisterEntry {
+    date: NaiveDate,
+    txn: i64,
+    place: u32,
+    account: u32,
+    voucher: Span,
+    memo: Span,
+    household: Span,
+    reference: Span,
+    amount: i64,
+    running: i64,
+}
+
+impl Register {
+    fn keep(&mut self, text: Option<&str>) -> Span {
+        match text {
+            None => Span(u32::MAX, 0),
+            Some(t) => {
+                let start = self.text.len() as u32;
+                self.text.push_str(t);
+                Span(start, t.len() as u32)
+            }
+        }
+    }
+
+    fn text(&self, span: Span) -> Option<&str> {
+        (span.0 != u32::MAX).then(|| &self.text[span.0 as usize..(span.0 + span.1) as usize])
+    }
+
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// Posting `i`, in register order.
+    pub fn line(&self, i: usize) -> RegisterLine {
+        let l = &self.lines[i];
+        let text = |span| self.text(span).map(str::to_string);
+        RegisterLine {
+            date: l.date,
+            voucher: text(l.voucher).unwrap_or_default(),
+            account: self.accounts[l.account as usize].clone(),
+            memo: text(l.memo).unwrap_or_default(),
+            household: text(l.household),
+            reference: text(l.reference),
+            amount: Amount::from_fen(l.amount),
+            running: Amount::from_fen(l.running),
+        }
+    }
+
+    /// The running balance after the last posting, if any.
+    pub fn last_running(&self) -> Option<Amount> {
+        self.lines.last().map(|l| Amount::from_fen(l.running))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = RegisterLine> + '_ {
+        (0..self.len()).map(|i| self.line(i))
+    }
+}
+
 /// One posting in an account's register.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct RegisterLine {
@@ -279,66 +358,72 @@ impl Ledger {
         accounts: &[Account],
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
-    ) -> Result<Vec<RegisterLine>> {
+    ) -> Result<Register> {
         let read = self.conn.unchecked_transaction()?;
         let lo = from.unwrap_or(NaiveDate::MIN);
         let hi = to.unwrap_or(NaiveDate::MAX);
         let mut opening = 0i64;
-        let mut lines: Vec<(i64, i64, RegisterLine)> = Vec::new();
-        {
-            let mut txn_stmt = read
-                .prepare_cached("SELECT voucher, memo, postings FROM transactions WHERE id = ?1")?;
-            let mut stored = Vec::new();
-            for account in accounts {
-                if let Some(from) = from {
-                    opening += account_index::balance_before(&read, account.id, from)?;
-                }
-                for (date, e) in account_index::entries_of(&read, account.id, lo, hi)? {
-                    let mut rows = txn_stmt.query([e.txn])?;
-                    let row = rows.next()?.ok_or_else(|| {
-                        Error::Tampered(format!(
-                            "the account index names transaction #{}, which is not in the journal",
-                            e.txn
-                        ))
-                    })?;
-                    let voucher: String = row.get(0)?;
-                    let txn_memo: String = row.get(1)?;
-                    postings_json::decode_into(row.get_ref(2)?.as_str()?, &mut stored)?;
-                    let p = stored.get_mut(e.line as usize).ok_or_else(|| {
-                        Error::Tampered(format!(
-                            "the account index names a posting voucher {voucher} does not have"
-                        ))
-                    })?;
-                    let memo = p.memo.take().filter(|m| !m.is_empty()).unwrap_or(txn_memo);
-                    lines.push((
-                        e.txn,
-                        e.line as i64,
-                        RegisterLine {
-                            date,
-                            voucher,
-                            account: account.name.clone(),
-                            memo,
-                            household: p.household.take(),
-                            reference: p.reference.take(),
-                            amount: Amount::from_fen(e.fen),
-                            running: Amount::ZERO,
-                        },
-                    ));
-                }
+        let mut register = Register {
+            accounts: accounts.iter().map(|a| a.name.clone()).collect(),
+            ..Register::default()
+        };
+        let mut txn_stmt =
+            read.prepare_cached("SELECT voucher, memo, postings FROM transactions WHERE id = ?1")?;
+        let mut stored = Vec::new();
+        let mut entries = Vec::with_capacity(accounts.len());
+        for account in accounts {
+            if let Some(from) = from {
+                opening += account_index::balance_before(&read, account.id, from)?;
+            }
+            entries.push(account_index::entries_of(&read, account.id, lo, hi)?);
+        }
+        register
+            .lines
+            .reserve_exact(entries.iter().map(Vec::len).sum());
+        for (index, entries) in entries.into_iter().enumerate() {
+            for (date, e) in entries {
+                let mut rows = txn_stmt.query([e.txn])?;
+                let row = rows.next()?.ok_or_else(|| {
+                    Error::Tampered(format!(
+                        "the account index names transaction #{}, which is not in the journal",
+                        e.txn
+                    ))
+                })?;
+                let voucher = row.get_ref(0)?.as_str()?;
+                postings_json::decode_into(row.get_ref(2)?.as_str()?, &mut stored)?;
+                let p = stored.get(e.line as usize).ok_or_else(|| {
+                    Error::Tampered(format!(
+                        "the account index names a posting voucher {voucher} does not have"
+                    ))
+                })?;
+                let memo = match p.memo.as_deref().filter(|m| !m.is_empty()) {
+                    Some(own) => own,
+                    None => row.get_ref(1)?.as_str()?,
+                };
+                let line = RegisterEntry {
+                    date,
+                    txn: e.txn,
+                    place: e.line,
+                    account: index as u32,
+                    voucher: register.keep(Some(voucher)),
+                    memo: register.keep(Some(memo)),
+                    household: register.keep(p.household.as_deref()),
+                    reference: register.keep(p.reference.as_deref()),
+                    amount: e.fen,
+                    running: 0,
+                };
+                register.lines.push(line);
             }
         }
         if accounts.len() > 1 {
-            lines.sort_by_key(|l| (l.2.date, l.0, l.1));
+            register.lines.sort_by_key(|l| (l.date, l.txn, l.place));
         }
-        let mut running = Amount::from_fen(opening);
-        Ok(lines
-            .into_iter()
-            .map(|(_, _, mut line)| {
-                running += line.amount;
-                line.running = running;
-                line
-            })
-            .collect())
+        let mut running = opening;
+        for line in &mut register.lines {
+            running += line.amount;
+            line.running = running;
+        }
+        Ok(register)
     }
 
     /// The balance of `accounts` before `date` (for a register's opening line).
