@@ -79,6 +79,9 @@ pub struct Table {
 pub trait RowSource: Send + Sync {
     fn len(&self) -> usize;
     fn row(&self, i: usize) -> Row;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// A table's [`RowSource`], if any.
