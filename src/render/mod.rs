@@ -234,7 +234,7 @@ fn check_shape(doc: &Document) -> Result<()> {
             .more
             .0
             .iter()
-            .filter(|s| s.len() > 0)
+            .filter(|s| !s.is_empty())
             .map(|s| s.row(0));
         let rows = table.rows.iter().map(std::borrow::Cow::Borrowed);
         for (ri, row) in rows.chain(made.map(std::borrow::Cow::Owned)).enumerate() {
