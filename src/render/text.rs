@@ -162,7 +162,19 @@ fn table_lines(table: &Table, line: &mut dyn FnMut(&str)) {
             *w = (*w).max(cell_text(row, col, indent_col).width());
         }
     };
-    table.body().for_each(|row| measure(&row));
+    let widest = table
+        .more
+        .0
+        .as_ref()
+        .filter(|s| !s.is_empty())
+        .map(|s| s.widest());
+    match widest {
+        Some(Some(widest)) => {
+            table.rows.iter().for_each(&mut measure);
+            measure(&widest);
+        }
+        _ => table.body().for_each(|row| measure(&row)),
+    }
     table.totals.iter().for_each(&mut measure);
     let total_width = widths.iter().sum::<usize>() + GAP.len() * (n - 1);
     let rule = "-".repeat(total_width);

@@ -82,6 +82,11 @@ pub trait RowSource: Send + Sync {
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
+    /// A row whose every cell is as wide as the widest of its column, when the source knows
+    /// it: aligned text then measures that row instead of making every row twice.
+    fn widest(&self) -> Option<Row> {
+        None
+    }
 }
 
 /// A table's [`RowSource`], if any.

@@ -4,6 +4,8 @@ use chrono::NaiveDate;
 
 use std::sync::Arc;
 
+use unicode_width::UnicodeWidthStr;
+
 use super::document::{Cell, Column, Document, Lang, MoreRows, Row, RowSource, Table};
 use super::tr;
 use crate::error::Result;
@@ -15,6 +17,8 @@ pub struct RegisterReport {
     pub account: String,
     /// The account has sub-accounts whose postings are included.
     pub with_subaccounts: bool,
+    /// The widest text of each column.
+    widest: Widest,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub opening: Amount,
@@ -32,7 +36,23 @@ pub fn register(
         Some(f) => ledger.balance_before(&accounts, f)?,
         None => Amount::ZERO,
     };
-    let lines = Arc::new(ledger.register(&accounts, from, to)?);
+    // The widest text of each column, for aligned text without a second pass.
+    let mut widest = Widest::default();
+    let lines = ledger.register(&accounts, from, to, |t| {
+        widest.voucher.keep(t.voucher);
+        widest.memo.keep(t.memo);
+        if let Some(h) = t.household {
+            widest.household.keep(h);
+        }
+    })?;
+    for account in lines.accounts() {
+        widest.account.keep(account);
+    }
+    for (amount, running) in lines.amounts() {
+        widest.amount.keep(&amount.grouped());
+        widest.running.keep(&running.grouped());
+    }
+    let lines = Arc::new(lines);
     let name = ledger
         .account(account)?
         .map(|a| a.name)
@@ -40,6 +60,7 @@ pub fn register(
     Ok(RegisterReport {
         account: name,
         with_subaccounts: accounts.len() > 1,
+        widest,
         from,
         to,
         opening,
@@ -76,6 +97,7 @@ impl RegisterReport {
         table.more = MoreRows(Some(Arc::new(RegisterRows {
             register: self.lines.clone(),
             with_subaccounts: self.with_subaccounts,
+            widest: self.widest.clone(),
         })));
         let n = table.columns.len();
         let mut total = vec![Cell::Empty; n];
@@ -92,10 +114,48 @@ impl RegisterReport {
     }
 }
 
+/// The widest text seen in one column (by display width: a Chinese character counts two).
+#[derive(Clone, Debug, Default)]
+struct WidestText(String, usize);
+
+impl WidestText {
+    fn keep(&mut self, text: &str) {
+        let width = text.width();
+        if width > self.1 {
+            *self = WidestText(text.to_string(), width);
+        }
+    }
+}
+
+/// The widest text of each column of a register.
+#[derive(Clone, Debug, Default)]
+struct Widest {
+    voucher: WidestText,
+    account: WidestText,
+    memo: WidestText,
+    household: WidestText,
+    amount: WidestText,
+    running: WidestText,
+}
+
 /// The register's rows, made as a renderer asks for them.
 struct RegisterRows {
     register: Arc<Register>,
     with_subaccounts: bool,
+    widest: Widest,
+}
+
+impl RegisterRows {
+    fn cells(&self, date: String, voucher: String, account: String, rest: [Cell; 4]) -> Row {
+        let mut cells = Vec::with_capacity(7);
+        cells.push(Cell::Text(date));
+        cells.push(Cell::Text(voucher));
+        if self.with_subaccounts {
+            cells.push(Cell::Text(account));
+        }
+        cells.extend(rest);
+        Row::new(cells)
+    }
 }
 
 impl RowSource for RegisterRows {
@@ -104,19 +164,46 @@ impl RowSource for RegisterRows {
     }
 
     fn row(&self, i: usize) -> Row {
-        let l = self.register.line(i);
-        let mut cells = Vec::with_capacity(7);
-        cells.push(Cell::text(l.date.to_string()));
-        cells.push(Cell::Text(l.voucher));
-        if self.with_subaccounts {
-            cells.push(Cell::Text(l.account));
+        match self.register.line(i) {
+            Ok(l) => self.cells(
+                l.date.to_string(),
+                l.voucher,
+                l.account,
+                [
+                    Cell::Text(l.memo),
+                    l.household.map(Cell::Text).unwrap_or(Cell::Empty),
+                    Cell::Money(l.amount),
+                    Cell::Money(l.running),
+                ],
+            ),
+            // The posting was read when the register was made; reading it again can fail
+            // only if the file was altered meanwhile.
+            Err(e) => self.cells(
+                String::new(),
+                String::new(),
+                String::new(),
+                [
+                    Cell::text(format!("({e})")),
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::Empty,
+                ],
+            ),
         }
-        cells.extend([
-            Cell::Text(l.memo),
-            l.household.map(Cell::Text).unwrap_or(Cell::Empty),
-            Cell::Money(l.amount),
-            Cell::Money(l.running),
-        ]);
-        Row::new(cells)
+    }
+
+    fn widest(&self) -> Option<Row> {
+        let w = &self.widest;
+        Some(self.cells(
+            "0000-00-00".to_string(),
+            w.voucher.0.clone(),
+            w.account.0.clone(),
+            [
+                Cell::text(w.memo.0.clone()),
+                Cell::text(w.household.0.clone()),
+                Cell::text(w.amount.0.clone()),
+                Cell::text(w.running.0.clone()),
+            ],
+        ))
     }
 }

@@ -29,7 +29,7 @@ pub use allocation::{NewRun, NewRunLine, RunDue, RunLine, RunRecord, ToRunLine};
 pub use households::{HouseholdVersion, RegisterChanges};
 pub use journal::{PostOutcome, Writer};
 pub use prepare::{Bulk, BulkOutcome, Prepared};
-pub use query::{AccountBalance, ChainHead, Register, RegisterLine};
+pub use query::{AccountBalance, ChainHead, PostingText, Register, RegisterLine};
 pub use statements::{HouseholdPosting, PAYABLE_PREFIX};
 
 /// A `HashMap` with rustc's fast hash, for the write path's small keys (account names, ids):

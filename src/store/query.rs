@@ -19,51 +19,80 @@ pub struct AccountBalance {
     pub amount: Amount,
 }
 
-/// The postings of an account's register, held compactly (a few dozen bytes each, their
-/// texts in one buffer), so that a register of hundreds of thousands of postings fits in
-/// little memory. [`Register::line`] gives one as a [`RegisterLine`].
-#[derive(Clone, Debug, Default)]
+/// The postings of an account's register, held as a few numbers each (40 bytes), whatever
+/// their texts: [`Register::line`] reads a posting's voucher, memo and household from the
+/// journal when it is asked for, so a register of any length takes little memory. Posted
+/// transactions never change, so what it reads is what was there when the register was made.
 pub struct Register {
     /// Names of the accounts the register covers, by index.
     accounts: Vec<String>,
-    text: String,
     lines: Vec<RegisterEntry>,
+    reader: std::sync::Mutex<TransactionReader>,
 }
 
-/// A piece of [`Register::text`]: start and length; `u32::MAX` as the start when absent.
-#[derive(Clone, Copy, Debug)]
-struct Span(u32, u32);
+impl std::fmt::Debug for Register {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Register({} postings)", self.lines.len())
+    }
+}
 
 #[derive(Clone, Copy, Debug)]
 struct RegisterEntry {
     date: NaiveDate,
-    txn: i64,
-    place: u32,
     account: u32,
-    voucher: Span,
-    memo: Span,
-    household: Span,
-    reference: Span,
+    place: u32,
+    txn: i64,
     amount: i64,
     running: i64,
 }
 
+/// A read-only connection that reads one transaction's voucher, memo and postings.
+struct TransactionReader {
+    conn: Connection,
+    stored: Vec<StoredPosting>,
+}
+
+/// What a register shows of one posting besides its amount.
+pub struct PostingText<'a> {
+    pub voucher: &'a str,
+    pub memo: &'a str,
+    pub household: Option<&'a str>,
+    pub reference: Option<&'a str>,
+}
+
+impl TransactionReader {
+    /// The texts of posting `place` of transaction `txn`, given to `f`.
+    fn read<T>(&mut self, txn: i64, place: u32, f: impl FnOnce(PostingText<'_>) -> T) -> Result<T> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT voucher, memo, postings FROM transactions WHERE id = ?1")?;
+        let mut rows = stmt.query([txn])?;
+        let row = rows.next()?.ok_or_else(|| {
+            Error::Tampered(format!(
+                "the account index names transaction #{txn}, which is not in the journal"
+            ))
+        })?;
+        let voucher = row.get_ref(0)?.as_str()?;
+        postings_json::decode_into(row.get_ref(2)?.as_str()?, &mut self.stored)?;
+        let p = self.stored.get(place as usize).ok_or_else(|| {
+            Error::Tampered(format!(
+                "the account index names a posting voucher {voucher} does not have"
+            ))
+        })?;
+        let memo = match p.memo.as_deref().filter(|m| !m.is_empty()) {
+            Some(own) => own,
+            None => row.get_ref(1)?.as_str()?,
+        };
+        Ok(f(PostingText {
+            voucher,
+            memo,
+            household: p.household.as_deref(),
+            reference: p.reference.as_deref(),
+        }))
+    }
+}
+
 impl Register {
-    fn keep(&mut self, text: Option<&str>) -> Span {
-        match text {
-            None => Span(u32::MAX, 0),
-            Some(t) => {
-                let start = self.text.len() as u32;
-                self.text.push_str(t);
-                Span(start, t.len() as u32)
-            }
-        }
-    }
-
-    fn text(&self, span: Span) -> Option<&str> {
-        (span.0 != u32::MAX).then(|| &self.text[span.0 as usize..(span.0 + span.1) as usize])
-    }
-
     pub fn len(&self) -> usize {
         self.lines.len()
     }
@@ -72,29 +101,37 @@ impl Register {
         self.lines.is_empty()
     }
 
-    /// Posting `i`, in register order.
-    pub fn line(&self, i: usize) -> RegisterLine {
-        let l = &self.lines[i];
-        let text = |span| self.text(span).map(str::to_string);
-        RegisterLine {
+    /// Posting `i`, in register order, its texts read from the journal.
+    pub fn line(&self, i: usize) -> Result<RegisterLine> {
+        let l = self.lines[i];
+        let mut reader = self.reader.lock().unwrap_or_else(|e| e.into_inner());
+        reader.read(l.txn, l.place, |t| RegisterLine {
             date: l.date,
-            voucher: text(l.voucher).unwrap_or_default(),
+            voucher: t.voucher.to_string(),
             account: self.accounts[l.account as usize].clone(),
-            memo: text(l.memo).unwrap_or_default(),
-            household: text(l.household),
-            reference: text(l.reference),
+            memo: t.memo.to_string(),
+            household: t.household.map(str::to_string),
+            reference: t.reference.map(str::to_string),
             amount: Amount::from_fen(l.amount),
             running: Amount::from_fen(l.running),
-        }
+        })
+    }
+
+    /// Each posting's amount and the running balance after it, in register order.
+    pub fn amounts(&self) -> impl Iterator<Item = (Amount, Amount)> + '_ {
+        self.lines
+            .iter()
+            .map(|l| (Amount::from_fen(l.amount), Amount::from_fen(l.running)))
+    }
+
+    /// Names of the accounts the register covers.
+    pub fn accounts(&self) -> &[String] {
+        &self.accounts
     }
 
     /// The running balance after the last posting, if any.
     pub fn last_running(&self) -> Option<Amount> {
         self.lines.last().map(|l| Amount::from_fen(l.running))
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = RegisterLine> + '_ {
-        (0..self.len()).map(|i| self.line(i))
     }
 }
 
@@ -352,78 +389,68 @@ impl Ledger {
     }
 
     /// Every posting to `accounts` dated in `[from, to]`, in date and voucher order, with a
-    /// running balance that starts from the balance before `from`.
+    /// running balance that starts from the balance before `from`. Each posting's texts are
+    /// read once here, checked and shown to `seen` (a report measures them), and read again
+    /// when [`Register::line`] asks.
     pub fn register(
         &self,
         accounts: &[Account],
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
+        mut seen: impl FnMut(PostingText<'_>),
     ) -> Result<Register> {
         let read = self.conn.unchecked_transaction()?;
         let lo = from.unwrap_or(NaiveDate::MIN);
         let hi = to.unwrap_or(NaiveDate::MAX);
         let mut opening = 0i64;
-        let mut register = Register {
-            accounts: accounts.iter().map(|a| a.name.clone()).collect(),
-            ..Register::default()
+        let conn = Connection::open_with_flags(
+            &self.path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(super::BUSY_TIMEOUT)?;
+        // One read transaction for the register's life: each read then costs no locking,
+        // and all of them see the journal as it was at the first.
+        conn.execute_batch("PRAGMA cache_size = -8192; BEGIN")?;
+        let mut reader = TransactionReader {
+            conn,
+            stored: Vec::new(),
         };
-        let mut txn_stmt =
-            read.prepare_cached("SELECT voucher, memo, postings FROM transactions WHERE id = ?1")?;
-        let mut stored = Vec::new();
-        let mut entries = Vec::with_capacity(accounts.len());
+        // Counted first, so that the list is made once at its size.
+        let mut count = 0;
         for account in accounts {
+            count += account_index::entries_of(&read, account.id, lo, hi)?.len();
+        }
+        let mut lines = Vec::with_capacity(count);
+        for (index, account) in accounts.iter().enumerate() {
             if let Some(from) = from {
                 opening += account_index::balance_before(&read, account.id, from)?;
             }
-            entries.push(account_index::entries_of(&read, account.id, lo, hi)?);
-        }
-        register
-            .lines
-            .reserve_exact(entries.iter().map(Vec::len).sum());
-        for (index, entries) in entries.into_iter().enumerate() {
-            for (date, e) in entries {
-                let mut rows = txn_stmt.query([e.txn])?;
-                let row = rows.next()?.ok_or_else(|| {
-                    Error::Tampered(format!(
-                        "the account index names transaction #{}, which is not in the journal",
-                        e.txn
-                    ))
-                })?;
-                let voucher = row.get_ref(0)?.as_str()?;
-                postings_json::decode_into(row.get_ref(2)?.as_str()?, &mut stored)?;
-                let p = stored.get(e.line as usize).ok_or_else(|| {
-                    Error::Tampered(format!(
-                        "the account index names a posting voucher {voucher} does not have"
-                    ))
-                })?;
-                let memo = match p.memo.as_deref().filter(|m| !m.is_empty()) {
-                    Some(own) => own,
-                    None => row.get_ref(1)?.as_str()?,
-                };
-                let line = RegisterEntry {
+            for (date, e) in account_index::entries_of(&read, account.id, lo, hi)? {
+                reader.read(e.txn, e.line, &mut seen)?;
+                lines.push(RegisterEntry {
                     date,
-                    txn: e.txn,
-                    place: e.line,
                     account: index as u32,
-                    voucher: register.keep(Some(voucher)),
-                    memo: register.keep(Some(memo)),
-                    household: register.keep(p.household.as_deref()),
-                    reference: register.keep(p.reference.as_deref()),
+                    place: e.line,
+                    txn: e.txn,
                     amount: e.fen,
                     running: 0,
-                };
-                register.lines.push(line);
+                });
             }
         }
         if accounts.len() > 1 {
-            register.lines.sort_by_key(|l| (l.date, l.txn, l.place));
+            // (date, transaction, place) is unique: no stable sort needed (nor its buffer).
+            lines.sort_unstable_by_key(|l| (l.date, l.txn, l.place));
         }
         let mut running = opening;
-        for line in &mut register.lines {
+        for line in &mut lines {
             running += line.amount;
             line.running = running;
         }
-        Ok(register)
+        Ok(Register {
+            accounts: accounts.iter().map(|a| a.name.clone()).collect(),
+            lines,
+            reader: std::sync::Mutex::new(reader),
+        })
     }
 
     /// The balance of `accounts` before `date` (for a register's opening line).
