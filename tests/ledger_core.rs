@@ -798,15 +798,17 @@ fn accounting_software_exports_import() {
     );
 }
 
+/// The reserve fund account's register as CSV.
+fn reserve_register(town: &Town) -> String {
+    town.run(&["register", "资产:银行存款:储备金专户", "--format", "csv"])
+        .ok()
+        .stdout
+}
+
 #[test]
 fn a_ledger_from_before_packed_postings_is_migrated_whole() {
     let town = town_with_vouchers();
-    let register = |town: &Town| {
-        town.run(&["register", "资产:银行存款:储备金专户", "--format", "csv"])
-            .ok()
-            .stdout
-    };
-    let (balances, before) = (town.balances(), register(&town));
+    let (balances, before) = (town.balances(), reserve_register(&town));
     // Turn the file back into the previous schema: a row per posting, indexed by account.
     town.sql(
         "CREATE TABLE postings_v4 (
@@ -826,7 +828,7 @@ fn a_ledger_from_before_packed_postings_is_migrated_whole() {
     assert_eq!(town.count("SELECT COUNT(*) FROM postings"), 8);
     // The next command migrates: same balances, same register, the chain intact.
     assert_eq!(town.balances(), balances);
-    assert_eq!(register(&town), before);
+    assert_eq!(reserve_register(&town), before);
     assert_eq!(town.count("PRAGMA user_version"), 6);
     assert_eq!(town.count("SELECT COUNT(*) FROM postings"), 8);
     assert!(town.count("SELECT COUNT(*) FROM account_postings") > 0);
@@ -837,12 +839,7 @@ fn a_ledger_from_before_packed_postings_is_migrated_whole() {
 #[test]
 fn a_ledger_with_text_months_and_unique_codes_is_migrated() {
     let town = town_with_vouchers();
-    let register = |town: &Town| {
-        town.run(&["register", "资产:银行存款:储备金专户", "--format", "csv"])
-            .ok()
-            .stdout
-    };
-    let (balances, before) = (town.balances(), register(&town));
+    let (balances, before) = (town.balances(), reserve_register(&town));
     // Schema 5: months as text ('2024-03'), codes unique through the column, the per-month
     // tables referring to accounts.
     town.sql(
@@ -874,7 +871,7 @@ fn a_ledger_with_text_months_and_unique_codes_is_migrated() {
         2
     );
     assert_eq!(town.balances(), balances);
-    assert_eq!(register(&town), before);
+    assert_eq!(reserve_register(&town), before);
     assert_eq!(town.count("PRAGMA user_version"), 6);
     assert_eq!(
         town.count("SELECT COUNT(*) FROM account_months WHERE month = 202403"),
