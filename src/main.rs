@@ -10,6 +10,7 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    townledger::store::configure_sqlite();
     let cli = cmd::Cli::parse();
     let result = cmd::run(cli);
     if std::env::var_os("TOWNLEDGER_PEAK_MEMORY").is_some() {

@@ -1,4 +1,6 @@
-//! How SQLite itself is set up, once per process, before the first connection.
+//! How SQLite itself is set up, once per process, before the first connection: the binary
+//! calls [`configure`] first thing in `main`, while it has one thread. (SQLite's configuration
+//! must not change while another thread uses SQLite, so the library never calls it itself.)
 //!
 //! - Its memory comes from the program's allocator (mimalloc in the binary) instead of the C
 //!   library's: a large write makes millions of small allocations (every bound text is copied).
@@ -102,7 +104,8 @@ unsafe extern "C" fn x_init(_: *mut c_void) -> c_int {
 
 unsafe extern "C" fn x_shutdown(_: *mut c_void) {}
 
-/// Set SQLite up as described above; later calls do nothing.
+/// Set SQLite up as described above; later calls do nothing. Call it before any connection
+/// is opened and before other threads start.
 pub fn configure() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {

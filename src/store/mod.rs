@@ -8,6 +8,7 @@
 pub(crate) mod account_index;
 mod allocation;
 mod engine;
+pub use engine::configure as configure_sqlite;
 mod funds;
 mod households;
 mod journal;
@@ -58,7 +59,6 @@ impl Ledger {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
-        engine::configure();
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -78,7 +78,6 @@ impl Ledger {
                 path.display()
             )));
         }
-        engine::configure();
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
