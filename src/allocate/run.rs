@@ -173,31 +173,47 @@ pub fn plan_run(
         .zip(&holders)
         .map(|(c, h)| (c.id.as_str(), h))
         .collect();
-    let lines = division.into_lines().map(|line| PlannedLine {
-        holder: by_id[line.household.as_str()],
-        line,
-    });
     let summary = json!({
         "line": plan.line, "fixed_total": plan.fixed_total, "apportioned": plan.apportioned,
         "total_weight": plan.total_weight, "eligible": plan.eligible, "excluded": plan.excluded,
         "at_floor": plan.at_floor, "at_cap": plan.at_cap, "notes": plan.notes,
     })
     .to_string();
-    let id = w.insert_run(
-        &NewRun {
-            fund,
-            pool,
-            date,
-            year,
-            policy_name: &plan.policy_name,
-            policy_source: &source,
-            policy_text: policy.text(),
-            policy_sha256: policy.sha256(),
-            summary: &summary,
-            reverses_run: None,
-        },
-        lines,
-    )?;
+    let run = NewRun {
+        fund,
+        pool,
+        date,
+        year,
+        policy_name: &plan.policy_name,
+        policy_source: &source,
+        policy_text: policy.text(),
+        policy_sha256: policy.sha256(),
+        summary: &summary,
+        reverses_run: None,
+    };
+    // Lines are made (explanations written) on a second thread while this one stores them.
+    const BATCH: usize = 1024;
+    let id = std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<PlannedLine<'_>>>(4);
+        let by_id = &by_id;
+        scope.spawn(move || {
+            let mut batch = Vec::with_capacity(BATCH);
+            for line in division.into_lines() {
+                batch.push(PlannedLine {
+                    holder: by_id[line.household.as_str()],
+                    line,
+                });
+                if batch.len() == BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    if tx.send(full).is_err() {
+                        return; // the store stopped on an error
+                    }
+                }
+            }
+            let _ = tx.send(batch);
+        });
+        w.insert_run(&run, rx.into_iter().flatten())
+    })?;
     Ok((id, plan))
 }
 
