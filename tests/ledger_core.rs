@@ -798,6 +798,25 @@ fn accounting_software_exports_import() {
     );
 }
 
+#[test]
+fn a_register_naming_a_deleted_transaction_is_refused_and_reads_nothing_else() {
+    let town = town_with_vouchers();
+    let last = town.count(
+        "SELECT MAX(p.txn) FROM postings p JOIN accounts a ON a.id = p.account
+         WHERE a.name = '资产:银行存款:储备金专户'",
+    );
+    // Deleted behind the program's back: the index still names it.
+    town.sql(&format!("DELETE FROM transactions WHERE id = {last}"));
+    let run = town.run(&["register", "资产:银行存款:储备金专户"]).fails(2);
+    assert!(
+        run.stderr
+            .contains(&format!("transaction #{last}, which is not in the journal")),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+}
+
 /// The reserve fund account's register as CSV.
 fn reserve_register(town: &Town) -> String {
     town.run(&["register", "资产:银行存款:储备金专户", "--format", "csv"])

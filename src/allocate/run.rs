@@ -193,7 +193,7 @@ pub fn plan_run(
     };
     // Lines are made (explanations written) on a second thread while this one stores them.
     const BATCH: usize = 1024;
-    let id = std::thread::scope(|scope| {
+    let (id, stored) = std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<PlannedLine<'_>>>(4);
         let by_id = &by_id;
         scope.spawn(move || {
@@ -212,8 +212,16 @@ pub fn plan_run(
             }
             let _ = tx.send(batch);
         });
-        w.insert_run(&run, rx.into_iter().flatten())
+        // What the stored lines add up to, counted as they go by.
+        let mut stored = Amount::ZERO;
+        let lines = rx.into_iter().flatten().inspect(|l| stored += l.line.total);
+        w.insert_run(&run, lines).map(|id| (id, stored))
     })?;
+    if stored != pool {
+        return Err(Error::rule(format!(
+            "internal check failed: the stored shares add up to {stored}, not the pool {pool}"
+        )));
+    }
     Ok((id, plan))
 }
 

@@ -48,9 +48,15 @@ pub fn register(
     for account in lines.accounts() {
         widest.account.keep(account);
     }
-    for (amount, running) in lines.amounts() {
-        widest.amount.keep(&amount.grouped());
-        widest.running.keep(&running.grouped());
+    // A grouped amount is wider the further it is from zero on its side: the extremes
+    // hold the widest.
+    let [amounts, runnings] = lines.extremes();
+    for (column, (lo, hi)) in [
+        (&mut widest.amount, amounts),
+        (&mut widest.running, runnings),
+    ] {
+        column.keep(&lo.grouped());
+        column.keep(&hi.grouped());
     }
     let lines = Arc::new(lines);
     let name = ledger

@@ -117,11 +117,16 @@ impl Register {
         })
     }
 
-    /// Each posting's amount and the running balance after it, in register order.
-    pub fn amounts(&self) -> impl Iterator<Item = (Amount, Amount)> + '_ {
-        self.lines
-            .iter()
-            .map(|l| (Amount::from_fen(l.amount), Amount::from_fen(l.running)))
+    /// The smallest and largest amount, and the smallest and largest running balance
+    /// (zeros when empty): between them, the widest of each when printed.
+    pub fn extremes(&self) -> [(Amount, Amount); 2] {
+        let (mut amount, mut running) = ((0, 0), (0, 0));
+        for l in &self.lines {
+            amount = (amount.0.min(l.amount), amount.1.max(l.amount));
+            running = (running.0.min(l.running), running.1.max(l.running));
+        }
+        let money = |(lo, hi): (i64, i64)| (Amount::from_fen(lo), Amount::from_fen(hi));
+        [money(amount), money(running)]
     }
 
     /// Names of the accounts the register covers.
@@ -399,7 +404,6 @@ impl Ledger {
         to: Option<NaiveDate>,
         mut seen: impl FnMut(PostingText<'_>),
     ) -> Result<Register> {
-        let read = self.conn.unchecked_transaction()?;
         let lo = from.unwrap_or(NaiveDate::MIN);
         let hi = to.unwrap_or(NaiveDate::MAX);
         let mut opening = 0i64;
@@ -408,8 +412,9 @@ impl Ledger {
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(super::BUSY_TIMEOUT)?;
-        // One read transaction for the register's life: each read then costs no locking,
-        // and all of them see the journal as it was at the first.
+        // One read transaction for the register's life, on the connection that reads the
+        // index here and the texts later: each read costs no locking, and all of them see the
+        // journal as it was at the first.
         conn.execute_batch("PRAGMA cache_size = -8192; BEGIN")?;
         let mut reader = TransactionReader {
             conn,
@@ -418,14 +423,14 @@ impl Ledger {
         // Counted first, so that the list is made once at its size.
         let mut count = 0;
         for account in accounts {
-            count += account_index::entries_of(&read, account.id, lo, hi)?.len();
+            count += account_index::entries_of(&reader.conn, account.id, lo, hi)?.len();
         }
         let mut lines = Vec::with_capacity(count);
         for (index, account) in accounts.iter().enumerate() {
             if let Some(from) = from {
-                opening += account_index::balance_before(&read, account.id, from)?;
+                opening += account_index::balance_before(&reader.conn, account.id, from)?;
             }
-            for (date, e) in account_index::entries_of(&read, account.id, lo, hi)? {
+            for (date, e) in account_index::entries_of(&reader.conn, account.id, lo, hi)? {
                 reader.read(e.txn, e.line, &mut seen)?;
                 lines.push(RegisterEntry {
                     date,
