@@ -135,7 +135,7 @@ pub fn verify(ledger: &Ledger) -> Result<Verified> {
             first_few(&mut wrong)
         )));
     }
-    ledger.account_index_rows(|month, account, entries| {
+    ledger.account_index_rows(|month, account, _total, entries| {
         let key = (account, month);
         let matches = months.remove(&key).is_some_and(|(_, expected)| {
             let mut found = IndexDigest::new(&keys);

@@ -463,10 +463,10 @@ fn verify_catches_changes_behind_the_programs_back() {
         ("UPDATE transactions SET postings = json_remove(postings, '$[3]') WHERE id = 3", "2024-12-0001"),
         ("DELETE FROM transactions WHERE id = 2", "2024-12-0001"),
         ("DELETE FROM transactions WHERE id = 3", "2024-03-0001"),
-        ("DELETE FROM account_postings WHERE month = 202403", "account index disagrees with the journal (支出:公益支出:临时救助 2024-03, 资产:银行存款:储备金专户 2024-03)"),
+        ("DELETE FROM account_postings WHERE month = 202403", "disagree with the postings (支出:公益支出:临时救助 2024-03, 资产:银行存款:储备金专户 2024-03)"),
         ("UPDATE account_postings SET entries = CAST(entries || entries AS BLOB) WHERE month = 202412", "account index disagrees"),
         ("UPDATE account_postings SET entries = X'FF' WHERE month = 202412", "account index"),
-        ("UPDATE account_months SET amount = amount + 100 WHERE month = 202403", "monthly totals"),
+        ("UPDATE account_postings SET total = total + 100 WHERE month = 202403", "monthly totals"),
     ];
     for (sql, expected) in tampers {
         let town = town_with_vouchers();
@@ -840,6 +840,11 @@ fn a_ledger_from_before_packed_postings_is_migrated_whole() {
          ALTER TABLE postings_v4 RENAME TO postings;
          CREATE INDEX postings_account_date ON postings(account, date);
          CREATE INDEX transactions_date ON transactions(date);
+         CREATE TABLE account_months (account INTEGER NOT NULL REFERENCES accounts(id),
+             month TEXT NOT NULL, amount INTEGER NOT NULL,
+             PRIMARY KEY (account, month)) WITHOUT ROWID;
+         INSERT INTO account_months SELECT account, printf('%04d-%02d', month / 100, month % 100), total
+             FROM account_postings;
          DROP TABLE account_postings;
          ALTER TABLE transactions DROP COLUMN postings;
          PRAGMA user_version = 4;",
@@ -848,7 +853,7 @@ fn a_ledger_from_before_packed_postings_is_migrated_whole() {
     // The next command migrates: same balances, same register, the chain intact.
     assert_eq!(town.balances(), balances);
     assert_eq!(reserve_register(&town), before);
-    assert_eq!(town.count("PRAGMA user_version"), 6);
+    assert_eq!(town.count("PRAGMA user_version"), 7);
     assert_eq!(town.count("SELECT COUNT(*) FROM postings"), 8);
     assert!(town.count("SELECT COUNT(*) FROM account_postings") > 0);
     let verified = town.run(&["verify"]).ok().stdout;
@@ -872,9 +877,8 @@ fn a_ledger_with_text_months_and_unique_codes_is_migrated() {
          CREATE TABLE months_v5 (account INTEGER NOT NULL REFERENCES accounts(id),
              month TEXT NOT NULL, amount INTEGER NOT NULL,
              PRIMARY KEY (account, month)) WITHOUT ROWID;
-         INSERT INTO months_v5 SELECT account, printf('%04d-%02d', month / 100, month % 100), amount
-             FROM account_months;
-         DROP TABLE account_months;
+         INSERT INTO months_v5 SELECT account, printf('%04d-%02d', month / 100, month % 100), total
+             FROM account_postings;
          ALTER TABLE months_v5 RENAME TO account_months;
          CREATE TABLE index_v5 (month TEXT NOT NULL,
              account INTEGER NOT NULL REFERENCES accounts(id), entries BLOB NOT NULL,
@@ -891,11 +895,17 @@ fn a_ledger_with_text_months_and_unique_codes_is_migrated() {
     );
     assert_eq!(town.balances(), balances);
     assert_eq!(reserve_register(&town), before);
-    assert_eq!(town.count("PRAGMA user_version"), 6);
+    assert_eq!(town.count("PRAGMA user_version"), 7);
+    // The month totals moved into the index rows.
     assert_eq!(
-        town.count("SELECT COUNT(*) FROM account_months WHERE month = 202403"),
-        2
+        town.count("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'account_months'"),
+        0
     );
+    assert_eq!(
+        town.count("SELECT COALESCE(SUM(total), 0) FROM account_postings WHERE month = 202403"),
+        0
+    );
+    assert!(town.count("SELECT MAX(ABS(total)) FROM account_postings WHERE month = 202403") > 0);
     assert_eq!(
         town.count("SELECT COUNT(*) FROM account_postings WHERE month = 202403"),
         2

@@ -105,8 +105,8 @@ pub(crate) fn decode_entries(blob: &[u8], mut f: impl FnMut(Entry)) -> Result<()
     Ok(())
 }
 
-/// Postings not yet written to the per-month tables, by (month, account): their total (for
-/// `account_months`) and their index entries (for `account_postings`). Kept by the write path.
+/// Postings not yet written to the index, by (month, account): their total and their entries.
+/// Kept by the write path.
 #[derive(Default)]
 pub struct Pending {
     rows: FastMap<(u32, i64), (i64, Vec<u8>)>,
@@ -137,26 +137,15 @@ impl Pending {
         rows.sort_unstable_by_key(|(key, _)| *key);
         super::journal::insert_rows(
             conn,
-            "INSERT INTO account_months (account, month, amount)",
-            3,
-            " ON CONFLICT (account, month) DO UPDATE SET amount = amount + excluded.amount",
+            "INSERT INTO account_postings (month, account, total, entries)",
+            4,
+            " ON CONFLICT (month, account) DO UPDATE SET total = total + excluded.total, entries = CAST(entries || excluded.entries AS BLOB)",
             rows.iter(),
-            |stmt, at, ((month, account), (total, _))| {
-                stmt.raw_bind_parameter(at + 1, account)?;
-                stmt.raw_bind_parameter(at + 2, month)?;
-                stmt.raw_bind_parameter(at + 3, total)
-            },
-        )?;
-        super::journal::insert_rows(
-            conn,
-            "INSERT INTO account_postings (month, account, entries)",
-            3,
-            " ON CONFLICT (month, account) DO UPDATE SET entries = CAST(entries || excluded.entries AS BLOB)",
-            rows.iter(),
-            |stmt, at, ((month, account), (_, entries))| {
+            |stmt, at, ((month, account), (total, entries))| {
                 stmt.raw_bind_parameter(at + 1, month)?;
                 stmt.raw_bind_parameter(at + 2, account)?;
-                stmt.raw_bind_parameter(at + 3, entries)
+                stmt.raw_bind_parameter(at + 3, total)?;
+                stmt.raw_bind_parameter(at + 4, entries)
             },
         )?;
         Ok(())
@@ -166,7 +155,7 @@ impl Pending {
 /// Build the per-month totals and the index afresh from the journal (after the migration
 /// that introduced the index).
 pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
-    conn.execute_batch("DELETE FROM account_postings; DELETE FROM account_months;")?;
+    conn.execute_batch("DELETE FROM account_postings")?;
     let mut pending = Pending::default();
     let mut stmt = conn.prepare("SELECT id, date, postings FROM transactions ORDER BY id")?;
     let mut rows = stmt.query([])?;
@@ -196,50 +185,90 @@ pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
     pending.flush(conn)
 }
 
-/// The stored index, row by row: ((month, account id), entries).
+/// The stored index, row by row: (month, account id, total, entries).
 pub(crate) fn stored_rows(
     conn: &Connection,
-    mut f: impl FnMut(u32, i64, &[u8]) -> Result<()>,
+    mut f: impl FnMut(u32, i64, i64, &[u8]) -> Result<()>,
 ) -> Result<()> {
-    let mut stmt = conn.prepare("SELECT month, account, entries FROM account_postings")?;
+    let mut stmt = conn.prepare("SELECT month, account, total, entries FROM account_postings")?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
         let month: u32 = row.get(0)?;
         let account: i64 = row.get(1)?;
-        let blob = row.get_ref(2)?.as_blob_or_null()?.unwrap_or_default();
-        f(month, account, blob)?;
+        let total: i64 = row.get(2)?;
+        let blob = row.get_ref(3)?.as_blob_or_null()?.unwrap_or_default();
+        f(month, account, total, blob)?;
     }
     Ok(())
 }
 
+/// One account's rows for months `lo..=hi`, in month order: the months in the index are
+/// walked one seek each (a skip over the (month, account) key; a ledger has a few hundred
+/// months at most), and the account's row looked up in each. `?1` is the account.
+const ACCOUNT_ROWS: &str = "WITH RECURSIVE months(m) AS (
+        SELECT MIN(month) FROM account_postings WHERE month >= ?2
+        UNION ALL
+        SELECT (SELECT MIN(month) FROM account_postings WHERE month > m)
+        FROM months WHERE m < ?3)
+    SELECT p.month, p.total, p.entries
+    FROM months JOIN account_postings p ON p.month = months.m AND p.account = ?1
+    WHERE months.m <= ?3
+    ORDER BY p.month";
+
+/// Each of `account`'s rows for months `lo..=hi`: (month, total, entries).
+fn account_rows(
+    conn: &Connection,
+    account: i64,
+    lo: u32,
+    hi: u32,
+    mut f: impl FnMut(u32, i64, &[u8]) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(ACCOUNT_ROWS)?;
+    let mut rows = stmt.query(params![account, lo, hi])?;
+    while let Some(row) = rows.next()? {
+        let month: u32 = row.get(0)?;
+        let total: i64 = row.get(1)?;
+        f(month, total, row.get_ref(2)?.as_blob().unwrap_or_default())?;
+    }
+    Ok(())
+}
+
+/// The total of `account`'s postings in months `lo..=hi`.
+pub(crate) fn account_total(conn: &Connection, account: i64, lo: u32, hi: u32) -> Result<i64> {
+    let mut sum = 0i64;
+    account_rows(conn, account, lo, hi, |_, total, _| {
+        sum += total;
+        Ok(())
+    })?;
+    Ok(sum)
+}
+
 /// The postings of `account` dated `from..=to`, in date order and then posting order:
-/// (date, entry). Finds the account's months through `account_months`, then reads each
-/// month's row.
+/// (date, entry).
 pub(crate) fn entries_of(
     conn: &Connection,
     account: i64,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<(NaiveDate, Entry)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT m.month, p.entries FROM account_months m
-         JOIN account_postings p ON p.month = m.month AND p.account = m.account
-         WHERE m.account = ?1 AND m.month BETWEEN ?2 AND ?3 ORDER BY m.month",
-    )?;
     let mut out = Vec::new();
-    let mut rows = stmt.query(params![account, month_key(from), month_key(to)])?;
-    while let Some(row) = rows.next()? {
-        let month: u32 = row.get(0)?;
-        let blob = row.get_ref(1)?.as_blob().unwrap_or_default();
-        let start = out.len();
-        decode_entries(blob, |e| {
-            if let Some(date) = month_day(month, e.day).filter(|d| (from..=to).contains(d)) {
-                out.push((date, e));
-            }
-        })?;
-        // Within a month, by day (a stable sort keeps posting order within a day).
-        out[start..].sort_by_key(|(date, _)| *date);
-    }
+    account_rows(
+        conn,
+        account,
+        month_key(from),
+        month_key(to),
+        |month, _, blob| {
+            let start = out.len();
+            decode_entries(blob, |e| {
+                if let Some(date) = month_day(month, e.day).filter(|d| (from..=to).contains(d)) {
+                    out.push((date, e));
+                }
+            })?;
+            // Within a month, by day (a stable sort keeps posting order within a day).
+            out[start..].sort_by_key(|(date, _)| *date);
+            Ok(())
+        },
+    )?;
     Ok(out)
 }
 
@@ -271,28 +300,20 @@ pub(crate) fn month_part_totals(
 /// The balance of `account` from postings dated before `date`.
 pub(crate) fn balance_before(conn: &Connection, account: i64, date: NaiveDate) -> Result<i64> {
     let month = month_key(date);
-    let whole: i64 = conn
-        .prepare_cached(
-            "SELECT COALESCE(SUM(amount), 0) FROM account_months WHERE account = ?1 AND month < ?2",
-        )?
-        .query_row(params![account, month], |r| r.get(0))?;
-    let mut part = 0i64;
-    let blob: Option<Vec<u8>> = {
-        use rusqlite::OptionalExtension;
-        conn.prepare_cached(
-            "SELECT entries FROM account_postings WHERE month = ?1 AND account = ?2",
-        )?
-        .query_row(params![month, account], |r| r.get(0))
-        .optional()?
-    };
-    if let Some(blob) = blob {
-        decode_entries(&blob, |e| {
-            if e.day < date.day() {
-                part += e.fen;
-            }
-        })?;
-    }
-    Ok(whole + part)
+    let mut sum = 0i64;
+    account_rows(conn, account, 0, month, |m, total, blob| {
+        if m < month {
+            sum += total;
+        } else {
+            decode_entries(blob, |e| {
+                if e.day < date.day() {
+                    sum += e.fen;
+                }
+            })?;
+        }
+        Ok(())
+    })?;
+    Ok(sum)
 }
 
 #[cfg(test)]
@@ -339,10 +360,8 @@ mod tests {
     fn appended_rows_keep_every_byte() {
         let conn = Connection::open_in_memory().unwrap();
         conn.execute_batch(
-            "CREATE TABLE account_postings (month INTEGER, account INTEGER, entries BLOB,
-             PRIMARY KEY (month, account)) WITHOUT ROWID;
-             CREATE TABLE account_months (account INTEGER, month INTEGER, amount INTEGER,
-             PRIMARY KEY (account, month)) WITHOUT ROWID;",
+            "CREATE TABLE account_postings (month INTEGER, account INTEGER, total INTEGER,
+             entries BLOB, PRIMARY KEY (month, account)) WITHOUT ROWID;",
         )
         .unwrap();
         let mut pending = Pending::default();
@@ -368,7 +387,7 @@ mod tests {
         assert_eq!(back, all);
         let total: i64 = conn
             .query_row(
-                "SELECT amount FROM account_months WHERE month = 202412",
+                "SELECT total FROM account_postings WHERE month = 202412",
                 [],
                 |r| r.get(0),
             )

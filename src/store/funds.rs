@@ -134,11 +134,7 @@ fn balance_of(conn: &Connection, name: &str, as_of: Option<NaiveDate>) -> Result
     };
     let fen = match as_of.and_then(|d| d.succ_opt()) {
         Some(after) => super::account_index::balance_before(conn, id, after)?,
-        None => conn
-            .prepare_cached(
-                "SELECT COALESCE(SUM(amount), 0) FROM account_months WHERE account = ?1",
-            )?
-            .query_row([id], |r| r.get(0))?,
+        None => super::account_index::account_total(conn, id, 0, u32::MAX)?,
     };
     Ok(Amount::from_fen(fen))
 }

@@ -338,7 +338,7 @@ impl Ledger {
             let lo = full_from.map(account_index::month_key).unwrap_or(0);
             let hi = full_to.map(account_index::month_key).unwrap_or(u32::MAX);
             let mut stmt = read.prepare_cached(
-                "SELECT account, SUM(amount) FROM account_months
+                "SELECT account, SUM(total) FROM account_postings
                  WHERE month BETWEEN ?1 AND ?2 GROUP BY account",
             )?;
             let rows = stmt.query_map(params![lo, hi], |r| {
@@ -519,7 +519,7 @@ impl Ledger {
     /// Each stored row of the account index: (month, account id, packed entries).
     pub(crate) fn account_index_rows(
         &self,
-        f: impl FnMut(u32, i64, &[u8]) -> Result<()>,
+        f: impl FnMut(u32, i64, i64, &[u8]) -> Result<()>,
     ) -> Result<()> {
         account_index::stored_rows(&self.conn, f)
     }
@@ -528,7 +528,7 @@ impl Ledger {
     pub fn month_totals(&self) -> Result<HashMap<(i64, u32), i64>> {
         let mut stmt = self
             .conn
-            .prepare("SELECT account, month, amount FROM account_months")?;
+            .prepare("SELECT account, month, total FROM account_postings")?;
         let mut rows = stmt.query([])?;
         let mut out = HashMap::new();
         while let Some(row) = rows.next()? {
@@ -571,25 +571,33 @@ impl Ledger {
 
     /// The earliest transaction date, if any (for `open` directives in exports).
     pub fn first_use_dates(&self) -> Result<HashMap<String, NaiveDate>> {
-        // Each account's first month, then its first day in that month.
-        let mut stmt = self.conn.prepare(
-            "SELECT a.name, m.month, p.entries FROM accounts a
-             JOIN account_months m ON m.account = a.id
-                  AND m.month = (SELECT MIN(month) FROM account_months WHERE account = a.id)
-             JOIN account_postings p ON p.month = m.month AND p.account = a.id",
-        )?;
+        // Each account's first month (the index in month order), then its first day there.
+        let names: HashMap<i64, String> = self
+            .accounts()?
+            .into_iter()
+            .map(|a| (a.id, a.name))
+            .collect();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT month, account, entries FROM account_postings ORDER BY month")?;
         let mut rows = stmt.query([])?;
         let mut out = HashMap::new();
         while let Some(row) = rows.next()? {
-            let name: String = row.get(0)?;
-            let month: u32 = row.get(1)?;
+            let account: i64 = row.get(1)?;
+            let Some(name) = names.get(&account) else {
+                continue;
+            };
+            if out.contains_key(name) {
+                continue;
+            }
+            let month: u32 = row.get(0)?;
             let mut first = 31;
             account_index::decode_entries(
                 row.get_ref(2)?.as_blob_or_null()?.unwrap_or_default(),
                 |e| first = first.min(e.day),
             )?;
             if let Some(date) = account_index::month_day(month, first) {
-                out.insert(name, date);
+                out.insert(name.clone(), date);
             }
         }
         Ok(out)

@@ -314,6 +314,31 @@ FROM account_postings;
 DROP TABLE account_postings;
 ALTER TABLE account_postings_rebuilt RENAME TO account_postings;
 "#,
+    // 7: each account's month total moves into its index row (`account_postings.total`), so a
+    // write updates one row per account and month instead of one in each of two tables.
+    // Without `account_months`, one account's rows are found month by month (see
+    // `store::account_index`).
+    r#"
+CREATE TABLE account_postings_v7 (
+    month   INTEGER NOT NULL,
+    account INTEGER NOT NULL,
+    total   INTEGER NOT NULL,
+    entries BLOB NOT NULL,
+    PRIMARY KEY (month, account)
+) WITHOUT ROWID;
+INSERT INTO account_postings_v7 (month, account, total, entries)
+SELECT p.month, p.account, COALESCE(m.amount, 0), p.entries
+FROM account_postings p
+LEFT JOIN account_months m ON m.account = p.account AND m.month = p.month;
+-- A total without index entries is kept too, for `verify` to report.
+INSERT INTO account_postings_v7 (month, account, total, entries)
+SELECT m.month, m.account, m.amount, X''
+FROM account_months m
+WHERE NOT EXISTS (SELECT 1 FROM account_postings p WHERE p.month = m.month AND p.account = m.account);
+DROP TABLE account_postings;
+DROP TABLE account_months;
+ALTER TABLE account_postings_v7 RENAME TO account_postings;
+"#,
 ];
 
 /// The version that introduced the account index: a ledger migrated from before it has the
