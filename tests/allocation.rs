@@ -1296,3 +1296,41 @@ fn the_notice_period_skips_the_policys_holidays() {
         r.stderr
     );
 }
+
+#[test]
+fn runs_stored_a_row_per_household_are_migrated_to_blocks() {
+    let town = town();
+    let (run, _, _) = paid_run(&town);
+    let second = plan(&town, "5000");
+    let shown = |run: &str| {
+        town.run(&["allocate", "show", run, "--format", "csv"])
+            .ok()
+            .stdout
+    };
+    let (first_lines, second_lines) = (shown(&run), shown(&second));
+    assert!(first_lines.lines().count() > 3, "{first_lines}");
+    town.sql(common::LINES_AS_IN_SCHEMA_7);
+    assert_eq!(
+        town.count("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'allocation_line_blocks'"),
+        0
+    );
+    // The next command migrates: the same lines, with what was paid.
+    assert_eq!(shown(&run), first_lines);
+    assert_eq!(shown(&second), second_lines);
+    assert_eq!(town.count("PRAGMA user_version"), 8);
+    assert_eq!(
+        town.count(&format!(
+            "SELECT COUNT(*) FROM allocation_lines WHERE run = {second}"
+        )),
+        (second_lines.lines().count() - 1) as i64
+    );
+    // What was paid is still paid: the migrated run has nothing left to pay.
+    let again = town
+        .run_as("出纳王", &["pay", &run, "--date", "2025-01-07"])
+        .fails(1);
+    assert!(
+        again.stderr.contains("nothing left to pay"),
+        "{}",
+        again.stderr
+    );
+}

@@ -554,13 +554,13 @@ pub fn plan(policy: &Policy, year: i32, pool: Amount, candidates: &[Candidate]) 
     let division = divide(policy, year, pool, candidates)?;
     let mut lines = Vec::with_capacity(candidates.len());
     let mut plan = division.summary.clone();
-    lines.extend(division.into_lines());
+    lines.extend(division.lines(0..division.len()).map(|(_, line)| line));
     plan.lines = lines;
     Ok(plan)
 }
 
 /// A plan computed to every household's share, its lines not yet written out: a large run
-/// stores them one by one ([`Division::into_lines`]) instead of holding them all.
+/// stores them a block at a time ([`Division::lines`]) instead of holding them all.
 pub struct Division<'a> {
     /// Everything but the lines (`summary.lines` is empty).
     pub summary: Plan,
@@ -571,6 +571,8 @@ pub struct Division<'a> {
     order: Vec<usize>,
     /// By position in `order`: why the household does not take part.
     excluded: Vec<Option<String>>,
+    /// The positions in `order` of the eligible households.
+    eligible: Vec<usize>,
     /// By eligible household, in id order.
     readings: Vec<Reading>,
     weights: Vec<i128>,
@@ -847,6 +849,7 @@ pub fn divide<'a>(
         model,
         order,
         excluded,
+        eligible,
         readings,
         weights,
         shares,
@@ -854,24 +857,29 @@ pub fn divide<'a>(
     })
 }
 
-impl<'a> Division<'a> {
-    /// The lines in household id order, each made when asked for.
-    pub fn into_lines(self) -> impl Iterator<Item = PlanLine> + 'a {
-        let Division {
-            candidates,
-            policy,
-            model,
-            order,
-            mut excluded,
-            readings,
-            weights,
-            shares,
-            mut fixed,
-            ..
-        } = self;
-        let mut k = 0usize; // index into readings / weights / shares / fixed
+impl Division<'_> {
+    /// Households (lines) in the plan.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// The lines at `positions` of household id order, each made when asked for, with the
+    /// index of its household among the candidates. Several ranges may be made at once, on
+    /// different threads.
+    pub fn lines(
+        &self,
+        positions: std::ops::Range<usize>,
+    ) -> impl Iterator<Item = (usize, PlanLine)> + '_ {
+        // Index into readings / weights / shares / fixed: eligible households before the range.
+        let mut k = self.eligible.partition_point(|&p| p < positions.start);
         let mut text = String::with_capacity(512); // reused for each explanation
-        order.into_iter().enumerate().map(move |(pos, i)| {
+        let (candidates, policy, model) = (self.candidates, self.policy, &self.model);
+        positions.map(move |pos| {
+            let i = self.order[pos];
             let c = &candidates[i];
             let mut line_out = PlanLine {
                 household: c.id.clone(),
@@ -890,13 +898,13 @@ impl<'a> Division<'a> {
                 total: Amount::ZERO,
                 explanation: String::new(),
             };
-            if let Some(reason) = excluded[pos].take() {
+            if let Some(reason) = &self.excluded[pos] {
                 line_out.explanation = format!("不参与分配：{reason}");
-                line_out.excluded = Some(reason);
-                return line_out;
+                line_out.excluded = Some(reason.clone());
+                return (i, line_out);
             }
-            let s = shares[k];
-            let parts = model.explain(c, &readings[k], weights[k], &mut text);
+            let s = self.shares[k];
+            let parts = model.explain(c, &self.readings[k], self.weights[k], &mut text);
             match s.bound {
                 Bound::Floor => {
                     let _ = write!(text, "；保底 {}", Yuan(policy.floor));
@@ -907,7 +915,8 @@ impl<'a> Division<'a> {
                 Bound::Proportional => {}
             }
             let share = Amount::from_fen(s.fen);
-            let fixed_sum: Amount = fixed[k].iter().map(|f| f.amount).sum();
+            let fixed = self.fixed[k].clone();
+            let fixed_sum: Amount = fixed.iter().map(|f| f.amount).sum();
             line_out.weight = Some(parts);
             line_out.bound = Some(s.bound);
             line_out.quota = Some(yuan6(s.quota_num, s.quota_den));
@@ -917,11 +926,11 @@ impl<'a> Division<'a> {
                 s.quota_den,
             ));
             line_out.share = share;
-            line_out.fixed = std::mem::take(&mut fixed[k]);
+            line_out.fixed = fixed;
             line_out.total = share + fixed_sum;
             line_out.explanation = text.as_str().to_owned();
             k += 1;
-            line_out
+            (i, line_out)
         })
     }
 }

@@ -27,7 +27,7 @@ use crate::import::open_text;
 use crate::ledger::{AccountKind, NewTransaction, Posting};
 use crate::money::Amount;
 use crate::store::{
-    NewRun, NewRunLine, PostOutcome, RunDue, RunLine, RunRecord, ToRunLine, Writer,
+    LineBlock, NewRun, NewRunLine, PostOutcome, RunDue, RunLine, RunRecord, Writer, LINES_PER_BLOCK,
 };
 
 /// Working days a notice stays up before payment may start.
@@ -73,37 +73,29 @@ pub fn status(run: &RunRecord) -> &'static str {
 }
 
 /// A plan line with the household's register data, as the run keeps it.
-struct PlannedLine<'h> {
-    line: PlanLine,
-    holder: &'h Holder,
-}
-
-impl ToRunLine for PlannedLine<'_> {
-    fn to_run_line(&self) -> NewRunLine<'_> {
-        let (l, h) = (&self.line, self.holder);
-        NewRunLine {
-            household: &l.household,
-            village: &l.village,
-            name: &h.name,
-            id_number: &h.id_number,
-            bank_card: &h.bank_card,
-            members: l.members,
-            category: &l.category,
-            risk_level: &l.risk_level,
-            excluded: l.excluded.as_deref(),
-            weight: l.weight.as_ref().map(|w| w.weight.as_str()),
-            quota: l.quota.as_deref(),
-            share: l.share,
-            residual: l.residual.as_deref(),
-            fixed: l.fixed.iter().map(|f| f.amount).sum(),
-            total: l.total,
-            bound: l.bound.and_then(|b| match b {
-                Bound::Floor => Some("floor"),
-                Bound::Cap => Some("cap"),
-                Bound::Proportional => None,
-            }),
-            explanation: &l.explanation,
-        }
+fn run_line<'l>(l: &'l PlanLine, h: &'l Holder) -> NewRunLine<'l> {
+    NewRunLine {
+        household: &l.household,
+        village: &l.village,
+        name: &h.name,
+        id_number: &h.id_number,
+        bank_card: &h.bank_card,
+        members: l.members,
+        category: &l.category,
+        risk_level: &l.risk_level,
+        excluded: l.excluded.as_deref(),
+        weight: l.weight.as_ref().map(|w| w.weight.as_str()),
+        quota: l.quota.as_deref(),
+        share: l.share,
+        residual: l.residual.as_deref(),
+        fixed: l.fixed.iter().map(|f| f.amount).sum(),
+        total: l.total,
+        bound: l.bound.and_then(|b| match b {
+            Bound::Floor => Some("floor"),
+            Bound::Cap => Some("cap"),
+            Bound::Proportional => None,
+        }),
+        explanation: &l.explanation,
     }
 }
 
@@ -168,11 +160,6 @@ pub fn plan_run(
         households.into_iter().map(candidate).unzip();
     let division = divide(&policy, year, pool, &candidates)?;
     let plan = division.summary.clone();
-    let by_id: std::collections::HashMap<&str, &Holder> = candidates
-        .iter()
-        .zip(&holders)
-        .map(|(c, h)| (c.id.as_str(), h))
-        .collect();
     let summary = json!({
         "line": plan.line, "fixed_total": plan.fixed_total, "apportioned": plan.apportioned,
         "total_weight": plan.total_weight, "eligible": plan.eligible, "excluded": plan.excluded,
@@ -191,32 +178,56 @@ pub fn plan_run(
         summary: &summary,
         reverses_run: None,
     };
-    // Lines are made (explanations written) on a second thread while this one stores them.
-    const BATCH: usize = 1024;
-    let (id, stored) = std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<PlannedLine<'_>>>(4);
-        let by_id = &by_id;
+    // Lines are made (explanations written) and encoded a block at a time, alternately here
+    // and on a second thread; this thread stores the blocks in order.
+    let n = division.len();
+    let ranges: Vec<std::ops::Range<usize>> = (0..n)
+        .step_by(LINES_PER_BLOCK)
+        .map(|start| start..(start + LINES_PER_BLOCK).min(n))
+        .collect();
+    let (division, holders) = (&division, &holders);
+    let make = move |range: std::ops::Range<usize>| {
+        let mut block = LineBlock::new();
+        for (i, line) in division.lines(range) {
+            block.push(&run_line(&line, &holders[i]));
+        }
+        block
+    };
+    let (id, stored, count) = std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<LineBlock>(4);
+        let odd: Vec<_> = ranges.iter().skip(1).step_by(2).cloned().collect();
         scope.spawn(move || {
-            let mut batch = Vec::with_capacity(BATCH);
-            for line in division.into_lines() {
-                batch.push(PlannedLine {
-                    holder: by_id[line.household.as_str()],
-                    line,
-                });
-                if batch.len() == BATCH {
-                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                    if tx.send(full).is_err() {
-                        return; // the store stopped on an error
-                    }
+            for range in odd {
+                if tx.send(make(range)).is_err() {
+                    return; // the store stopped on an error
                 }
             }
-            let _ = tx.send(batch);
         });
         // What the stored lines add up to, counted as they go by.
-        let mut stored = Amount::ZERO;
-        let lines = rx.into_iter().flatten().inspect(|l| stored += l.line.total);
-        w.insert_run(&run, lines).map(|id| (id, stored))
+        let (mut stored, mut count) = (Amount::ZERO, 0usize);
+        let blocks = ranges
+            .iter()
+            .enumerate()
+            .map_while(|(b, range)| {
+                if b % 2 == 0 {
+                    Some(make(range.clone()))
+                } else {
+                    rx.recv().ok()
+                }
+            })
+            .inspect(|block| {
+                stored += block.total();
+                count += block.len();
+            });
+        let id = w.insert_run(&run, blocks);
+        drop(rx);
+        id.map(|id| (id, stored, count))
     })?;
+    if count != n {
+        return Err(Error::rule(format!(
+            "internal check failed: {count} lines were stored, not {n}"
+        )));
+    }
     if stored != pool {
         return Err(Error::rule(format!(
             "internal check failed: the stored shares add up to {stored}, not the pool {pool}"
@@ -878,7 +889,7 @@ pub fn reverse(
         })
         .collect();
     let summary = json!({ "reverses": id, "reason": reason }).to_string();
-    let new_id = w.insert_run(
+    let new_id = w.insert_run_lines(
         &NewRun {
             fund: &run.fund,
             pool: -run.pool,

@@ -3,7 +3,10 @@
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
+use std::collections::HashMap;
+
 use super::journal::{date_text, insert_rows};
+use super::line_blocks::{LineBlock, LINES_PER_BLOCK};
 use super::{Ledger, Writer};
 use crate::error::{Error, Result};
 use crate::money::Amount;
@@ -102,18 +105,6 @@ pub struct NewRunLine<'a> {
     pub total: Amount,
     pub bound: Option<&'a str>,
     pub explanation: &'a str,
-}
-
-/// What gives one line of a run to store: a [`NewRunLine`] itself, or a line made just
-/// before it is stored, which the store holds only until it is written.
-pub trait ToRunLine {
-    fn to_run_line(&self) -> NewRunLine<'_>;
-}
-
-impl ToRunLine for NewRunLine<'_> {
-    fn to_run_line(&self) -> NewRunLine<'_> {
-        *self
-    }
 }
 
 impl RunLine {
@@ -218,59 +209,65 @@ fn run(conn: &Connection, id: i64) -> Result<RunRecord> {
     })
 }
 
-/// What each household of run `?1` was paid and not returned by the bank.
-const STANDING_PAYMENTS: &str = "SELECT household, SUM(amount) AS amount FROM allocation_payments
-     WHERE run = ?1 AND returned_by IS NULL GROUP BY household";
-
-fn run_lines(conn: &Connection, id: i64) -> Result<Vec<RunLine>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT l.household, l.village, l.name, l.id_number, l.bank_card, l.members, l.category,
-                l.risk_level, l.excluded, l.weight, l.quota, l.share, l.residual, l.fixed, l.total,
-                l.bound, l.explanation, COALESCE(p.amount, 0)
-         FROM allocation_lines l
-         LEFT JOIN ({STANDING_PAYMENTS}) p ON p.household = l.household
-         WHERE l.run = ?1 ORDER BY l.household"
-    ))?;
-    let rows = stmt.query_map([id], |r| {
-        Ok(RunLine {
-            household: r.get(0)?,
-            village: r.get(1)?,
-            name: r.get(2)?,
-            id_number: r.get(3)?,
-            bank_card: r.get(4)?,
-            members: r.get(5)?,
-            category: r.get(6)?,
-            risk_level: r.get(7)?,
-            excluded: r.get(8)?,
-            weight: r.get(9)?,
-            quota: r.get(10)?,
-            share: Amount::from_fen(r.get(11)?),
-            residual: r.get(12)?,
-            fixed: Amount::from_fen(r.get(13)?),
-            total: Amount::from_fen(r.get(14)?),
-            bound: r.get(15)?,
-            explanation: r.get(16)?,
-            paid: Amount::from_fen(r.get(17)?),
-        })
-    })?;
+/// What each household of run `id` was paid and not returned by the bank.
+fn standing_payments(conn: &Connection, id: i64) -> Result<HashMap<String, i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT household, SUM(amount) FROM allocation_payments
+         WHERE run = ?1 AND returned_by IS NULL GROUP BY household",
+    )?;
+    let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn run_dues(conn: &Connection, id: i64) -> Result<Vec<RunDue>> {
+/// Each stored block of run `id`, in order: `column` is `dues` or `lines`.
+fn each_block(
+    conn: &Connection,
+    id: i64,
+    column: &str,
+    mut f: impl FnMut(&str) -> Result<()>,
+) -> Result<()> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT l.household, l.total, COALESCE(p.amount, 0)
-         FROM allocation_lines l
-         LEFT JOIN ({STANDING_PAYMENTS}) p ON p.household = l.household
-         WHERE l.run = ?1 ORDER BY l.household"
+        "SELECT {column} FROM allocation_line_blocks WHERE run = ?1 ORDER BY id"
     ))?;
-    let rows = stmt.query_map([id], |r| {
-        Ok(RunDue {
-            household: r.get(0)?,
-            total: Amount::from_fen(r.get(1)?),
-            paid: Amount::from_fen(r.get(2)?),
-        })
+    let mut rows = stmt.query([id])?;
+    while let Some(row) = rows.next()? {
+        f(row.get_ref(0)?.as_str()?)?;
+    }
+    Ok(())
+}
+
+fn run_lines(conn: &Connection, id: i64) -> Result<Vec<RunLine>> {
+    let mut lines = Vec::new();
+    each_block(conn, id, "lines", |json| {
+        super::line_blocks::decode_lines(json, &mut lines)
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    if !lines.is_sorted_by(|a, b| a.household < b.household) {
+        lines.sort_by(|a, b| a.household.cmp(&b.household));
+    }
+    let paid = standing_payments(conn, id)?;
+    if !paid.is_empty() {
+        for l in &mut lines {
+            l.paid = Amount::from_fen(paid.get(&l.household).copied().unwrap_or(0));
+        }
+    }
+    Ok(lines)
+}
+
+fn run_dues(conn: &Connection, id: i64) -> Result<Vec<RunDue>> {
+    let mut dues = Vec::new();
+    each_block(conn, id, "dues", |json| {
+        super::line_blocks::decode_dues(json, &mut dues)
+    })?;
+    if !dues.is_sorted_by(|a, b| a.household < b.household) {
+        dues.sort_by(|a, b| a.household.cmp(&b.household));
+    }
+    let paid = standing_payments(conn, id)?;
+    if !paid.is_empty() {
+        for d in &mut dues {
+            d.paid = Amount::from_fen(paid.get(&d.household).copied().unwrap_or(0));
+        }
+    }
+    Ok(dues)
 }
 
 fn now() -> String {
@@ -278,11 +275,12 @@ fn now() -> String {
 }
 
 impl Writer<'_> {
-    /// Store a planned run and its lines; returns the run id. The operator is the proposer.
-    pub fn insert_run<L: ToRunLine>(
+    /// Store a planned run and its lines, encoded in blocks (see [`LineBlock`]) in household
+    /// order; returns the run id. The operator is the proposer.
+    pub fn insert_run(
         &mut self,
         new: &NewRun<'_>,
-        lines: impl IntoIterator<Item = L>,
+        blocks: impl IntoIterator<Item = LineBlock>,
     ) -> Result<i64> {
         let proposer = self.operator().to_string();
         self.sql()
@@ -306,43 +304,30 @@ impl Writer<'_> {
                 new.reverses_run,
             ])?;
         let id = self.sql().last_insert_rowid();
-        insert_rows(
-            self.sql(),
-            "INSERT INTO allocation_lines (run, household, village, name, id_number, bank_card,
-                members, category, risk_level, excluded, weight, quota, share, residual, fixed,
-                total, bound, explanation)",
-            18,
-            "",
-            lines,
-            |stmt, at, l| {
-                let l = l.to_run_line();
-                let values: [&dyn rusqlite::ToSql; 18] = [
-                    &id,
-                    &l.household,
-                    &l.village,
-                    &l.name,
-                    &l.id_number,
-                    &l.bank_card,
-                    &l.members,
-                    &l.category,
-                    &l.risk_level,
-                    &l.excluded,
-                    &l.weight,
-                    &l.quota,
-                    &l.share.fen(),
-                    &l.residual,
-                    &l.fixed.fen(),
-                    &l.total.fen(),
-                    &l.bound,
-                    &l.explanation,
-                ];
-                for (i, v) in values.into_iter().enumerate() {
-                    stmt.raw_bind_parameter(at + i + 1, v)?;
-                }
-                Ok(())
-            },
+        let mut stmt = self.sql().prepare_cached(
+            "INSERT INTO allocation_line_blocks (run, dues, lines) VALUES (?1, ?2, ?3)",
         )?;
+        for block in blocks.into_iter().filter(|b| !b.is_empty()) {
+            let (dues, lines) = block.finish();
+            stmt.execute(params![id, dues, lines])?;
+        }
         Ok(id)
+    }
+
+    /// As [`Writer::insert_run`], from lines.
+    pub fn insert_run_lines<'l>(
+        &mut self,
+        new: &NewRun<'_>,
+        lines: impl IntoIterator<Item = NewRunLine<'l>>,
+    ) -> Result<i64> {
+        let mut blocks = vec![LineBlock::new()];
+        for line in lines {
+            if blocks.last().is_some_and(|b| b.len() == LINES_PER_BLOCK) {
+                blocks.push(LineBlock::new());
+            }
+            blocks.last_mut().expect("one block at least").push(&line);
+        }
+        self.insert_run(new, blocks)
     }
 
     pub fn run(&self, id: i64) -> Result<RunRecord> {

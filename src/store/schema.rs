@@ -339,6 +339,34 @@ DROP TABLE account_postings;
 DROP TABLE account_months;
 ALTER TABLE account_postings_v7 RENAME TO account_postings;
 "#,
+    // 8: a run's lines are stored a block of households at a time (see
+    // `store::line_blocks`): `dues` holds each household's total, `lines` the whole lines,
+    // both JSON arrays in household order. A plan of 100,000 households writes a few hundred
+    // rows, not 100,000. The `allocation_lines` view shows the lines as the table did.
+    r#"
+CREATE TABLE allocation_line_blocks (
+    id    INTEGER PRIMARY KEY,
+    run   INTEGER NOT NULL REFERENCES allocation_runs(id),
+    dues  TEXT NOT NULL,
+    lines TEXT NOT NULL
+);
+CREATE INDEX allocation_line_blocks_run ON allocation_line_blocks(run);
+INSERT INTO allocation_line_blocks (run, dues, lines)
+SELECT run, json_array(json_array(household, total)),
+       json_array(json_array(household, village, name, id_number, bank_card, members, category,
+                             risk_level, excluded, weight, quota, share, residual, fixed, total,
+                             bound, explanation))
+FROM allocation_lines ORDER BY run, household;
+DROP TABLE allocation_lines;
+CREATE VIEW allocation_lines (run, household, village, name, id_number, bank_card, members,
+    category, risk_level, excluded, weight, quota, share, residual, fixed, total, bound,
+    explanation) AS
+SELECT b.run, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4,
+       j.value ->> 5, j.value ->> 6, j.value ->> 7, j.value ->> 8, j.value ->> 9,
+       j.value ->> 10, j.value ->> 11, j.value ->> 12, j.value ->> 13, j.value ->> 14,
+       j.value ->> 15, j.value ->> 16
+FROM allocation_line_blocks b, json_each(b.lines) j;
+"#,
 ];
 
 /// The version that introduced the account index: a ledger migrated from before it has the

@@ -158,3 +158,19 @@ pub fn have_tool(name: &str) -> bool {
     }
     found
 }
+
+/// SQL that turns a ledger's run lines back into schema 7: a row per household in the
+/// `allocation_lines` table.
+pub const LINES_AS_IN_SCHEMA_7: &str = "
+    CREATE TABLE allocation_lines_v7 (
+        run INTEGER NOT NULL REFERENCES allocation_runs(id), household TEXT NOT NULL,
+        village TEXT NOT NULL, name TEXT NOT NULL, id_number TEXT NOT NULL,
+        bank_card TEXT NOT NULL, members INTEGER NOT NULL, category TEXT NOT NULL,
+        risk_level TEXT NOT NULL, excluded TEXT, weight TEXT, quota TEXT,
+        share INTEGER NOT NULL, residual TEXT, fixed INTEGER NOT NULL, total INTEGER NOT NULL,
+        bound TEXT, explanation TEXT NOT NULL, PRIMARY KEY (run, household)) WITHOUT ROWID;
+    INSERT INTO allocation_lines_v7 SELECT * FROM allocation_lines;
+    DROP VIEW allocation_lines;
+    DROP TABLE allocation_line_blocks;
+    ALTER TABLE allocation_lines_v7 RENAME TO allocation_lines;
+    PRAGMA user_version = 7;";
