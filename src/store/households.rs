@@ -7,7 +7,7 @@ use rusqlite::params;
 
 use super::journal::date_text;
 use super::{Ledger, Writer};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::households::{split_risk_causes, Category, HouseholdRecord, Labour};
 use crate::money::Amount;
 
@@ -45,36 +45,146 @@ fn stored_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
 }
 
-fn version_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(HouseholdVersion, i64)> {
-    let text = |i: usize| r.get::<_, String>(i);
-    let str_at = |i: usize| r.get_ref(i)?.as_str().map_err(rusqlite::Error::from);
-    let valid_from = match stored_date(str_at(1)?) {
+/// The text columns of a household row, in `COLUMNS` order, and where they are in it.
+const TEXT_COLUMNS: [usize; 10] = [0, 1, 3, 4, 5, 8, 9, 10, 11, 12];
+
+/// Household rows as SQLite gave them, not yet turned into records: each row's text columns
+/// one after another in `text` (`ends` marks where each ends) and its integer columns
+/// (import_seq, members, per_capita_income).
+#[derive(Default)]
+struct RawRows {
+    text: Vec<u8>,
+    ends: Vec<usize>,
+    ints: Vec<[i64; 3]>,
+}
+
+impl RawRows {
+    fn push(&mut self, r: &rusqlite::Row<'_>) -> rusqlite::Result<()> {
+        for col in TEXT_COLUMNS {
+            let value = r.get_ref(col)?;
+            let bytes = match value {
+                rusqlite::types::ValueRef::Text(t) => t,
+                other => {
+                    return Err(rusqlite::Error::InvalidColumnType(
+                        col,
+                        COLUMNS.split(", ").nth(col).unwrap_or("?").to_string(),
+                        other.data_type(),
+                    ))
+                }
+            };
+            self.text.extend_from_slice(bytes);
+            self.ends.push(self.text.len());
+        }
+        self.ints.push([r.get(2)?, r.get(6)?, r.get(7)?]);
+        Ok(())
+    }
+
+    fn len(&self) -> usize {
+        self.ints.len()
+    }
+
+    /// Each row as a version and its import.
+    fn versions(&self) -> impl Iterator<Item = Result<(HouseholdVersion, i64)>> + '_ {
+        let n = TEXT_COLUMNS.len();
+        (0..self.len()).map(move |row| {
+            let ends = &self.ends[row * n..(row + 1) * n];
+            let start = if row == 0 { 0 } else { self.ends[row * n - 1] };
+            let mut texts = [""; 10];
+            let mut at = start;
+            for (t, &end) in texts.iter_mut().zip(ends) {
+                *t = std::str::from_utf8(&self.text[at..end])
+                    .map_err(|_| unreadable("a text is not UTF-8"))?;
+                at = end;
+            }
+            version_from_parts(texts, self.ints[row])
+        })
+    }
+}
+
+fn unreadable(what: &str) -> Error {
+    Error::Tampered(format!(
+        "the household register is not readable ({what}): it was altered outside townledger"
+    ))
+}
+
+/// A version from its text columns (in `TEXT_COLUMNS` order) and its integers.
+fn version_from_parts(t: [&str; 10], ints: [i64; 3]) -> Result<(HouseholdVersion, i64)> {
+    let [id, valid_from, village, name, id_number, category, risk_level, risk_causes, labour, bank_card] =
+        t;
+    let [import, members, income] = ints;
+    let valid_from = match stored_date(valid_from) {
         Some(d) => d,
-        None => NaiveDate::parse_from_str(str_at(1)?, "%Y-%m-%d").map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e))
-        })?,
+        None => NaiveDate::parse_from_str(valid_from, "%Y-%m-%d")
+            .map_err(|_| unreadable("a date is not YYYY-MM-DD"))?,
     };
-    let category = Category::from_cell(str_at(8)?).ok().flatten();
-    let labour = Labour::from_cell(str_at(11)?).unwrap_or_default();
     Ok((
         HouseholdVersion {
             valid_from,
             record: HouseholdRecord {
-                id: text(0)?,
-                village: text(3)?,
-                name: text(4)?,
-                id_number: text(5)?,
-                members: r.get(6)?,
-                per_capita_income: Amount::from_fen(r.get(7)?),
-                category,
-                risk_level: text(9)?,
-                risk_causes: split_risk_causes(str_at(10)?),
-                labour,
-                bank_card: text(12)?,
+                id: id.to_string(),
+                village: village.to_string(),
+                name: name.to_string(),
+                id_number: id_number.to_string(),
+                members: u32::try_from(members).map_err(|_| unreadable("members"))?,
+                per_capita_income: Amount::from_fen(income),
+                category: Category::from_cell(category).ok().flatten(),
+                risk_level: risk_level.to_string(),
+                risk_causes: split_risk_causes(risk_causes),
+                labour: Labour::from_cell(labour).unwrap_or_default(),
+                bank_card: bank_card.to_string(),
             },
         },
-        r.get(2)?,
+        import,
     ))
+}
+
+/// Every stored version in key order (id, valid_from, import_seq), handed to `f` in order.
+/// SQLite is read on this thread while a second one turns the rows into records.
+fn each_version(
+    conn: &rusqlite::Connection,
+    mut f: impl FnMut(HouseholdVersion, i64) + Send,
+) -> Result<()> {
+    const BATCH: usize = 1024;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM households ORDER BY id, valid_from, import_seq"
+    ))?;
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<RawRows>(4);
+        let (back, spent) = std::sync::mpsc::channel::<RawRows>();
+        let worker = scope.spawn(move || -> Result<()> {
+            for mut raw in rx {
+                for version in raw.versions() {
+                    let (v, import) = version?;
+                    f(v, import);
+                }
+                raw.text.clear();
+                raw.ends.clear();
+                raw.ints.clear();
+                let _ = back.send(raw); // reused for a later batch
+            }
+            Ok(())
+        });
+        let read = (|| -> Result<()> {
+            let mut rows = stmt.query([])?;
+            let mut raw = RawRows::default();
+            while let Some(row) = rows.next()? {
+                raw.push(row)?;
+                if raw.len() == BATCH {
+                    let next = spent.try_recv().unwrap_or_default();
+                    if tx.send(std::mem::replace(&mut raw, next)).is_err() {
+                        return Ok(()); // the worker stopped on an error, reported below
+                    }
+                }
+            }
+            if raw.len() > 0 {
+                let _ = tx.send(raw);
+            }
+            Ok(())
+        })();
+        drop(tx);
+        let parsed = worker.join().expect("the household reader does not panic");
+        read.and(parsed)
+    })
 }
 
 impl Writer<'_> {
@@ -143,19 +253,13 @@ impl Writer<'_> {
 
 /// Every household's most recently imported version.
 fn latest_versions(conn: &rusqlite::Connection) -> Result<BTreeMap<String, HouseholdVersion>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM households ORDER BY id, valid_from, import_seq"
-    ))?;
     let mut out: BTreeMap<String, (HouseholdVersion, i64)> = BTreeMap::new();
-    for row in stmt.query_map([], version_from_row)? {
-        let (v, import) = row?;
-        match out.get_mut(&v.record.id) {
-            Some((_, last)) if *last > import => {}
-            _ => {
-                out.insert(v.record.id.clone(), (v, import));
-            }
+    each_version(conn, |v, import| match out.get_mut(&v.record.id) {
+        Some((_, last)) if *last > import => {}
+        _ => {
+            out.insert(v.record.id.clone(), (v, import));
         }
-    }
+    })?;
     Ok(out.into_iter().map(|(id, (v, _))| (id, v)).collect())
 }
 
@@ -166,13 +270,9 @@ fn latest_versions(conn: &rusqlite::Connection) -> Result<BTreeMap<String, House
 fn households_on(conn: &rusqlite::Connection, date: NaiveDate) -> Result<Vec<HouseholdRecord>> {
     // In key order (id, valid_from, import_seq), so no sort: per household keep the in-force
     // version imported last, or else the first imported.
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {COLUMNS} FROM households ORDER BY id, valid_from, import_seq"
-    ))?;
     // (record, its import, whether it is in force on `date`)
     let mut out: Vec<(HouseholdRecord, i64, bool)> = Vec::new();
-    for row in stmt.query_map([], version_from_row)? {
-        let (v, import) = row?;
+    each_version(conn, |v, import| {
         let in_force = v.valid_from <= date;
         match out.last_mut() {
             Some((last, last_import, last_in_force)) if last.id == v.record.id => {
@@ -190,7 +290,7 @@ fn households_on(conn: &rusqlite::Connection, date: NaiveDate) -> Result<Vec<Hou
             }
             _ => out.push((v.record, import, in_force)),
         }
-    }
+    })?;
     Ok(out.into_iter().map(|(record, _, _)| record).collect())
 }
 
@@ -204,9 +304,11 @@ impl Ledger {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {COLUMNS} FROM households WHERE id = ?1 ORDER BY valid_from, import_seq"
         ))?;
-        let rows = stmt.query_map([id], version_from_row)?;
-        Ok(rows
-            .map(|r| r.map(|(v, _)| v))
-            .collect::<rusqlite::Result<_>>()?)
+        let mut raw = RawRows::default();
+        let mut rows = stmt.query([id])?;
+        while let Some(row) = rows.next()? {
+            raw.push(row)?;
+        }
+        raw.versions().map(|v| v.map(|(v, _)| v)).collect()
     }
 }
