@@ -757,11 +757,6 @@ fn finish_group(
     if g.bad {
         return Ok(None);
     }
-    let lines = if g.first_line == g.last_line {
-        format!("line {}", g.first_line)
-    } else {
-        format!("lines {}-{}", g.first_line, g.last_line)
-    };
     if g.postings.len() < 2 {
         errors.push(RowError::new(
             file,
@@ -775,6 +770,11 @@ fn finish_group(
     }
     let off: Amount = g.postings.iter().map(|p| p.amount).sum();
     if !off.is_zero() {
+        let lines = if g.first_line == g.last_line {
+            format!("line {}", g.first_line)
+        } else {
+            format!("lines {}-{}", g.first_line, g.last_line)
+        };
         errors.push(RowError::new(
             file,
             g.first_line,
@@ -800,7 +800,7 @@ fn finish_group(
     let txn = NewTransaction {
         date: g.date.expect("a good group has a date"),
         memo,
-        external_id: Some(g.txn_id.clone()),
+        external_id: Some(g.txn_id),
         reverses: None,
         reason: None,
         postings: g.postings,
@@ -812,7 +812,10 @@ fn finish_group(
             if summary.first_voucher.is_none() {
                 summary.first_voucher = Some(prepared.voucher().to_string());
             }
-            summary.last_voucher = Some(prepared.voucher().to_string());
+            // The same string each time, not a new one per transaction.
+            let last = summary.last_voucher.get_or_insert_with(String::new);
+            last.clear();
+            last.push_str(prepared.voucher());
             Ok(Some(ToWrite::Transaction {
                 prepared,
                 first_line: g.first_line,

@@ -117,18 +117,23 @@ fn push_digits(s: &mut String, v: u32, width: usize) {
 
 /// `2024-12-20`, without going through a format string.
 pub(crate) fn date_text(d: NaiveDate) -> String {
-    let (y, m, day) = (d.year(), d.month(), d.day());
     let mut s = String::with_capacity(10);
+    push_date(&mut s, d);
+    s
+}
+
+/// [`date_text`], appended to `s`.
+pub(crate) fn push_date(s: &mut String, d: NaiveDate) {
+    let (y, m, day) = (d.year(), d.month(), d.day());
     if (0..=9999).contains(&y) {
-        push_digits(&mut s, y as u32, 4);
+        push_digits(s, y as u32, 4);
     } else {
         s.push_str(&format!("{y:04}"));
     }
     s.push('-');
-    push_digits(&mut s, m, 2);
+    push_digits(s, m, 2);
     s.push('-');
-    push_digits(&mut s, day, 2);
-    s
+    push_digits(s, day, 2);
 }
 
 /// The voucher number (`2024-12-0007`, as [`voucher_number`] writes it), without a format
@@ -503,7 +508,7 @@ impl<'c> Writer<'c> {
             .as_mut()
             .expect("no bulk import is preparing");
         let before = numbering.position(new.date);
-        let prepared = numbering.prepare(new, &ids);
+        let prepared = numbering.prepare(new, &ids, None);
         self.ids = ids;
         if let Err(e) = self.write_prepared(&prepared) {
             // Nothing was written: the next transaction takes this one's number.
@@ -514,7 +519,7 @@ impl<'c> Writer<'c> {
         }
         Ok(PostOutcome::Posted {
             id: prepared.id,
-            voucher: prepared.voucher,
+            voucher: prepared.voucher().to_string(),
         })
     }
 
@@ -542,19 +547,19 @@ impl<'c> Writer<'c> {
                 stmt.raw_bind_parameter(9, &self.posted_at)?;
             }
             stmt.raw_bind_parameter(1, p.id)?;
-            stmt.raw_bind_parameter(2, &p.voucher)?;
-            stmt.raw_bind_parameter(3, &p.date_text)?;
-            stmt.raw_bind_parameter(4, &p.external_id)?;
-            stmt.raw_bind_parameter(5, &p.memo)?;
+            stmt.raw_bind_parameter(2, p.voucher())?;
+            stmt.raw_bind_parameter(3, p.date_text())?;
+            stmt.raw_bind_parameter(4, p.external_id())?;
+            stmt.raw_bind_parameter(5, p.memo())?;
             stmt.raw_bind_parameter(6, p.reverses)?;
-            stmt.raw_bind_parameter(7, &p.reason)?;
+            stmt.raw_bind_parameter(7, p.reason())?;
             stmt.raw_bind_parameter(10, &p.hash[..])?;
-            stmt.raw_bind_parameter(11, p.postings_json.as_str())?;
+            stmt.raw_bind_parameter(11, p.postings_json())?;
             stmt.raw_execute()
         };
         if let Err(e) = inserted {
             if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) {
-                if let Some(external_id) = &p.external_id {
+                if let Some(external_id) = p.external_id() {
                     return Err(Error::rule(format!(
                         "txn_id {external_id} appears twice (its rows must be together, and ids unique)"
                     )));

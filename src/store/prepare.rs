@@ -13,7 +13,7 @@ use chrono::{Datelike, NaiveDate};
 use rusqlite::{Connection, OpenFlags};
 
 use super::account_index::{month_key, month_of, Entry, Pending};
-use super::journal::{date_text, external_id_posted, voucher_text};
+use super::journal::{external_id_posted, push_date, voucher_text};
 use super::postings_json::{self, PostingRef};
 use super::FastMap;
 use crate::error::{Error, Result};
@@ -37,26 +37,53 @@ pub(crate) struct Numbering {
 /// A transaction ready to be written.
 pub struct Prepared {
     pub(crate) id: i64,
-    pub(crate) voucher: String,
     pub(crate) date: NaiveDate,
-    pub(crate) date_text: String,
-    pub(crate) external_id: Option<String>,
-    pub(crate) memo: String,
     pub(crate) reverses: Option<i64>,
-    pub(crate) reason: Option<String>,
     pub(crate) hash: Hash,
-    pub(crate) postings_json: String,
-    /// Each posting's (account id, fen), in order.
-    pub(crate) amounts: Vec<(i64, i64)>,
+    /// The voucher, the date as stored, the memo, the external id, the reason and the
+    /// postings' JSON, one after another: one allocation, not six.
+    text: String,
+    ends: [u32; 6],
+    has_external_id: bool,
+    has_reason: bool,
+    postings: usize,
+    /// Each posting's (account id, fen), in order, when the transaction is indexed after it
+    /// is written (see [`Prepared::index_into`]); empty when it was indexed as it was prepared.
+    amounts: Vec<(i64, i64)>,
 }
 
 impl Prepared {
+    fn part(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
     pub fn voucher(&self) -> &str {
-        &self.voucher
+        self.part(0)
+    }
+
+    pub(crate) fn date_text(&self) -> &str {
+        self.part(1)
+    }
+
+    pub(crate) fn memo(&self) -> &str {
+        self.part(2)
+    }
+
+    pub(crate) fn external_id(&self) -> Option<&str> {
+        self.has_external_id.then(|| self.part(3))
+    }
+
+    pub(crate) fn reason(&self) -> Option<&str> {
+        self.has_reason.then(|| self.part(4))
+    }
+
+    pub(crate) fn postings_json(&self) -> &str {
+        self.part(5)
     }
 
     pub fn postings(&self) -> usize {
-        self.amounts.len()
+        self.postings
     }
 }
 
@@ -109,8 +136,14 @@ impl Numbering {
     }
 
     /// Number, chain and encode `new`, whose postings' accounts have ids `ids`. The caller
-    /// has checked that it balances and that its accounts exist.
-    pub(crate) fn prepare(&mut self, new: NewTransaction, ids: &[i64]) -> Prepared {
+    /// has checked that it balances and that its accounts exist. With `index`, the postings
+    /// go into it now; without, [`Prepared::index_into`] adds them once the row is written.
+    pub(crate) fn prepare(
+        &mut self,
+        new: NewTransaction,
+        ids: &[i64],
+        index: Option<&mut Pending>,
+    ) -> Prepared {
         let month = month_key(new.date);
         let seq = match self.used_last.get(&month) {
             Some(last) => last + 1,
@@ -131,9 +164,34 @@ impl Numbering {
             postings: new.postings,
         };
         let hash = chain_hash(&self.head, &txn);
-        let mut json = String::with_capacity(32 * txn.postings.len());
+        let external = txn.external_id.as_deref();
+        let reason = txn.reason.as_deref();
+        let mut text = String::with_capacity(
+            32 + txn.memo.len()
+                + external.map_or(0, str::len)
+                + reason.map_or(0, str::len)
+                + 40 * txn.postings.len(),
+        );
+        let mut ends = [0u32; 6];
+        for (i, part) in [
+            txn.voucher.as_str(),
+            "",
+            txn.memo.as_str(),
+            external.unwrap_or(""),
+            reason.unwrap_or(""),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if i == 1 {
+                push_date(&mut text, txn.date);
+            } else {
+                text.push_str(part);
+            }
+            ends[i] = text.len() as u32;
+        }
         postings_json::encode(
-            &mut json,
+            &mut text,
             &txn.memo,
             txn.postings
                 .iter()
@@ -146,29 +204,58 @@ impl Numbering {
                     reference: p.reference.as_deref(),
                 }),
         );
+        ends[5] = text.len() as u32;
         let amounts = txn
             .postings
             .iter()
             .zip(ids)
-            .map(|(p, &account)| (account, p.amount.fen()))
-            .collect();
+            .map(|(p, &account)| (account, p.amount.fen()));
+        let amounts = match index {
+            Some(pending) => {
+                index_postings(pending, id, txn.date, amounts);
+                Vec::new()
+            }
+            None => amounts.collect(),
+        };
+        let prepared = Prepared {
+            id,
+            date: txn.date,
+            reverses: txn.reverses,
+            hash,
+            text,
+            ends,
+            has_external_id: txn.external_id.is_some(),
+            has_reason: txn.reason.is_some(),
+            postings: txn.postings.len(),
+            amounts,
+        };
         self.operator = txn.operator;
         self.posted_at = txn.posted_at;
         self.head = hash;
         self.next_id += 1;
-        Prepared {
-            id,
-            voucher: txn.voucher,
-            date: txn.date,
-            date_text: date_text(txn.date),
-            external_id: txn.external_id,
-            memo: txn.memo,
-            reverses: txn.reverses,
-            reason: txn.reason,
-            hash,
-            postings_json: json,
-            amounts,
-        }
+        prepared
+    }
+}
+
+/// Add the postings (account id, fen) of transaction `txn` dated `date` to `pending`.
+fn index_postings(
+    pending: &mut Pending,
+    txn: i64,
+    date: NaiveDate,
+    amounts: impl Iterator<Item = (i64, i64)>,
+) {
+    let (month, day) = (month_key(date), date.day());
+    for (line, (account, fen)) in amounts.enumerate() {
+        pending.push(
+            month,
+            account,
+            Entry {
+                txn,
+                line: line as u32,
+                day,
+                fen,
+            },
+        );
     }
 }
 
@@ -315,8 +402,7 @@ impl Bulk {
                 return Ok(BulkOutcome::AlreadyPosted(voucher));
             }
         }
-        let prepared = self.numbering.prepare(new, ids);
-        prepared.index_into(&mut self.index);
+        let prepared = self.numbering.prepare(new, ids, Some(&mut self.index));
         Ok(BulkOutcome::Prepared(prepared))
     }
 
@@ -328,20 +414,9 @@ impl Bulk {
 }
 
 impl Prepared {
-    /// Add this transaction's postings to the pending month totals and index entries.
+    /// Add this transaction's postings to the pending month totals and index entries (a
+    /// transaction prepared without an index).
     pub(crate) fn index_into(&self, pending: &mut Pending) {
-        let (month, day) = (month_key(self.date), self.date.day());
-        for (line, &(account, fen)) in self.amounts.iter().enumerate() {
-            pending.push(
-                month,
-                account,
-                Entry {
-                    txn: self.id,
-                    line: line as u32,
-                    day,
-                    fen,
-                },
-            );
-        }
+        index_postings(pending, self.id, self.date, self.amounts.iter().copied());
     }
 }
