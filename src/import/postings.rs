@@ -171,7 +171,7 @@ impl Rows<'_> {
     fn add(&mut self, g: &mut Group, record: &Fields<'_>, line: u64) -> Result<()> {
         let file = self.file;
         let cols = self.cols;
-        let field = |i: usize| record.get(i).unwrap_or("").trim();
+        let field = |i: usize| trim(record.get(i).unwrap_or(""));
         g.last_line = g.last_line.max(line);
         let before = self.errors.len();
         let date = match parse_date(field(cols.date)) {
@@ -467,7 +467,11 @@ fn read_rows(
     let mut record = csv::ByteRecord::new();
     let mut count = 0u64;
     while let Some(line) = source.next_record(&mut record, file, &mut rows.errors) {
-        let record = Fields::checked(&record).expect("next_record checks the text");
+        let Some(record) = Fields::checked(&record) else {
+            rows.errors
+                .push(RowError::new(file, line, source.not_text()));
+            continue;
+        };
         if rows.writer_gone {
             break;
         }
@@ -475,7 +479,7 @@ fn read_rows(
         if count.is_multiple_of(8192) {
             bar.set_position(source.position());
         }
-        let txn_id = record.get(cols.txn_id).unwrap_or("").trim();
+        let txn_id = trim(record.get(cols.txn_id).unwrap_or(""));
         if txn_id.is_empty() {
             if record.is_blank() {
                 continue;
@@ -618,9 +622,20 @@ impl Source {
         }
     }
 
+    /// Why a row that is not valid text cannot be read.
+    fn not_text(&self) -> &'static str {
+        match self {
+            Source::Csv {
+                encoding: Encoding::Utf8,
+                ..
+            } => NOT_UTF8,
+            _ => "unreadable text: not valid in its encoding",
+        }
+    }
+
     /// The next row into `record`, and its line (spreadsheet row) as the user sees it; `None` at
     /// the end. Unreadable rows are reported into `errors` and skipped (or end the reading,
-    /// when the rest cannot be read).
+    /// when the rest cannot be read). The row may still not be text: see [`Fields::checked`].
     fn next_record(
         &mut self,
         record: &mut csv::ByteRecord,
@@ -632,21 +647,8 @@ impl Source {
                 reader, encoding, ..
             } => loop {
                 match reader.read_byte_record(record) {
-                    Ok(true) => {
-                        let line = record.position().map(|p| p.line()).unwrap_or(0);
-                        if Fields::checked(record).is_some() {
-                            return Some(line);
-                        }
-                        errors.push(RowError::new(
-                            file,
-                            line,
-                            if *encoding == Encoding::Utf8 {
-                                NOT_UTF8
-                            } else {
-                                "unreadable text: not valid in its encoding"
-                            },
-                        ));
-                    }
+                    // The caller checks the row is text (see [`Source::not_text`]).
+                    Ok(true) => return Some(record.position().map(|p| p.line()).unwrap_or(0)),
                     Ok(false) => return None,
                     Err(e) => {
                         let fatal = !matches!(e.kind(), csv::ErrorKind::Utf8 { .. });
@@ -830,6 +832,15 @@ fn finish_group(
             Ok(None)
         }
         Err(other) => Err(other),
+    }
+}
+
+/// `s` without surrounding white space; a field that starts and ends with a visible ASCII
+/// character (most do) is returned as it is without looking further.
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(&a), Some(&z)) if (0x21..0x7f).contains(&a) && (0x21..0x7f).contains(&z) => s,
+        _ => s.trim(),
     }
 }
 

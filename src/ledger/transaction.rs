@@ -70,6 +70,9 @@ pub fn voucher_month(date: NaiveDate) -> String {
 /// Dates as users type them: `2024-12-20`, `2024/12/20`, also `2024-1-5` and `2024/1/5`.
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     let s = text.trim();
+    if let Some(date) = iso_date(s) {
+        return Ok(date);
+    }
     let sep = if s.contains('/') { '/' } else { '-' };
     let parts: Vec<&str> = s.split(sep).collect();
     let bad = || format!("'{s}' is not a date (expected YYYY-MM-DD or YYYY/MM/DD)");
@@ -87,6 +90,21 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
         parts[2].parse::<u32>().map_err(|_| bad())?,
     );
     NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| format!("'{s}' is not a valid calendar date"))
+}
+
+/// `YYYY-MM-DD` exactly and a real date, read without allocating; `None` otherwise (then
+/// [`parse_date`] reads the other forms and says what is wrong).
+pub fn iso_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
 }
 
 /// A SHA-256 chain hash.

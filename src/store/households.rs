@@ -31,20 +31,6 @@ pub struct HouseholdVersion {
 const COLUMNS: &str = "id, valid_from, import_seq, village, name, id_number, members, \
      per_capita_income, category, risk_level, risk_causes, labour, bank_card";
 
-/// `YYYY-MM-DD` as stored, without a format string.
-fn stored_date(s: &str) -> Option<NaiveDate> {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| {
-        b[r].iter().try_fold(0u32, |n, &d| {
-            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
-        })
-    };
-    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
-}
-
 /// The text columns of a household row, in `COLUMNS` order, and where they are in it.
 const TEXT_COLUMNS: [usize; 10] = [0, 1, 3, 4, 5, 8, 9, 10, 11, 12];
 
@@ -112,7 +98,7 @@ fn version_from_parts(t: [&str; 10], ints: [i64; 3]) -> Result<(HouseholdVersion
     let [id, valid_from, village, name, id_number, category, risk_level, risk_causes, labour, bank_card] =
         t;
     let [import, members, income] = ints;
-    let valid_from = match stored_date(valid_from) {
+    let valid_from = match crate::ledger::transaction::iso_date(valid_from) {
         Some(d) => d,
         None => NaiveDate::parse_from_str(valid_from, "%Y-%m-%d")
             .map_err(|_| unreadable("a date is not YYYY-MM-DD"))?,
