@@ -9,6 +9,7 @@ use rusqlite::{params, Connection, OptionalExtension, Statement};
 
 use super::account_index::{month_text, Pending};
 use super::prepare::{check_account_name, check_shape, Bulk, Numbering, Prepared};
+use super::static_bind::{StaticStatement, Value};
 use super::FastMap;
 use crate::error::{Error, Result};
 use crate::ledger::transaction::{voucher_number, Hash, GENESIS};
@@ -56,19 +57,7 @@ pub struct Writer<'c> {
 
 #[derive(Default)]
 struct Statements<'c> {
-    insert_transaction: Option<Statement<'c>>,
-}
-
-/// The statement in `slot`, prepared on first use.
-fn prepared<'s, 'c>(
-    slot: &'s mut Option<Statement<'c>>,
-    conn: &'c Connection,
-    sql: impl FnOnce() -> String,
-) -> Result<&'s mut Statement<'c>> {
-    if slot.is_none() {
-        *slot = Some(conn.prepare(&sql())?);
-    }
-    Ok(slot.as_mut().expect("just prepared"))
+    insert_transaction: Option<StaticStatement<'c>>,
 }
 
 const INSERT_TRANSACTION: &str = "INSERT INTO transactions
@@ -537,25 +526,23 @@ impl<'c> Writer<'c> {
     /// through [`Writer::write_index`]).
     pub fn write_row(&mut self, p: &Prepared) -> Result<()> {
         let inserted = {
-            let fresh = self.statements.insert_transaction.is_none();
-            let stmt = prepared(&mut self.statements.insert_transaction, self.conn, || {
-                INSERT_TRANSACTION.to_string()
-            })?;
-            if fresh {
-                // The same for every transaction of a write; a statement keeps its bindings.
-                stmt.raw_bind_parameter(8, &self.operator)?;
-                stmt.raw_bind_parameter(9, &self.posted_at)?;
-            }
-            stmt.raw_bind_parameter(1, p.id)?;
-            stmt.raw_bind_parameter(2, p.voucher())?;
-            stmt.raw_bind_parameter(3, p.date_text())?;
-            stmt.raw_bind_parameter(4, p.external_id())?;
-            stmt.raw_bind_parameter(5, p.memo())?;
-            stmt.raw_bind_parameter(6, p.reverses)?;
-            stmt.raw_bind_parameter(7, p.reason())?;
-            stmt.raw_bind_parameter(10, &p.hash[..])?;
-            stmt.raw_bind_parameter(11, p.postings_json())?;
-            stmt.raw_execute()
+            let stmt = match &mut self.statements.insert_transaction {
+                Some(stmt) => stmt,
+                slot => slot.insert(StaticStatement::prepare(self.conn, INSERT_TRANSACTION)?),
+            };
+            stmt.execute(&[
+                Value::Int(p.id),
+                Value::Text(p.voucher()),
+                Value::Text(p.date_text()),
+                p.external_id().into(),
+                Value::Text(p.memo()),
+                p.reverses.into(),
+                p.reason().into(),
+                Value::Text(&self.operator),
+                Value::Text(&self.posted_at),
+                Value::Blob(&p.hash[..]),
+                Value::Text(p.postings_json()),
+            ])
         };
         if let Err(e) = inserted {
             if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) {

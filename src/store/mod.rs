@@ -18,6 +18,7 @@ mod prepare;
 mod query;
 pub mod schema;
 mod statements;
+mod static_bind;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
