@@ -1317,7 +1317,7 @@ fn runs_stored_a_row_per_household_are_migrated_to_blocks() {
     // The next command migrates: the same lines, with what was paid.
     assert_eq!(shown(&run), first_lines);
     assert_eq!(shown(&second), second_lines);
-    assert_eq!(town.count("PRAGMA user_version"), 8);
+    assert_eq!(town.count("PRAGMA user_version"), 9);
     assert_eq!(
         town.count(&format!(
             "SELECT COUNT(*) FROM allocation_lines WHERE run = {second}"
