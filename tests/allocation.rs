@@ -1308,8 +1308,14 @@ fn runs_stored_a_row_per_household_are_migrated_to_blocks() {
             .stdout
     };
     let (first_lines, second_lines) = (shown(&run), shown(&second));
+    let payments = "SELECT COUNT(*), SUM(amount) FROM allocation_payments";
+    let paid_before = (
+        town.count(payments),
+        town.count(&payments.replace("COUNT(*), ", "")),
+    );
+    assert!(paid_before.0 > 0);
     assert!(first_lines.lines().count() > 3, "{first_lines}");
-    town.sql(common::LINES_AS_IN_SCHEMA_7);
+    town.sql(common::RUNS_AS_IN_SCHEMA_7);
     assert_eq!(
         town.count("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'allocation_line_blocks'"),
         0
@@ -1317,7 +1323,12 @@ fn runs_stored_a_row_per_household_are_migrated_to_blocks() {
     // The next command migrates: the same lines, with what was paid.
     assert_eq!(shown(&run), first_lines);
     assert_eq!(shown(&second), second_lines);
-    assert_eq!(town.count("PRAGMA user_version"), 9);
+    let paid_after = (
+        town.count(payments),
+        town.count(&payments.replace("COUNT(*), ", "")),
+    );
+    assert_eq!(paid_after, paid_before);
+    assert_eq!(town.count("PRAGMA user_version"), 10);
     assert_eq!(
         town.count(&format!(
             "SELECT COUNT(*) FROM allocation_lines WHERE run = {second}"

@@ -829,7 +829,7 @@ fn a_ledger_from_before_packed_postings_is_migrated_whole() {
     let town = town_with_vouchers();
     let (balances, before) = (town.balances(), reserve_register(&town));
     // Turn the file back into the previous schema: a row per posting, indexed by account.
-    town.sql(common::LINES_AS_IN_SCHEMA_7);
+    town.sql(common::RUNS_AS_IN_SCHEMA_7);
     town.sql(
         "CREATE TABLE postings_v4 (
              txn INTEGER NOT NULL REFERENCES transactions(id), line INTEGER NOT NULL,
@@ -854,7 +854,7 @@ fn a_ledger_from_before_packed_postings_is_migrated_whole() {
     // The next command migrates: same balances, same register, the chain intact.
     assert_eq!(town.balances(), balances);
     assert_eq!(reserve_register(&town), before);
-    assert_eq!(town.count("PRAGMA user_version"), 9);
+    assert_eq!(town.count("PRAGMA user_version"), 10);
     assert_eq!(town.count("SELECT COUNT(*) FROM postings"), 8);
     assert!(town.count("SELECT COUNT(*) FROM account_postings") > 0);
     let verified = town.run(&["verify"]).ok().stdout;
@@ -867,7 +867,7 @@ fn a_ledger_with_text_months_and_unique_codes_is_migrated() {
     let (balances, before) = (town.balances(), reserve_register(&town));
     // Schema 5: months as text ('2024-03'), codes unique through the column, the per-month
     // tables referring to accounts.
-    town.sql(common::LINES_AS_IN_SCHEMA_7);
+    town.sql(common::RUNS_AS_IN_SCHEMA_7);
     town.sql(
         "CREATE TABLE accounts_v5 (
              id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, code TEXT UNIQUE,
@@ -897,7 +897,7 @@ fn a_ledger_with_text_months_and_unique_codes_is_migrated() {
     );
     assert_eq!(town.balances(), balances);
     assert_eq!(reserve_register(&town), before);
-    assert_eq!(town.count("PRAGMA user_version"), 9);
+    assert_eq!(town.count("PRAGMA user_version"), 10);
     // The month totals moved into the index rows.
     assert_eq!(
         town.count("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'account_months'"),

@@ -5,7 +5,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use std::collections::HashMap;
 
-use super::journal::{date_text, insert_rows};
+use super::journal::date_text;
 use super::line_blocks::{LineBlock, LINES_PER_BLOCK};
 use super::{Ledger, Writer};
 use crate::error::{Error, Result};
@@ -212,11 +212,17 @@ fn run(conn: &Connection, id: i64) -> Result<RunRecord> {
 /// What each household of run `id` was paid and not returned by the bank.
 fn standing_payments(conn: &Connection, id: i64) -> Result<HashMap<String, i64>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT household, SUM(amount) FROM allocation_payments
-         WHERE run = ?1 AND returned_by IS NULL GROUP BY household",
+        "SELECT paid FROM allocation_payment_batches
+         WHERE run = ?1 AND returned_by IS NULL ORDER BY id",
     )?;
-    let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut rows = stmt.query([id])?;
+    let mut out: HashMap<String, i64> = HashMap::new();
+    while let Some(row) = rows.next()? {
+        super::line_blocks::decode_paid(row.get_ref(0)?.as_str()?, |household, amount| {
+            *out.entry(household).or_insert(0) += amount.fen();
+        })?;
+    }
+    Ok(out)
 }
 
 /// Each stored block of run `id`, in order: `column` is `dues` or `lines`.
@@ -374,25 +380,28 @@ impl Writer<'_> {
     /// The run that `voucher` paid households of, with those households (by id), if any.
     pub fn payments_by_voucher(&self, voucher: &str) -> Result<Option<(i64, Vec<String>)>> {
         let mut stmt = self.sql().prepare_cached(
-            "SELECT run, household FROM allocation_payments WHERE voucher = ?1
-             ORDER BY run, household",
+            "SELECT run, paid FROM allocation_payment_batches WHERE voucher = ?1 ORDER BY run",
         )?;
-        let rows = stmt
-            .query_map([voucher], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let Some(&(run, _)) = rows.first() else {
-            return Ok(None);
-        };
-        Ok(Some((run, rows.into_iter().map(|(_, h)| h).collect())))
+        let mut rows = stmt.query([voucher])?;
+        let mut found: Option<(i64, Vec<String>)> = None;
+        while let Some(row) = rows.next()? {
+            let run: i64 = row.get(0)?;
+            let (_, households) = found.get_or_insert_with(|| (run, Vec::new()));
+            super::line_blocks::decode_paid(row.get_ref(1)?.as_str()?, |household, _| {
+                households.push(household);
+            })?;
+        }
+        if let Some((_, households)) = &mut found {
+            households.sort();
+        }
+        Ok(found)
     }
 
     /// Mark the payments of `voucher` as returned by the bank (reversed by `by`): those
     /// households are payable again.
     pub fn mark_payments_returned(&mut self, voucher: &str, by: &str) -> Result<()> {
         self.sql().execute(
-            "UPDATE allocation_payments SET returned_by = ?2 WHERE voucher = ?1",
+            "UPDATE allocation_payment_batches SET returned_by = ?2 WHERE voucher = ?1",
             params![voucher, by],
         )?;
         Ok(())
@@ -442,22 +451,17 @@ impl Writer<'_> {
         date: NaiveDate,
         voucher: &str,
     ) -> Result<()> {
-        let date = date_text(date);
-        insert_rows(
-            self.sql(),
-            "INSERT INTO allocation_payments (run, household, amount, date, voucher, bank_ref)",
-            6,
-            "",
-            payments,
-            |stmt, at, &(household, amount, bank_ref)| {
-                stmt.raw_bind_parameter(at + 1, id)?;
-                stmt.raw_bind_parameter(at + 2, household)?;
-                stmt.raw_bind_parameter(at + 3, amount.fen())?;
-                stmt.raw_bind_parameter(at + 4, &date)?;
-                stmt.raw_bind_parameter(at + 5, voucher)?;
-                stmt.raw_bind_parameter(at + 6, bank_ref)
-            },
-        )?;
+        self.sql()
+            .prepare_cached(
+                "INSERT INTO allocation_payment_batches (run, voucher, date, paid)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![
+                id,
+                voucher,
+                date_text(date),
+                super::line_blocks::encode_paid(payments)
+            ])?;
         Ok(())
     }
 

@@ -8,6 +8,10 @@
 //!
 //! Money is in fen. Storing a block is one row write, not one per household; SQLite reads the
 //! blocks with its own JSON functions (the `allocation_lines` view).
+//!
+//! A run's payments are kept the same way, a payment voucher at a time: `paid` in
+//! `allocation_payment_batches` is `[[household, fen, bank_ref], …]` (the
+//! `allocation_payments` view).
 
 use super::allocation::{NewRunLine, RunDue, RunLine};
 use super::postings_json::{push_int, push_string, Parser};
@@ -214,6 +218,37 @@ pub(super) fn decode_lines(json: &str, out: &mut Vec<RunLine>) -> Result<()> {
     })
 }
 
+/// The households one payment voucher paid, `(household, amount, bank_ref)`, as stored.
+pub(super) fn encode_paid(paid: &[(String, Amount, Option<String>)]) -> String {
+    let mut out = String::with_capacity(2 + paid.len() * 24);
+    out.push('[');
+    for (i, (household, amount, bank_ref)) in paid.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('[');
+        push_string(&mut out, household);
+        out.push(',');
+        push_int(&mut out, amount.fen());
+        out.push(',');
+        push_optional(&mut out, bank_ref.as_deref());
+        out.push(']');
+    }
+    out.push(']');
+    out
+}
+
+/// Each (household, amount) stored as `json` by [`encode_paid`].
+pub(super) fn decode_paid(json: &str, mut f: impl FnMut(String, Amount)) -> Result<()> {
+    each_item(json, |p| {
+        let household = text(p)?;
+        let amount = next_fen(p)?;
+        next_optional(p)?;
+        f(household, amount);
+        Ok(())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -268,6 +303,30 @@ mod tests {
         decode_dues(&dues, &mut due).unwrap();
         assert_eq!(due[1].household, "H2");
         assert_eq!(due[0].total, Amount::from_fen(123_456));
+    }
+
+    #[test]
+    fn payments_round_trip() {
+        let paid = vec![
+            ("H1".to_string(), Amount::from_fen(140_000), None),
+            (
+                "H2".to_string(),
+                Amount::from_fen(5),
+                Some("B-7".to_string()),
+            ),
+        ];
+        let json = encode_paid(&paid);
+        assert_eq!(json, r#"[["H1",140000,null],["H2",5,"B-7"]]"#);
+        let mut back = Vec::new();
+        decode_paid(&json, |h, a| back.push((h, a))).unwrap();
+        assert_eq!(
+            back,
+            vec![
+                ("H1".to_string(), Amount::from_fen(140_000)),
+                ("H2".to_string(), Amount::from_fen(5))
+            ]
+        );
+        assert!(decode_paid(r#"[["H1",1]]"#, |_, _| {}).is_err());
     }
 
     #[test]

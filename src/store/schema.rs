@@ -386,6 +386,31 @@ DROP TABLE accounts;
 ALTER TABLE accounts_v9 RENAME TO accounts;
 CREATE UNIQUE INDEX accounts_code ON accounts(code) WHERE code IS NOT NULL;
 "#,
+    // 10: a run's payments are stored a payment voucher at a time: one row per voucher with
+    // the households it paid (`paid`, JSON `[[household, fen, bank_ref], …]` in household
+    // order), not one row per household. A bank return marks the whole voucher. The
+    // `allocation_payments` view shows them as the table did.
+    r#"
+CREATE TABLE allocation_payment_batches (
+    id          INTEGER PRIMARY KEY,
+    run         INTEGER NOT NULL REFERENCES allocation_runs(id),
+    voucher     TEXT NOT NULL,
+    date        TEXT NOT NULL,
+    returned_by TEXT,
+    paid        TEXT NOT NULL
+);
+CREATE UNIQUE INDEX allocation_payment_batches_voucher
+    ON allocation_payment_batches(voucher, run);
+CREATE INDEX allocation_payment_batches_run ON allocation_payment_batches(run);
+INSERT INTO allocation_payment_batches (run, voucher, date, returned_by, paid)
+SELECT run, voucher, MIN(date), MAX(returned_by),
+       json_group_array(json_array(household, amount, bank_ref) ORDER BY household)
+FROM allocation_payments GROUP BY run, voucher ORDER BY run, MIN(date), voucher;
+DROP TABLE allocation_payments;
+CREATE VIEW allocation_payments (run, household, amount, date, voucher, bank_ref, returned_by) AS
+SELECT b.run, j.value ->> 0, j.value ->> 1, b.date, b.voucher, j.value ->> 2, b.returned_by
+FROM allocation_payment_batches b, json_each(b.paid) j;
+"#,
 ];
 
 /// The version that introduced the account index: a ledger migrated from before it has the

@@ -159,9 +159,19 @@ pub fn have_tool(name: &str) -> bool {
     found
 }
 
-/// SQL that turns a ledger's run lines back into schema 7: a row per household in the
-/// `allocation_lines` table.
-pub const LINES_AS_IN_SCHEMA_7: &str = "
+/// SQL that turns a ledger's runs back into schema 7: a row per household in the
+/// `allocation_lines` and `allocation_payments` tables.
+pub const RUNS_AS_IN_SCHEMA_7: &str = "
+    CREATE TABLE allocation_payments_v7 (
+        run INTEGER NOT NULL REFERENCES allocation_runs(id), household TEXT NOT NULL,
+        amount INTEGER NOT NULL, date TEXT NOT NULL, voucher TEXT NOT NULL, bank_ref TEXT,
+        returned_by TEXT, PRIMARY KEY (run, household, voucher)) WITHOUT ROWID;
+    INSERT INTO allocation_payments_v7 SELECT run, household, amount, date, voucher, bank_ref,
+        returned_by FROM allocation_payments;
+    DROP VIEW allocation_payments;
+    DROP TABLE allocation_payment_batches;
+    ALTER TABLE allocation_payments_v7 RENAME TO allocation_payments;
+    CREATE INDEX allocation_payments_voucher ON allocation_payments(voucher);
     CREATE TABLE allocation_lines_v7 (
         run INTEGER NOT NULL REFERENCES allocation_runs(id), household TEXT NOT NULL,
         village TEXT NOT NULL, name TEXT NOT NULL, id_number TEXT NOT NULL,
