@@ -202,20 +202,28 @@ pub(crate) fn stored_rows(
     Ok(())
 }
 
-/// One account's rows for months `lo..=hi`, in month order: the months in the index are
-/// walked one seek each (a skip over the (month, account) key; a ledger has a few hundred
-/// months at most), and the account's row looked up in each. `?1` is the account.
-const ACCOUNT_ROWS: &str = "WITH RECURSIVE months(m) AS (
-        SELECT MIN(month) FROM account_postings WHERE month >= ?2
-        UNION ALL
-        SELECT (SELECT MIN(month) FROM account_postings WHERE month > m)
-        FROM months WHERE m < ?3)
-    SELECT p.month, p.total, p.entries
-    FROM months JOIN account_postings p ON p.month = months.m AND p.account = ?1
-    WHERE months.m <= ?3
-    ORDER BY p.month";
+/// The months `lo..=hi` that may have index rows, in order: those with a voucher (every
+/// transaction takes its voucher number in its own month, so every posting's month is one).
+/// They are read from `voucher_months`, a row per month, and not by seeking through the index
+/// itself: the first row of a month is often a busy account's, whose entries run over many
+/// overflow pages, and SQLite reads all of them to compare a key with it.
+fn index_months(conn: &Connection, lo: u32, hi: u32) -> Result<Vec<u32>> {
+    let mut stmt = conn.prepare_cached("SELECT month FROM voucher_months")?;
+    let mut rows = stmt.query([])?;
+    let mut months = Vec::new();
+    while let Some(row) = rows.next()? {
+        if let Some(month) = month_of(row.get_ref(0)?.as_str()?) {
+            if (lo..=hi).contains(&month) {
+                months.push(month);
+            }
+        }
+    }
+    months.sort_unstable();
+    Ok(months)
+}
 
-/// Each of `account`'s rows for months `lo..=hi`: (month, total, entries).
+/// Each of `account`'s rows for months `lo..=hi`, in month order: (month, total, entries).
+/// Without a per-account index, the account's row is looked up in each month there is.
 fn account_rows(
     conn: &Connection,
     account: i64,
@@ -223,12 +231,16 @@ fn account_rows(
     hi: u32,
     mut f: impl FnMut(u32, i64, &[u8]) -> Result<()>,
 ) -> Result<()> {
-    let mut stmt = conn.prepare_cached(ACCOUNT_ROWS)?;
-    let mut rows = stmt.query(params![account, lo, hi])?;
-    while let Some(row) = rows.next()? {
-        let month: u32 = row.get(0)?;
-        let total: i64 = row.get(1)?;
-        f(month, total, row.get_ref(2)?.as_blob().unwrap_or_default())?;
+    let months = index_months(conn, lo, hi)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT total, entries FROM account_postings WHERE month = ?1 AND account = ?2",
+    )?;
+    for month in months {
+        let mut rows = stmt.query(params![month, account])?;
+        if let Some(row) = rows.next()? {
+            let total: i64 = row.get(0)?;
+            f(month, total, row.get_ref(1)?.as_blob().unwrap_or_default())?;
+        }
     }
     Ok(())
 }
