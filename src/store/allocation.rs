@@ -242,38 +242,59 @@ fn each_block(
     Ok(())
 }
 
-fn run_lines(conn: &Connection, id: i64) -> Result<Vec<RunLine>> {
-    let mut lines = Vec::new();
-    each_block(conn, id, "lines", |json| {
-        super::line_blocks::decode_lines(json, &mut lines)
-    })?;
-    if !lines.is_sorted_by(|a, b| a.household < b.household) {
-        lines.sort_by(|a, b| a.household.cmp(&b.household));
+/// A household's part of a run, as read back: lines and dues alike.
+trait Paid {
+    fn household(&self) -> &str;
+    fn set_paid(&mut self, paid: Amount);
+}
+
+impl Paid for RunLine {
+    fn household(&self) -> &str {
+        &self.household
+    }
+    fn set_paid(&mut self, paid: Amount) {
+        self.paid = paid;
+    }
+}
+
+impl Paid for RunDue {
+    fn household(&self) -> &str {
+        &self.household
+    }
+    fn set_paid(&mut self, paid: Amount) {
+        self.paid = paid;
+    }
+}
+
+/// Run `id`'s stored `column` (`lines` or `dues`), decoded by `decode`, in household order,
+/// with what each household was paid.
+fn run_parts<T: Paid>(
+    conn: &Connection,
+    id: i64,
+    column: &str,
+    decode: impl Fn(&str, &mut Vec<T>) -> Result<()>,
+) -> Result<Vec<T>> {
+    let mut parts = Vec::new();
+    each_block(conn, id, column, |json| decode(json, &mut parts))?;
+    if !parts.is_sorted_by(|a, b| a.household() < b.household()) {
+        parts.sort_by(|a, b| a.household().cmp(b.household()));
     }
     let paid = standing_payments(conn, id)?;
     if !paid.is_empty() {
-        for l in &mut lines {
-            l.paid = Amount::from_fen(paid.get(&l.household).copied().unwrap_or(0));
+        for part in &mut parts {
+            let fen = paid.get(part.household()).copied().unwrap_or(0);
+            part.set_paid(Amount::from_fen(fen));
         }
     }
-    Ok(lines)
+    Ok(parts)
+}
+
+fn run_lines(conn: &Connection, id: i64) -> Result<Vec<RunLine>> {
+    run_parts(conn, id, "lines", super::line_blocks::decode_lines)
 }
 
 fn run_dues(conn: &Connection, id: i64) -> Result<Vec<RunDue>> {
-    let mut dues = Vec::new();
-    each_block(conn, id, "dues", |json| {
-        super::line_blocks::decode_dues(json, &mut dues)
-    })?;
-    if !dues.is_sorted_by(|a, b| a.household < b.household) {
-        dues.sort_by(|a, b| a.household.cmp(&b.household));
-    }
-    let paid = standing_payments(conn, id)?;
-    if !paid.is_empty() {
-        for d in &mut dues {
-            d.paid = Amount::from_fen(paid.get(&d.household).copied().unwrap_or(0));
-        }
-    }
-    Ok(dues)
+    run_parts(conn, id, "dues", super::line_blocks::decode_dues)
 }
 
 fn now() -> String {
