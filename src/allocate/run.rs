@@ -392,7 +392,7 @@ pub fn post(
             }
         }
     }
-    let available = -w.account_balance(&run.fund)?;
+    let available = -w.balance_of(&run.fund, None)?;
     if available < run.pool {
         return Err(Error::rule(format!(
             "the fund {} holds {}, less than the run's pool {}",

@@ -202,40 +202,39 @@ pub(crate) fn stored_rows(
     Ok(())
 }
 
-/// The months `lo..=hi` that may have index rows, in order: those with a voucher (every
-/// transaction takes its voucher number in its own month, so every posting's month is one).
-/// They are read from `voucher_months`, a row per month, and not by seeking through the index
-/// itself: the first row of a month is often a busy account's, whose entries run over many
-/// overflow pages, and SQLite reads all of them to compare a key with it.
-fn index_months(conn: &Connection, lo: u32, hi: u32) -> Result<Vec<u32>> {
+/// The months that may have index rows, in order: those with a voucher (every transaction
+/// takes its voucher number in its own month, so every posting's month is one). They are read
+/// from `voucher_months`, a row per month, and not by seeking through the index itself: the
+/// first row of a month is often a busy account's, whose entries run over many overflow pages,
+/// and SQLite reads all of them to compare a key with it. Read once for a register of many
+/// accounts and handed to the `…_in` functions.
+pub(crate) fn index_months(conn: &Connection) -> Result<Vec<u32>> {
     let mut stmt = conn.prepare_cached("SELECT month FROM voucher_months")?;
     let mut rows = stmt.query([])?;
     let mut months = Vec::new();
     while let Some(row) = rows.next()? {
         if let Some(month) = month_of(row.get_ref(0)?.as_str()?) {
-            if (lo..=hi).contains(&month) {
-                months.push(month);
-            }
+            months.push(month);
         }
     }
     months.sort_unstable();
     Ok(months)
 }
 
-/// Each of `account`'s rows for months `lo..=hi`, in month order: (month, total, entries).
-/// Without a per-account index, the account's row is looked up in each month there is.
+/// Each of `account`'s rows for those of `months` in `lo..=hi`, in month order: (month,
+/// total, entries). Without a per-account index, the account's row is looked up in each month.
 fn account_rows(
     conn: &Connection,
+    months: &[u32],
     account: i64,
     lo: u32,
     hi: u32,
     mut f: impl FnMut(u32, i64, &[u8]) -> Result<()>,
 ) -> Result<()> {
-    let months = index_months(conn, lo, hi)?;
     let mut stmt = conn.prepare_cached(
         "SELECT total, entries FROM account_postings WHERE month = ?1 AND account = ?2",
     )?;
-    for month in months {
+    for &month in months.iter().filter(|m| (lo..=hi).contains(*m)) {
         let mut rows = stmt.query(params![month, account])?;
         if let Some(row) = rows.next()? {
             let total: i64 = row.get(0)?;
@@ -245,13 +244,20 @@ fn account_rows(
     Ok(())
 }
 
-/// The total of `account`'s postings in months `lo..=hi`.
-pub(crate) fn account_total(conn: &Connection, account: i64, lo: u32, hi: u32) -> Result<i64> {
+/// The total of `account`'s postings, all dates.
+pub(crate) fn account_total(conn: &Connection, account: i64) -> Result<i64> {
     let mut sum = 0i64;
-    account_rows(conn, account, lo, hi, |_, total, _| {
-        sum += total;
-        Ok(())
-    })?;
+    account_rows(
+        conn,
+        &index_months(conn)?,
+        account,
+        0,
+        u32::MAX,
+        |_, total, _| {
+            sum += total;
+            Ok(())
+        },
+    )?;
     Ok(sum)
 }
 
@@ -263,24 +269,30 @@ pub(crate) fn entries_of(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<(NaiveDate, Entry)>> {
+    entries_in(conn, &index_months(conn)?, account, from, to)
+}
+
+/// [`entries_of`], the months given (see [`index_months`]).
+pub(crate) fn entries_in(
+    conn: &Connection,
+    months: &[u32],
+    account: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(NaiveDate, Entry)>> {
     let mut out = Vec::new();
-    account_rows(
-        conn,
-        account,
-        month_key(from),
-        month_key(to),
-        |month, _, blob| {
-            let start = out.len();
-            decode_entries(blob, |e| {
-                if let Some(date) = month_day(month, e.day).filter(|d| (from..=to).contains(d)) {
-                    out.push((date, e));
-                }
-            })?;
-            // Within a month, by day (a stable sort keeps posting order within a day).
-            out[start..].sort_by_key(|(date, _)| *date);
-            Ok(())
-        },
-    )?;
+    let (lo, hi) = (month_key(from), month_key(to));
+    account_rows(conn, months, account, lo, hi, |month, _, blob| {
+        let start = out.len();
+        decode_entries(blob, |e| {
+            if let Some(date) = month_day(month, e.day).filter(|d| (from..=to).contains(d)) {
+                out.push((date, e));
+            }
+        })?;
+        // Within a month, by day (a stable sort keeps posting order within a day).
+        out[start..].sort_by_key(|(date, _)| *date);
+        Ok(())
+    })?;
     Ok(out)
 }
 
@@ -311,9 +323,19 @@ pub(crate) fn month_part_totals(
 
 /// The balance of `account` from postings dated before `date`.
 pub(crate) fn balance_before(conn: &Connection, account: i64, date: NaiveDate) -> Result<i64> {
+    balance_before_in(conn, &index_months(conn)?, account, date)
+}
+
+/// [`balance_before`], the months given (see [`index_months`]).
+pub(crate) fn balance_before_in(
+    conn: &Connection,
+    months: &[u32],
+    account: i64,
+    date: NaiveDate,
+) -> Result<i64> {
     let month = month_key(date);
     let mut sum = 0i64;
-    account_rows(conn, account, 0, month, |m, total, blob| {
+    account_rows(conn, months, account, 0, month, |m, total, blob| {
         if m < month {
             sum += total;
         } else {

@@ -485,21 +485,6 @@ impl Writer<'_> {
             ])?;
         Ok(())
     }
-
-    /// The balance of one account (its own postings), all dates.
-    pub fn account_balance(&mut self, name: &str) -> Result<Amount> {
-        self.settle()?;
-        let id: Option<i64> = self
-            .sql()
-            .prepare_cached("SELECT id FROM accounts WHERE name = ?1")?
-            .query_row([name], |r| r.get(0))
-            .optional()?;
-        let fen = match id {
-            Some(id) => super::account_index::account_total(self.sql(), id, 0, u32::MAX)?,
-            None => 0,
-        };
-        Ok(Amount::from_fen(fen))
-    }
 }
 
 impl Ledger {

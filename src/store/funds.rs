@@ -134,7 +134,7 @@ fn balance_of(conn: &Connection, name: &str, as_of: Option<NaiveDate>) -> Result
     };
     let fen = match as_of.and_then(|d| d.succ_opt()) {
         Some(after) => super::account_index::balance_before(conn, id, after)?,
-        None => super::account_index::account_total(conn, id, 0, u32::MAX)?,
+        None => super::account_index::account_total(conn, id)?,
     };
     Ok(Amount::from_fen(fen))
 }

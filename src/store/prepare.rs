@@ -173,9 +173,11 @@ impl Numbering {
                 + 40 * txn.postings.len(),
         );
         let mut ends = [0u32; 6];
+        text.push_str(&txn.voucher);
+        ends[0] = text.len() as u32;
+        push_date(&mut text, txn.date);
+        ends[1] = text.len() as u32;
         for (i, part) in [
-            txn.voucher.as_str(),
-            "",
             txn.memo.as_str(),
             external.unwrap_or(""),
             reason.unwrap_or(""),
@@ -183,12 +185,8 @@ impl Numbering {
         .into_iter()
         .enumerate()
         {
-            if i == 1 {
-                push_date(&mut text, txn.date);
-            } else {
-                text.push_str(part);
-            }
-            ends[i] = text.len() as u32;
+            text.push_str(part);
+            ends[2 + i] = text.len() as u32;
         }
         postings_json::encode(
             &mut text,

@@ -420,17 +420,19 @@ impl Ledger {
             conn,
             stored: Vec::new(),
         };
+        let months = account_index::index_months(&reader.conn)?;
         // Counted first, so that the list is made once at its size.
         let mut count = 0;
         for account in accounts {
-            count += account_index::entries_of(&reader.conn, account.id, lo, hi)?.len();
+            count += account_index::entries_in(&reader.conn, &months, account.id, lo, hi)?.len();
         }
         let mut lines = Vec::with_capacity(count);
         for (index, account) in accounts.iter().enumerate() {
             if let Some(from) = from {
-                opening += account_index::balance_before(&reader.conn, account.id, from)?;
+                opening +=
+                    account_index::balance_before_in(&reader.conn, &months, account.id, from)?;
             }
-            for (date, e) in account_index::entries_of(&reader.conn, account.id, lo, hi)? {
+            for (date, e) in account_index::entries_in(&reader.conn, &months, account.id, lo, hi)? {
                 reader.read(e.txn, e.line, &mut seen)?;
                 lines.push(RegisterEntry {
                     date,
@@ -460,9 +462,12 @@ impl Ledger {
 
     /// The balance of `accounts` before `date` (for a register's opening line).
     pub fn balance_before(&self, accounts: &[Account], date: NaiveDate) -> Result<Amount> {
+        let months = account_index::index_months(&self.conn)?;
         let mut total = Amount::ZERO;
         for account in accounts {
-            total += Amount::from_fen(account_index::balance_before(&self.conn, account.id, date)?);
+            total += Amount::from_fen(account_index::balance_before_in(
+                &self.conn, &months, account.id, date,
+            )?);
         }
         Ok(total)
     }

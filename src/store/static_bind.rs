@@ -47,6 +47,16 @@ fn error(db: *mut ffi::sqlite3, code: c_int) -> rusqlite::Error {
     rusqlite::Error::SqliteFailure(ffi::Error::new(code), Some(message))
 }
 
+/// Where `bytes` start, as SQLite is given them: an empty value points at a real (empty)
+/// string, not at a dangling address, so that it is bound as empty and not as NULL.
+fn start(bytes: &[u8]) -> *const u8 {
+    if bytes.is_empty() {
+        c"".as_ptr().cast()
+    } else {
+        bytes.as_ptr()
+    }
+}
+
 impl<'c> StaticStatement<'c> {
     pub(crate) fn prepare(conn: &'c Connection, sql: &str) -> rusqlite::Result<Self> {
         let sql = CString::new(sql)?;
@@ -91,35 +101,21 @@ impl<'c> StaticStatement<'c> {
                 match *value {
                     Value::Null => ffi::sqlite3_bind_null(self.stmt, at),
                     Value::Int(n) => ffi::sqlite3_bind_int64(self.stmt, at, n),
-                    Value::Text(t) => {
-                        let ptr = if t.is_empty() {
-                            c"".as_ptr()
-                        } else {
-                            t.as_ptr().cast()
-                        };
-                        ffi::sqlite3_bind_text64(
-                            self.stmt,
-                            at,
-                            ptr,
-                            t.len() as ffi::sqlite3_uint64,
-                            ffi::SQLITE_STATIC(),
-                            ffi::SQLITE_UTF8 as std::ffi::c_uchar,
-                        )
-                    }
-                    Value::Blob(b) => {
-                        let ptr: *const std::ffi::c_void = if b.is_empty() {
-                            c"".as_ptr().cast()
-                        } else {
-                            b.as_ptr().cast()
-                        };
-                        ffi::sqlite3_bind_blob64(
-                            self.stmt,
-                            at,
-                            ptr,
-                            b.len() as ffi::sqlite3_uint64,
-                            ffi::SQLITE_STATIC(),
-                        )
-                    }
+                    Value::Text(t) => ffi::sqlite3_bind_text64(
+                        self.stmt,
+                        at,
+                        start(t.as_bytes()).cast(),
+                        t.len() as ffi::sqlite3_uint64,
+                        ffi::SQLITE_STATIC(),
+                        ffi::SQLITE_UTF8 as std::ffi::c_uchar,
+                    ),
+                    Value::Blob(b) => ffi::sqlite3_bind_blob64(
+                        self.stmt,
+                        at,
+                        start(b).cast(),
+                        b.len() as ffi::sqlite3_uint64,
+                        ffi::SQLITE_STATIC(),
+                    ),
                 }
             };
             if rc != ffi::SQLITE_OK {
