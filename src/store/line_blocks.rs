@@ -119,9 +119,20 @@ fn push_optional(out: &mut String, text: Option<&str>) {
     }
 }
 
-fn unreadable(what: &str) -> Error {
+/// What a stored block holds, for the error when it cannot be read.
+#[derive(Clone, Copy)]
+enum Stored {
+    Lines,
+    Payments,
+}
+
+fn unreadable(stored: Stored, what: &str) -> Error {
+    let (table, kind) = match stored {
+        Stored::Lines => ("allocation_line_blocks", "lines"),
+        Stored::Payments => ("allocation_payment_batches", "payments"),
+    };
     Error::Tampered(format!(
-        "a run's stored lines are not readable ({what}): they were altered outside townledger"
+        "a run's stored {kind} ({table}) are not readable ({what}): they were altered outside townledger"
     ))
 }
 
@@ -129,25 +140,25 @@ fn unreadable(what: &str) -> Error {
 /// `[`); `item` reads the fields, and the closing `]` is checked here.
 fn each_item<'a>(
     json: &'a str,
+    stored: Stored,
     mut item: impl FnMut(&mut Parser<'a>) -> std::result::Result<(), ()>,
 ) -> Result<()> {
+    let bad = |what| unreadable(stored, what);
     let mut p = Parser::new(json);
-    p.expect(b'[').map_err(|_| unreadable("not a JSON array"))?;
+    p.expect(b'[').map_err(|_| bad("not a JSON array"))?;
     if p.eat(b']') {
-        return p.end().map_err(|_| unreadable("text after the array"));
+        return p.end().map_err(|_| bad("text after the array"));
     }
     loop {
-        p.expect(b'[')
-            .map_err(|_| unreadable("a line is not an array"))?;
-        item(&mut p).map_err(|_| unreadable("a field is missing or of the wrong kind"))?;
+        p.expect(b'[').map_err(|_| bad("an item is not an array"))?;
+        item(&mut p).map_err(|_| bad("a field is missing or of the wrong kind"))?;
         p.expect(b']')
-            .map_err(|_| unreadable("a line has too many fields"))?;
+            .map_err(|_| bad("an item has too many fields"))?;
         if p.eat(b',') {
             continue;
         }
-        p.expect(b']')
-            .map_err(|_| unreadable("the array is not closed"))?;
-        return p.end().map_err(|_| unreadable("text after the array"));
+        p.expect(b']').map_err(|_| bad("the array is not closed"))?;
+        return p.end().map_err(|_| bad("text after the array"));
     }
 }
 
@@ -172,7 +183,7 @@ fn next_fen(p: &mut Parser<'_>) -> std::result::Result<Amount, ()> {
 
 /// Append the dues stored as `json` to `out` (nothing paid yet).
 pub(super) fn decode_dues(json: &str, out: &mut Vec<RunDue>) -> Result<()> {
-    each_item(json, |p| {
+    each_item(json, Stored::Lines, |p| {
         let household = text(p)?;
         let total = next_fen(p)?;
         out.push(RunDue {
@@ -186,7 +197,7 @@ pub(super) fn decode_dues(json: &str, out: &mut Vec<RunDue>) -> Result<()> {
 
 /// Append the lines stored as `json` to `out` (nothing paid yet).
 pub(super) fn decode_lines(json: &str, out: &mut Vec<RunLine>) -> Result<()> {
-    each_item(json, |p| {
+    each_item(json, Stored::Lines, |p| {
         let household = text(p)?;
         let village = next_text(p)?;
         let name = next_text(p)?;
@@ -240,7 +251,7 @@ pub(super) fn encode_paid(paid: &[(String, Amount, Option<String>)]) -> String {
 
 /// Each (household, amount) stored as `json` by [`encode_paid`].
 pub(super) fn decode_paid(json: &str, mut f: impl FnMut(String, Amount)) -> Result<()> {
-    each_item(json, |p| {
+    each_item(json, Stored::Payments, |p| {
         let household = text(p)?;
         let amount = next_fen(p)?;
         next_optional(p)?;
@@ -326,7 +337,13 @@ mod tests {
                 ("H2".to_string(), Amount::from_fen(5))
             ]
         );
-        assert!(decode_paid(r#"[["H1",1]]"#, |_, _| {}).is_err());
+        let err = decode_paid(r#"[["H1",1]]"#, |_, _| {})
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("payments (allocation_payment_batches)"),
+            "{err}"
+        );
     }
 
     #[test]
