@@ -17,9 +17,10 @@ use crate::import::sheet::{first_sheet, Cell};
 use crate::import::{open_text, progress_bar, Encoding};
 use crate::ledger::account::validate_account_name;
 use crate::ledger::transaction::parse_date;
-use crate::ledger::{AccountKind, NewTransaction, Posting};
+use crate::ledger::transaction::{NewHead, PostingContent};
+use crate::ledger::AccountKind;
 use crate::money::Amount;
-use crate::store::{Bulk, BulkOutcome, FastMap, Pending, Prepared, Writer};
+use crate::store::{Bulk, BulkOutcome, FastMap, Pending, Prepared, Writer, ROWS_PER_INSERT};
 use std::sync::mpsc::{sync_channel, SyncSender};
 
 #[derive(Clone, Debug, Default)]
@@ -123,29 +124,86 @@ struct Group {
     first_line: u64,
     last_line: u64,
     date: Option<chrono::NaiveDate>,
-    postings: Vec<Posting>,
-    /// The postings' account ids.
-    ids: Vec<i64>,
+    /// The postings' texts (account name, memo, household, ref), one after another.
+    text: String,
+    postings: Vec<GroupPosting>,
     /// A row of this group was bad (already reported).
     bad: bool,
 }
 
+/// One posting of a [`Group`]: its account's id and its amount; its texts are in the group's
+/// `text`, text `i` from `bounds[i]` to `bounds[i + 1]`.
+struct GroupPosting {
+    account: i64,
+    amount: Amount,
+    bounds: [u32; 5],
+    has_household: bool,
+    has_reference: bool,
+}
+
 impl Group {
     fn new(txn_id: &str, line: u64) -> Group {
-        Group {
-            txn_id: txn_id.to_string(),
-            first_line: line,
-            last_line: line,
+        let mut g = Group {
+            txn_id: String::new(),
+            first_line: 0,
+            last_line: 0,
             date: None,
+            text: String::with_capacity(256),
             postings: Vec::with_capacity(4),
-            ids: Vec::with_capacity(4),
             bad: false,
+        };
+        g.reset(txn_id, line);
+        g
+    }
+
+    /// Start gathering the transaction `txn_id` at `line`, keeping the memory held.
+    fn reset(&mut self, txn_id: &str, line: u64) {
+        self.txn_id.clear();
+        self.txn_id.push_str(txn_id);
+        self.first_line = line;
+        self.last_line = line;
+        self.date = None;
+        self.text.clear();
+        self.postings.clear();
+        self.bad = false;
+    }
+
+    fn push(&mut self, account: &crate::ledger::Account, amount: Amount, texts: [Option<&str>; 3]) {
+        let mut bounds = [self.text.len() as u32; 5];
+        self.text.push_str(&account.name);
+        bounds[1] = self.text.len() as u32;
+        for (i, t) in texts.iter().enumerate() {
+            self.text.push_str(t.unwrap_or(""));
+            bounds[i + 2] = self.text.len() as u32;
         }
+        self.postings.push(GroupPosting {
+            account: account.id,
+            amount,
+            bounds,
+            has_household: texts[1].is_some(),
+            has_reference: texts[2].is_some(),
+        });
+    }
+
+    /// Each posting's content, with its account's id.
+    fn postings(&self) -> impl ExactSizeIterator<Item = (PostingContent<'_>, i64)> + Clone + '_ {
+        self.postings.iter().map(|p| {
+            let part = |i: usize| &self.text[p.bounds[i] as usize..p.bounds[i + 1] as usize];
+            let content = PostingContent {
+                account: part(0),
+                fen: p.amount.fen(),
+                memo: part(1),
+                household: p.has_household.then(|| part(2)),
+                reference: p.has_reference.then(|| part(3)),
+            };
+            (content, p.account)
+        })
     }
 }
 
-/// Files up to this size are read whole and grouped by txn_id wherever their rows are.
-const IN_MEMORY_BYTES: u64 = 32 << 20;
+/// Files up to this size are read whole and grouped by txn_id wherever their rows are (a
+/// little under test, so that a test file of a few hundred rows is streamed).
+const IN_MEMORY_BYTES: u64 = if cfg!(test) { 16 << 10 } else { 32 << 20 };
 
 /// What reading the rows has found so far.
 struct Rows<'a> {
@@ -214,7 +272,12 @@ impl Rows<'_> {
             None => cols.account_code.map(field).unwrap_or(""),
         };
         let account = match resolve_account(&mut self.bulk, account_text, self.options) {
-            Ok(a) => a,
+            Ok((account, created)) => {
+                if created {
+                    self.summary.accounts_created.push(account.name.clone());
+                }
+                Some(account)
+            }
             Err(Unresolved::Unknown) => {
                 match self.unknown_at.get(account_text) {
                     Some(&at) => self.unknown[at].2.push(line),
@@ -233,28 +296,25 @@ impl Rows<'_> {
                 None
             }
         };
-        if let Some(created) = account.as_ref().filter(|a| a.created) {
-            self.summary.accounts_created.push(created.name.clone());
+        match (account, amount) {
+            (Some(account), Some(amount)) if self.errors.len() == before => {
+                let optional = |i: Option<usize>| i.map(field).filter(|s| !s.is_empty());
+                g.push(
+                    account,
+                    amount,
+                    [
+                        Some(field(cols.memo)),
+                        optional(cols.household),
+                        optional(cols.reference),
+                    ],
+                );
+            }
+            _ => g.bad = true,
         }
-        if self.errors.len() > before || account.is_none() {
-            g.bad = true;
-            return Ok(());
-        }
-        let optional =
-            |i: Option<usize>| i.map(field).filter(|s| !s.is_empty()).map(str::to_string);
-        let account = account.expect("checked");
-        g.ids.push(account.id);
-        g.postings.push(Posting {
-            account: account.name,
-            amount: amount.expect("checked"),
-            memo: field(cols.memo).to_string(),
-            household: optional(cols.household),
-            reference: optional(cols.reference),
-        });
         Ok(())
     }
 
-    fn finish(&mut self, g: Group) -> Result<()> {
+    fn finish(&mut self, g: &Group) -> Result<()> {
         let Some(prepared) = finish_group(
             &mut self.bulk,
             self.file,
@@ -309,6 +369,37 @@ enum ToWrite {
         prepared: Prepared,
         first_line: u64,
     },
+}
+
+/// Write the transaction rows gathered in `rows`, and empty it. A row refused by a rule
+/// (a txn_id posted twice) is reported by its first line.
+fn write_rows(
+    writer: &mut Writer<'_>,
+    rows: &mut Vec<(Prepared, u64)>,
+    file: &str,
+    errors: &mut Vec<RowError>,
+) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let written = rows.len() == ROWS_PER_INSERT && {
+        let prepared: Vec<&Prepared> = rows.iter().map(|(p, _)| p).collect();
+        writer.write_rows(&prepared)?
+    };
+    let result = if written {
+        Ok(())
+    } else {
+        rows.iter()
+            .try_for_each(|(prepared, line)| match writer.write_row(prepared) {
+                Err(Error::Rule(reason)) => {
+                    errors.push(RowError::new(file, *line, reason));
+                    Ok(())
+                }
+                other => other,
+            })
+    };
+    rows.clear();
+    result
 }
 
 /// Items per message between the threads, and messages in flight: enough to keep both
@@ -366,6 +457,7 @@ pub fn import_postings(
         };
         let mut write_errors = Vec::new();
         let mut failed = None;
+        let mut rows: Vec<(Prepared, u64)> = Vec::with_capacity(ROWS_PER_INSERT);
         'write: for batch in receive.iter() {
             for item in batch {
                 let written = match item {
@@ -374,18 +466,24 @@ pub fn import_postings(
                     ToWrite::Transaction {
                         prepared,
                         first_line,
-                    } => match writer.write_row(&prepared) {
-                        Err(Error::Rule(reason)) => {
-                            write_errors.push(RowError::new(&file, first_line, reason));
+                    } => {
+                        rows.push((prepared, first_line));
+                        if rows.len() == ROWS_PER_INSERT {
+                            write_rows(writer, &mut rows, &file, &mut write_errors)
+                        } else {
                             Ok(())
                         }
-                        other => other,
-                    },
+                    }
                 };
                 if let Err(e) = written {
                     failed = Some(e);
                     break 'write;
                 }
+            }
+        }
+        if failed.is_none() {
+            if let Err(e) = write_rows(writer, &mut rows, &file, &mut write_errors) {
+                failed = Some(e);
             }
         }
         drop(receive);
@@ -499,15 +597,19 @@ fn read_rows(
             };
             &mut groups[at]
         } else {
-            if group.as_ref().is_some_and(|g| g.txn_id != txn_id) {
-                let g = group.take().expect("checked");
-                rows.finish(g)?;
+            match &mut group {
+                Some(g) if g.txn_id != txn_id => {
+                    rows.finish(g)?;
+                    g.reset(txn_id, line);
+                    g
+                }
+                Some(g) => g,
+                None => group.insert(Group::new(txn_id, line)),
             }
-            group.get_or_insert_with(|| Group::new(txn_id, line))
         };
         rows.add(g, &record, line)?;
     }
-    for g in groups.into_iter().chain(group.take()) {
+    for g in groups.iter().chain(&group) {
         rows.finish(g)?;
     }
     rows.send_batch(true);
@@ -706,28 +808,19 @@ enum Unresolved {
     Invalid(String),
 }
 
-/// An account a row names: its id and canonical name, and whether this import created it.
-struct Resolved {
-    id: i64,
-    name: String,
-    created: bool,
-}
-
-/// Resolve an account by name or code; create it when allowed.
-fn resolve_account(
-    bulk: &mut Bulk,
+/// Resolve an account by name or code, creating it when allowed; with whether this import
+/// created it.
+fn resolve_account<'b>(
+    bulk: &'b mut Bulk,
     text: &str,
     options: &ImportOptions,
-) -> std::result::Result<Option<Resolved>, Unresolved> {
+) -> std::result::Result<(&'b crate::ledger::Account, bool), Unresolved> {
     if text.is_empty() {
         return Err(Unresolved::Invalid("account is empty".into()));
     }
-    if let Some(a) = bulk.account(text) {
-        return Ok(Some(Resolved {
-            id: a.id,
-            name: a.name.clone(),
-            created: false,
-        }));
+    // Looked up twice only when found: the borrow checker does not yet let one lookup serve.
+    if bulk.account(text).is_some() {
+        return Ok((bulk.account(text).expect("found"), false));
     }
     if !options.create_accounts {
         return Err(Unresolved::Unknown);
@@ -738,21 +831,16 @@ fn resolve_account(
             "cannot tell the type of new account '{text}' from its top segment (use 资产/assets, 负债/liabilities, 净资产/equity/funds, 收入/income or 支出/expenses)"
         ))
     })?;
-    let account = bulk
-        .create_account(text, kind)
+    bulk.create_account(text, kind)
         .map_err(|e| Unresolved::Invalid(e.to_string()))?;
-    Ok(Some(Resolved {
-        id: account.id,
-        name: account.name,
-        created: true,
-    }))
+    Ok((bulk.account(text).expect("just created"), true))
 }
 
 /// Check a gathered transaction and prepare it; `None` when there is nothing to write.
 fn finish_group(
     bulk: &mut Bulk,
     file: &str,
-    g: Group,
+    g: &Group,
     errors: &mut Vec<RowError>,
     summary: &mut ImportSummary,
 ) -> Result<Option<ToWrite>> {
@@ -792,22 +880,19 @@ fn finish_group(
         return Ok(None);
     }
     let memo = g
-        .postings
-        .iter()
-        .map(|p| p.memo.as_str())
+        .postings()
+        .map(|(p, _)| p.memo)
         .find(|m| !m.is_empty())
-        .unwrap_or("")
-        .to_string();
+        .unwrap_or("");
     let count = g.postings.len() as u64;
-    let txn = NewTransaction {
+    let head = NewHead {
         date: g.date.expect("a good group has a date"),
         memo,
-        external_id: Some(g.txn_id),
+        external_id: Some(&g.txn_id),
         reverses: None,
         reason: None,
-        postings: g.postings,
     };
-    match bulk.prepare(txn, &g.ids) {
+    match bulk.prepare(head, g.postings()) {
         Ok(BulkOutcome::Prepared(prepared)) => {
             summary.posted += 1;
             summary.postings += count;
@@ -887,5 +972,80 @@ fn csv_error(file: &str, e: csv::Error, encoding: Encoding) -> Error {
     match e.into_kind() {
         csv::ErrorKind::Io(io) => Error::io(file, io),
         _ => Error::Input(vec![row]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Ledger;
+    use std::fmt::Write as _;
+
+    /// `n` two-row transactions `T0` … for a streamed file, with `T{again}` once more in
+    /// place `at` (its rows on lines `2 * at + 2` and on).
+    fn file_with_repeat(n: usize, again: usize, at: usize) -> String {
+        let mut csv = String::from("txn_id,date,account,amount,memo\n");
+        for i in (0..at).chain([again]).chain(at..n) {
+            let _ = writeln!(csv, "T{i},2024-03-01,资产:银行存款,{i}.50,光伏分红");
+            let _ = writeln!(csv, "T{i},2024-03-01,收入:投资收益,-{i}.50,光伏分红");
+        }
+        csv
+    }
+
+    #[test]
+    fn a_txn_id_repeated_far_apart_is_named_at_its_second_place_and_nothing_is_posted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vouchers.csv");
+        // Inside the second full batch of rows written at once.
+        let (n, again, at) = (3 * ROWS_PER_INSERT, 5, ROWS_PER_INSERT + 9);
+        std::fs::write(&path, file_with_repeat(n, again, at)).unwrap();
+        assert!(std::fs::metadata(&path).unwrap().len() > IN_MEMORY_BYTES);
+        let mut ledger = Ledger::create(&dir.path().join("t.db")).unwrap();
+        let options = ImportOptions {
+            encoding: None,
+            create_accounts: true,
+        };
+        let err = ledger
+            .write_bulk("clerk", |w| import_postings(w, &path, &options))
+            .unwrap_err();
+        let Error::Input(rows) = err else {
+            panic!("expected row errors, got {err:?}")
+        };
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        assert_eq!(rows[0].line, 2 * at as u64 + 2);
+        assert!(
+            rows[0].reason.contains("txn_id T5 appears twice"),
+            "{}",
+            rows[0].reason
+        );
+        assert!(!ledger.has_external_ids().unwrap());
+    }
+
+    #[test]
+    fn a_streamed_file_posts_every_transaction_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vouchers.csv");
+        let n = 3 * ROWS_PER_INSERT + 7;
+        let csv = file_with_repeat(n, 0, n);
+        // Without the repeat at the end.
+        let repeat: usize = csv.lines().rev().take(2).map(|l| l.len() + 1).sum();
+        std::fs::write(&path, &csv[..csv.len() - repeat]).unwrap();
+        let mut ledger = Ledger::create(&dir.path().join("t.db")).unwrap();
+        let options = ImportOptions {
+            encoding: None,
+            create_accounts: true,
+        };
+        let summary = ledger
+            .write_bulk("clerk", |w| import_postings(w, &path, &options))
+            .unwrap();
+        assert_eq!(summary.posted, n as u64);
+        assert_eq!(summary.last_voucher.as_deref(), Some("2024-03-0391"));
+        let last = ledger
+            .transaction_by_voucher("2024-03-0391")
+            .unwrap()
+            .unwrap();
+        assert_eq!(last.external_id.as_deref(), Some("T390"));
+        assert_eq!(last.postings[0].amount, Amount::parse("390.50").unwrap());
+        assert_eq!(last.memo, "光伏分红");
     }
 }

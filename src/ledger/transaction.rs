@@ -52,6 +52,79 @@ pub struct Transaction {
     pub postings: Vec<Posting>,
 }
 
+/// A posting's content as the audit hash covers it, borrowed from wherever it is held.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PostingContent<'a> {
+    pub account: &'a str,
+    pub fen: i64,
+    pub memo: &'a str,
+    pub household: Option<&'a str>,
+    pub reference: Option<&'a str>,
+}
+
+impl Posting {
+    pub fn content(&self) -> PostingContent<'_> {
+        PostingContent {
+            account: &self.account,
+            fen: self.amount.fen(),
+            memo: &self.memo,
+            household: self.household.as_deref(),
+            reference: self.reference.as_deref(),
+        }
+    }
+}
+
+/// What a new transaction is besides its postings, borrowed.
+#[derive(Clone, Copy, Debug)]
+pub struct NewHead<'a> {
+    pub date: NaiveDate,
+    pub memo: &'a str,
+    pub external_id: Option<&'a str>,
+    pub reverses: Option<i64>,
+    pub reason: Option<&'a str>,
+}
+
+impl NewTransaction {
+    pub fn head(&self) -> NewHead<'_> {
+        NewHead {
+            date: self.date,
+            memo: &self.memo,
+            external_id: self.external_id.as_deref(),
+            reverses: self.reverses,
+            reason: self.reason.as_deref(),
+        }
+    }
+}
+
+/// What a posted transaction is besides its postings, borrowed: the rest of what its audit
+/// hash covers.
+#[derive(Clone, Copy, Debug)]
+pub struct TransactionHead<'a> {
+    pub voucher: &'a str,
+    pub date: NaiveDate,
+    pub external_id: Option<&'a str>,
+    pub memo: &'a str,
+    pub reverses: Option<i64>,
+    pub reason: Option<&'a str>,
+    pub operator: &'a str,
+    pub posted_at: &'a str,
+}
+
+impl Transaction {
+    pub fn head(&self) -> TransactionHead<'_> {
+        TransactionHead {
+            voucher: &self.voucher,
+            date: self.date,
+            external_id: self.external_id.as_deref(),
+            memo: &self.memo,
+            reverses: self.reverses,
+            reason: self.reason.as_deref(),
+            operator: &self.operator,
+            posted_at: &self.posted_at,
+        }
+    }
+}
+
 /// The sum of a transaction's postings; a balanced transaction sums to zero.
 pub fn imbalance(postings: &[Posting]) -> Amount {
     postings.iter().map(|p| p.amount).sum()
@@ -117,8 +190,24 @@ pub const GENESIS: Hash = [0u8; 32];
 /// transaction's canonical content (every stored field, every posting in line order, each field
 /// length-prefixed so no two different transactions share a canonical form).
 pub fn chain_hash(prev: &Hash, t: &Transaction) -> Hash {
+    chain_hash_with(
+        &mut Vec::new(),
+        prev,
+        &t.head(),
+        t.postings.iter().map(Posting::content),
+    )
+}
+
+/// [`chain_hash`] of a transaction held in borrowed parts, gathering the bytes in `bytes`
+/// (cleared first, and kept by the caller for the next transaction).
+pub fn chain_hash_with<'a>(
+    bytes: &mut Vec<u8>,
+    prev: &Hash,
+    t: &TransactionHead<'_>,
+    postings: impl ExactSizeIterator<Item = PostingContent<'a>>,
+) -> Hash {
     // Gathered first and hashed at once: much faster than feeding SHA-256 field by field.
-    let mut bytes: Vec<u8> = Vec::with_capacity(320);
+    bytes.clear();
     bytes.extend_from_slice(b"townledger-v1");
     bytes.extend_from_slice(prev);
     let mut field = |b: &[u8]| {
@@ -128,19 +217,19 @@ pub fn chain_hash(prev: &Hash, t: &Transaction) -> Hash {
     field(t.voucher.as_bytes());
     let (y, m, d) = (t.date.year(), t.date.month(), t.date.day());
     field(&[(y / 100) as u8, (y % 100) as u8, m as u8, d as u8]);
-    field(t.external_id.as_deref().unwrap_or("\u{0}").as_bytes());
+    field(t.external_id.unwrap_or("\u{0}").as_bytes());
     field(t.memo.as_bytes());
     field(&t.reverses.unwrap_or(0).to_le_bytes());
-    field(t.reason.as_deref().unwrap_or("\u{0}").as_bytes());
+    field(t.reason.unwrap_or("\u{0}").as_bytes());
     field(t.operator.as_bytes());
     field(t.posted_at.as_bytes());
-    field(&(t.postings.len() as u64).to_le_bytes());
-    for p in &t.postings {
+    field(&(postings.len() as u64).to_le_bytes());
+    for p in postings {
         field(p.account.as_bytes());
-        field(&p.amount.fen().to_le_bytes());
+        field(&p.fen.to_le_bytes());
         field(p.memo.as_bytes());
-        field(p.household.as_deref().unwrap_or("\u{0}").as_bytes());
-        field(p.reference.as_deref().unwrap_or("\u{0}").as_bytes());
+        field(p.household.unwrap_or("\u{0}").as_bytes());
+        field(p.reference.unwrap_or("\u{0}").as_bytes());
     }
     Sha256::digest(&bytes).into()
 }

@@ -109,9 +109,27 @@ pub(crate) fn decode_entries(blob: &[u8], mut f: impl FnMut(Entry)) -> Result<()
 /// Kept by the write path.
 #[derive(Default)]
 pub struct Pending {
-    rows: FastMap<(u32, i64), (i64, Vec<u8>)>,
+    /// (month, account, total, entries), in the order first posted to.
+    rows: Vec<PendingRow>,
+    /// For an account id below [`DENSE_IDS`]: 1 + the place in `rows` of the row it was
+    /// last posted to (0: none yet). A transaction's next posting to the account is nearly
+    /// always in that row's month, and this short array stays in the processor's cache,
+    /// where a map of every (month, account) does not.
+    latest: Vec<u32>,
+    /// The place in `rows` of every row, by (month, account).
+    by_key: FastMap<(u32, i64), u32>,
     bytes: usize,
 }
+
+struct PendingRow {
+    month: u32,
+    account: i64,
+    total: i64,
+    entries: Vec<u8>,
+}
+
+/// Account ids found through [`Pending::latest`]; larger ones through the map alone.
+const DENSE_IDS: i64 = 1 << 22;
 
 /// Write pending postings out when their entries take more than this much memory, so that
 /// an import of any size runs in bounded memory.
@@ -119,11 +137,41 @@ const FLUSH_BYTES: usize = 8 << 20;
 
 impl Pending {
     pub(crate) fn push(&mut self, month: u32, account: i64, e: Entry) {
-        let (total, row) = self.rows.entry((month, account)).or_default();
-        *total += e.fen;
-        let before = row.len();
-        push_entry(row, e);
-        self.bytes += row.len() - before;
+        let dense = (0..DENSE_IDS)
+            .contains(&account)
+            .then_some(account as usize);
+        let latest = dense.and_then(|slot| match self.latest.get(slot) {
+            Some(&at) if at > 0 && self.rows[at as usize - 1].month == month => {
+                Some(at as usize - 1)
+            }
+            _ => None,
+        });
+        let at = match latest {
+            Some(at) => at,
+            None => {
+                let at = *self.by_key.entry((month, account)).or_insert_with(|| {
+                    self.rows.push(PendingRow {
+                        month,
+                        account,
+                        total: 0,
+                        entries: Vec::new(),
+                    });
+                    (self.rows.len() - 1) as u32
+                });
+                if let Some(slot) = dense {
+                    if slot >= self.latest.len() {
+                        self.latest.resize(slot + 1, 0);
+                    }
+                    self.latest[slot] = at + 1;
+                }
+                at as usize
+            }
+        };
+        let row = &mut self.rows[at];
+        row.total += e.fen;
+        let before = row.entries.len();
+        push_entry(&mut row.entries, e);
+        self.bytes += row.entries.len() - before;
     }
 
     pub(crate) fn is_large(&self) -> bool {
@@ -132,20 +180,22 @@ impl Pending {
 
     /// Add everything pending to the stored totals and index rows.
     pub(crate) fn flush(&mut self, conn: &Connection) -> Result<()> {
-        let mut rows: Vec<_> = self.rows.drain().collect();
+        let mut rows = std::mem::take(&mut self.rows);
+        self.latest.clear();
+        self.by_key.clear();
         self.bytes = 0;
-        rows.sort_unstable_by_key(|(key, _)| *key);
+        rows.sort_unstable_by_key(|r| (r.month, r.account));
         super::journal::insert_rows(
             conn,
             "INSERT INTO account_postings (month, account, total, entries)",
             4,
             " ON CONFLICT (month, account) DO UPDATE SET total = total + excluded.total, entries = CAST(entries || excluded.entries AS BLOB)",
             rows.iter(),
-            |stmt, at, ((month, account), (total, entries))| {
-                stmt.raw_bind_parameter(at + 1, month)?;
-                stmt.raw_bind_parameter(at + 2, account)?;
-                stmt.raw_bind_parameter(at + 3, total)?;
-                stmt.raw_bind_parameter(at + 4, entries)
+            |stmt, at, r| {
+                stmt.raw_bind_parameter(at + 1, r.month)?;
+                stmt.raw_bind_parameter(at + 2, r.account)?;
+                stmt.raw_bind_parameter(at + 3, r.total)?;
+                stmt.raw_bind_parameter(at + 4, &r.entries)
             },
         )?;
         Ok(())

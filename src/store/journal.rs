@@ -13,7 +13,7 @@ use super::static_bind::{StaticStatement, Value};
 use super::FastMap;
 use crate::error::{Error, Result};
 use crate::ledger::transaction::{voucher_number, Hash, GENESIS};
-use crate::ledger::{Account, AccountKind, NewTransaction, Transaction};
+use crate::ledger::{Account, AccountKind, NewTransaction, Posting, Transaction};
 
 /// The result of offering a transaction to the journal.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,11 +58,19 @@ pub struct Writer<'c> {
 #[derive(Default)]
 struct Statements<'c> {
     insert_transaction: Option<StaticStatement<'c>>,
+    /// [`ROWS_PER_INSERT`] transaction rows at once.
+    insert_transactions: Option<StaticStatement<'c>>,
 }
+
+/// Transaction rows per statement in a bulk write.
+pub const ROWS_PER_INSERT: usize = 128;
 
 const INSERT_TRANSACTION: &str = "INSERT INTO transactions
    (id, voucher, date, external_id, memo, reverses, reason, operator, posted_at, hash, postings)
  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+
+const INSERT_TRANSACTIONS: &str = "INSERT INTO transactions
+   (id, voucher, date, external_id, memo, reverses, reason, operator, posted_at, hash, postings)";
 
 /// Rows per multi-row `INSERT` for long runs of rows (an allocation run's voucher has a posting
 /// per household). A statement that writes several rows keeps a statement journal (a copy of
@@ -90,18 +98,21 @@ pub(super) fn multi_row_sql(head: &str, columns: usize, rows: usize, suffix: &st
     sql
 }
 
+/// `v` in decimal, with leading zeros to `width` digits (at most 10).
 fn push_digits(s: &mut String, v: u32, width: usize) {
-    let digits = v.checked_ilog10().unwrap_or(0) as usize + 1;
-    for _ in digits..width {
-        s.push('0');
-    }
-    let mut buf = [0u8; 10];
+    let mut buf = [b'0'; 10];
     let mut n = v;
-    for i in (0..digits).rev() {
-        buf[i] = b'0' + (n % 10) as u8;
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
         n /= 10;
+        if n == 0 {
+            break;
+        }
     }
-    s.extend(buf[..digits].iter().map(|&d| char::from(d)));
+    let start = at.min(buf.len() - width.min(buf.len()));
+    s.push_str(std::str::from_utf8(&buf[start..]).expect("ASCII digits"));
 }
 
 /// `2024-12-20`, without going through a format string.
@@ -125,20 +136,19 @@ pub(crate) fn push_date(s: &mut String, d: NaiveDate) {
     push_digits(s, day, 2);
 }
 
-/// The voucher number (`2024-12-0007`, as [`voucher_number`] writes it), without a format
-/// string for the usual years.
-pub(super) fn voucher_text(date: NaiveDate, seq: u32) -> String {
+/// The voucher number (`2024-12-0007`, as [`voucher_number`] writes it), appended to `s`,
+/// without a format string for the usual years.
+pub(super) fn push_voucher(s: &mut String, date: NaiveDate, seq: u32) {
     let y = date.year();
     if !(0..=9999).contains(&y) {
-        return voucher_number(date, seq);
+        s.push_str(&voucher_number(date, seq));
+        return;
     }
-    let mut s = String::with_capacity(12);
-    push_digits(&mut s, y as u32, 4);
+    push_digits(s, y as u32, 4);
     s.push('-');
-    push_digits(&mut s, date.month(), 2);
+    push_digits(s, date.month(), 2);
     s.push('-');
-    push_digits(&mut s, seq, 4);
-    s
+    push_digits(s, seq, 4);
 }
 
 /// Insert `rows` with `INSERT … VALUES`: [`BIG_INSERT`] rows per statement while that many are
@@ -182,19 +192,20 @@ pub(super) fn insert_rows<T>(
 }
 
 /// The voucher of the transaction posted as `external_id` before this write (ids below
-/// `first_new_id`) when its content is `new`'s; an error when it differs, or when it was
-/// posted in this write.
-pub(super) fn external_id_posted(
+/// `first_new_id`) when it is dated `date` and has the postings (account, fen) `offered`; an
+/// error when it differs, or when it was posted in this write.
+pub(super) fn external_id_posted<'a>(
     conn: &Connection,
     external_id: &str,
-    new: &NewTransaction,
+    date: NaiveDate,
+    offered: impl Iterator<Item = (&'a str, i64)>,
     first_new_id: i64,
 ) -> Result<Option<String>> {
     let existing: Option<(i64, String, String)> = conn
         .prepare_cached("SELECT id, voucher, date FROM transactions WHERE external_id = ?1")?
         .query_row([external_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
-    let Some((id, voucher, date)) = existing else {
+    let Some((id, voucher, date_stored)) = existing else {
         return Ok(None);
     };
     if id >= first_new_id {
@@ -210,14 +221,10 @@ pub(super) fn external_id_posted(
                 .collect()
         })
         .unwrap_or_default();
-    let mut offered: Vec<(String, i64)> = new
-        .postings
-        .iter()
-        .map(|p| (p.account.clone(), p.amount.fen()))
-        .collect();
+    let mut offered: Vec<(String, i64)> = offered.map(|(a, fen)| (a.to_string(), fen)).collect();
     stored.sort();
     offered.sort();
-    if stored != offered || date != date_text(new.date) {
+    if stored != offered || date_stored != date_text(date) {
         return Err(Error::rule(format!(
             "txn_id {external_id} was already posted as voucher {voucher} with different content; \
              posted entries are never changed: reverse {voucher} and import the correction under a new txn_id"
@@ -465,7 +472,7 @@ impl<'c> Writer<'c> {
 
     /// Post one transaction. Its postings must name existing accounts (by name) and balance.
     pub fn post(&mut self, new: NewTransaction) -> Result<PostOutcome> {
-        check_shape(&new)?;
+        check_shape(new.postings.iter().map(|p| p.amount.fen()))?;
         let mut ids = std::mem::take(&mut self.ids);
         ids.clear();
         for p in &new.postings {
@@ -484,8 +491,12 @@ impl<'c> Writer<'c> {
         self.ids = ids;
         if let Some(external_id) = &new.external_id {
             if self.prior_external_ids {
+                let offered = new
+                    .postings
+                    .iter()
+                    .map(|p| (p.account.as_str(), p.amount.fen()));
                 if let Some(voucher) =
-                    external_id_posted(&self.tx, external_id, &new, self.first_new_id)?
+                    external_id_posted(&self.tx, external_id, new.date, offered, self.first_new_id)?
                 {
                     return Ok(PostOutcome::AlreadyPosted { voucher });
                 }
@@ -497,7 +508,12 @@ impl<'c> Writer<'c> {
             .as_mut()
             .expect("no bulk import is preparing");
         let before = numbering.position(new.date);
-        let prepared = numbering.prepare(new, &ids, None);
+        let postings = new
+            .postings
+            .iter()
+            .map(Posting::content)
+            .zip(ids.iter().copied());
+        let prepared = numbering.prepare(new.head(), postings, None);
         self.ids = ids;
         if let Err(e) = self.write_prepared(&prepared) {
             // Nothing was written: the next transaction takes this one's number.
@@ -555,6 +571,43 @@ impl<'c> Writer<'c> {
             return Err(e.into());
         }
         Ok(())
+    }
+
+    /// Write the rows of [`ROWS_PER_INSERT`] transactions a [`Bulk`] prepared in one
+    /// statement; `false` when a constraint refused one of them, and nothing was written
+    /// (write them one by one with [`Writer::write_row`] to learn which).
+    pub fn write_rows(&mut self, rows: &[&Prepared]) -> Result<bool> {
+        assert_eq!(rows.len(), ROWS_PER_INSERT);
+        let mut values: Vec<Value<'_>> = Vec::with_capacity(11 * ROWS_PER_INSERT);
+        for p in rows {
+            values.extend_from_slice(&[
+                Value::Int(p.id),
+                Value::Text(p.voucher()),
+                Value::Text(p.date_text()),
+                p.external_id().into(),
+                Value::Text(p.memo()),
+                p.reverses.into(),
+                p.reason().into(),
+                Value::Text(&self.operator),
+                Value::Text(&self.posted_at),
+                Value::Blob(&p.hash[..]),
+                Value::Text(p.postings_json()),
+            ]);
+        }
+        let stmt = match &mut self.statements.insert_transactions {
+            Some(stmt) => stmt,
+            slot => slot.insert(StaticStatement::prepare(
+                self.conn,
+                &multi_row_sql(INSERT_TRANSACTIONS, 11, ROWS_PER_INSERT, ""),
+            )?),
+        };
+        match stmt.execute(&values) {
+            Ok(()) => Ok(true),
+            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
+                Ok(false)
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Write the month totals and index entries a [`Bulk`] gathered.

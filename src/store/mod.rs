@@ -30,7 +30,7 @@ use crate::error::{Error, Result};
 pub use account_index::Pending;
 pub use allocation::{NewRun, NewRunLine, RunDue, RunLine, RunRecord};
 pub use households::{HouseholdVersion, RegisterChanges};
-pub use journal::{PostOutcome, Writer};
+pub use journal::{PostOutcome, Writer, ROWS_PER_INSERT};
 pub use line_blocks::{LineBlock, LINES_PER_BLOCK};
 pub use prepare::{Bulk, BulkOutcome, Prepared};
 pub use query::{AccountBalance, ChainHead, PostingText, Register, RegisterLine};
@@ -223,7 +223,10 @@ impl Ledger {
         if journal {
             self.conn.execute_batch("PRAGMA synchronous = FULL")?;
         }
-        let result = self.write(operator, f);
+        let result = {
+            let _syncing = BackgroundSync::start(&self.path);
+            self.write(operator, f)
+        };
         if journal {
             // Back to the write-ahead log; if another process opened the ledger meanwhile,
             // the next open switches it.
@@ -243,6 +246,50 @@ impl Ledger {
                 .query_row(&format!("PRAGMA journal_mode = {mode}"), [], |r| r.get(0));
         let _ = self.conn.busy_timeout(BUSY_TIMEOUT);
         now.is_ok_and(|m| m.eq_ignore_ascii_case(mode))
+    }
+}
+
+/// While it lives, a thread that asks the system every so often to write the ledger file's
+/// changed pages to disk. A large write leaves hundreds of megabytes of them in the system's
+/// cache; the commit must wait until all are on disk, and without this it would wait for them
+/// all at once. Syncing more often than SQLite does is harmless: until the commit, the
+/// rollback journal holds what the pages were.
+struct BackgroundSync {
+    stop: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl BackgroundSync {
+    const EVERY: Duration = Duration::from_millis(300);
+
+    fn start(path: &Path) -> BackgroundSync {
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let thread = std::fs::File::open(path).ok().and_then(|file| {
+            std::thread::Builder::new()
+                .name("ledger-sync".into())
+                .spawn(move || {
+                    while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                        stopped.recv_timeout(Self::EVERY)
+                    {
+                        // A failure here changes nothing: the commit syncs the file itself.
+                        let _ = file.sync_data();
+                    }
+                })
+                .ok()
+        });
+        BackgroundSync {
+            stop: Some(stop),
+            thread,
+        }
+    }
+}
+
+impl Drop for BackgroundSync {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }
 

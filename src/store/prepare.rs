@@ -13,13 +13,14 @@ use chrono::{Datelike, NaiveDate};
 use rusqlite::{Connection, OpenFlags};
 
 use super::account_index::{month_key, month_of, Entry, Pending};
-use super::journal::{external_id_posted, push_date, voucher_text};
+use super::journal::{external_id_posted, push_date, push_voucher};
 use super::postings_json::{self, PostingRef};
 use super::FastMap;
 use crate::error::{Error, Result};
 use crate::ledger::account::validate_account_name;
-use crate::ledger::transaction::{chain_hash, imbalance, Hash};
-use crate::ledger::{Account, AccountKind, NewTransaction, Transaction};
+use crate::ledger::transaction::{chain_hash_with, Hash, NewHead, PostingContent, TransactionHead};
+use crate::ledger::{Account, AccountKind};
+use crate::money::Amount;
 
 /// The journal's numbering as this write goes: the next id, the chain's head, and the last
 /// voucher sequence of each month.
@@ -32,6 +33,8 @@ pub(crate) struct Numbering {
     stored_last: FastMap<u32, u32>,
     /// The last sequence of each month this write has used.
     pub used_last: HashMap<u32, u32>,
+    /// Scratch for the bytes a transaction's hash is computed over.
+    hash_bytes: Vec<u8>,
 }
 
 /// A transaction ready to be written.
@@ -111,6 +114,7 @@ impl Numbering {
             next_id,
             stored_last,
             used_last: HashMap::new(),
+            hash_bytes: Vec::with_capacity(1024),
         })
     }
 
@@ -135,13 +139,14 @@ impl Numbering {
         };
     }
 
-    /// Number, chain and encode `new`, whose postings' accounts have ids `ids`. The caller
-    /// has checked that it balances and that its accounts exist. With `index`, the postings
-    /// go into it now; without, [`Prepared::index_into`] adds them once the row is written.
-    pub(crate) fn prepare(
+    /// Number, chain and encode the transaction `new` with `postings`, each with its
+    /// account's id. The caller has checked that it balances and that its accounts exist.
+    /// With `index`, the postings go into it now; without, [`Prepared::index_into`] adds them
+    /// once the row is written.
+    pub(crate) fn prepare<'a>(
         &mut self,
-        new: NewTransaction,
-        ids: &[i64],
+        new: NewHead<'_>,
+        postings: impl ExactSizeIterator<Item = (PostingContent<'a>, i64)> + Clone,
         index: Option<&mut Pending>,
     ) -> Prepared {
         let month = month_key(new.date);
@@ -151,84 +156,74 @@ impl Numbering {
         };
         self.used_last.insert(month, seq);
         let id = self.next_id;
-        let txn = Transaction {
-            id,
-            voucher: voucher_text(new.date, seq),
-            date: new.date,
-            external_id: new.external_id,
-            memo: new.memo,
-            reverses: new.reverses,
-            reason: new.reason,
-            operator: std::mem::take(&mut self.operator),
-            posted_at: std::mem::take(&mut self.posted_at),
-            postings: new.postings,
-        };
-        let hash = chain_hash(&self.head, &txn);
-        let external = txn.external_id.as_deref();
-        let reason = txn.reason.as_deref();
+        let external = new.external_id;
         let mut text = String::with_capacity(
-            32 + txn.memo.len()
+            32 + new.memo.len()
                 + external.map_or(0, str::len)
-                + reason.map_or(0, str::len)
-                + 40 * txn.postings.len(),
+                + new.reason.map_or(0, str::len)
+                + 48 * postings.len(),
         );
         let mut ends = [0u32; 6];
-        text.push_str(&txn.voucher);
+        push_voucher(&mut text, new.date, seq);
         ends[0] = text.len() as u32;
-        push_date(&mut text, txn.date);
+        push_date(&mut text, new.date);
         ends[1] = text.len() as u32;
-        for (i, part) in [
-            txn.memo.as_str(),
-            external.unwrap_or(""),
-            reason.unwrap_or(""),
-        ]
-        .into_iter()
-        .enumerate()
+        for (i, part) in [new.memo, external.unwrap_or(""), new.reason.unwrap_or("")]
+            .into_iter()
+            .enumerate()
         {
             text.push_str(part);
             ends[2 + i] = text.len() as u32;
         }
+        let head = TransactionHead {
+            voucher: &text[..ends[0] as usize],
+            date: new.date,
+            external_id: external,
+            memo: new.memo,
+            reverses: new.reverses,
+            reason: new.reason,
+            operator: &self.operator,
+            posted_at: &self.posted_at,
+        };
+        let hash = chain_hash_with(
+            &mut self.hash_bytes,
+            &self.head,
+            &head,
+            postings.clone().map(|(p, _)| p),
+        );
         postings_json::encode(
             &mut text,
-            &txn.memo,
-            txn.postings
-                .iter()
-                .zip(ids)
-                .map(|(p, &account)| PostingRef {
-                    account,
-                    fen: p.amount.fen(),
-                    memo: &p.memo,
-                    household: p.household.as_deref(),
-                    reference: p.reference.as_deref(),
-                }),
+            new.memo,
+            postings.clone().map(|(p, account)| PostingRef {
+                account,
+                fen: p.fen,
+                memo: p.memo,
+                household: p.household,
+                reference: p.reference,
+            }),
         );
         ends[5] = text.len() as u32;
-        let amounts = txn
-            .postings
-            .iter()
-            .zip(ids)
-            .map(|(p, &account)| (account, p.amount.fen()));
+        let count = postings.len();
+        let amounts = postings.map(|(p, account)| (account, p.fen));
         let amounts = match index {
             Some(pending) => {
-                index_postings(pending, id, txn.date, amounts);
+                index_postings(pending, id, new.date, amounts);
                 Vec::new()
             }
             None => amounts.collect(),
         };
         let prepared = Prepared {
             id,
-            date: txn.date,
-            reverses: txn.reverses,
+            date: new.date,
+            reverses: new.reverses,
             hash,
             text,
             ends,
-            has_external_id: txn.external_id.is_some(),
-            has_reason: txn.reason.is_some(),
-            postings: txn.postings.len(),
+            has_external_id: external.is_some(),
+            has_reason: new.reason.is_some(),
+            postings: count,
             amounts,
         };
-        self.operator = txn.operator;
-        self.posted_at = txn.posted_at;
         self.head = hash;
         self.next_id += 1;
         prepared
@@ -257,12 +252,13 @@ fn index_postings(
     }
 }
 
-/// The checks every transaction passes before it is numbered.
-pub(crate) fn check_shape(new: &NewTransaction) -> Result<()> {
-    if new.postings.len() < 2 {
+/// The checks every transaction passes before it is numbered: at least two postings, whose
+/// amounts (in fen) sum to zero.
+pub(crate) fn check_shape(fen: impl ExactSizeIterator<Item = i64>) -> Result<()> {
+    if fen.len() < 2 {
         return Err(Error::rule("a transaction needs at least two postings"));
     }
-    let off = imbalance(&new.postings);
+    let off: Amount = fen.map(Amount::from_fen).sum();
     if !off.is_zero() {
         return Err(Error::rule(format!(
             "transaction does not balance: postings sum to {off}, not 0.00"
@@ -391,16 +387,23 @@ impl Bulk {
         std::mem::take(&mut self.book.created)
     }
 
-    /// Check and prepare `new`, whose postings' accounts (by their canonical names) have ids
-    /// `ids`, as [`Bulk::account`] gave them.
-    pub fn prepare(&mut self, new: NewTransaction, ids: &[i64]) -> Result<BulkOutcome> {
-        check_shape(&new)?;
-        if let (Some(conn), Some(external_id)) = (&self.earlier, &new.external_id) {
-            if let Some(voucher) = external_id_posted(conn, external_id, &new, i64::MAX)? {
+    /// Check and prepare the transaction `new` with `postings`, each with the id of its
+    /// account (named canonically), as [`Bulk::account`] gave it.
+    pub fn prepare<'a>(
+        &mut self,
+        new: NewHead<'_>,
+        postings: impl ExactSizeIterator<Item = (PostingContent<'a>, i64)> + Clone,
+    ) -> Result<BulkOutcome> {
+        check_shape(postings.clone().map(|(p, _)| p.fen))?;
+        if let (Some(conn), Some(external_id)) = (&self.earlier, new.external_id) {
+            let offered = postings.clone().map(|(p, _)| (p.account, p.fen));
+            if let Some(voucher) =
+                external_id_posted(conn, external_id, new.date, offered, i64::MAX)?
+            {
                 return Ok(BulkOutcome::AlreadyPosted(voucher));
             }
         }
-        let prepared = self.numbering.prepare(new, ids, Some(&mut self.index));
+        let prepared = self.numbering.prepare(new, postings, Some(&mut self.index));
         Ok(BulkOutcome::Prepared(prepared))
     }
 
