@@ -920,11 +920,18 @@ fn finish_group(
     }
 }
 
-/// `s` without surrounding white space; a field that starts and ends with a visible ASCII
-/// character (most do) is returned as it is without looking further.
+/// `s` without surrounding white space. A field whose first and last characters cannot be
+/// white space (most fields: visible ASCII, Chinese) is returned as it is without looking
+/// further.
 fn trim(s: &str) -> &str {
-    match (s.as_bytes().first(), s.as_bytes().last()) {
-        (Some(&a), Some(&z)) if (0x21..0x7f).contains(&a) && (0x21..0x7f).contains(&z) => s,
+    // The lead bytes of Unicode's white space: ASCII up to ' ', then C2 (U+0085, U+00A0),
+    // E1 (U+1680), E2 (U+2000–U+205F) and E3 (U+3000).
+    let never_space =
+        |lead: u8| (0x21..0x80).contains(&lead) || (lead >= 0xc3 && !(0xe1..=0xe3).contains(&lead));
+    let b = s.as_bytes();
+    let last_lead = b.iter().rev().take(4).find(|&&c| c & 0xc0 != 0x80);
+    match (b.first(), last_lead) {
+        (Some(&first), Some(&last)) if never_space(first) && never_space(last) => s,
         _ => s.trim(),
     }
 }
@@ -1019,6 +1026,22 @@ mod tests {
             rows[0].reason
         );
         assert!(!ledger.has_external_ids().unwrap());
+    }
+
+    #[test]
+    fn fields_are_trimmed_as_str_trim_trims_them() {
+        let parts = [
+            "", "a", "光伏", " ", "\t", "\u{3000}", "\u{a0}", "\u{85}", "\u{2003}", "\u{1680}",
+            "é", "\u{205f}", "H004363", "\u{feff}",
+        ];
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    let s = format!("{a}{b}{c}");
+                    assert_eq!(trim(&s), s.trim(), "{s:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -98,21 +98,14 @@ pub(super) fn multi_row_sql(head: &str, columns: usize, rows: usize, suffix: &st
     sql
 }
 
-/// `v` in decimal, with leading zeros to `width` digits (at most 10).
+/// `v` in decimal, with leading zeros to `width` digits.
 fn push_digits(s: &mut String, v: u32, width: usize) {
-    let mut buf = [b'0'; 10];
-    let mut n = v;
-    let mut at = buf.len();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+    let mut buf = itoa::Buffer::new();
+    let digits = buf.format(v);
+    for _ in digits.len()..width {
+        s.push('0');
     }
-    let start = at.min(buf.len() - width.min(buf.len()));
-    s.push_str(std::str::from_utf8(&buf[start..]).expect("ASCII digits"));
+    s.push_str(digits);
 }
 
 /// `2024-12-20`, without going through a format string.

@@ -64,21 +64,7 @@ pub(crate) fn encode<'a>(
 }
 
 pub(super) fn push_int(out: &mut String, v: i64) {
-    let mut buf = [0u8; 20];
-    let mut n = v.unsigned_abs();
-    let mut at = buf.len();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    if v < 0 {
-        out.push('-');
-    }
-    out.push_str(std::str::from_utf8(&buf[at..]).expect("ASCII digits"));
+    out.push_str(itoa::Buffer::new().format(v));
 }
 
 /// `s` as a JSON string, quoted.
