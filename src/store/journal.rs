@@ -507,6 +507,9 @@ impl<'c> Writer<'c> {
             .map(Posting::content)
             .zip(ids.iter().copied());
         let prepared = numbering.prepare(new.head(), postings, None);
+        // A voucher may have a posting per household: its postings are not held while the
+        // row is written.
+        drop(new);
         self.ids = ids;
         if let Err(e) = self.write_prepared(&prepared) {
             // Nothing was written: the next transaction takes this one's number.

@@ -114,7 +114,7 @@ impl Numbering {
             next_id,
             stored_last,
             used_last: HashMap::new(),
-            hash_bytes: Vec::with_capacity(1024),
+            hash_bytes: Vec::with_capacity(16 << 10),
         })
     }
 
