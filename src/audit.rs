@@ -11,7 +11,7 @@ use std::hash::{BuildHasher, Hasher, RandomState};
 use chrono::Datelike;
 
 use crate::error::{Error, Result};
-use crate::ledger::transaction::{chain_hash, imbalance, GENESIS};
+use crate::ledger::transaction::{chain_hash_with, imbalance, Posting, GENESIS};
 use crate::store::{account_index, Ledger};
 
 /// What a successful check covered.
@@ -36,6 +36,7 @@ pub fn verify(ledger: &Ledger) -> Result<Verified> {
     let keys = RandomState::new();
     let mut months: HashMap<(i64, u32), (i64, IndexDigest)> = HashMap::new();
     let mut entry = Vec::with_capacity(32);
+    let mut hashed = Vec::with_capacity(16 << 10);
     ledger.for_each_stored_transaction(|txn, stored_hash, ids| {
         if txn.id != expected_id {
             return Err(Error::Tampered(format!(
@@ -45,7 +46,12 @@ pub fn verify(ledger: &Ledger) -> Result<Verified> {
                 txn.voucher
             )));
         }
-        let computed = chain_hash(&prev, txn);
+        let computed = chain_hash_with(
+            &mut hashed,
+            &prev,
+            &txn.head(),
+            txn.postings.iter().map(Posting::content),
+        );
         if computed[..] != *stored_hash {
             return Err(Error::Tampered(format!(
                 "voucher {} ({}) no longer matches its audit hash: it, or the chain before it, was altered outside townledger",
