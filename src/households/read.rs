@@ -80,19 +80,19 @@ pub fn read_households_with(path: &Path, encoding: TextEncoding) -> Result<Vec<H
     if spreadsheet {
         read_households_spreadsheet(bytes, &file)
     } else {
-        read_households_csv(&bytes, &file, encoding)
+        read_households_csv(bytes, &file, encoding)
     }
 }
 
-/// Read a CSV register from its bytes; `file` names it in error messages.
+/// Read a CSV register from its bytes; `file` names it in error messages. The rows are
+/// checked as they are read, so only the records are held, not the file's rows as well.
 pub fn read_households_csv(
-    bytes: &[u8],
+    bytes: Vec<u8>,
     file: &str,
     encoding: TextEncoding,
 ) -> Result<Vec<HouseholdRecord>> {
     let text = decode(bytes, file, encoding)?;
-    let table = csv_table(&text, file)?;
-    check_table(file, table)
+    check_csv(&text, file)
 }
 
 /// Read the first sheet of a spreadsheet register (xlsx, xlsm, xlsb, xls, ods) from its bytes.
@@ -105,36 +105,35 @@ fn file_error(file: &str, reason: impl Into<String>) -> Error {
     Error::Input(vec![RowError::new(file, 0, reason)])
 }
 
-fn decode(bytes: &[u8], file: &str, encoding: TextEncoding) -> Result<String> {
+/// The text of `bytes` (which it takes over: UTF-8 text is not copied).
+fn decode(bytes: Vec<u8>, file: &str, encoding: TextEncoding) -> Result<String> {
     const BOM: &[u8] = b"\xEF\xBB\xBF";
     let gbk = |b: &[u8]| {
         let (text, had_errors) = encoding_rs::GBK.decode_without_bom_handling(b);
         (!had_errors).then(|| text.into_owned())
     };
+    let utf8 = |mut bytes: Vec<u8>| {
+        let bom = if bytes.starts_with(BOM) { BOM.len() } else { 0 };
+        bytes.drain(..bom);
+        String::from_utf8(bytes).map_err(|e| {
+            file_error(
+                file,
+                format!(
+                    "not valid UTF-8 text (at byte {}); if the file was saved as GBK, read it with the gbk encoding",
+                    e.utf8_error().valid_up_to() + bom
+                ),
+            )
+        })
+    };
     match encoding {
-        TextEncoding::Utf8 => {
-            let b = bytes.strip_prefix(BOM).unwrap_or(bytes);
-            std::str::from_utf8(b).map(str::to_string).map_err(|e| {
-                file_error(
-                    file,
-                    format!(
-                        "not valid UTF-8 text (at byte {}); if the file was saved as GBK, read it with the gbk encoding",
-                        e.valid_up_to() + bytes.len() - b.len()
-                    ),
-                )
-            })
-        }
-        TextEncoding::Gbk => gbk(bytes).ok_or_else(|| file_error(file, "not valid GBK text")),
-        TextEncoding::Auto => {
-            if let Some(b) = bytes.strip_prefix(BOM) {
-                return decode(b, file, TextEncoding::Utf8);
-            }
-            match std::str::from_utf8(bytes) {
-                Ok(s) => Ok(s.to_string()),
-                Err(_) => gbk(bytes)
-                    .ok_or_else(|| file_error(file, "the file is neither UTF-8 nor GBK text")),
-            }
-        }
+        TextEncoding::Utf8 => utf8(bytes),
+        TextEncoding::Gbk => gbk(&bytes).ok_or_else(|| file_error(file, "not valid GBK text")),
+        TextEncoding::Auto if bytes.starts_with(BOM) => utf8(bytes),
+        TextEncoding::Auto => match String::from_utf8(bytes) {
+            Ok(s) => Ok(s),
+            Err(e) => gbk(e.as_bytes())
+                .ok_or_else(|| file_error(file, "the file is neither UTF-8 nor GBK text")),
+        },
     }
 }
 
@@ -149,19 +148,23 @@ struct Table {
     rows: Vec<Row>,
 }
 
-fn csv_table(text: &str, file: &str) -> Result<Table> {
+/// Read and check a CSV register row by row. Unreadable rows are reported alone (all of
+/// them); then a bad header; then every bad row.
+fn check_csv(text: &str, file: &str) -> Result<Vec<HouseholdRecord>> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    let mut errors = Vec::new();
-    for record in reader.records() {
-        match record {
-            Ok(r) => {
+    let mut unreadable = Vec::new();
+    let mut check: Option<Result<RegisterCheck<'_>>> = None;
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
                 // A record after skipped empty lines is positioned at the first of them: count
                 // the line breaks between there and the record's first character.
-                let line = r.position().map_or(0, |p| {
+                let line = record.position().map_or(0, |p| {
                     let from = usize::try_from(p.byte()).unwrap_or(usize::MAX);
                     let skipped = text
                         .as_bytes()
@@ -173,12 +176,19 @@ fn csv_table(text: &str, file: &str) -> Result<Table> {
                         .count();
                     p.line() + skipped as u64
                 });
-                let cells = r.iter().map(|c| Cell::Text(c.to_string())).collect();
-                rows.push(Row { line, cells });
+                let row = Row {
+                    line,
+                    cells: record.iter().map(|c| Cell::Text(c.to_string())).collect(),
+                };
+                match &mut check {
+                    None => check = Some(RegisterCheck::new(file, &row)),
+                    Some(Ok(check)) => check.row(&row),
+                    Some(Err(_)) => {}
+                }
             }
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                errors.push(RowError::new(
+                unreadable.push(RowError::new(
                     file,
                     line,
                     format!("unreadable CSV row: {e}"),
@@ -186,14 +196,12 @@ fn csv_table(text: &str, file: &str) -> Result<Table> {
             }
         }
     }
-    if !errors.is_empty() {
-        return Err(Error::Input(errors));
+    if !unreadable.is_empty() {
+        return Err(Error::Input(unreadable));
     }
-    if rows.is_empty() {
-        return Err(file_error(file, "the file is empty: expected a header row"));
-    }
-    let header = rows.remove(0);
-    Ok(Table { header, rows })
+    check
+        .ok_or_else(|| file_error(file, "the file is empty: expected a header row"))??
+        .finish()
 }
 
 fn spreadsheet_table(bytes: Vec<u8>, file: &str) -> Result<Table> {
@@ -508,19 +516,47 @@ fn parse_income(t: &str) -> std::result::Result<Amount, String> {
 }
 
 fn check_table(file: &str, table: Table) -> Result<Vec<HouseholdRecord>> {
-    let columns = Columns::from_header(file, &table.header)?;
-    let mut errors = Vec::new();
-    let mut records = Vec::new();
-    let mut seen: HashMap<String, u64> = HashMap::new();
-    let mut id_numbers: HashMap<String, (u64, String)> = HashMap::new();
-    let mut bank_cards: HashMap<String, (u64, String)> = HashMap::new();
+    let mut check = RegisterCheck::new(file, &table.header)?;
     for row in &table.rows {
-        if row.cells.iter().all(Cell::is_blank) {
-            continue;
-        }
-        let mut check = RowCheck {
+        check.row(row);
+    }
+    check.finish()
+}
+
+/// Checks a register's rows one by one, keeping the good records and every problem, and
+/// what must be unique across rows: household ids, ID numbers and bank cards.
+struct RegisterCheck<'f> {
+    file: &'f str,
+    columns: Columns,
+    records: Vec<HouseholdRecord>,
+    errors: Vec<RowError>,
+    seen: HashMap<String, u64>,
+    /// The first row with each ID number and bank card, and the record it went into.
+    id_numbers: HashMap<String, (u64, usize)>,
+    bank_cards: HashMap<String, (u64, usize)>,
+}
+
+impl<'f> RegisterCheck<'f> {
+    fn new(file: &'f str, header: &Row) -> Result<RegisterCheck<'f>> {
+        Ok(RegisterCheck {
             file,
-            columns: &columns,
+            columns: Columns::from_header(file, header)?,
+            records: Vec::new(),
+            errors: Vec::new(),
+            seen: HashMap::new(),
+            id_numbers: HashMap::new(),
+            bank_cards: HashMap::new(),
+        })
+    }
+
+    fn row(&mut self, row: &Row) {
+        if row.cells.iter().all(Cell::is_blank) {
+            return;
+        }
+        let columns = &self.columns;
+        let mut check = RowCheck {
+            file: self.file,
+            columns,
             row,
             errors: Vec::new(),
         };
@@ -533,25 +569,30 @@ fn check_table(file: &str, table: Table) -> Result<Vec<HouseholdRecord>> {
         {
             let id = id.trim();
             if !id.is_empty() {
-                if let Some(first) = seen.get(id) {
+                if let Some(first) = self.seen.get(id) {
                     let label = check.label(Field::Id);
                     check.error(format!(
                         "{label}: duplicate household id '{id}' (rows {first} and {})",
                         row.line
                     ));
                 } else {
-                    seen.insert(id.to_string(), row.line);
+                    self.seen.insert(id.to_string(), row.line);
                 }
             }
         }
         if let Some(r) = &record {
             // One person heads one household, and a card is paid to one household only.
             for (field, value, first_rows, what) in [
-                (Field::IdNumber, &r.id_number, &mut id_numbers, "ID number"),
+                (
+                    Field::IdNumber,
+                    &r.id_number,
+                    &mut self.id_numbers,
+                    "ID number",
+                ),
                 (
                     Field::BankCard,
                     &r.bank_card,
-                    &mut bank_cards,
+                    &mut self.bank_cards,
                     "card number",
                 ),
             ] {
@@ -559,31 +600,35 @@ fn check_table(file: &str, table: Table) -> Result<Vec<HouseholdRecord>> {
                     continue;
                 }
                 match first_rows.get(value.as_str()) {
-                    Some((line, other)) => {
+                    Some(&(line, other)) => {
                         let label = check.label(field);
                         let shown = match field {
                             Field::IdNumber => mask_id_number(value),
                             _ => mask_bank_card(value),
                         };
+                        let other = &self.records[other].id;
                         check.error(format!(
                             "{label}: {what} {shown} is also household {other}'s (row {line})"
                         ));
                     }
                     None => {
-                        first_rows.insert(value.clone(), (row.line, r.id.clone()));
+                        first_rows.insert(value.clone(), (row.line, self.records.len()));
                     }
                 }
             }
         }
-        errors.append(&mut check.errors);
+        self.errors.append(&mut check.errors);
         if let Some(r) = record {
-            records.push(r);
+            self.records.push(r);
         }
     }
-    if errors.is_empty() {
-        Ok(records)
-    } else {
-        Err(Error::Input(errors))
+
+    fn finish(self) -> Result<Vec<HouseholdRecord>> {
+        if self.errors.is_empty() {
+            Ok(self.records)
+        } else {
+            Err(Error::Input(self.errors))
+        }
     }
 }
 
@@ -605,7 +650,7 @@ mod tests {
     }
 
     fn csv(text: &str) -> Result<Vec<HouseholdRecord>> {
-        read_households_csv(text.as_bytes(), "hh.csv", TextEncoding::Auto)
+        read_households_csv(text.as_bytes().to_vec(), "hh.csv", TextEncoding::Auto)
     }
 
     fn errors(result: Result<Vec<HouseholdRecord>>) -> Vec<(u64, String)> {
@@ -907,10 +952,10 @@ mod tests {
     fn csv_with_bom_and_crlf() {
         let mut bytes = b"\xEF\xBB\xBF".to_vec();
         bytes.extend(good_rows().replace('\n', "\r\n").as_bytes());
-        let recs = read_households_csv(&bytes, "hh.csv", TextEncoding::Auto).unwrap();
+        let recs = read_households_csv(bytes.clone(), "hh.csv", TextEncoding::Auto).unwrap();
         assert_eq!(recs.len(), 3);
         assert_eq!(recs[0].id, "H0001");
-        let recs = read_households_csv(&bytes, "hh.csv", TextEncoding::Utf8).unwrap();
+        let recs = read_households_csv(bytes.clone(), "hh.csv", TextEncoding::Utf8).unwrap();
         assert_eq!(recs[0].id, "H0001");
     }
 
@@ -924,14 +969,18 @@ mod tests {
         assert!(!unmappable);
         assert!(std::str::from_utf8(&gbk).is_err(), "really GBK bytes");
         for enc in [TextEncoding::Auto, TextEncoding::Gbk] {
-            let recs = read_households_csv(&gbk, "hh.csv", enc).unwrap();
+            let recs = read_households_csv(gbk.to_vec(), "hh.csv", enc).unwrap();
             assert_eq!(recs[0].name, "叶建国");
             assert_eq!(recs[0].village, "胡荔村");
             assert_eq!(recs[0].category, Some(Category::Marginal));
             assert_eq!(recs[0].risk_causes, vec!["因病", "因学"]);
             assert_eq!(recs[0].labour, Labour::Weak);
         }
-        let errs = errors(read_households_csv(&gbk, "hh.csv", TextEncoding::Utf8));
+        let errs = errors(read_households_csv(
+            gbk.to_vec(),
+            "hh.csv",
+            TextEncoding::Utf8,
+        ));
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].0, 0);
         assert!(
@@ -945,12 +994,12 @@ mod tests {
         assert!(!unmappable);
         assert!(bytes.windows(2).any(|w| w == [0xFE, 0x9F]));
         assert_eq!(
-            decode(&bytes, "hh.csv", TextEncoding::Auto).unwrap(),
+            decode(bytes.to_vec(), "hh.csv", TextEncoding::Auto).unwrap(),
             "户主姓名\n刘䶮\n"
         );
         // Bytes that are neither encoding.
         let errs = errors(read_households_csv(
-            b"id\xff\xff",
+            b"id\xff\xff".to_vec(),
             "hh.csv",
             TextEncoding::Auto,
         ));
