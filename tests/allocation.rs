@@ -423,6 +423,30 @@ fn household_import_rejects_every_bad_row() {
 }
 
 #[test]
+fn a_reimport_compares_with_the_version_imported_last_even_when_it_was_backdated() {
+    let town = town();
+    let with_income = |income: &str| {
+        HOUSEHOLDS.replace(
+            "HA,胡荔村,叶建国,441721198001011238,2,5000",
+            &format!("HA,胡荔村,叶建国,441721198001011238,2,{income}"),
+        )
+    };
+    let import = |file: &str, income: &str, effective: &str| {
+        town.write(file, with_income(income));
+        town.run(&["households", "import", file, "--effective", effective])
+            .ok()
+            .stdout
+    };
+    assert!(import("a.csv", "6900", "2025-03-01").contains("0 added, 1 changed"));
+    // A correction back to mid-2024: stored before the 2025 version, imported after it.
+    assert!(import("b.csv", "6000", "2024-06-01").contains("0 added, 1 changed"));
+    let again = import("c.csv", "6000", "2024-06-01");
+    assert!(again.contains("0 added, 0 changed"), "{again}");
+    let back = import("d.csv", "6900", "2025-03-01");
+    assert!(back.contains("0 added, 1 changed"), "{back}");
+}
+
+#[test]
 fn reimport_keeps_history_and_runs_use_the_values_in_force() {
     let town = town();
     let changed = HOUSEHOLDS.replace(

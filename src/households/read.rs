@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::BuildHasher;
 use std::path::Path;
 use std::str::FromStr;
 
@@ -157,6 +158,9 @@ fn check_csv(text: &str, file: &str) -> Result<Vec<HouseholdRecord>> {
         .from_reader(text.as_bytes());
     let mut unreadable = Vec::new();
     let mut check: Option<Result<RegisterCheck<'_>>> = None;
+    // Room for a record per line, made once: growing a vector of 100,000 records would hold
+    // the old and the new one at once.
+    let lines = text.bytes().filter(|&b| b == b'\n').count();
     let mut record = csv::StringRecord::new();
     loop {
         match reader.read_record(&mut record) {
@@ -181,7 +185,7 @@ fn check_csv(text: &str, file: &str) -> Result<Vec<HouseholdRecord>> {
                     cells: record.iter().map(|c| Cell::Text(c.to_string())).collect(),
                 };
                 match &mut check {
-                    None => check = Some(RegisterCheck::new(file, &row)),
+                    None => check = Some(RegisterCheck::new(file, &row, lines)),
                     Some(Ok(check)) => check.row(&row),
                     Some(Err(_)) => {}
                 }
@@ -516,7 +520,7 @@ fn parse_income(t: &str) -> std::result::Result<Amount, String> {
 }
 
 fn check_table(file: &str, table: Table) -> Result<Vec<HouseholdRecord>> {
-    let mut check = RegisterCheck::new(file, &table.header)?;
+    let mut check = RegisterCheck::new(file, &table.header, table.rows.len())?;
     for row in &table.rows {
         check.row(row);
     }
@@ -531,21 +535,36 @@ struct RegisterCheck<'f> {
     records: Vec<HouseholdRecord>,
     errors: Vec<RowError>,
     seen: HashMap<String, u64>,
-    /// The first row with each ID number and bank card, and the record it went into.
-    id_numbers: HashMap<String, (u64, usize)>,
-    bank_cards: HashMap<String, (u64, usize)>,
+    /// For ID numbers and bank cards: the first row with each value and the record it went
+    /// into, found through the record's own value (no copy of it is kept).
+    first_rows: [hashbrown::HashTable<(u64, usize)>; 2],
+    keys: std::hash::RandomState,
+}
+
+/// The values no two households may share, with how messages call them.
+const UNIQUE: [(Field, &str); 2] = [
+    (Field::IdNumber, "ID number"),
+    (Field::BankCard, "card number"),
+];
+
+fn unique_value(field: Field, r: &HouseholdRecord) -> &str {
+    match field {
+        Field::IdNumber => &r.id_number,
+        _ => &r.bank_card,
+    }
 }
 
 impl<'f> RegisterCheck<'f> {
-    fn new(file: &'f str, header: &Row) -> Result<RegisterCheck<'f>> {
+    /// A check of a register of about `rows` rows under `header`.
+    fn new(file: &'f str, header: &Row, rows: usize) -> Result<RegisterCheck<'f>> {
         Ok(RegisterCheck {
             file,
             columns: Columns::from_header(file, header)?,
-            records: Vec::new(),
+            records: Vec::with_capacity(rows),
             errors: Vec::new(),
-            seen: HashMap::new(),
-            id_numbers: HashMap::new(),
-            bank_cards: HashMap::new(),
+            seen: HashMap::with_capacity(rows),
+            first_rows: [(); 2].map(|()| hashbrown::HashTable::with_capacity(rows)),
+            keys: std::hash::RandomState::new(),
         })
     }
 
@@ -580,46 +599,47 @@ impl<'f> RegisterCheck<'f> {
                 }
             }
         }
+        // One person heads one household, and a card is paid to one household only: the
+        // hash of each value this record is the first to have.
+        let mut firsts = [None; 2];
         if let Some(r) = &record {
-            // One person heads one household, and a card is paid to one household only.
-            for (field, value, first_rows, what) in [
-                (
-                    Field::IdNumber,
-                    &r.id_number,
-                    &mut self.id_numbers,
-                    "ID number",
-                ),
-                (
-                    Field::BankCard,
-                    &r.bank_card,
-                    &mut self.bank_cards,
-                    "card number",
-                ),
-            ] {
+            for (k, (field, what)) in UNIQUE.into_iter().enumerate() {
+                let value = unique_value(field, r);
                 if value.is_empty() {
                     continue;
                 }
-                match first_rows.get(value.as_str()) {
+                let hash = self.keys.hash_one(value);
+                let records = &self.records;
+                let first = self.first_rows[k]
+                    .find(hash, |&(_, i)| unique_value(field, &records[i]) == value);
+                match first {
                     Some(&(line, other)) => {
                         let label = check.label(field);
                         let shown = match field {
                             Field::IdNumber => mask_id_number(value),
                             _ => mask_bank_card(value),
                         };
-                        let other = &self.records[other].id;
+                        let other = &records[other].id;
                         check.error(format!(
                             "{label}: {what} {shown} is also household {other}'s (row {line})"
                         ));
                     }
-                    None => {
-                        first_rows.insert(value.clone(), (row.line, self.records.len()));
-                    }
+                    None => firsts[k] = Some(hash),
                 }
             }
         }
         self.errors.append(&mut check.errors);
         if let Some(r) = record {
+            let at = self.records.len();
             self.records.push(r);
+            let (records, keys) = (&self.records, &self.keys);
+            for (k, hash) in firsts.into_iter().enumerate() {
+                let Some(hash) = hash else { continue };
+                let field = UNIQUE[k].0;
+                self.first_rows[k].insert_unique(hash, (row.line, at), |&(_, i)| {
+                    keys.hash_one(unique_value(field, &records[i]))
+                });
+            }
         }
     }
 

@@ -1,7 +1,5 @@
 //! The household register with its history.
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDate;
 use rusqlite::params;
 
@@ -181,19 +179,29 @@ impl Writer<'_> {
         records: &[HouseholdRecord],
         effective: NaiveDate,
     ) -> Result<RegisterChanges> {
-        let current = latest_versions(self.sql())?;
+        // Whether each record's household is stored, and if so unchanged: the stored register
+        // is walked once, a version at a time, not held beside the file's.
+        let by_id: std::collections::HashMap<&str, usize> = records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.as_str(), i))
+            .collect();
+        let mut stored: Vec<Option<bool>> = vec![None; records.len()];
+        let mut not_in_file = 0;
+        each_latest_version(self.sql(), |v| match by_id.get(v.record.id.as_str()) {
+            Some(&i) => stored[i] = Some(v.record == records[i]),
+            None => not_in_file += 1,
+        })?;
+        drop(by_id);
         let import_seq: i64 = self.sql().query_row(
             "SELECT COALESCE(MAX(import_seq), 0) + 1 FROM households",
             [],
             |r| r.get(0),
         )?;
-        let mut changes = RegisterChanges::default();
-        let listed: std::collections::HashSet<&str> =
-            records.iter().map(|r| r.id.as_str()).collect();
-        changes.not_in_file = current
-            .keys()
-            .filter(|id| !listed.contains(id.as_str()))
-            .count();
+        let mut changes = RegisterChanges {
+            not_in_file,
+            ..RegisterChanges::default()
+        };
         let operator = self.operator().to_string();
         let now = chrono::Local::now().format("%Y-%m-%dT%H:%M:%S").to_string();
         let valid_from = date_text(effective);
@@ -201,13 +209,13 @@ impl Writer<'_> {
             "INSERT INTO households ({COLUMNS}, recorded_at, operator)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
         ))?;
-        for record in records {
-            match current.get(&record.id) {
-                Some(v) if v.record == *record => {
+        for (record, stored) in records.iter().zip(stored) {
+            match stored {
+                Some(true) => {
                     changes.unchanged += 1;
                     continue;
                 }
-                Some(_) => changes.changed.push(record.id.clone()),
+                Some(false) => changes.changed.push(record.id.clone()),
                 None => changes.added.push(record.id.clone()),
             }
             insert.execute(params![
@@ -237,16 +245,29 @@ impl Writer<'_> {
     }
 }
 
-/// Every household's most recently imported version.
-fn latest_versions(conn: &rusqlite::Connection) -> Result<BTreeMap<String, HouseholdVersion>> {
-    let mut out: BTreeMap<String, (HouseholdVersion, i64)> = BTreeMap::new();
-    each_version(conn, |v, import| match out.get_mut(&v.record.id) {
-        Some((_, last)) if *last > import => {}
+/// Every household's most recently imported version, in id order, handed to `f`.
+fn each_latest_version(
+    conn: &rusqlite::Connection,
+    mut f: impl FnMut(HouseholdVersion) + Send,
+) -> Result<()> {
+    // Versions come in key order, so a household's are together.
+    let mut latest: Option<(HouseholdVersion, i64)> = None;
+    each_version(conn, |v, import| match &mut latest {
+        Some((best, best_import)) if best.record.id == v.record.id => {
+            if import >= *best_import {
+                (*best, *best_import) = (v, import);
+            }
+        }
         _ => {
-            out.insert(v.record.id.clone(), (v, import));
+            if let Some((done, _)) = latest.replace((v, import)) {
+                f(done);
+            }
         }
     })?;
-    Ok(out.into_iter().map(|(id, (v, _))| (id, v)).collect())
+    if let Some((done, _)) = latest {
+        f(done);
+    }
+    Ok(())
 }
 
 /// The version of every household in force on `date`: of the versions in force by then
