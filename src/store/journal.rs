@@ -65,12 +65,31 @@ struct Statements<'c> {
 /// Transaction rows per statement in a bulk write.
 pub const ROWS_PER_INSERT: usize = 128;
 
-const INSERT_TRANSACTION: &str = "INSERT INTO transactions
-   (id, voucher, date, external_id, memo, reverses, reason, operator, posted_at, hash, postings)
- VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
-
+/// A transaction row's columns, as [`multi_row_sql`] takes them.
 const INSERT_TRANSACTIONS: &str = "INSERT INTO transactions
    (id, voucher, date, external_id, memo, reverses, reason, operator, posted_at, hash, postings)";
+const TRANSACTION_COLUMNS: usize = 11;
+
+/// The values of `p`'s row, in [`INSERT_TRANSACTIONS`]'s order.
+fn row_values<'a>(
+    p: &'a Prepared,
+    operator: &'a str,
+    posted_at: &'a str,
+) -> [Value<'a>; TRANSACTION_COLUMNS] {
+    [
+        Value::Int(p.id),
+        Value::Text(p.voucher()),
+        Value::Text(p.date_text()),
+        p.external_id().into(),
+        Value::Text(p.memo()),
+        p.reverses.into(),
+        p.reason().into(),
+        Value::Text(operator),
+        Value::Text(posted_at),
+        Value::Blob(&p.hash[..]),
+        Value::Text(p.postings_json()),
+    ]
+}
 
 /// Rows per multi-row `INSERT` for long runs of rows (an allocation run's voucher has a posting
 /// per household). A statement that writes several rows keeps a statement journal (a copy of
@@ -540,21 +559,12 @@ impl<'c> Writer<'c> {
         let inserted = {
             let stmt = match &mut self.statements.insert_transaction {
                 Some(stmt) => stmt,
-                slot => slot.insert(StaticStatement::prepare(self.conn, INSERT_TRANSACTION)?),
+                slot => slot.insert(StaticStatement::prepare(
+                    self.conn,
+                    &multi_row_sql(INSERT_TRANSACTIONS, TRANSACTION_COLUMNS, 1, ""),
+                )?),
             };
-            stmt.execute(&[
-                Value::Int(p.id),
-                Value::Text(p.voucher()),
-                Value::Text(p.date_text()),
-                p.external_id().into(),
-                Value::Text(p.memo()),
-                p.reverses.into(),
-                p.reason().into(),
-                Value::Text(&self.operator),
-                Value::Text(&self.posted_at),
-                Value::Blob(&p.hash[..]),
-                Value::Text(p.postings_json()),
-            ])
+            stmt.execute(&row_values(p, &self.operator, &self.posted_at))
         };
         if let Err(e) = inserted {
             if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) {
@@ -574,27 +584,20 @@ impl<'c> Writer<'c> {
     /// (write them one by one with [`Writer::write_row`] to learn which).
     pub fn write_rows(&mut self, rows: &[&Prepared]) -> Result<bool> {
         assert_eq!(rows.len(), ROWS_PER_INSERT);
-        let mut values: Vec<Value<'_>> = Vec::with_capacity(11 * ROWS_PER_INSERT);
+        let mut values: Vec<Value<'_>> = Vec::with_capacity(TRANSACTION_COLUMNS * ROWS_PER_INSERT);
         for p in rows {
-            values.extend_from_slice(&[
-                Value::Int(p.id),
-                Value::Text(p.voucher()),
-                Value::Text(p.date_text()),
-                p.external_id().into(),
-                Value::Text(p.memo()),
-                p.reverses.into(),
-                p.reason().into(),
-                Value::Text(&self.operator),
-                Value::Text(&self.posted_at),
-                Value::Blob(&p.hash[..]),
-                Value::Text(p.postings_json()),
-            ]);
+            values.extend_from_slice(&row_values(p, &self.operator, &self.posted_at));
         }
         let stmt = match &mut self.statements.insert_transactions {
             Some(stmt) => stmt,
             slot => slot.insert(StaticStatement::prepare(
                 self.conn,
-                &multi_row_sql(INSERT_TRANSACTIONS, 11, ROWS_PER_INSERT, ""),
+                &multi_row_sql(
+                    INSERT_TRANSACTIONS,
+                    TRANSACTION_COLUMNS,
+                    ROWS_PER_INSERT,
+                    "",
+                ),
             )?),
         };
         match stmt.execute(&values) {
