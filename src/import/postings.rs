@@ -382,10 +382,8 @@ fn write_rows(
     if rows.is_empty() {
         return Ok(());
     }
-    let written = rows.len() == ROWS_PER_INSERT && {
-        let prepared: Vec<&Prepared> = rows.iter().map(|(p, _)| p).collect();
-        writer.write_rows(&prepared)?
-    };
+    let written =
+        rows.len() == ROWS_PER_INSERT && writer.write_rows(rows.iter().map(|(p, _)| p))?;
     let result = if written {
         Ok(())
     } else {
@@ -818,9 +816,8 @@ fn resolve_account<'b>(
     if text.is_empty() {
         return Err(Unresolved::Invalid("account is empty".into()));
     }
-    // Looked up twice only when found: the borrow checker does not yet let one lookup serve.
-    if bulk.account(text).is_some() {
-        return Ok((bulk.account(text).expect("found"), false));
+    if let Some(at) = bulk.find(text) {
+        return Ok((bulk.account_at(at), false));
     }
     if !options.create_accounts {
         return Err(Unresolved::Unknown);
@@ -831,9 +828,10 @@ fn resolve_account<'b>(
             "cannot tell the type of new account '{text}' from its top segment (use 资产/assets, 负债/liabilities, 净资产/equity/funds, 收入/income or 支出/expenses)"
         ))
     })?;
-    bulk.create_account(text, kind)
+    let account = bulk
+        .create_account(text, kind)
         .map_err(|e| Unresolved::Invalid(e.to_string()))?;
-    Ok((bulk.account(text).expect("just created"), true))
+    Ok((account, true))
 }
 
 /// Check a gathered transaction and prepare it; `None` when there is nothing to write.
@@ -988,33 +986,39 @@ mod tests {
     use crate::store::Ledger;
     use std::fmt::Write as _;
 
-    /// `n` two-row transactions `T0` … for a streamed file, with `T{again}` once more in
-    /// place `at` (its rows on lines `2 * at + 2` and on).
-    fn file_with_repeat(n: usize, again: usize, at: usize) -> String {
+    /// `n` two-row transactions `T0` … for a streamed file; with `Some((again, at))`,
+    /// `T{again}` once more in place `at` (its rows on lines `2 * at + 2` and on).
+    fn vouchers(n: usize, repeat: Option<(usize, usize)>) -> String {
         let mut csv = String::from("txn_id,date,account,amount,memo\n");
-        for i in (0..at).chain([again]).chain(at..n) {
+        let (again, at) = repeat.map_or((Vec::new(), n), |(again, at)| (vec![again], at));
+        for i in (0..at).chain(again).chain(at..n) {
             let _ = writeln!(csv, "T{i},2024-03-01,资产:银行存款,{i}.50,光伏分红");
             let _ = writeln!(csv, "T{i},2024-03-01,收入:投资收益,-{i}.50,光伏分红");
         }
         csv
     }
 
-    #[test]
-    fn a_txn_id_repeated_far_apart_is_named_at_its_second_place_and_nothing_is_posted() {
+    /// Import `csv` (streamed: it must be larger than [`IN_MEMORY_BYTES`]) into a new ledger.
+    fn import(csv: &str) -> (tempfile::TempDir, Ledger, Result<ImportSummary>) {
+        assert!(csv.len() as u64 > IN_MEMORY_BYTES);
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("vouchers.csv");
-        // Inside the second full batch of rows written at once.
-        let (n, again, at) = (3 * ROWS_PER_INSERT, 5, ROWS_PER_INSERT + 9);
-        std::fs::write(&path, file_with_repeat(n, again, at)).unwrap();
-        assert!(std::fs::metadata(&path).unwrap().len() > IN_MEMORY_BYTES);
+        std::fs::write(&path, csv).unwrap();
         let mut ledger = Ledger::create(&dir.path().join("t.db")).unwrap();
         let options = ImportOptions {
             encoding: None,
             create_accounts: true,
         };
-        let err = ledger
-            .write_bulk("clerk", |w| import_postings(w, &path, &options))
-            .unwrap_err();
+        let imported = ledger.write_bulk("clerk", |w| import_postings(w, &path, &options));
+        (dir, ledger, imported)
+    }
+
+    #[test]
+    fn a_txn_id_repeated_far_apart_is_named_at_its_second_place_and_nothing_is_posted() {
+        // Inside the second full batch of rows written at once.
+        let (n, again, at) = (3 * ROWS_PER_INSERT, 5, ROWS_PER_INSERT + 9);
+        let (_dir, ledger, imported) = import(&vouchers(n, Some((again, at))));
+        let err = imported.unwrap_err();
         let Error::Input(rows) = err else {
             panic!("expected row errors, got {err:?}")
         };
@@ -1046,21 +1050,9 @@ mod tests {
 
     #[test]
     fn a_streamed_file_posts_every_transaction_in_order() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("vouchers.csv");
         let n = 3 * ROWS_PER_INSERT + 7;
-        let csv = file_with_repeat(n, 0, n);
-        // Without the repeat at the end.
-        let repeat: usize = csv.lines().rev().take(2).map(|l| l.len() + 1).sum();
-        std::fs::write(&path, &csv[..csv.len() - repeat]).unwrap();
-        let mut ledger = Ledger::create(&dir.path().join("t.db")).unwrap();
-        let options = ImportOptions {
-            encoding: None,
-            create_accounts: true,
-        };
-        let summary = ledger
-            .write_bulk("clerk", |w| import_postings(w, &path, &options))
-            .unwrap();
+        let (_dir, ledger, imported) = import(&vouchers(n, None));
+        let summary = imported.unwrap();
         assert_eq!(summary.posted, n as u64);
         assert_eq!(summary.last_voucher.as_deref(), Some("2024-03-0391"));
         let last = ledger

@@ -582,7 +582,10 @@ impl<'c> Writer<'c> {
     /// Write the rows of [`ROWS_PER_INSERT`] transactions a [`Bulk`] prepared in one
     /// statement; `false` when a constraint refused one of them, and nothing was written
     /// (write them one by one with [`Writer::write_row`] to learn which).
-    pub fn write_rows(&mut self, rows: &[&Prepared]) -> Result<bool> {
+    pub fn write_rows<'p>(
+        &mut self,
+        rows: impl ExactSizeIterator<Item = &'p Prepared>,
+    ) -> Result<bool> {
         assert_eq!(rows.len(), ROWS_PER_INSERT);
         let mut values: Vec<Value<'_>> = Vec::with_capacity(TRANSACTION_COLUMNS * ROWS_PER_INSERT);
         for p in rows {

@@ -224,7 +224,8 @@ impl Ledger {
             self.conn.execute_batch("PRAGMA synchronous = FULL")?;
         }
         let result = {
-            let _syncing = BackgroundSync::start(&self.path);
+            // With the write-ahead log the file itself is not written until a checkpoint.
+            let _syncing = journal.then(|| BackgroundSync::start(&self.path));
             self.write(operator, f)
         };
         if journal {

@@ -7,6 +7,7 @@
 //! functions (`json_each`), which is what the `postings` view does.
 
 use crate::error::{Error, Result};
+use crate::ledger::transaction::PostingContent;
 
 /// A posting as stored: its account by id.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,28 +20,20 @@ pub(crate) struct StoredPosting {
     pub reference: Option<String>,
 }
 
-/// One posting to encode.
-pub(crate) struct PostingRef<'a> {
-    pub account: i64,
-    pub fen: i64,
-    pub memo: &'a str,
-    pub household: Option<&'a str>,
-    pub reference: Option<&'a str>,
-}
-
-/// Append the JSON array of `postings` (of a transaction whose memo is `txn_memo`) to `out`.
+/// Append the JSON array of `postings`, each with its account's id (of a transaction whose
+/// memo is `txn_memo`), to `out`.
 pub(crate) fn encode<'a>(
     out: &mut String,
     txn_memo: &str,
-    postings: impl IntoIterator<Item = PostingRef<'a>>,
+    postings: impl IntoIterator<Item = (PostingContent<'a>, i64)>,
 ) {
     out.push('[');
-    for (i, p) in postings.into_iter().enumerate() {
+    for (i, (p, account)) in postings.into_iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
         out.push('[');
-        push_int(out, p.account);
+        push_int(out, account);
         out.push(',');
         push_int(out, p.fen);
         let household = p.household.filter(|h| !h.is_empty());
@@ -306,12 +299,15 @@ mod tests {
         encode(
             &mut out,
             txn_memo,
-            postings.iter().map(|p| PostingRef {
-                account: p.account,
-                fen: p.fen,
-                memo: p.memo.as_deref().unwrap_or(txn_memo),
-                household: p.household.as_deref(),
-                reference: p.reference.as_deref(),
+            postings.iter().map(|p| {
+                let content = PostingContent {
+                    account: "",
+                    fen: p.fen,
+                    memo: p.memo.as_deref().unwrap_or(txn_memo),
+                    household: p.household.as_deref(),
+                    reference: p.reference.as_deref(),
+                };
+                (content, p.account)
             }),
         );
         out

@@ -14,7 +14,7 @@ use rusqlite::{Connection, OpenFlags};
 
 use super::account_index::{month_key, month_of, Entry, Pending};
 use super::journal::{external_id_posted, push_date, push_voucher};
-use super::postings_json::{self, PostingRef};
+use super::postings_json;
 use super::FastMap;
 use crate::error::{Error, Result};
 use crate::ledger::account::validate_account_name;
@@ -191,17 +191,7 @@ impl Numbering {
             &head,
             postings.clone().map(|(p, _)| p),
         );
-        postings_json::encode(
-            &mut text,
-            new.memo,
-            postings.clone().map(|(p, account)| PostingRef {
-                account,
-                fen: p.fen,
-                memo: p.memo,
-                household: p.household,
-                reference: p.reference,
-            }),
-        );
+        postings_json::encode(&mut text, new.memo, postings.clone());
         ends[5] = text.len() as u32;
         let count = postings.len();
         let amounts = postings.map(|(p, account)| (account, p.fen));
@@ -282,31 +272,36 @@ pub(crate) fn check_account_name(name: &str, kind: AccountKind) -> Result<()> {
     Ok(())
 }
 
-/// Every account of the ledger, by name and by code, and the accounts a bulk import creates.
+/// Every account of the ledger, by name and by code, and the accounts a bulk import creates
+/// (at the end of `accounts`, from `unsent` on those not yet handed to the writer).
 struct AccountBook {
-    by_text: FastMap<String, Account>,
+    accounts: Vec<Account>,
+    /// The place in `accounts` of each name and code.
+    by_text: FastMap<String, usize>,
     next_id: i64,
-    created: Vec<Account>,
+    unsent: usize,
 }
 
 impl AccountBook {
     fn load(conn: &Connection) -> Result<AccountBook> {
+        let mut accounts: Vec<Account> = Vec::new();
         let mut by_text = FastMap::default();
-        let mut next_id = 1;
         let mut stmt = conn.prepare("SELECT id, name, code, kind FROM accounts")?;
         let rows = stmt.query_map([], super::query::account_from_row)?;
         for account in rows {
             let account = account?;
-            next_id = next_id.max(account.id + 1);
             if let Some(code) = &account.code {
-                by_text.insert(code.clone(), account.clone());
+                by_text.insert(code.clone(), accounts.len());
             }
-            by_text.insert(account.name.clone(), account);
+            by_text.insert(account.name.clone(), accounts.len());
+            accounts.push(account);
         }
+        let next_id = accounts.iter().map(|a| a.id + 1).max().unwrap_or(1);
         Ok(AccountBook {
+            unsent: accounts.len(),
+            accounts,
             by_text,
             next_id,
-            created: Vec::new(),
         })
     }
 }
@@ -360,31 +355,44 @@ impl Bulk {
 
     /// The account with this name, or else this code.
     pub fn account(&self, name_or_code: &str) -> Option<&Account> {
-        self.book.by_text.get(name_or_code)
+        self.find(name_or_code).map(|at| self.account_at(at))
+    }
+
+    /// Where the account with this name, or else this code, is, for [`Bulk::account_at`].
+    pub fn find(&self, name_or_code: &str) -> Option<usize> {
+        self.book.by_text.get(name_or_code).copied()
+    }
+
+    /// The account [`Bulk::find`] found at `at`.
+    pub fn account_at(&self, at: usize) -> &Account {
+        &self.book.accounts[at]
     }
 
     /// Create an account (written with the next transaction, see [`Bulk::take_created`]).
     /// Its name must be valid and new, its type agree with its top segment.
-    pub fn create_account(&mut self, name: &str, kind: AccountKind) -> Result<Account> {
+    pub fn create_account(&mut self, name: &str, kind: AccountKind) -> Result<&Account> {
         check_account_name(name, kind)?;
         if self.book.by_text.contains_key(name) {
             return Err(Error::rule(format!("account '{name}' already exists")));
         }
-        let account = Account {
-            id: self.book.next_id,
+        let book = &mut self.book;
+        book.by_text.insert(name.to_string(), book.accounts.len());
+        book.accounts.push(Account {
+            id: book.next_id,
             name: name.to_string(),
             code: None,
             kind,
-        };
-        self.book.next_id += 1;
-        self.book.by_text.insert(name.to_string(), account.clone());
-        self.book.created.push(account.clone());
-        Ok(account)
+        });
+        book.next_id += 1;
+        Ok(book.accounts.last().expect("just pushed"))
     }
 
     /// The accounts created since the last call, to be written before what refers to them.
     pub fn take_created(&mut self) -> Vec<Account> {
-        std::mem::take(&mut self.book.created)
+        let book = &mut self.book;
+        let created = book.accounts[book.unsent..].to_vec();
+        book.unsent = book.accounts.len();
+        created
     }
 
     /// Check and prepare the transaction `new` with `postings`, each with the id of its
