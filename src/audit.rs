@@ -1,31 +1,59 @@
-//! Tamper evidence: recompute the hash chain and every derived total.
+//! Tamper evidence: recompute both chains, every derived total and every audited table.
 //!
 //! Each posted transaction carries SHA-256 over its canonical content and the previous
 //! transaction's hash (see `ledger::transaction::chain_hash`). [`verify`] walks the journal in
 //! posting order, streaming, and fails at the first voucher that no longer matches: an amount,
-//! date, account or memo changed behind the program's back, a row deleted or inserted.
+//! date, account or memo changed behind the program's back, a row deleted or inserted. It then
+//! re-derives what is derived from the journal (the account index, the voucher sequences),
+//! walks the record chain (`store::records`) and checks that every audited table holds exactly
+//! the rows the chain says, and checks every signed checkpoint.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher, RandomState};
 
 use chrono::Datelike;
 
+use crate::checkpoint;
 use crate::error::{Error, Result};
-use crate::ledger::transaction::{chain_hash_with, imbalance, Posting, GENESIS};
-use crate::store::{account_index, Ledger};
+use crate::ledger::transaction::{chain_hash_with, imbalance, Hash, Posting, GENESIS};
+use crate::store::records::{ledger_head, record_hash, AuditedTable, TableDigest};
+use crate::store::{account_index, Checkpoint, Ledger};
 
 /// What a successful check covered.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verified {
     pub transactions: i64,
     pub postings: i64,
-    /// The hash of the last transaction (hex): statements print it so a paper copy can be
-    /// checked against the ledger later.
+    /// Records in the record chain, and the audited tables and rows they cover.
+    pub records: i64,
+    pub tables: usize,
+    pub rows: i64,
+    /// The ledger's head (hex) over both chains: statements print it so a paper copy can be
+    /// checked against the ledger later, and checkpoints sign it.
     pub head: String,
+    /// Checkpoints checked, and how many of them the given public key signed.
+    pub checkpoints: usize,
+    pub signed_by_key: usize,
+    pub last_checkpoint: Option<Checkpoint>,
 }
 
-/// Check the whole ledger; `Err(Error::Tampered)` names the first voucher that no longer matches.
+/// Check the whole ledger; `Err(Error::Tampered)` names the first voucher (or table row) that
+/// no longer matches.
 pub fn verify(ledger: &Ledger) -> Result<Verified> {
+    verify_signed(ledger, None)
+}
+
+/// [`verify`], and with `public_key` (hex) also require that key to have signed at least one
+/// checkpoint: a chain rebuilt whole is caught back to the last head it signed.
+pub fn verify_signed(ledger: &Ledger, public_key: Option<&str>) -> Result<Verified> {
+    let checkpoints = ledger.checkpoints()?;
+    // The journal's and the records' hashes at the points the checkpoints signed.
+    let mut journal_at: HashMap<i64, Hash> = checkpoints
+        .iter()
+        .map(|c| (c.journal_length, [0xff; 32]))
+        .collect();
+    journal_at.insert(0, GENESIS);
+    let mut voucher_last: HashMap<String, i64> = HashMap::new();
     let mut prev = GENESIS;
     let mut expected_id = 1i64;
     let mut last_voucher = String::from("(start of journal)");
@@ -85,6 +113,14 @@ pub fn verify(ledger: &Ledger) -> Result<Verified> {
         }
         postings += txn.postings.len() as i64;
         prev = computed;
+        if let Some(h) = journal_at.get_mut(&txn.id) {
+            *h = computed;
+        }
+        if let Some((month, seq)) = txn.voucher.rsplit_once('-') {
+            let seq: i64 = seq.parse().unwrap_or(0);
+            let last = voucher_last.entry(month.to_string()).or_insert(0);
+            *last = (*last).max(seq);
+        }
         expected_id += 1;
         last_voucher.clone_from(&txn.voucher);
         Ok(())
@@ -99,14 +135,22 @@ pub fn verify(ledger: &Ledger) -> Result<Verified> {
             ))
         }
         Some(recorded) => {
-            if recorded.length != transactions || recorded.hash != head {
+            if recorded.length != transactions {
                 return Err(Error::Tampered(format!(
                     "the journal ends at {last_voucher} (transaction #{transactions}) but the ledger recorded {} transactions: transactions were deleted or added outside townledger",
                     recorded.length
                 )));
             }
+            if recorded.hash != head {
+                return Err(Error::Tampered(format!(
+                    "the journal's head recorded in meta ({}) is not the hash of its last transaction {last_voucher} ({head}): meta.chain_head was altered outside townledger",
+                    short(&recorded.hash)
+                )));
+            }
         }
     }
+    let journal_head = prev;
+    check_voucher_months(ledger, &voucher_last)?;
     let names: HashMap<i64, String> = ledger
         .accounts()?
         .into_iter()
@@ -160,11 +204,235 @@ pub fn verify(ledger: &Ledger) -> Result<Verified> {
             first_few(&mut wrong)
         )));
     }
+    let records = check_records(ledger, &checkpoints)?;
+    let head = ledger_head(&journal_head, transactions, &records.head, records.length);
+    let signed_by_key = check_checkpoints(&checkpoints, &journal_at, &records.at, public_key)?;
     Ok(Verified {
         transactions,
         postings,
-        head,
+        records: records.length,
+        tables: records.tables,
+        rows: records.rows,
+        head: hex::encode(head),
+        checkpoints: checkpoints.len(),
+        signed_by_key,
+        last_checkpoint: checkpoints.last().cloned(),
     })
+}
+
+fn short(hex: &str) -> &str {
+    &hex[..16.min(hex.len())]
+}
+
+/// Each month's last voucher number is the highest posted in that month.
+fn check_voucher_months(ledger: &Ledger, posted: &HashMap<String, i64>) -> Result<()> {
+    let stored = ledger.voucher_months()?;
+    for (month, last) in &stored {
+        let found = posted.get(month).copied().unwrap_or(0);
+        if *last != found {
+            return Err(Error::Tampered(format!(
+                "the voucher sequence of {month} says {last} vouchers were numbered, the journal holds {found}: voucher_months was altered outside townledger"
+            )));
+        }
+    }
+    if let Some(month) = posted.keys().find(|m| !stored.iter().any(|(s, _)| s == *m)) {
+        return Err(Error::Tampered(format!(
+            "the voucher sequence of {month} is missing: voucher_months was altered outside townledger"
+        )));
+    }
+    Ok(())
+}
+
+/// What the record chain covered.
+struct RecordsChecked {
+    length: i64,
+    head: Hash,
+    tables: usize,
+    rows: i64,
+    /// The chain's hash after each record a checkpoint stands at.
+    at: HashMap<i64, Hash>,
+}
+
+/// Recompute the record chain, replay it into a digest per table, and compare each audited
+/// table's rows with it.
+fn check_records(ledger: &Ledger, checkpoints: &[Checkpoint]) -> Result<RecordsChecked> {
+    let mut at: HashMap<i64, Hash> = checkpoints
+        .iter()
+        .map(|c| (c.records_length, [0xff; 32]))
+        .collect();
+    at.insert(0, GENESIS);
+    let mut prev = GENESIS;
+    let mut expected_seq = 1i64;
+    let mut expected: HashMap<String, TableDigest> = HashMap::new();
+    ledger.for_each_record(|r| {
+        if r.seq != expected_seq {
+            return Err(Error::Tampered(format!(
+                "record #{}: {} record(s) of the record chain are missing before it",
+                r.seq,
+                r.seq - expected_seq
+            )));
+        }
+        let row: Hash = r.row_hash.try_into().map_err(|_| {
+            Error::Tampered(format!("record #{} has a row hash of the wrong length", r.seq))
+        })?;
+        let computed = record_hash(&prev, r.seq, r.table, r.change, &row);
+        if computed[..] != *r.hash || (r.change != 1 && r.change != -1) {
+            return Err(Error::Tampered(format!(
+                "record #{} (table {}) no longer matches its audit hash: it, or the record chain before it, was altered outside townledger",
+                r.seq, r.table
+            )));
+        }
+        expected
+            .entry(r.table.to_string())
+            .or_default()
+            .apply(r.change, &row);
+        prev = computed;
+        if let Some(h) = at.get_mut(&r.seq) {
+            *h = computed;
+        }
+        expected_seq += 1;
+        Ok(())
+    })?;
+    let length = expected_seq - 1;
+    match ledger.records_head()? {
+        None if length == 0 => {}
+        None => {
+            return Err(Error::Tampered(
+                "the record chain's recorded head is missing from meta: it was altered outside townledger".into(),
+            ))
+        }
+        Some(recorded) => {
+            if recorded.length != length || recorded.hash != hex::encode(prev) {
+                return Err(Error::Tampered(format!(
+                    "the record chain ends at record #{length} but meta records {} records with another head: records were deleted or added outside townledger",
+                    recorded.length
+                )));
+            }
+        }
+    }
+    let tables = ledger.audited_tables()?;
+    let mut rows = 0;
+    for t in &tables {
+        let want = expected.remove(&t.name).unwrap_or_default();
+        let mut found = TableDigest::default();
+        ledger.for_each_row_hash(t, |_, h| {
+            found.add(&h);
+            Ok(())
+        })?;
+        if found != want {
+            return Err(Error::Tampered(diagnose(ledger, t)?));
+        }
+        rows += found.rows;
+    }
+    if let Some((table, _)) = expected.iter().find(|(_, d)| d.rows != 0) {
+        return Err(Error::Tampered(format!(
+            "table {table}, which the record chain covers, is missing from the ledger: it was dropped outside townledger"
+        )));
+    }
+    Ok(RecordsChecked {
+        length,
+        head: prev,
+        tables: tables.len(),
+        rows,
+        at,
+    })
+}
+
+/// Name the rows of `t` that differ from the record chain (only when a difference was found:
+/// this holds the table's row hashes in memory).
+fn diagnose(ledger: &Ledger, t: &AuditedTable) -> Result<String> {
+    let mut recorded: HashMap<Hash, i64> = HashMap::new();
+    ledger.for_each_record(|r| {
+        if r.table == t.name {
+            if let Ok(h) = <Hash>::try_from(r.row_hash) {
+                *recorded.entry(h).or_insert(0) += r.change;
+            }
+        }
+        Ok(())
+    })?;
+    let mut changed = Vec::new();
+    ledger.for_each_row_hash(t, |key, h| {
+        match recorded.get_mut(&h) {
+            Some(n) if *n > 0 => *n -= 1,
+            _ => changed.push(format!("({})", key())),
+        }
+        Ok(())
+    })?;
+    let deleted: i64 = recorded.values().filter(|n| **n > 0).sum();
+    let mut what = Vec::new();
+    if !changed.is_empty() {
+        what.push(format!(
+            "row{} {} changed or added",
+            if changed.len() == 1 { "" } else { "s" },
+            first_few(&mut changed)
+        ));
+    }
+    if deleted > 0 {
+        what.push(format!(
+            "{deleted} recorded row{} missing",
+            if deleted == 1 { "" } else { "s" }
+        ));
+    }
+    Ok(format!(
+        "table {} no longer matches the record chain ({}): it was altered outside townledger",
+        t.name,
+        if what.is_empty() {
+            "its rows differ".to_string()
+        } else {
+            what.join("; ")
+        }
+    ))
+}
+
+/// Every checkpoint signs the head the chains had at its point; with a public key, that key
+/// signed at least one. Returns how many checkpoints that key signed.
+fn check_checkpoints(
+    checkpoints: &[Checkpoint],
+    journal_at: &HashMap<i64, Hash>,
+    records_at: &HashMap<i64, Hash>,
+    public_key: Option<&str>,
+) -> Result<usize> {
+    for c in checkpoints {
+        let (Some(j), Some(r)) = (
+            journal_at
+                .get(&c.journal_length)
+                .filter(|h| **h != [0xff; 32]),
+            records_at
+                .get(&c.records_length)
+                .filter(|h| **h != [0xff; 32]),
+        ) else {
+            return Err(Error::Tampered(format!(
+                "checkpoint #{} signed the ledger at {} transactions and {} records, which it no longer reaches: the chains were cut outside townledger",
+                c.id, c.journal_length, c.records_length
+            )));
+        };
+        let head = hex::encode(ledger_head(j, c.journal_length, r, c.records_length));
+        if head != c.head {
+            return Err(Error::Tampered(format!(
+                "checkpoint #{} (signed {} by key {}) no longer matches the ledger: what it signed was rewritten outside townledger",
+                c.id,
+                c.signed_at,
+                checkpoint::key_id(&c.public_key)
+            )));
+        }
+        if !checkpoint::signature_holds(c) {
+            return Err(Error::Tampered(format!(
+                "checkpoint #{}: its signature does not hold: it was altered outside townledger",
+                c.id
+            )));
+        }
+    }
+    let Some(key) = public_key else {
+        return Ok(0);
+    };
+    let signed = checkpoints.iter().filter(|c| c.public_key == key).count();
+    if signed == 0 {
+        return Err(Error::Tampered(format!(
+            "no checkpoint of this ledger is signed by key {}: the ledger's checkpoints were removed or it was never signed with this key",
+            checkpoint::key_id(key)
+        )));
+    }
+    Ok(signed)
 }
 
 /// A keyed digest of a row of account index entries, and its length.

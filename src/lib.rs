@@ -9,6 +9,7 @@
 pub mod allocate;
 pub mod audit;
 pub mod batch;
+pub mod checkpoint;
 pub mod demo;
 pub mod error;
 pub mod export;

@@ -69,7 +69,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
             let account = ledger.write(&ctx.operator, |w| {
                 w.add_account(&name, kind, code.as_deref())
             })?;
-            println!("added account {} ({})", account.name, account.kind);
+            outln!("added account {} ({})", account.name, account.kind);
             Ok(0)
         }
     }

@@ -103,13 +103,13 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
             let (id, plan) = ledger.write_bulk(&ctx.operator, |w| {
                 workflow::plan_run(w, &policy, &fund, amount, date, year)
             })?;
-            println!(
+            outln!(
                 "planned run {id}: {} from {fund} on {date} under \"{}\" (sha256 {})",
                 amount.grouped(),
                 plan.policy_name,
                 plan.policy_sha256
             );
-            println!(
+            outln!(
                 "{} households eligible, {} excluded; {} at the floor, {} at the cap; fixed items {}, apportioned {}",
                 plan.eligible,
                 plan.excluded,
@@ -119,9 +119,9 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
                 plan.apportioned.grouped()
             );
             for note in &plan.notes {
-                println!("note: {note}");
+                outln!("note: {note}");
             }
-            println!("{id}");
+            outln!("{id}");
             Ok(0)
         }
         Command::Show { run, output } => {
@@ -149,7 +149,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
                 _ => record.town_by.clone(),
             }
             .unwrap_or_default();
-            println!(
+            outln!(
                 "run {run} approved by {approver} ({role}) on {on}; status {}",
                 status(&record)
             );
@@ -201,7 +201,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
                 workflow::post(w, run, today(), date, force_reason.as_deref())
             })?;
             let record = ledger.run(run)?;
-            println!(
+            outln!(
                 "run {run} posted as voucher {voucher}: {} owed to households from {}",
                 record.pool.grouped(),
                 record.fund
@@ -213,7 +213,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
             let (new_run, voucher) = ledger.write(&ctx.operator, |w| {
                 workflow::reverse(w, run, &reason, date.unwrap_or_else(today))
             })?;
-            println!("run {run} reversed by run {new_run} (voucher {voucher})");
+            outln!("run {run} reversed by run {new_run} (voucher {voucher})");
             Ok(0)
         }
         Command::List { output } => {

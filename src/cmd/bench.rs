@@ -28,6 +28,10 @@ pub struct Args {
     /// many households.
     #[arg(long)]
     pub allocation: Option<u64>,
+    /// With --allocation: first import a generated journal of this many transactions into the
+    /// same ledger, so that the closing `verify` covers both (the journal and the run's tables).
+    #[arg(long, requires = "allocation")]
+    pub journal: Option<u64>,
 }
 
 struct Measured {
@@ -78,7 +82,7 @@ fn run_as(operator: &str, args: &[&str]) -> Result<Measured> {
 }
 
 /// Plan, post and pay one run across `n` households, each step as a separate process.
-fn allocation_bench(dir: &std::path::Path, n: u64) -> Result<i32> {
+fn allocation_bench(dir: &std::path::Path, n: u64, journal: Option<u64>) -> Result<i32> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let register = dir.join(format!("households-{n}.csv"));
     {
@@ -111,6 +115,19 @@ fn allocation_bench(dir: &std::path::Path, n: u64) -> Result<i32> {
     );
     let pool_s = pool.to_string();
     run_once(&["--ledger", &db, "init"])?;
+    if let Some(transactions) = journal {
+        let path = dir.join(format!("town-{transactions}.csv"));
+        write_journal(&path, transactions, 5_000)?;
+        let path = path.display().to_string();
+        run_once(&[
+            "--ledger",
+            &db,
+            "import",
+            "postings",
+            &path,
+            "--create-accounts",
+        ])?;
+    }
     let import = run_as(
         "村文书",
         &[
@@ -204,34 +221,53 @@ fn allocation_bench(dir: &std::path::Path, n: u64) -> Result<i32> {
         "出纳",
         &["--ledger", &db, "pay", "1", "--date", "2025-01-06"],
     )?;
-    println!(
+    let verify = run_once(&["--ledger", &db, "verify"])?;
+    outln!(
         "allocation run across {n} households, pool {}",
         pool.grouped()
     );
-    println!("{:<28} {:>10} {:>12}", "step", "seconds", "peak MB");
+    outln!("{:<28} {:>10} {:>12}", "step", "seconds", "peak MB");
     for (name, m) in [
         ("households import", &import),
         ("allocate plan", &plan),
         ("allocate post", &post),
         ("pay", &pay),
     ] {
-        println!(
+        outln!(
             "{name:<28} {:>10.3} {:>12.1}",
             m.seconds,
             m.peak_kb as f64 / 1024.0
         );
     }
-    println!(
+    outln!(
         "{:<28} {:>10.3}",
         "plan + post + pay",
         plan.seconds + post.seconds + pay.seconds
     );
+    outln!(
+        "{:<28} {:>10.3} {:>12.1}",
+        match journal {
+            Some(t) => format!("verify ({t} transactions)"),
+            None => "verify".to_string(),
+        },
+        verify.seconds,
+        verify.peak_kb as f64 / 1024.0
+    );
     Ok(0)
+}
+
+/// Generate a town journal of `transactions` over `households` household accounts.
+fn write_journal(path: &std::path::Path, transactions: u64, households: u64) -> Result<()> {
+    let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+    synth::write_town_journal(&mut w, transactions, households, 2024)
+        .and_then(|_| std::io::Write::flush(&mut w))
+        .map_err(|e| Error::io(path, e))
 }
 
 pub fn run(_ctx: &Context, args: Args) -> Result<i32> {
     if let Some(n) = args.allocation {
-        return allocation_bench(&args.dir, n);
+        return allocation_bench(&args.dir, n, args.journal);
     }
     std::fs::create_dir_all(&args.dir).map_err(|e| Error::io(&args.dir, e))?;
     let journal = args.dir.join(format!("town-{}.csv", args.transactions));
@@ -240,15 +276,9 @@ pub fn run(_ctx: &Context, args: Args) -> Result<i32> {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
     }
     let start = Instant::now();
-    {
-        let file = std::fs::File::create(&journal).map_err(|e| Error::io(&journal, e))?;
-        let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
-        synth::write_town_journal(&mut w, args.transactions, args.households, 2024)
-            .and_then(|_| std::io::Write::flush(&mut w))
-            .map_err(|e| Error::io(&journal, e))?;
-    }
+    write_journal(&journal, args.transactions, args.households)?;
     let size = std::fs::metadata(&journal).map(|m| m.len()).unwrap_or(0);
-    println!(
+    outln!(
         "generated {} transactions, {} households: {} ({:.1} MB) in {:.1} s",
         args.transactions,
         args.households,
@@ -294,9 +324,12 @@ pub fn run(_ctx: &Context, args: Args) -> Result<i32> {
             String::new(),
         ),
     ];
-    println!(
+    outln!(
         "{:<28} {:>10} {:>12} {:>16}",
-        "step", "seconds", "peak MB", "rate"
+        "step",
+        "seconds",
+        "peak MB",
+        "rate"
     );
     for (name, m, _) in &rows {
         let rate = if name.starts_with("import") || *name == "verify" {
@@ -304,13 +337,13 @@ pub fn run(_ctx: &Context, args: Args) -> Result<i32> {
         } else {
             String::new()
         };
-        println!(
+        outln!(
             "{name:<28} {:>10.3} {:>12.1} {rate:>16}",
             m.seconds,
             m.peak_kb as f64 / 1024.0
         );
     }
     let db_size = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
-    println!("ledger file: {:.1} MB", db_size as f64 / 1e6);
+    outln!("ledger file: {:.1} MB", db_size as f64 / 1e6);
     Ok(0)
 }

@@ -34,13 +34,13 @@ fn write_file(path: PathBuf, f: impl FnOnce(&mut Vec<u8>) -> Result<()>) -> Resu
 pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let data = args.data.unwrap_or_else(demo::data_dir);
     let out = args.out;
-    println!(
+    outln!(
         "== townledger demo: 程村镇 (demo town) from {}",
         data.display()
     );
     let built = demo::build(&data, &out, &ctx.operator)?;
     let v = &built.vouchers;
-    println!(
+    outln!(
         "-- imported {} vouchers ({} postings) from vouchers-2024.csv into {}",
         v.posted,
         v.postings,
@@ -49,19 +49,19 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let mut built = built;
     let a = demo::allocate(&mut built.ledger, &data, &out, &ctx.operator)?;
     let ledger = &built.ledger;
-    println!(
+    outln!(
         "-- household register: {} households (households.xlsx)",
         a.households
     );
     for line in &a.funds {
-        println!("-- {line}");
+        outln!("-- {line}");
     }
-    println!(
+    outln!(
         "-- allocation run {}: 520,000.00 of 动态帮扶 under \"{}\": {} households eligible, {} excluded, {} at the cap; fixed items {}",
         a.run, a.plan.policy_name, a.plan.eligible, a.plan.excluded, a.plan.at_cap, a.plan.fixed_total.grouped()
     );
-    println!("-- approved by 村委会 (village, 2024-12-29) and 镇农办 (town, 2024-12-30); notice published 2024-12-30, payment from 2025-01-06 (5 working days); posted as {}", a.voucher);
-    println!(
+    outln!("-- approved by 村委会 (village, 2024-12-29) and 镇农办 (town, 2024-12-30); notice published 2024-12-30, payment from 2025-01-06 (5 working days); posted as {}", a.voucher);
+    outln!(
         "-- paid {} households {} by the bank file {}; {} still payable; paid {} more {} on 2025-01-08",
         a.first_payment.paid.len(),
         a.first_payment.total().grouped(),
@@ -112,7 +112,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         &options,
         2,
     )?;
-    println!(
+    outln!(
         "-- statements: {} PDFs ({} pages, {:.1} MB) in {}; {} households had nothing in the period{}",
         batch.files.len(),
         batch.pages,
@@ -140,7 +140,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     }
     let trial = balance(ledger, &BalanceQuery::default())?;
     let mut stdout = std::io::stdout().lock();
-    println!();
+    outln!();
     render(
         &trial.tree_document(Lang::Zh),
         Format::Text,
@@ -154,7 +154,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         render(&trial.flat_document(Lang::Zh), Format::Csv, b, &options)
     })?);
     let reserve = register(ledger, "资产:银行存款:储备金专户", None, None)?;
-    println!();
+    outln!();
     render(
         &reserve.document(Lang::Zh),
         Format::Text,
@@ -171,13 +171,14 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         export(ledger, ExportFormat::Beancount, b)
     })?);
     let verified = verify(ledger)?;
-    println!(
+    outln!(
         "\n-- verify: ok, {} transactions, chain head {}",
-        verified.transactions, verified.head
+        verified.transactions,
+        verified.head
     );
-    println!("-- written:");
+    outln!("-- written:");
     for p in written {
-        println!("   {}", p.display());
+        outln!("   {}", p.display());
     }
     Ok(0)
 }

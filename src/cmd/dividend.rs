@@ -65,7 +65,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
             let mut ledger = ctx.open()?;
             let recorded = ledger.write(&ctx.operator, |w| record_dividend(w, &new))?;
             for line in recorded.lines() {
-                println!("{line}");
+                outln!("{line}");
             }
             Ok(0)
         }

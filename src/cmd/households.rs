@@ -120,7 +120,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
             let mut ledger = ctx.open()?;
             let changes =
                 ledger.write_bulk(&ctx.operator, |w| w.import_households(&records, effective))?;
-            println!(
+            outln!(
                 "{}: {} households read; {} added, {} changed (in force from {effective}), {} unchanged",
                 file.display(),
                 records.len(),
@@ -129,10 +129,10 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
                 changes.unchanged
             );
             if !changes.changed.is_empty() {
-                println!("changed: {}", changes.changed.join(", "));
+                outln!("changed: {}", changes.changed.join(", "));
             }
             if changes.not_in_file > 0 {
-                println!(
+                outln!(
                     "{} household(s) in the ledger are not in this file and were kept as they were",
                     changes.not_in_file
                 );

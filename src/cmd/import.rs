@@ -57,19 +57,19 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
     };
     let summary = match summary {
         Err(townledger::Error::Rule(msg)) if args.dry_run && msg.contains("dry run") => {
-            println!("{msg}");
+            outln!("{msg}");
             return Ok(0);
         }
         other => other?,
     };
     let file = args.file.display();
     if summary.posted == 0 {
-        println!(
+        outln!(
             "{file}: nothing posted: all {} transaction(s) were already posted",
             summary.already_posted
         );
     } else {
-        println!(
+        outln!(
             "{file}: posted {} transaction(s), {} posting(s), vouchers {} … {}{}",
             summary.posted,
             summary.postings,
@@ -87,7 +87,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
         // A large import may create thousands of household accounts: name the first few.
         const SHOWN: usize = 10;
         let more = created.len().saturating_sub(SHOWN);
-        println!(
+        outln!(
             "created {} account(s): {}{}",
             created.len(),
             created[..created.len().min(SHOWN)].join(", "),

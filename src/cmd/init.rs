@@ -22,7 +22,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         }
         Ok(VILLAGE_COLLECTIVE_2023.len())
     })?;
-    println!(
+    outln!(
         "created {} with the village collective chart of accounts (财会〔2023〕14号, {n} accounts)",
         ctx.ledger_path.display()
     );

@@ -1,15 +1,26 @@
 //! One file per command; each parses its own arguments and calls the library.
 
+/// `println!` that returns an error instead of panicking when standard output is closed
+/// (`townledger verify | head -1`): `main` ends quietly on a broken pipe.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*).map_err(super::stdout_error)?
+    }};
+}
+
 mod accounts;
 mod allocate;
 mod balance;
 mod bench;
+mod checkpoint;
 mod demo;
 mod dividend;
 mod export;
 mod households;
 mod import;
 mod init;
+mod key;
 mod pay;
 mod project;
 mod register;
@@ -67,8 +78,13 @@ pub enum Command {
     Export(export::Args),
     /// Post the mirror entry of a voucher, linked to it.
     Reverse(reverse::Args),
-    /// Recompute the audit hash chain and every total; exit 0 only if nothing was altered.
+    /// Recompute both audit chains, every total and every table; exit 0 only if nothing was altered.
     Verify(verify::Args),
+    /// Sign the ledger's head with the office's key (kept outside the ledger).
+    Checkpoint(checkpoint::Args),
+    /// Signing keys for checkpoints.
+    #[command(subcommand)]
+    Key(key::Command),
     /// The household register: import (CSV/XLSX, with history), list, history.
     #[command(subcommand)]
     Households(households::Command),
@@ -131,6 +147,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Export(args) => export::run(&ctx, args),
         Command::Reverse(args) => reverse::run(&ctx, args),
         Command::Verify(args) => verify::run(&ctx, args),
+        Command::Checkpoint(args) => checkpoint::run(&ctx, args),
+        Command::Key(c) => key::run(&ctx, c),
         Command::Households(c) => households::run(&ctx, c),
         Command::Allocate(c) => allocate::run(&ctx, c),
         Command::Pay(args) => pay::run(&ctx, args),
@@ -307,6 +325,18 @@ pub fn parse_date(s: &str) -> std::result::Result<chrono::NaiveDate, String> {
 }
 
 /// Render `doc` to the file or standard output chosen in `out`.
+/// An error writing to standard output.
+pub fn stdout_error(e: std::io::Error) -> Error {
+    Error::io("standard output", e)
+}
+
+/// Print `text` as it is to standard output.
+pub fn print(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes()).map_err(stdout_error)?;
+    out.flush().map_err(stdout_error)
+}
+
 pub fn emit(doc: &Document, out: &OutputArgs) -> Result<()> {
     out.resolve()?.emit(doc)
 }

@@ -31,19 +31,19 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         pay(w, args.run, date, &args.from, args.bank_file.as_deref())
     })?;
     match &summary.voucher {
-        Some(v) => println!(
+        Some(v) => outln!(
             "run {}: paid {} household(s), {} from {} (voucher {v}, {date})",
             args.run,
             summary.paid.len(),
             summary.total().grouped(),
             args.from
         ),
-        None => println!("run {}: nothing paid", args.run),
+        None => outln!("run {}: nothing paid", args.run),
     }
     if !summary.unpaid.is_empty() {
-        println!("still payable ({}):", summary.unpaid.len());
+        outln!("still payable ({}):", summary.unpaid.len());
         for (household, amount, why) in &summary.unpaid {
-            println!("  {household}  {}  {why}", amount.grouped());
+            outln!("  {household}  {}  {why}", amount.grouped());
         }
         return Ok(1);
     }

@@ -51,7 +51,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
             let mut ledger = ctx.open()?;
             let project = ledger.write(&ctx.operator, |w| add_project(w, &new))?;
             for line in added_lines(&project) {
-                println!("{line}");
+                outln!("{line}");
             }
             Ok(0)
         }

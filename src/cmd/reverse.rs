@@ -24,13 +24,13 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let reversal = ledger.write(&ctx.operator, |w| {
         reverse_voucher(w, &args.voucher, &args.reason, date)
     })?;
-    println!(
+    outln!(
         "reversed {} by {} ({date})",
         args.voucher.trim(),
         reversal.voucher
     );
     for note in &reversal.notes {
-        println!("{note}");
+        outln!("{note}");
     }
     Ok(0)
 }

@@ -141,7 +141,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
                 std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
             }
             std::fs::write(&out, &bytes).map_err(|e| Error::io(&out, e))?;
-            println!(
+            outln!(
                 "{}: statement of {id} for {from} — {to}: {} line(s), allocated {}, paid {}, payable {} ({} bytes)",
                 out.display(),
                 statement.lines.len(),
@@ -198,7 +198,7 @@ fn batch(
         &options(&print)?,
         print.threads,
     )?;
-    println!(
+    outln!(
         "wrote {} statement(s) to {}: {} page(s), {:.1} MB, {:.1} s",
         summary.files.len(),
         out.display(),
@@ -208,7 +208,7 @@ fn batch(
     );
     if !summary.empty.is_empty() {
         let shown: Vec<&str> = summary.empty.iter().take(10).map(String::as_str).collect();
-        println!(
+        outln!(
             "{} household(s) had nothing in the period (printed all the same): {}{}",
             summary.empty.len(),
             shown.join(", "),
@@ -220,9 +220,9 @@ fn batch(
         );
     }
     if !summary.failed.is_empty() {
-        println!("{} household(s) failed:", summary.failed.len());
+        outln!("{} household(s) failed:", summary.failed.len());
         for (id, why) in &summary.failed {
-            println!("  {id}: {why}");
+            outln!("  {id}: {why}");
         }
         return Ok(1);
     }

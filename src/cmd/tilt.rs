@@ -47,7 +47,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let mut ledger = ctx.open()?;
     let outcome = ledger.write(&ctx.operator, |w| tilt(w, &request))?;
     for line in outcome.lines() {
-        println!("{line}");
+        outln!("{line}");
     }
     Ok(0)
 }

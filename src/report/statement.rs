@@ -52,8 +52,10 @@ pub struct HouseholdStatement {
     pub lines: Vec<StatementLine>,
     pub allocated: Amount,
     pub paid: Amount,
-    /// The ledger's audit-chain head when printed.
+    /// The ledger's head (both audit chains) when printed.
     pub chain_head: String,
+    /// The last signed checkpoint then: (number, when signed, key id).
+    pub checkpoint: Option<(i64, String, String)>,
 }
 
 impl HouseholdStatement {
@@ -225,10 +227,14 @@ pub fn household_statements(
     let town = ledger
         .town_name()?
         .unwrap_or_else(|| tr(lang, "（未设镇名）", "(town not set)").to_string());
-    let chain_head = ledger
-        .chain_head()?
-        .map(|h| h.hash)
-        .unwrap_or_else(|| "0".repeat(64));
+    let chain_head = ledger.ledger_head()?.hex();
+    let checkpoint = ledger.last_checkpoint()?.map(|c| {
+        (
+            c.id,
+            c.signed_at.clone(),
+            crate::checkpoint::key_id(&c.public_key).to_string(),
+        )
+    });
     let mut runs = Runs {
         ledger,
         cache: HashMap::new(),
@@ -254,6 +260,7 @@ pub fn household_statements(
                 allocated,
                 paid,
                 chain_head: chain_head.clone(),
+                checkpoint: checkpoint.clone(),
             }
         })
         .collect())
@@ -368,6 +375,12 @@ impl HouseholdStatement {
                     "打印时账簿审计链哈希：{}（可用 townledger verify 核对）",
                     self.chain_head
                 ));
+                doc.notes.push(match &self.checkpoint {
+                    Some((id, at, key)) => {
+                        format!("最近签名检查点：第{id}号，{at} 由密钥 {key} 签名")
+                    }
+                    None => "账簿尚无签名检查点".to_string(),
+                });
             }
             Lang::En => {
                 doc.notes.push(format!(
@@ -393,6 +406,12 @@ impl HouseholdStatement {
                     "Audit-chain hash of the ledger when printed: {} (check with townledger verify)",
                     self.chain_head
                 ));
+                doc.notes.push(match &self.checkpoint {
+                    Some((id, at, key)) => {
+                        format!("Last signed checkpoint: #{id}, signed {at} by key {key}")
+                    }
+                    None => "The ledger has no signed checkpoint yet".to_string(),
+                });
             }
         }
         doc.signatures = vec![

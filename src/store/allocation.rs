@@ -34,6 +34,9 @@ pub struct RunRecord {
     /// The dates of the approvals (the decisions), as given to `approve --date`.
     pub village_on: Option<NaiveDate>,
     pub town_on: Option<NaiveDate>,
+    /// Who recorded each approval (the `--operator`), beside the approver named with `--by`.
+    pub village_operator: Option<String>,
+    pub town_operator: Option<String>,
     pub published: Option<NaiveDate>,
     pub earliest_payment: Option<NaiveDate>,
     pub posted_voucher: Option<String>,
@@ -149,7 +152,7 @@ pub struct NewRun<'a> {
 const RUN_COLUMNS: &str = "id, fund, pool, date, year, policy_name, policy_source, policy_text, \
      policy_sha256, summary, proposer, planned_at, village_by, village_at, town_by, town_at, \
      published, earliest_payment, posted_voucher, posted_at, posted_by, force_reason, \
-     reverses_run, reversed_by_run, village_on, town_on";
+     reverses_run, reversed_by_run, village_on, town_on, village_operator, town_operator";
 
 fn date_col(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
     r.get::<_, Option<String>>(i)?
@@ -193,6 +196,8 @@ fn run_from_row(r: &Row<'_>) -> rusqlite::Result<RunRecord> {
         reversed_by_run: r.get(23)?,
         village_on: date_col(r, 24)?,
         town_on: date_col(r, 25)?,
+        village_operator: r.get(26)?,
+        town_operator: r.get(27)?,
     })
 }
 
@@ -375,15 +380,18 @@ impl Writer<'_> {
     pub fn approve_run(&mut self, id: i64, role: &str, by: &str, on: NaiveDate) -> Result<()> {
         let sql = match role {
             "village" => {
-                "UPDATE allocation_runs SET village_by = ?2, village_at = ?3, village_on = ?4 WHERE id = ?1"
+                "UPDATE allocation_runs SET village_by = ?2, village_at = ?3, village_on = ?4,
+                 village_operator = ?5 WHERE id = ?1"
             }
             "town" => {
-                "UPDATE allocation_runs SET town_by = ?2, town_at = ?3, town_on = ?4 WHERE id = ?1"
+                "UPDATE allocation_runs SET town_by = ?2, town_at = ?3, town_on = ?4,
+                 town_operator = ?5 WHERE id = ?1"
             }
             other => return Err(Error::rule(format!("unknown role '{other}'"))),
         };
+        let operator = self.operator().to_string();
         self.sql()
-            .execute(sql, params![id, by, now(), date_text(on)])?;
+            .execute(sql, params![id, by, now(), date_text(on), operator])?;
         Ok(())
     }
 

@@ -780,7 +780,7 @@ impl<'c> Writer<'c> {
                 meta.execute(params!["chain_length", (numbering.next_id - 1).to_string()])?;
             }
         }
-
+        super::records::seal(&self.tx)?;
         self.tx.commit()?;
         Ok(())
     }

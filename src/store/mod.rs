@@ -7,6 +7,7 @@
 
 pub(crate) mod account_index;
 mod allocation;
+mod checkpoints;
 mod engine;
 pub use engine::configure as configure_sqlite;
 mod funds;
@@ -16,6 +17,7 @@ mod line_blocks;
 mod postings_json;
 mod prepare;
 mod query;
+pub mod records;
 pub mod schema;
 mod statements;
 mod static_bind;
@@ -29,11 +31,13 @@ use crate::error::{Error, Result};
 
 pub use account_index::Pending;
 pub use allocation::{NewRun, NewRunLine, RunDue, RunLine, RunRecord};
+pub use checkpoints::Checkpoint;
 pub use households::{HouseholdVersion, RegisterChanges};
 pub use journal::{PostOutcome, Writer, ROWS_PER_INSERT};
 pub use line_blocks::{LineBlock, LINES_PER_BLOCK};
 pub use prepare::{Bulk, BulkOutcome, Prepared};
 pub use query::{AccountBalance, ChainHead, PostingText, Register, RegisterLine};
+pub use records::LedgerHead;
 pub use statements::{HouseholdPosting, PAYABLE_PREFIX};
 
 /// A `HashMap` with rustc's fast hash, for the write path's small keys (account names, ids):
@@ -45,6 +49,8 @@ pub(crate) type FastMap<K, V> = rustc_hash::FxHashMap<K, V>;
 pub struct Ledger {
     conn: Connection,
     path: PathBuf,
+    /// Whether this connection has its record triggers (created at its first write).
+    recording: bool,
 }
 
 /// How long a writer waits for another process's write to finish before giving up.
@@ -94,7 +100,9 @@ impl Ledger {
         let ledger = Ledger {
             conn,
             path: path.to_path_buf(),
+            recording: false,
         };
+        records::register_function(&ledger.conn)?;
         ledger.conn.busy_timeout(BUSY_TIMEOUT)?;
         // Without waiting: while another process runs a large write with a rollback journal
         // (see `write_bulk`) the mode cannot change, and this connection reads as that
@@ -147,6 +155,9 @@ impl Ledger {
         if version < schema::ACCOUNT_INDEX_VERSION {
             account_index::rebuild(&tx)?;
         }
+        if version < schema::RECORDS_VERSION {
+            records::record_all_rows(&tx, 1)?;
+        }
         let broken: Option<String> = tx
             .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
             .optional()?;
@@ -185,6 +196,10 @@ impl Ledger {
         f: impl FnOnce(&mut Writer<'_>) -> Result<T>,
     ) -> Result<T> {
         let path = self.path.clone();
+        if !self.recording {
+            records::install_triggers(&self.conn)?;
+            self.recording = true;
+        }
         // `new_unchecked` takes the connection shared, so the writer can keep prepared statements
         // for the whole write; `&mut self` still makes this the connection's only transaction.
         let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)

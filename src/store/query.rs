@@ -545,6 +545,11 @@ impl Ledger {
 
     /// The chain head recorded at the last write, if anything was ever posted.
     pub fn chain_head(&self) -> Result<Option<ChainHead>> {
+        self.meta_head("chain_length", "chain_head")
+    }
+
+    /// A chain's length and head as recorded in `meta` under the two keys.
+    pub(super) fn meta_head(&self, length_key: &str, head_key: &str) -> Result<Option<ChainHead>> {
         let get = |key: &str| -> Result<Option<String>> {
             Ok(self
                 .conn
@@ -552,7 +557,7 @@ impl Ledger {
                 .query_row([key], |r| r.get(0))
                 .optional()?)
         };
-        match (get("chain_length")?, get("chain_head")?) {
+        match (get(length_key)?, get(head_key)?) {
             (Some(length), Some(hash)) => Ok(Some(ChainHead {
                 length: length.parse().unwrap_or(-1),
                 hash,

@@ -411,7 +411,40 @@ CREATE VIEW allocation_payments (run, household, amount, date, voucher, bank_ref
 SELECT b.run, j.value ->> 0, j.value ->> 1, b.date, b.voucher, j.value ->> 2, b.returned_by
 FROM allocation_payment_batches b, json_each(b.paid) j;
 "#,
+    // 11: every write to a table other than the journal is recorded in a chain of its own
+    // (see `store::records`); signed checkpoints of the ledger's head; an approval keeps the
+    // operator who recorded it beside the approver named with `--by`. The rows already in the
+    // ledger become the chain's first records once the migrations have run.
+    r#"
+CREATE TABLE audit_log (
+    seq      INTEGER PRIMARY KEY,
+    tbl      TEXT NOT NULL,
+    change   INTEGER NOT NULL,
+    row_hash BLOB NOT NULL,
+    hash     BLOB NOT NULL
+);
+
+-- A signature over the ledger's head at a point of its two chains (the journal's length and
+-- the records' length): `verify` recomputes the head there and checks the signature.
+CREATE TABLE checkpoints (
+    id             INTEGER PRIMARY KEY,
+    journal_length INTEGER NOT NULL,
+    records_length INTEGER NOT NULL,
+    head           TEXT NOT NULL,
+    public_key     TEXT NOT NULL,
+    signature      TEXT NOT NULL,
+    signed_at      TEXT NOT NULL,
+    operator       TEXT NOT NULL
+);
+
+ALTER TABLE allocation_runs ADD COLUMN village_operator TEXT;
+ALTER TABLE allocation_runs ADD COLUMN town_operator TEXT;
+"#,
 ];
+
+/// The version that introduced the record chain: a ledger migrated from before it records
+/// every row it holds as the chain's first records.
+pub const RECORDS_VERSION: i64 = 11;
 
 /// The version that introduced the account index: a ledger migrated from before it has the
 /// index built from the journal once every migration has run.

@@ -160,8 +160,14 @@ pub fn have_tool(name: &str) -> bool {
 }
 
 /// SQL that turns a ledger's runs back into schema 7: a row per household in the
-/// `allocation_lines` and `allocation_payments` tables.
+/// `allocation_lines` and `allocation_payments` tables, without schema 11's record chain,
+/// checkpoints and approval operators.
 pub const RUNS_AS_IN_SCHEMA_7: &str = "
+    DROP TABLE audit_log;
+    DROP TABLE checkpoints;
+    ALTER TABLE allocation_runs DROP COLUMN village_operator;
+    ALTER TABLE allocation_runs DROP COLUMN town_operator;
+    DELETE FROM meta WHERE key IN ('records_head', 'records_length');
     CREATE TABLE allocation_payments_v7 (
         run INTEGER NOT NULL REFERENCES allocation_runs(id), household TEXT NOT NULL,
         amount INTEGER NOT NULL, date TEXT NOT NULL, voucher TEXT NOT NULL, bank_ref TEXT,

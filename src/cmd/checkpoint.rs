@@ -1,0 +1,27 @@
+use std::path::PathBuf;
+
+use townledger::checkpoint::{create, key_id};
+use townledger::error::Result;
+
+use super::Context;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The office's secret key (written by `townledger key new FILE`), kept outside the ledger.
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+}
+
+pub fn run(ctx: &Context, args: Args) -> Result<i32> {
+    let mut ledger = ctx.open()?;
+    let c = create(&mut ledger, &args.key, &ctx.operator)?;
+    outln!(
+        "checkpoint #{} signed by key {}: {} transactions, {} records",
+        c.id,
+        key_id(&c.public_key),
+        c.journal_length,
+        c.records_length
+    );
+    outln!("chain head {}", c.head);
+    Ok(0)
+}
