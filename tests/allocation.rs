@@ -1369,3 +1369,38 @@ fn runs_stored_a_row_per_household_are_migrated_to_blocks() {
         again.stderr
     );
 }
+
+/// On the command line an identity is a claim: the operator who typed an approval is kept
+/// beside the approver it names, and shown with it.
+#[test]
+fn an_approval_keeps_the_operator_who_recorded_it() {
+    let town = town();
+    let run = plan(&town, "5000");
+    town.run_as(
+        "镇文书",
+        &[
+            "allocate",
+            "approve",
+            &run,
+            "--by",
+            "村委会",
+            "--role",
+            "village",
+            "--date",
+            "2024-12-29",
+        ],
+    )
+    .ok();
+    assert_eq!(
+        town.text(&format!(
+            "SELECT village_by || '/' || village_operator FROM allocation_runs WHERE id = {run}"
+        )),
+        "村委会/镇文书"
+    );
+    let shown = town.run(&["allocate", "show", &run]).ok().stdout;
+    assert!(
+        shown.contains("村委会 2024-12-29（录入：镇文书）"),
+        "{shown}"
+    );
+    assert!(!shown.contains("镇级审批"), "{shown}");
+}

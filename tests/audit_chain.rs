@@ -466,3 +466,50 @@ fn verify_into_a_closed_pipe_does_not_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(0), "{stderr}");
 }
+
+/// Deleting a payment batch or the tilts behind the program's back does not make it pay or
+/// tilt twice: the command refuses (exit 2) and writes nothing.
+#[test]
+fn money_does_not_move_on_tables_altered_behind_the_programs_back() {
+    let town = signed_demo();
+    let path = copy_of(&town, "t.db");
+    attacker(&path)
+        .execute_batch("DELETE FROM allocation_payment_batches WHERE id = 2")
+        .unwrap();
+    let before = town
+        .run(&["--ledger", "t.db", "balance", "--format", "csv"])
+        .ok()
+        .stdout;
+    let r = town
+        .run_as(
+            "出纳王",
+            &["--ledger", "t.db", "pay", "1", "--date", "2025-01-10"],
+        )
+        .fails(2);
+    assert!(
+        r.stderr
+            .contains("table allocation_payment_batches no longer matches the record chain"),
+        "{}",
+        r.stderr
+    );
+    let after = town
+        .run(&["--ledger", "t.db", "balance", "--format", "csv"])
+        .ok()
+        .stdout;
+    assert_eq!(before, after);
+
+    let path = copy_of(&town, "t2.db");
+    attacker(&path)
+        .execute_batch("DELETE FROM tilts; DELETE FROM tilt_runs")
+        .unwrap();
+    let r = town
+        .run(&[
+            "--ledger", "t2.db", "tilt", "--year", "2024", "--share", "0.12",
+        ])
+        .fails(2);
+    assert!(
+        r.stderr.contains("no longer matches the record chain"),
+        "{}",
+        r.stderr
+    );
+}

@@ -53,6 +53,14 @@ pub fn same_person(a: &str, b: &str) -> bool {
     normalised_name(a) == normalised_name(b)
 }
 
+/// What a run's posting and payment read: they refuse to act if any was altered behind the
+/// program's back.
+const RUN_TABLES: [&str; 3] = [
+    "allocation_runs",
+    "allocation_line_blocks",
+    "allocation_payment_batches",
+];
+
 /// Where a run stands.
 pub fn status(run: &RunRecord) -> &'static str {
     if run.reverses_run.is_some() {
@@ -370,6 +378,7 @@ pub fn post(
     date: Option<NaiveDate>,
     force_reason: Option<&str>,
 ) -> Result<String> {
+    w.require_recorded(&RUN_TABLES)?;
     let run = w.run(id)?;
     if let Some(v) = &run.posted_voucher {
         return Err(Error::rule(format!(
@@ -662,6 +671,7 @@ pub fn pay(
     from: &str,
     bank_file: Option<&Path>,
 ) -> Result<PaySummary> {
+    w.require_recorded(&RUN_TABLES)?;
     let run = w.run(id)?;
     let Some(posted) = &run.posted_voucher else {
         return Err(Error::rule(format!(

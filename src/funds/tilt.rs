@@ -299,6 +299,9 @@ pub fn plan(w: &mut Writer<'_>, req: &TiltRequest) -> Result<TiltPlan> {
 
 /// Check and post a tilt in the caller's write transaction, and record it in `tilts`.
 pub fn tilt(w: &mut Writer<'_>, req: &TiltRequest) -> Result<TiltOutcome> {
+    // A tilt reads what was received and what was tilted before: refuse if either was
+    // altered behind the program's back (a deleted tilt would be tilted twice).
+    w.require_recorded(&["projects", "dividends", "tilts", "tilt_runs"])?;
     let plan = plan(w, req)?;
     let fund = dynamic_fund();
     ensure_account(w, &fund, AccountKind::Liability)?;

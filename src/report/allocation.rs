@@ -48,8 +48,36 @@ pub fn run_document(run: &RunRecord, lines: &[RunLine], lang: Lang) -> Document 
             tr(lang, "政策哈希", "Policy SHA-256"),
             run.policy_sha256.clone(),
         )
-        .field(tr(lang, "提议人", "Proposer"), run.proposer.clone())
-        .field(tr(lang, "状态", "Status"), status(run));
+        .field(tr(lang, "提议人", "Proposer"), run.proposer.clone());
+    for (label, by, on, operator) in [
+        (
+            tr(lang, "村级审批", "Village approval"),
+            &run.village_by,
+            run.village_on,
+            &run.village_operator,
+        ),
+        (
+            tr(lang, "镇级审批", "Town approval"),
+            &run.town_by,
+            run.town_on,
+            &run.town_operator,
+        ),
+    ] {
+        if let Some(by) = by {
+            let mut text = by.clone();
+            if let Some(on) = on {
+                text.push_str(&format!(" {on}"));
+            }
+            if let Some(operator) = operator {
+                text.push_str(&match lang {
+                    Lang::Zh => format!("（录入：{operator}）"),
+                    Lang::En => format!(" (recorded by {operator})"),
+                });
+            }
+            doc = doc.field(label, text);
+        }
+    }
+    doc = doc.field(tr(lang, "状态", "Status"), status(run));
     let mut table = Table {
         columns: vec![
             Column::text("household_id", tr(lang, "户编号", "Household"), 2),

@@ -532,3 +532,55 @@ fn recorded_head(conn: &Connection) -> Result<LedgerHead> {
         head: ledger_head(&jh, jl, &rh, rl),
     })
 }
+
+/// Refuse to act on tables that no longer hold what the record chain says: a command that
+/// moves money reads them (a payment batch deleted behind the program's back would pay a
+/// household twice). Costs a read of the named tables and of the record chain.
+fn require_recorded(conn: &Connection, names: &[&str]) -> Result<()> {
+    let mut expected: std::collections::HashMap<&str, TableDigest> =
+        names.iter().map(|n| (*n, TableDigest::default())).collect();
+    for_each_record(conn, |r| {
+        if let Some(d) = expected.get_mut(r.table) {
+            if let Ok(h) = Hash::try_from(r.row_hash) {
+                d.apply(r.change, &h);
+            }
+        }
+        Ok(())
+    })?;
+    // And what this write has changed so far, not yet appended.
+    let mut pending =
+        conn.prepare_cached("SELECT tbl, change, row_hash FROM temp.audit_pending ORDER BY rowid")?;
+    let mut rows = pending.query([])?;
+    while let Some(r) = rows.next()? {
+        let table: String = r.get(0)?;
+        if let Some(d) = expected.get_mut(table.as_str()) {
+            if let Ok(h) = Hash::try_from(r.get::<_, Vec<u8>>(2)?) {
+                d.apply(r.get(1)?, &h);
+            }
+        }
+    }
+    for t in audited_tables(conn)?
+        .iter()
+        .filter(|t| names.contains(&t.name.as_str()))
+    {
+        let mut found = TableDigest::default();
+        for_each_row_hash(conn, t, |_, h| {
+            found.add(&h);
+            Ok(())
+        })?;
+        if Some(&found) != expected.get(t.name.as_str()) {
+            return Err(Error::Tampered(format!(
+                "table {} no longer matches the record chain: it was altered outside townledger; nothing was written (run `townledger verify`)",
+                t.name
+            )));
+        }
+    }
+    Ok(())
+}
+
+impl super::Writer<'_> {
+    /// Refuse to go on unless the named tables hold exactly what the record chain says.
+    pub fn require_recorded(&self, tables: &[&str]) -> Result<()> {
+        require_recorded(self.sql(), tables)
+    }
+}
