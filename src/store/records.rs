@@ -309,6 +309,7 @@ pub(super) fn install_triggers(conn: &Connection) -> Result<()> {
 /// Appends records to the chain, from its current end.
 struct Appender<'t> {
     tx: &'t Connection,
+    insert: rusqlite::CachedStatement<'t>,
     seq: i64,
     head: Hash,
 }
@@ -324,16 +325,21 @@ impl<'t> Appender<'t> {
             .optional()?
             .map(|(s, h)| (s, h.try_into().unwrap_or([0xff; 32])))
             .unwrap_or((0, GENESIS));
-        Ok(Appender { tx, seq, head })
+        let insert = tx.prepare_cached(
+            "INSERT INTO audit_log (seq, tbl, change, row_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        Ok(Appender {
+            tx,
+            insert,
+            seq,
+            head,
+        })
     }
 
     fn append(&mut self, table: &str, change: i64, row: &Hash) -> Result<()> {
         self.seq += 1;
         self.head = record_hash(&self.head, self.seq, table, change, row);
-        self.tx
-            .prepare_cached(
-                "INSERT INTO audit_log (seq, tbl, change, row_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
+        self.insert
             .execute(params![self.seq, table, change, &row[..], &self.head[..]])?;
         Ok(())
     }
@@ -349,24 +355,30 @@ impl<'t> Appender<'t> {
     }
 }
 
-/// At a write's commit: append a record for every row its statements changed.
+/// At a write's commit: append a record for every row its statements changed, in the order
+/// they changed.
 pub(super) fn seal(tx: &Connection) -> Result<()> {
-    let pending: Vec<(String, i64, Vec<u8>)> = tx
-        .prepare_cached("SELECT tbl, change, row_hash FROM temp.audit_pending ORDER BY rowid")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    if pending.is_empty() {
-        return Ok(());
-    }
-    let mut log = Appender::at_end(tx)?;
-    for (table, change, row) in pending {
-        let row: Hash = row
+    let mut pending =
+        tx.prepare_cached("SELECT tbl, change, row_hash FROM temp.audit_pending ORDER BY rowid")?;
+    let mut rows = pending.query([])?;
+    let mut log: Option<Appender<'_>> = None;
+    while let Some(r) = rows.next()? {
+        let log = match &mut log {
+            Some(log) => log,
+            None => log.insert(Appender::at_end(tx)?),
+        };
+        let row: Hash = r
+            .get_ref(2)?
+            .as_blob()?
             .try_into()
             .map_err(|_| Error::rule("a row hash of the wrong length"))?;
-        log.append(&table, change, &row)?;
+        log.append(r.get_ref(0)?.as_str()?, r.get(1)?, &row)?;
     }
-    log.finish()?;
-    tx.execute_batch("DELETE FROM temp.audit_pending")?;
+    drop(rows);
+    if let Some(log) = log {
+        log.finish()?;
+        tx.execute_batch("DELETE FROM temp.audit_pending")?;
+    }
     Ok(())
 }
 
