@@ -1456,3 +1456,31 @@ fn runs_stored_a_row_per_household_are_migrated_to_blocks() {
         again.stderr
     );
 }
+
+/// A head's name a spreadsheet would run as a formula is neutralised in the register's CSV,
+/// masked or not.
+#[test]
+fn the_household_list_in_csv_runs_no_formula() {
+    let town = Town::new();
+    town.write(
+        "h.csv",
+        HOUSEHOLDS.replace("HA,胡荔村,叶建国,", "HA,胡荔村,=SUM(),"),
+    );
+    town.run(&["households", "import", "h.csv", "--effective", "2024-01-01"])
+        .ok();
+    let list = town
+        .run(&["households", "list", "--format", "csv"])
+        .ok()
+        .stdout;
+    let ha = list.lines().find(|l| l.starts_with("HA,")).unwrap();
+    assert!(ha.starts_with("HA,胡荔村,'=****),"), "{ha}");
+    let unmasked = town
+        .run(&["households", "list", "--format", "csv", "--unmasked"])
+        .ok()
+        .stdout;
+    let ha = unmasked.lines().find(|l| l.starts_with("HA,")).unwrap();
+    assert!(
+        ha.starts_with("HA,胡荔村,'=SUM(),441721198001011238,2,5000.00,"),
+        "{ha}"
+    );
+}
