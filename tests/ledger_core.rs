@@ -1055,3 +1055,49 @@ fn csv_exports_neutralise_formulas_and_reimport_exactly() {
         "{balance}"
     );
 }
+
+#[test]
+fn xlsx_writes_formula_text_as_text_and_refuses_a_cell_too_long() {
+    use calamine::{Data, Reader, Xlsx};
+    let town = town_with_formulas();
+    town.run(&["register", "--out", "r.xlsx", "--", "-abc"])
+        .ok();
+    let mut book: Xlsx<_> = calamine::open_workbook(town.path("r.xlsx")).unwrap();
+    let sheet = book.sheet_names()[0].clone();
+    let formulas = book.worksheet_formula(&sheet).unwrap();
+    assert!(
+        formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+        "{formulas:?}"
+    );
+    let range = book.worksheet_range(&sheet).unwrap();
+    for text in ["=HYPERLINK(\"http://x\",\"点击\")", "-abc", "'=x", "=H1"] {
+        assert!(
+            range
+                .used_cells()
+                .any(|(_, _, d)| matches!(d, Data::String(s) if s == text)),
+            "{text} is a text cell: {range:?}"
+        );
+    }
+    // A memo longer than an Excel cell holds: a refusal naming the cell, no file.
+    let long = "长".repeat(40_000);
+    town.write(
+        "long.csv",
+        format!(
+            "txn_id,date,account,amount,memo\n\
+             L1,2024-02-01,-abc,1,{long}\n\
+             L1,2024-02-01,@SUM(A1),-1,短\n"
+        ),
+    );
+    town.run(&["import", "postings", "long.csv"]).ok();
+    let r = town
+        .run(&["register", "--out", "long.xlsx", "--", "-abc"])
+        .fails(1);
+    assert!(
+        r.stderr.contains(
+            "XLSX: table 1 (untitled), row 4, column 摘要 has 40000 characters; an Excel cell holds at most 32767"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!town.path("long.xlsx").exists());
+}
