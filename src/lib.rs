@@ -18,6 +18,7 @@ pub mod households;
 pub mod import;
 pub mod ledger;
 pub mod money;
+pub mod people;
 pub mod render;
 pub mod report;
 pub mod reversal;

@@ -1056,6 +1056,93 @@ fn approvers_are_compared_as_names_not_as_bytes() {
     );
 }
 
+/// A zero-width space, a byte-order mark or full-width letters do not make another person.
+#[test]
+fn invisible_characters_and_full_width_letters_do_not_make_another_approver() {
+    let town = town();
+    let run = town
+        .run_as(
+            "alice",
+            &[
+                "allocate",
+                "plan",
+                "--policy",
+                "policy.toml",
+                "--fund",
+                "动态帮扶",
+                "--amount",
+                "10000",
+                "--date",
+                "2024-12-28",
+            ],
+        )
+        .ok()
+        .stdout
+        .lines()
+        .last()
+        .unwrap()
+        .trim()
+        .to_string();
+    let approve = |by: &str, role: &str, date: &str| {
+        town.run_as(
+            "村文书",
+            &[
+                "allocate", "approve", &run, "--by", by, "--role", role, "--date", date,
+            ],
+        )
+    };
+    for by in [
+        "alice\u{200B}",
+        "ａｌｉｃｅ",
+        "\u{FEFF}Alice",
+        "al\u{00AD}ice",
+        "\u{202E}alice\u{202C}",
+    ] {
+        let r = approve(by, "village", "2024-12-29").fails(1);
+        assert!(
+            r.stderr
+                .contains("run 1 was proposed by alice; the proposer cannot approve it"),
+            "{by:?}: {}",
+            r.stderr
+        );
+    }
+    // A name of invisible characters only is no name.
+    let r = approve("\u{200B}\u{2060}", "village", "2024-12-29").fails(1);
+    assert!(
+        r.stderr.contains("an approval needs --by NAME"),
+        "{}",
+        r.stderr
+    );
+    approve("村委会", "village", "2024-12-29").ok();
+    let r = approve("村委会\u{200B}", "town", "2024-12-30").fails(1);
+    assert!(
+        r.stderr
+            .contains("the town's approval must come from someone else"),
+        "{}",
+        r.stderr
+    );
+    approve("ｂｏｂ", "town", "2024-12-30").ok();
+    town.run(&["allocate", "notice", &run, "--published", "2024-12-30"])
+        .ok();
+    town.run(&["allocate", "post", &run]).ok();
+    for payer in ["BOB", "bob\u{200D}", "村\u{FEFF}委会"] {
+        let r = town
+            .run_as(payer, &["pay", &run, "--date", "2025-01-06"])
+            .fails(1);
+        assert!(
+            r.stderr
+                .contains("the one who pays must not be an approver"),
+            "{payer:?}: {}",
+            r.stderr
+        );
+    }
+    assert_eq!(
+        town.count("SELECT count(*) FROM allocation_payments"),
+        0,
+        "nothing paid"
+    );
+}
+
 #[test]
 fn approval_and_notice_dates_follow_the_run() {
     let town = town();
@@ -1403,4 +1490,32 @@ fn an_approval_keeps_the_operator_who_recorded_it() {
         "{shown}"
     );
     assert!(!shown.contains("镇级审批"), "{shown}");
+}
+
+/// A head's name a spreadsheet would run as a formula is neutralised in the register's CSV,
+/// masked or not.
+#[test]
+fn the_household_list_in_csv_runs_no_formula() {
+    let town = Town::new();
+    town.write(
+        "h.csv",
+        HOUSEHOLDS.replace("HA,胡荔村,叶建国,", "HA,胡荔村,=SUM(),"),
+    );
+    town.run(&["households", "import", "h.csv", "--effective", "2024-01-01"])
+        .ok();
+    let list = town
+        .run(&["households", "list", "--format", "csv"])
+        .ok()
+        .stdout;
+    let ha = list.lines().find(|l| l.starts_with("HA,")).unwrap();
+    assert!(ha.starts_with("HA,胡荔村,'=****),"), "{ha}");
+    let unmasked = town
+        .run(&["households", "list", "--format", "csv", "--unmasked"])
+        .ok()
+        .stdout;
+    let ha = unmasked.lines().find(|l| l.starts_with("HA,")).unwrap();
+    assert!(
+        ha.starts_with("HA,胡荔村,'=SUM(),441721198001011238,2,5000.00,"),
+        "{ha}"
+    );
 }

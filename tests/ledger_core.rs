@@ -960,3 +960,144 @@ fn a_bulk_import_leaves_the_ledger_in_wal_mode_whole_or_unchanged() {
     drop(conn);
     town.run(&["verify"]).ok();
 }
+
+/// Vouchers whose texts a spreadsheet would run as formulas. The file is written as an export
+/// writes it: a memo that really starts with `'=` is escaped as `''=`.
+const FORMULA_VOUCHERS: &str = "\
+txn_id,date,account,amount,memo,household,ref
+=T1,2024-01-05,-abc,20,\"=HYPERLINK(\"\"http://x\"\",\"\"点击\"\")\",=H1,@ref
+=T1,2024-01-05,@SUM(A1),-20,+1,,
+-T2,2024-01-06,-abc,5.5,-abc,,
+-T2,2024-01-06,@SUM(A1),-5.5,@SUM(A1:A9),,
+T3,2024-01-07,-abc,1,''=x,,
+T3,2024-01-07,@SUM(A1),-1,'abc,,
+";
+
+/// A ledger with accounts `-abc` (asset) and `@SUM(A1)` (income) and the vouchers above.
+fn town_with_formulas() -> Town {
+    let town = Town::new();
+    for (name, kind) in [("-abc", "asset"), ("@SUM(A1)", "income")] {
+        town.run(&["accounts", "add", "--type", kind, "--", name])
+            .ok();
+    }
+    town.write("f.csv", FORMULA_VOUCHERS);
+    town.run(&["import", "postings", "f.csv"]).ok();
+    town
+}
+
+#[test]
+fn csv_exports_neutralise_formulas_and_reimport_exactly() {
+    let town = town_with_formulas();
+    // The texts are stored as they were meant: `''=x` in the file is the memo `'=x`.
+    assert_eq!(
+        town.text(
+            "SELECT group_concat(memo, '|') FROM (SELECT memo FROM postings ORDER BY txn, line)"
+        ),
+        "=HYPERLINK(\"http://x\",\"点击\")|+1|-abc|@SUM(A1:A9)|'=x|'abc"
+    );
+    let export = town.run(&["export", "--format", "csv"]).ok().stdout;
+    assert_eq!(
+        export,
+        "txn_id,date,account,amount,memo,household,ref\n\
+         '=T1,2024-01-05,'-abc,20.00,\"'=HYPERLINK(\"\"http://x\"\",\"\"点击\"\")\",'=H1,'@ref\n\
+         '=T1,2024-01-05,'@SUM(A1),-20.00,'+1,,\n\
+         '-T2,2024-01-06,'-abc,5.50,'-abc,,\n\
+         '-T2,2024-01-06,'@SUM(A1),-5.50,'@SUM(A1:A9),,\n\
+         T3,2024-01-07,'-abc,1.00,''=x,,\n\
+         T3,2024-01-07,'@SUM(A1),-1.00,'abc,,\n"
+    );
+    // Imported into a fresh ledger with the same accounts, the journal comes out the same.
+    let other = Town::new();
+    for (name, kind) in [("-abc", "asset"), ("@SUM(A1)", "income")] {
+        other
+            .run(&["accounts", "add", "--type", kind, "--", name])
+            .ok();
+    }
+    other.write("export.csv", &export);
+    other.run(&["import", "postings", "export.csv"]).ok();
+    assert_eq!(
+        other.run(&["export", "--format", "csv"]).ok().stdout,
+        export
+    );
+    assert_eq!(other.balances(), town.balances());
+    assert_eq!(
+        other.text(
+            "SELECT group_concat(memo, '|') FROM (SELECT memo FROM postings ORDER BY txn, line)"
+        ),
+        "=HYPERLINK(\"http://x\",\"点击\")|+1|-abc|@SUM(A1:A9)|'=x|'abc"
+    );
+    // Importing the export again posts nothing: the txn_ids read back as they were.
+    let again = other.run(&["import", "postings", "export.csv"]).ok();
+    assert!(again.stdout.contains("already posted"), "{}", again.stdout);
+    // The register and the trial balance in CSV: texts neutralised, money plain.
+    let register = town
+        .run(&["register", "--format", "csv", "--", "-abc"])
+        .ok()
+        .stdout;
+    let mut lines = register.lines();
+    let header = lines.next().unwrap();
+    let memo = header.split(',').position(|h| h == "memo").unwrap();
+    let amount = header.split(',').position(|h| h == "amount").unwrap();
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(register.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    let memos: Vec<&str> = rows.iter().map(|r| &r[memo]).collect();
+    assert_eq!(
+        memos,
+        ["'=HYPERLINK(\"http://x\",\"点击\")", "'-abc", "''=x"]
+    );
+    let amounts: Vec<&str> = rows.iter().map(|r| &r[amount]).collect();
+    assert_eq!(amounts, ["20.00", "5.50", "1.00"]);
+    let balance = town.run(&["balance", "--format", "csv"]).ok().stdout;
+    assert!(
+        balance.contains("'-abc,26.50\n") && balance.contains("'@SUM(A1),-26.50\n"),
+        "{balance}"
+    );
+}
+
+#[test]
+fn xlsx_writes_formula_text_as_text_and_refuses_a_cell_too_long() {
+    use calamine::{Data, Reader, Xlsx};
+    let town = town_with_formulas();
+    town.run(&["register", "--out", "r.xlsx", "--", "-abc"])
+        .ok();
+    let mut book: Xlsx<_> = calamine::open_workbook(town.path("r.xlsx")).unwrap();
+    let sheet = book.sheet_names()[0].clone();
+    let formulas = book.worksheet_formula(&sheet).unwrap();
+    assert!(
+        formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+        "{formulas:?}"
+    );
+    let range = book.worksheet_range(&sheet).unwrap();
+    for text in ["=HYPERLINK(\"http://x\",\"点击\")", "-abc", "'=x", "=H1"] {
+        assert!(
+            range
+                .used_cells()
+                .any(|(_, _, d)| matches!(d, Data::String(s) if s == text)),
+            "{text} is a text cell: {range:?}"
+        );
+    }
+    // A memo longer than an Excel cell holds: a refusal naming the cell, no file.
+    let long = "长".repeat(40_000);
+    town.write(
+        "long.csv",
+        format!(
+            "txn_id,date,account,amount,memo\n\
+             L1,2024-02-01,-abc,1,{long}\n\
+             L1,2024-02-01,@SUM(A1),-1,短\n"
+        ),
+    );
+    town.run(&["import", "postings", "long.csv"]).ok();
+    let r = town
+        .run(&["register", "--out", "long.xlsx", "--", "-abc"])
+        .fails(1);
+    assert!(
+        r.stderr.contains(
+            "XLSX: table 1 (untitled), row 4, column 摘要 has 40000 characters; an Excel cell holds at most 32767"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!town.path("long.xlsx").exists());
+}

@@ -603,3 +603,80 @@ fn public_notice_totals_every_money_column() {
         "no space before the amount:\n{text}"
     );
 }
+
+/// Every file under `dir`, as paths relative to it.
+fn files_under(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                found.push(path.strip_prefix(dir).unwrap().display().to_string());
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// A register whose village is an absolute path and whose id climbs out of the folder (put
+/// into the ledger behind the import's back): the batch writes nothing outside `--out`, names
+/// the two households and why, and still prints the others.
+#[test]
+fn a_batch_writes_only_inside_its_folder_whatever_the_register_says() {
+    let town = Town::new();
+    town.write(
+        "h.csv",
+        "id,village,name,id_number,members,per_capita_income,category,risk_level,risk_causes,labour,bank_card\n\
+         H1,胡荔村,叶建国,441721198001011238,2,5000,脱贫不稳定户,红,因病,none,6217000000000001234\n\
+         H2,胡荔村,陈亚生,441721197512120028,3,7000,边缘易致贫户,黄,因灾,full,6217000000000005678\n\
+         H3,西一村,刘䶮,441721199003150041,1,4000,边缘易致贫户,蓝,,weak,6217000000000009012\n\
+         H4,西一村,王平安,441721198001011246,4,20000,,,,full,6217000000000003456\n",
+    );
+    town.run(&["households", "import", "h.csv", "--effective", "2024-01-01"])
+        .ok();
+    let outside = town.path("outside");
+    town.sql(&format!(
+        "UPDATE households SET village = '{}' WHERE id = 'H1';
+         UPDATE households SET id = '../../escaped' WHERE id = 'H2';
+         UPDATE households SET id = 'H:4' WHERE id = 'H4';",
+        outside.display()
+    ));
+    let r = town
+        .run(&["statement", "town", "--year", "2024", "--out", "st/out"])
+        .fails(1);
+    assert!(
+        r.stdout.contains("wrote 2 statement(s) to st/out"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains(&format!(
+            "2 household(s) failed:\n  ../../escaped: its id \"../../escaped\" cannot be a file name: it starts with a dot; no statement written\n  H1: its village \"{}\" cannot be a folder name: it contains the path separator `/`; no statement written\n",
+            outside.display()
+        )),
+        "{}",
+        r.stdout
+    );
+    // Only the two good households' files, each in its village's folder; the id with a colon
+    // is written with a full-width one.
+    assert_eq!(
+        files_under(&town.path("st/out")),
+        ["西一村/H3-2024.pdf", "西一村/H：4-2024.pdf"]
+    );
+    // Nothing anywhere else: the temporary folder holds the ledger, the register and `st/out`.
+    assert!(!outside.exists());
+    let mut everything = files_under(town.dir.path());
+    everything.retain(|f| !f.starts_with("townledger.db"));
+    assert_eq!(
+        everything,
+        [
+            "h.csv",
+            "st/out/西一村/H3-2024.pdf",
+            "st/out/西一村/H：4-2024.pdf"
+        ]
+    );
+}

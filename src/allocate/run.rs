@@ -3,8 +3,8 @@
 //! The rules that make money move only after approval and public notice live here:
 //! - the proposer is the operator who ran `plan`; an approval by the proposer is refused, and
 //!   the town approves only after the village, by someone else; whoever pays is neither
-//!   approver. Names are compared as people write them: surrounding and repeated spaces and
-//!   the case of Latin letters do not make another person ([`same_person`]);
+//!   approver. Names are compared as people read them: spaces, letter case, full-width forms
+//!   and invisible characters do not make another person ([`same_person`]);
 //! - approvals are dated (not before the run, not in the future, the town's not before the
 //!   village's); the notice is published on a date not before the town's approval and payment
 //!   may start 5 working days later; posting the payables before that day is refused unless
@@ -26,6 +26,7 @@ use crate::households::HouseholdRecord;
 use crate::import::open_text;
 use crate::ledger::{AccountKind, NewTransaction, Posting};
 use crate::money::Amount;
+pub use crate::people::same_person;
 use crate::store::{
     LineBlock, NewRun, NewRunLine, PostOutcome, RunDue, RunLine, RunRecord, Writer, LINES_PER_BLOCK,
 };
@@ -36,21 +37,6 @@ pub const NOTICE_WORKING_DAYS: u32 = 5;
 /// `date` plus `n` working days (Monday to Friday, no holidays).
 pub fn add_working_days(date: NaiveDate, n: u32) -> NaiveDate {
     crate::allocate::policy::Calendar::default().add_working_days(date, n)
-}
-
-/// A name as compared: trimmed, inner runs of whitespace as one space, Latin letters in lower
-/// case.
-fn normalised_name(name: &str) -> String {
-    name.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-}
-
-/// Whether two names given for people (operator, approvers) name the same person: `root` and
-/// ` Root  ` do.
-pub fn same_person(a: &str, b: &str) -> bool {
-    normalised_name(a) == normalised_name(b)
 }
 
 /// What a run's posting and payment read: they refuse to act if any was altered behind the
@@ -257,7 +243,7 @@ pub fn approve(
     let run = w.run(id)?;
     let by = by.split_whitespace().collect::<Vec<_>>().join(" ");
     let by = by.as_str();
-    if by.is_empty() {
+    if crate::people::is_blank_name(by) {
         return Err(Error::rule("an approval needs --by NAME (not empty)"));
     }
     if run.reverses_run.is_some() {

@@ -207,7 +207,12 @@ fn batch(
         start.elapsed().as_secs_f64()
     );
     if !summary.empty.is_empty() {
-        let shown: Vec<&str> = summary.empty.iter().take(10).map(String::as_str).collect();
+        let shown: Vec<String> = summary
+            .empty
+            .iter()
+            .take(10)
+            .map(|id| id.escape_debug().to_string())
+            .collect();
         outln!(
             "{} household(s) had nothing in the period (printed all the same): {}{}",
             summary.empty.len(),
@@ -222,7 +227,8 @@ fn batch(
     if !summary.failed.is_empty() {
         outln!("{} household(s) failed:", summary.failed.len());
         for (id, why) in &summary.failed {
-            outln!("  {id}: {why}");
+            // An id is data: shown with its control characters escaped.
+            outln!("  {}: {why}", id.escape_debug());
         }
         return Ok(1);
     }

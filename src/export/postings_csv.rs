@@ -1,10 +1,16 @@
 //! The journal as a postings CSV (`txn_id,date,account,amount,memo,household,ref`), the format
 //! `import postings` reads. `txn_id` is the original import id, or the voucher number.
+//!
+//! The text columns (txn_id, account, memo, household, ref) are escaped as the document CSV
+//! escapes text ([`escape_text`]: `=HYPERLINK(…)` → `'=HYPERLINK(…)`), so a spreadsheet opening
+//! the file runs nothing; `import postings` takes the `'` off again. Date and amount are plain.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use super::io;
 use crate::error::{Error, Result};
+use crate::render::csv::escape_text;
 use crate::store::Ledger;
 
 pub(super) fn write(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
@@ -32,16 +38,18 @@ pub(super) fn write(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
             } else {
                 &p.memo
             };
-            w.write_record([
-                id,
-                &date,
-                &p.account,
-                &p.amount.plain(),
-                memo,
-                p.household.as_deref().unwrap_or(""),
-                p.reference.as_deref().unwrap_or(""),
-            ])
-            .map_err(csv_err)?;
+            let amount = p.amount.plain();
+            let record = [
+                escape_text(id),
+                Cow::Borrowed(date.as_str()),
+                escape_text(&p.account),
+                Cow::Borrowed(amount.as_str()),
+                escape_text(memo),
+                escape_text(p.household.as_deref().unwrap_or("")),
+                escape_text(p.reference.as_deref().unwrap_or("")),
+            ];
+            w.write_record(record.iter().map(|c| c.as_bytes()))
+                .map_err(csv_err)?;
         }
         Ok(())
     })?;

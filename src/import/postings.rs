@@ -20,6 +20,7 @@ use crate::ledger::transaction::parse_date;
 use crate::ledger::transaction::{NewHead, PostingContent};
 use crate::ledger::AccountKind;
 use crate::money::Amount;
+use crate::render::csv::unescape_text;
 use crate::store::{Bulk, BulkOutcome, FastMap, Pending, Prepared, Writer, ROWS_PER_INSERT};
 use std::sync::mpsc::{sync_channel, SyncSender};
 
@@ -267,9 +268,11 @@ impl Rows<'_> {
                 None
             }
         };
-        let account_text = match cols.account.map(field).filter(|t| !t.is_empty()) {
+        // Text columns as an export wrote them: `'=x` is `=x` (see `render::csv::escape_text`).
+        let text = |i: usize| unescape_text(field(i));
+        let account_text = match cols.account.map(text).filter(|t| !t.is_empty()) {
             Some(name) => name,
-            None => cols.account_code.map(field).unwrap_or(""),
+            None => cols.account_code.map(text).unwrap_or(""),
         };
         let account = match resolve_account(&mut self.bulk, account_text, self.options) {
             Ok((account, created)) => {
@@ -298,12 +301,12 @@ impl Rows<'_> {
         };
         match (account, amount) {
             (Some(account), Some(amount)) if self.errors.len() == before => {
-                let optional = |i: Option<usize>| i.map(field).filter(|s| !s.is_empty());
+                let optional = |i: Option<usize>| i.map(text).filter(|s| !s.is_empty());
                 g.push(
                     account,
                     amount,
                     [
-                        Some(field(cols.memo)),
+                        Some(text(cols.memo)),
                         optional(cols.household),
                         optional(cols.reference),
                     ],
@@ -575,7 +578,7 @@ fn read_rows(
         if count.is_multiple_of(8192) {
             bar.set_position(source.position());
         }
-        let txn_id = trim(record.get(cols.txn_id).unwrap_or(""));
+        let txn_id = unescape_text(trim(record.get(cols.txn_id).unwrap_or("")));
         if txn_id.is_empty() {
             if record.is_blank() {
                 continue;

@@ -115,8 +115,101 @@ fn sheet_name(title: &str) -> String {
     }
 }
 
-/// The workbook as bytes.
+/// The most text an Excel cell holds, in UTF-16 code units (as Excel and `rust_xlsxwriter`
+/// count).
+pub const MAX_CELL_TEXT: usize = 32_767;
+
+/// Refuse, naming the cell, a text longer than an Excel cell holds: the document's own data
+/// (a memo pasted whole …), so a rule error rather than a failure to write.
+fn check_text_lengths(doc: &Document) -> Result<()> {
+    let too_long = |text: &str| text.encode_utf16().count() > MAX_CELL_TEXT;
+    let refuse = |place: String, text: &str| {
+        Err(Error::rule(format!(
+            "XLSX: {place} has {} characters; an Excel cell holds at most 32767 (write CSV, JSON or PDF instead)",
+            text.chars().count()
+        )))
+    };
+    for (place, text) in [
+        ("the title", Some(&doc.title)),
+        ("the subtitle", doc.subtitle.as_ref()),
+    ]
+    .into_iter()
+    .chain([("the footer", doc.footer.as_ref())])
+    {
+        if let Some(text) = text.filter(|t| too_long(t)) {
+            return refuse(place.to_string(), text);
+        }
+    }
+    for f in &doc.fields {
+        let name = || f.label.chars().take(40).collect::<String>();
+        if too_long(&f.label) {
+            return refuse(format!("the label of the field {}", name()), &f.label);
+        }
+        if too_long(&f.value) {
+            return refuse(format!("the field {}", name()), &f.value);
+        }
+    }
+    for (i, note) in doc.notes.iter().enumerate() {
+        if too_long(note) {
+            return refuse(format!("note {}", i + 1), note);
+        }
+    }
+    let sep = super::text::label_separator(doc.lang);
+    for (i, signature) in doc.signatures.iter().enumerate() {
+        let written = format!("{signature}{sep}");
+        if too_long(&written) {
+            return refuse(format!("signature line {}", i + 1), &written);
+        }
+    }
+    for (ti, table) in doc.tables.iter().enumerate() {
+        let table_name = format!(
+            "table {} ({})",
+            ti + 1,
+            table.caption.as_deref().unwrap_or("untitled")
+        );
+        if let Some(caption) = table.caption.as_deref().filter(|c| too_long(c)) {
+            return refuse(format!("the caption of table {}", ti + 1), caption);
+        }
+        for col in &table.columns {
+            if too_long(&col.title) {
+                return refuse(
+                    format!("{table_name}, the title of column {}", col.key),
+                    &col.title,
+                );
+            }
+        }
+        let body = table.rows.iter().enumerate().map(|(i, r)| ("row", i, r));
+        let totals = table
+            .totals
+            .iter()
+            .enumerate()
+            .map(|(i, r)| ("totals row", i, r));
+        for (kind, ri, row) in body.chain(totals) {
+            for (ci, cell) in row.cells.iter().enumerate() {
+                let Cell::Text(text) = cell else { continue };
+                if !too_long(text) {
+                    continue;
+                }
+                let column = table.columns.get(ci).map_or("?", |c| c.title.as_str());
+                let label = row
+                    .label
+                    .as_deref()
+                    .map(|l| format!(" ({l})"))
+                    .unwrap_or_default();
+                return refuse(
+                    format!("{table_name}, {kind} {}{label}, column {column}", ri + 1),
+                    text,
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The workbook as bytes. A text longer than an Excel cell holds is refused first
+/// (`Error::Rule`, naming the cell).
 pub fn to_bytes(doc: &Document, opts: &RenderOptions) -> Result<Vec<u8>> {
+    check_text_lengths(doc)?;
     build(doc, opts).map_err(xlsx_error)
 }
 
@@ -339,6 +432,52 @@ mod tests {
         let words = Amount::from_fen(total).chinese_capitals();
         assert_eq!(words, "叁拾柒万叁仟叁佰柒拾元肆角叁分");
         find(&range, &format!("合计金额（大写）：人民币{words}"));
+    }
+
+    #[test]
+    fn text_that_looks_like_a_formula_is_written_as_text() {
+        let mut doc = sample::household(2);
+        doc.tables[0].rows[0].cells[2] = Cell::text("=HYPERLINK(\"http://x\",\"点击\")");
+        doc.tables[0].rows[1].cells[2] = Cell::text("@SUM(A1:A9)");
+        doc = doc.field("户主姓名", "=****)");
+        let bytes = to_bytes(&doc, &RenderOptions::default()).unwrap();
+        let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let name = wb.sheet_names()[0].clone();
+        let formulas = wb.worksheet_formula(&name).unwrap();
+        assert!(
+            formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+            "no formulas: {formulas:?}"
+        );
+        let range = wb.worksheet_range(&name).unwrap();
+        find(&range, "=HYPERLINK(\"http://x\",\"点击\")");
+        find(&range, "@SUM(A1:A9)");
+        find(&range, "=****)");
+    }
+
+    #[test]
+    fn a_text_longer_than_a_cell_holds_is_refused_naming_the_cell() {
+        let mut doc = sample::household(3);
+        doc.tables[0].rows[1].cells[2] = Cell::text("长".repeat(MAX_CELL_TEXT + 1));
+        doc.tables[0].rows[1].label = Some("household H0003".into());
+        let err = to_bytes(&doc, &RenderOptions::default()).unwrap_err();
+        assert_eq!(err.exit_code(), 1);
+        assert_eq!(
+            err.to_string(),
+            "XLSX: table 1 (分配明细), row 2 (household H0003), column 摘要 has 32768 characters; \
+             an Excel cell holds at most 32767 (write CSV, JSON or PDF instead)"
+        );
+        // Exactly as many as a cell holds is written; a character outside the BMP counts twice,
+        // as Excel counts.
+        doc.tables[0].rows[1].cells[2] = Cell::text("长".repeat(MAX_CELL_TEXT));
+        to_bytes(&doc, &RenderOptions::default()).unwrap();
+        doc.tables[0].rows[1].cells[2] = Cell::text("𠀀".repeat(MAX_CELL_TEXT / 2 + 1));
+        assert!(to_bytes(&doc, &RenderOptions::default()).is_err());
+        let mut doc = sample::household(1);
+        doc.notes.push("x".repeat(40_000));
+        assert!(to_bytes(&doc, &RenderOptions::default())
+            .unwrap_err()
+            .to_string()
+            .starts_with("XLSX: note "));
     }
 
     #[test]
