@@ -151,58 +151,64 @@ pub fn verify_signed(ledger: &Ledger, public_key: Option<&str>) -> Result<Verifi
     }
     let journal_head = prev;
     check_voucher_months(ledger, &voucher_last)?;
-    let names: HashMap<i64, String> = ledger
-        .accounts()?
-        .into_iter()
-        .map(|a| (a.id, a.name))
-        .collect();
-    let name = |&(account, month): &(i64, u32)| {
-        format!(
-            "{} {}",
-            names
-                .get(&account)
-                .cloned()
-                .unwrap_or_else(|| format!("account #{account}")),
-            account_index::month_text(month)
-        )
-    };
-    let mut stored = ledger.month_totals()?;
-    stored.retain(|_, v| *v != 0);
-    let mut wrong: Vec<String> = months
-        .iter()
-        .filter(|(k, (total, _))| *total != 0 && stored.get(*k) != Some(total))
-        .map(|(k, _)| name(k))
-        .chain(
-            stored
-                .keys()
-                .filter(|k| months.get(*k).is_none_or(|(total, _)| *total == 0))
-                .map(name),
-        )
-        .collect();
-    if !wrong.is_empty() {
-        return Err(Error::Tampered(format!(
-            "the stored monthly totals disagree with the postings ({}): they were altered outside townledger",
-            first_few(&mut wrong)
-        )));
-    }
-    ledger.account_index_rows(|month, account, _total, entries| {
+    // One pass over the account index: each row's total and entries against the journal's.
+    let mut wrong_totals: Vec<(i64, u32)> = Vec::new();
+    let mut wrong_index: Vec<(i64, u32)> = Vec::new();
+    ledger.account_index_rows(|month, account, total, entries| {
         let key = (account, month);
-        let matches = months.remove(&key).is_some_and(|(_, expected)| {
-            let mut found = IndexDigest::new(&keys);
-            found.add(entries);
-            found.finish() == expected.finish()
-        });
-        if !matches {
-            wrong.push(name(&key));
+        match months.remove(&key) {
+            Some((expected_total, expected)) => {
+                if expected_total != total {
+                    wrong_totals.push(key);
+                }
+                let mut found = IndexDigest::new(&keys);
+                found.add(entries);
+                if found.finish() != expected.finish() {
+                    wrong_index.push(key);
+                }
+            }
+            None if total != 0 => wrong_totals.push(key),
+            None => wrong_index.push(key),
         }
         Ok(())
     })?;
-    wrong.extend(months.keys().map(name));
-    if !wrong.is_empty() {
-        return Err(Error::Tampered(format!(
-            "the account index disagrees with the journal ({}): it was altered outside townledger",
-            first_few(&mut wrong)
-        )));
+    for (key, (total, _)) in months {
+        if total != 0 {
+            wrong_totals.push(key);
+        } else {
+            wrong_index.push(key);
+        }
+    }
+    for (wrong, what) in [
+        (wrong_totals, "the stored monthly totals disagree with the postings"),
+        (wrong_index, "the account index disagrees with the journal"),
+    ] {
+        if !wrong.is_empty() {
+            // Names only now, for the message: a ledger may hold 100,000 household accounts.
+            let names: HashMap<i64, String> = ledger
+                .accounts()?
+                .into_iter()
+                .map(|a| (a.id, a.name))
+                .collect();
+            let mut wrong: Vec<String> = wrong
+                .iter()
+                .map(|(account, month)| {
+                    format!(
+                        "{} {}",
+                        names
+                            .get(account)
+                            .cloned()
+                            .unwrap_or_else(|| format!("account #{account}")),
+                        account_index::month_text(*month)
+                    )
+                })
+                .collect();
+            return Err(Error::Tampered(format!(
+                "{what} ({}): {} altered outside townledger",
+                first_few(&mut wrong),
+                if what.contains("totals") { "they were" } else { "it was" }
+            )));
+        }
     }
     let records = check_records(ledger, &checkpoints)?;
     let head = ledger_head(&journal_head, transactions, &records.head, records.length);

@@ -98,19 +98,9 @@ fn allocation_bench(dir: &std::path::Path, n: u64, journal: Option<u64>) -> Resu
     }
     let db = db.display().to_string();
     let pool = townledger::Amount::from_yuan(4_000 * n as i64);
-    let fund = dir.join("fund.csv");
-    std::fs::write(
-        &fund,
-        format!(
-            "txn_id,date,account,amount,memo\nF1,2024-12-01,资产:银行存款:基本户,{pool},提取\nF1,2024-12-01,负债:专项应付款:动态帮扶,{},提取\n",
-            -pool
-        ),
-    )
-    .map_err(|e| Error::io(&fund, e))?;
     let policy = townledger::demo::data_dir().join("policy-2024.toml");
-    let (register, fund, policy) = (
+    let (register, policy) = (
         register.display().to_string(),
-        fund.display().to_string(),
         policy.display().to_string(),
     );
     let pool_s = pool.to_string();
@@ -128,6 +118,23 @@ fn allocation_bench(dir: &std::path::Path, n: u64, journal: Option<u64>) -> Resu
             "--create-accounts",
         ])?;
     }
+    // The generated journal moves money through the fund too: top it up to hold the pool.
+    let held = -townledger::store::Ledger::open(std::path::Path::new(&db))?
+        .balance_of("负债:专项应付款:动态帮扶", None)
+        .unwrap_or_default();
+    let top_up = pool
+        .checked_add(-held.min(townledger::Amount::ZERO))
+        .ok_or_else(|| Error::rule("the fund's balance is out of range"))?;
+    let fund = dir.join("fund.csv");
+    std::fs::write(
+        &fund,
+        format!(
+            "txn_id,date,account,amount,memo\nF1,2024-12-01,资产:银行存款:基本户,{top_up},提取\nF1,2024-12-01,负债:专项应付款:动态帮扶,{},提取\n",
+            -top_up
+        ),
+    )
+    .map_err(|e| Error::io(&fund, e))?;
+    let fund = fund.display().to_string();
     let import = run_as(
         "村文书",
         &[

@@ -529,20 +529,6 @@ impl Ledger {
         account_index::stored_rows(&self.conn, f)
     }
 
-    /// The stored per-month account totals: ((account id, `yyyymm`), fen).
-    pub fn month_totals(&self) -> Result<HashMap<(i64, u32), i64>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT account, month, total FROM account_postings")?;
-        let mut rows = stmt.query([])?;
-        let mut out = HashMap::new();
-        while let Some(row) = rows.next()? {
-            let key: u32 = row.get(1)?;
-            *out.entry((row.get(0)?, key)).or_insert(0) += row.get::<_, i64>(2)?;
-        }
-        Ok(out)
-    }
-
     /// The chain head recorded at the last write, if anything was ever posted.
     pub fn chain_head(&self) -> Result<Option<ChainHead>> {
         self.meta_head("chain_length", "chain_head")
