@@ -9,7 +9,7 @@
 //! the rows the chain says, and checks every signed checkpoint.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hasher, RandomState};
+use std::hash::{BuildHasher, RandomState};
 
 use chrono::Datelike;
 
@@ -59,10 +59,11 @@ pub fn verify_signed(ledger: &Ledger, public_key: Option<&str>) -> Result<Verifi
     let mut last_voucher = String::from("(start of journal)");
     let mut postings = 0i64;
     // What the per-month tables should hold, by (account id, yyyymm): the total, and a digest
-    // of the account index entries (SipHash under a key chosen afresh each run, so no edit can
-    // be made to match it) with their length — a few bytes per row, whatever the journal's size.
-    let keys = RandomState::new();
-    let mut months: HashMap<(i64, u32), (i64, IndexDigest)> = HashMap::new();
+    // of the account index entries (keyed afresh each run, so no edit can be made to match it)
+    // with their length — 32 bytes per account and month, whatever the journal's size.
+    let secret = DigestKey::new();
+    let mut months: rustc_hash::FxHashMap<(i64, u32), (i64, IndexDigest)> =
+        rustc_hash::FxHashMap::default();
     let mut entry = Vec::with_capacity(32);
     let mut hashed = Vec::with_capacity(16 << 10);
     ledger.for_each_stored_transaction(|txn, stored_hash, ids| {
@@ -97,7 +98,7 @@ pub fn verify_signed(ledger: &Ledger, public_key: Option<&str>) -> Result<Verifi
         for (line, (p, &account)) in txn.postings.iter().zip(ids).enumerate() {
             let (total, digest) = months
                 .entry((account, month))
-                .or_insert_with(|| (0, IndexDigest::new(&keys)));
+                .or_insert_with(|| (0, IndexDigest::new(secret)));
             *total += p.amount.fen();
             entry.clear();
             account_index::push_entry(
@@ -109,7 +110,7 @@ pub fn verify_signed(ledger: &Ledger, public_key: Option<&str>) -> Result<Verifi
                     fen: p.amount.fen(),
                 },
             );
-            digest.add(&entry);
+            digest.add(secret, &entry);
         }
         postings += txn.postings.len() as i64;
         prev = computed;
@@ -161,8 +162,8 @@ pub fn verify_signed(ledger: &Ledger, public_key: Option<&str>) -> Result<Verifi
                 if expected_total != total {
                     wrong_totals.push(key);
                 }
-                let mut found = IndexDigest::new(&keys);
-                found.add(entries);
+                let mut found = IndexDigest::new(secret);
+                found.add(secret, entries);
                 if found.finish() != expected.finish() {
                     wrong_index.push(key);
                 }
@@ -180,7 +181,10 @@ pub fn verify_signed(ledger: &Ledger, public_key: Option<&str>) -> Result<Verifi
         }
     }
     for (wrong, what) in [
-        (wrong_totals, "the stored monthly totals disagree with the postings"),
+        (
+            wrong_totals,
+            "the stored monthly totals disagree with the postings",
+        ),
         (wrong_index, "the account index disagrees with the journal"),
     ] {
         if !wrong.is_empty() {
@@ -206,7 +210,11 @@ pub fn verify_signed(ledger: &Ledger, public_key: Option<&str>) -> Result<Verifi
             return Err(Error::Tampered(format!(
                 "{what} ({}): {} altered outside townledger",
                 first_few(&mut wrong),
-                if what.contains("totals") { "they were" } else { "it was" }
+                if what.contains("totals") {
+                    "they were"
+                } else {
+                    "it was"
+                }
             )));
         }
     }
@@ -441,27 +449,51 @@ fn check_checkpoints(
     Ok(signed)
 }
 
-/// A keyed digest of a row of account index entries, and its length.
+/// The secret of one `verify`: a multiplier and a start drawn afresh each run, so that no edit
+/// of the account index can be made to match a digest it cannot predict.
+#[derive(Clone, Copy)]
+struct DigestKey {
+    start: u64,
+    mul: u64,
+}
+
+impl DigestKey {
+    fn new() -> DigestKey {
+        let random = RandomState::new();
+        DigestKey {
+            start: random.hash_one(1u8),
+            // Odd, so that multiplying loses no bits.
+            mul: random.hash_one(2u8) | 1,
+        }
+    }
+}
+
+/// A keyed digest of a row of account index entries, and its length: 16 bytes, so that
+/// `verify` keeps one per account and month (hundreds of thousands with a large run) cheaply.
+#[derive(Clone, Copy)]
 struct IndexDigest {
-    hasher: std::collections::hash_map::DefaultHasher,
-    len: usize,
+    state: u64,
+    len: u64,
 }
 
 impl IndexDigest {
-    fn new(keys: &RandomState) -> IndexDigest {
+    fn new(key: DigestKey) -> IndexDigest {
         IndexDigest {
-            hasher: keys.build_hasher(),
+            state: key.start,
             len: 0,
         }
     }
 
-    fn add(&mut self, bytes: &[u8]) {
-        self.hasher.write(bytes);
-        self.len += bytes.len();
+    fn add(&mut self, key: DigestKey, bytes: &[u8]) {
+        for &b in bytes {
+            let x = (self.state ^ u64::from(b)).wrapping_mul(key.mul);
+            self.state = x ^ (x >> 29);
+        }
+        self.len += bytes.len() as u64;
     }
 
-    fn finish(&self) -> (u64, usize) {
-        (self.hasher.finish(), self.len)
+    fn finish(&self) -> (u64, u64) {
+        (self.state, self.len)
     }
 }
 

@@ -99,10 +99,7 @@ fn allocation_bench(dir: &std::path::Path, n: u64, journal: Option<u64>) -> Resu
     let db = db.display().to_string();
     let pool = townledger::Amount::from_yuan(4_000 * n as i64);
     let policy = townledger::demo::data_dir().join("policy-2024.toml");
-    let (register, policy) = (
-        register.display().to_string(),
-        policy.display().to_string(),
-    );
+    let (register, policy) = (register.display().to_string(), policy.display().to_string());
     let pool_s = pool.to_string();
     run_once(&["--ledger", &db, "init"])?;
     if let Some(transactions) = journal {
