@@ -15,7 +15,8 @@ use chrono::Datelike;
 
 use crate::checkpoint;
 use crate::error::{Error, Result};
-use crate::ledger::transaction::{chain_hash_with, imbalance, Hash, Posting, GENESIS};
+use crate::ledger::transaction::{chain_hash_with, Hash, PostingContent, GENESIS};
+use crate::money::Amount;
 use crate::store::records::{ledger_head, record_hash, AuditedTable, TableDigest};
 use crate::store::{account_index, Checkpoint, Ledger};
 
@@ -66,7 +67,7 @@ pub fn verify_signed(ledger: &Ledger, public_key: Option<&str>) -> Result<Verifi
         rustc_hash::FxHashMap::default();
     let mut entry = Vec::with_capacity(32);
     let mut hashed = Vec::with_capacity(16 << 10);
-    ledger.for_each_stored_transaction(|txn, stored_hash, ids| {
+    ledger.for_each_stored_posting_set(|txn, stored_hash, stored, names| {
         if txn.id != expected_id {
             return Err(Error::Tampered(format!(
                 "voucher {}: {} transaction(s) missing from the journal between {last_voucher} and {}",
@@ -75,11 +76,24 @@ pub fn verify_signed(ledger: &Ledger, public_key: Option<&str>) -> Result<Verifi
                 txn.voucher
             )));
         }
+        if let Some(p) = stored.iter().find(|p| !names.contains_key(&p.account)) {
+            return Err(Error::Tampered(format!(
+                "voucher {} posts to account #{}, which is not in the ledger: accounts were altered outside townledger",
+                txn.voucher, p.account
+            )));
+        }
+        // Hashed borrowed: nothing is copied per posting.
         let computed = chain_hash_with(
             &mut hashed,
             &prev,
             &txn.head(),
-            txn.postings.iter().map(Posting::content),
+            stored.iter().map(|p| PostingContent {
+                account: &names[&p.account],
+                fen: p.fen,
+                memo: p.memo.as_deref().unwrap_or(&txn.memo),
+                household: p.household.as_deref(),
+                reference: p.reference.as_deref(),
+            }),
         );
         if computed[..] != *stored_hash {
             return Err(Error::Tampered(format!(
@@ -87,19 +101,28 @@ pub fn verify_signed(ledger: &Ledger, public_key: Option<&str>) -> Result<Verifi
                 txn.voucher, txn.date
             )));
         }
-        let off = imbalance(&txn.postings);
-        if !off.is_zero() || txn.postings.len() < 2 {
+        let off = stored
+            .iter()
+            .try_fold(0i64, |sum, p| sum.checked_add(p.fen))
+            .map(Amount::from_fen);
+        if off != Some(Amount::ZERO) || stored.len() < 2 {
             return Err(Error::Tampered(format!(
-                "voucher {} does not balance (postings sum to {off})",
-                txn.voucher
+                "voucher {} does not balance (postings sum to {})",
+                txn.voucher,
+                off.map_or_else(|| "more than an amount can hold".to_string(), |a| a.to_string())
             )));
         }
         let month = account_index::month_key(txn.date);
-        for (line, (p, &account)) in txn.postings.iter().zip(ids).enumerate() {
+        for (line, p) in stored.iter().enumerate() {
             let (total, digest) = months
-                .entry((account, month))
+                .entry((p.account, month))
                 .or_insert_with(|| (0, IndexDigest::new(secret)));
-            *total += p.amount.fen();
+            *total = total.checked_add(p.fen).ok_or_else(|| {
+                Error::Tampered(format!(
+                    "voucher {}: the month's total of account #{} overflows",
+                    txn.voucher, p.account
+                ))
+            })?;
             entry.clear();
             account_index::push_entry(
                 &mut entry,
@@ -107,20 +130,24 @@ pub fn verify_signed(ledger: &Ledger, public_key: Option<&str>) -> Result<Verifi
                     txn: txn.id,
                     line: line as u32,
                     day: txn.date.day(),
-                    fen: p.amount.fen(),
+                    fen: p.fen,
                 },
             );
             digest.add(secret, &entry);
         }
-        postings += txn.postings.len() as i64;
+        postings += stored.len() as i64;
         prev = computed;
         if let Some(h) = journal_at.get_mut(&txn.id) {
             *h = computed;
         }
         if let Some((month, seq)) = txn.voucher.rsplit_once('-') {
             let seq: i64 = seq.parse().unwrap_or(0);
-            let last = voucher_last.entry(month.to_string()).or_insert(0);
-            *last = (*last).max(seq);
+            match voucher_last.get_mut(month) {
+                Some(last) => *last = (*last).max(seq),
+                None => {
+                    voucher_last.insert(month.to_string(), seq);
+                }
+            }
         }
         expected_id += 1;
         last_voucher.clone_from(&txn.voucher);
