@@ -351,6 +351,16 @@ fn check_records(ledger: &Ledger, checkpoints: &[Checkpoint]) -> Result<RecordsC
             }
         }
     }
+    let stored = ledger.stored_digests()?;
+    let mut names: Vec<&String> = expected.keys().chain(stored.keys()).collect();
+    names.sort();
+    if let Some(table) = names.into_iter().find(|t| {
+        expected.get(*t).copied().unwrap_or_default() != stored.get(*t).copied().unwrap_or_default()
+    }) {
+        return Err(Error::Tampered(format!(
+            "the digest of table {table} stored in audit_digests is not what the record chain gives: audit_digests was altered outside townledger"
+        )));
+    }
     let tables = ledger.audited_tables()?;
     let mut rows = 0;
     for t in &tables {

@@ -9,7 +9,7 @@ use common::Town;
 use rusqlite::types::Value;
 use rusqlite::Connection;
 use townledger::audit::verify;
-use townledger::store::records::record_hash;
+use townledger::store::records::{record_hash, TableDigest};
 use townledger::store::Ledger;
 use townledger::Error;
 
@@ -394,6 +394,18 @@ fn rebuild_records(path: &Path) {
     }
     drop(ledger);
     let conn = Connection::open(path).unwrap();
+    let mut digests: std::collections::BTreeMap<String, TableDigest> = Default::default();
+    for (table, row) in &records {
+        digests.entry(table.clone()).or_default().add(row);
+    }
+    conn.execute("DELETE FROM audit_digests", []).unwrap();
+    for (table, d) in &digests {
+        conn.execute(
+            "INSERT INTO audit_digests (tbl, digest, rows) VALUES (?1, ?2, ?3)",
+            rusqlite::params![table, &d.to_bytes()[..], d.rows],
+        )
+        .unwrap();
+    }
     let mut prev = [0u8; 32];
     for (i, (table, row)) in records.iter().enumerate() {
         let seq = i as i64 + 1;

@@ -32,6 +32,7 @@ pub const UNAUDITED: &[&str] = &[
     "account_postings",
     "voucher_months",
     "audit_log",
+    "audit_digests",
 ];
 
 /// `meta` keys that are derived (the chains' heads and lengths), left out of the records.
@@ -193,6 +194,52 @@ impl TableDigest {
             self.remove(h)
         }
     }
+
+    /// This digest with `other`'s changes added.
+    fn plus(mut self, other: &TableDigest) -> TableDigest {
+        for (a, b) in self.lanes.iter_mut().zip(other.lanes) {
+            *a = a.wrapping_add(b);
+        }
+        self.rows += other.rows;
+        self
+    }
+
+    pub fn to_bytes(self) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        for (chunk, lane) in out.chunks_exact_mut(8).zip(self.lanes) {
+            chunk.copy_from_slice(&lane.to_le_bytes());
+        }
+        out
+    }
+
+    fn from_stored(bytes: &[u8], rows: i64) -> TableDigest {
+        let mut d = TableDigest {
+            rows,
+            ..TableDigest::default()
+        };
+        for (lane, chunk) in d.lanes.iter_mut().zip(bytes.chunks_exact(8)) {
+            *lane = u64::from_le_bytes(chunk.try_into().unwrap());
+        }
+        d
+    }
+}
+
+/// The stored digest of each audited table (`audit_digests`), by table.
+pub fn stored_digests(conn: &Connection) -> Result<std::collections::HashMap<String, TableDigest>> {
+    let mut stmt = conn.prepare_cached("SELECT tbl, digest, rows FROM audit_digests")?;
+    let mut rows = stmt.query([])?;
+    let mut out = std::collections::HashMap::new();
+    while let Some(r) = rows.next()? {
+        let table: String = r.get(0)?;
+        let bytes = r.get_ref(1)?.as_blob()?;
+        if bytes.len() != 32 {
+            return Err(Error::Tampered(format!(
+                "the digest of table {table} in audit_digests is not 32 bytes: audit_digests was altered outside townledger"
+            )));
+        }
+        out.insert(table, TableDigest::from_stored(bytes, r.get(2)?));
+    }
+    Ok(out)
 }
 
 /// The hash of record `seq`: the previous record's hash, then the record's content.
@@ -312,6 +359,8 @@ struct Appender<'t> {
     insert: rusqlite::CachedStatement<'t>,
     seq: i64,
     head: Hash,
+    /// What the appended records change in each table's digest.
+    changed: std::collections::HashMap<String, TableDigest>,
 }
 
 impl<'t> Appender<'t> {
@@ -333,6 +382,7 @@ impl<'t> Appender<'t> {
             insert,
             seq,
             head,
+            changed: std::collections::HashMap::new(),
         })
     }
 
@@ -341,6 +391,14 @@ impl<'t> Appender<'t> {
         self.head = record_hash(&self.head, self.seq, table, change, row);
         self.insert
             .execute(params![self.seq, table, change, &row[..], &self.head[..]])?;
+        match self.changed.get_mut(table) {
+            Some(d) => d.apply(change, row),
+            None => {
+                let mut d = TableDigest::default();
+                d.apply(change, row);
+                self.changed.insert(table.to_string(), d);
+            }
+        }
         Ok(())
     }
 
@@ -351,6 +409,15 @@ impl<'t> Appender<'t> {
         )?;
         meta.execute(params!["records_head", hex::encode(self.head)])?;
         meta.execute(params!["records_length", self.seq.to_string()])?;
+        let stored = stored_digests(self.tx)?;
+        let mut upsert = self.tx.prepare_cached(
+            "INSERT INTO audit_digests (tbl, digest, rows) VALUES (?1, ?2, ?3)
+             ON CONFLICT (tbl) DO UPDATE SET digest = excluded.digest, rows = excluded.rows",
+        )?;
+        for (table, change) in &self.changed {
+            let now = stored.get(table).copied().unwrap_or_default().plus(change);
+            upsert.execute(params![table, &now.to_bytes()[..], now.rows])?;
+        }
         Ok(())
     }
 }
@@ -494,6 +561,11 @@ impl super::Ledger {
         for_each_row_hash(&self.conn, t, f)
     }
 
+    /// Each audited table's digest as stored in `audit_digests`.
+    pub fn stored_digests(&self) -> Result<std::collections::HashMap<String, TableDigest>> {
+        stored_digests(&self.conn)
+    }
+
     /// The record chain's head and length as recorded at the last write.
     pub fn records_head(&self) -> Result<Option<super::ChainHead>> {
         self.meta_head("records_length", "records_head")
@@ -549,16 +621,11 @@ fn recorded_head(conn: &Connection) -> Result<LedgerHead> {
 /// moves money reads them (a payment batch deleted behind the program's back would pay a
 /// household twice). Costs a read of the named tables and of the record chain.
 fn require_recorded(conn: &Connection, names: &[&str]) -> Result<()> {
-    let mut expected: std::collections::HashMap<&str, TableDigest> =
-        names.iter().map(|n| (*n, TableDigest::default())).collect();
-    for_each_record(conn, |r| {
-        if let Some(d) = expected.get_mut(r.table) {
-            if let Ok(h) = Hash::try_from(r.row_hash) {
-                d.apply(r.change, &h);
-            }
-        }
-        Ok(())
-    })?;
+    let stored = stored_digests(conn)?;
+    let mut expected: std::collections::HashMap<&str, TableDigest> = names
+        .iter()
+        .map(|n| (*n, stored.get(*n).copied().unwrap_or_default()))
+        .collect();
     // And what this write has changed so far, not yet appended.
     let mut pending =
         conn.prepare_cached("SELECT tbl, change, row_hash FROM temp.audit_pending ORDER BY rowid")?;

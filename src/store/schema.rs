@@ -424,6 +424,14 @@ CREATE TABLE audit_log (
     hash     BLOB NOT NULL
 );
 
+-- Derived from audit_log (and checked against it by `verify`): each audited table's multiset
+-- digest, so that a command can check a table without replaying the whole chain.
+CREATE TABLE audit_digests (
+    tbl    TEXT PRIMARY KEY,
+    digest BLOB NOT NULL,
+    rows   INTEGER NOT NULL
+) WITHOUT ROWID;
+
 -- A signature over the ledger's head at a point of its two chains (the journal's length and
 -- the records' length): `verify` recomputes the head there and checks the signature.
 CREATE TABLE checkpoints (

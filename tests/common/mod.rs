@@ -164,6 +164,7 @@ pub fn have_tool(name: &str) -> bool {
 /// checkpoints and approval operators.
 pub const RUNS_AS_IN_SCHEMA_7: &str = "
     DROP TABLE audit_log;
+    DROP TABLE audit_digests;
     DROP TABLE checkpoints;
     ALTER TABLE allocation_runs DROP COLUMN village_operator;
     ALTER TABLE allocation_runs DROP COLUMN town_operator;
