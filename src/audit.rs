@@ -12,6 +12,7 @@ use chrono::Datelike;
 
 use crate::error::{Error, Result};
 use crate::ledger::transaction::{chain_hash_with, imbalance, Posting, GENESIS};
+use crate::money::Total;
 use crate::store::{account_index, Ledger};
 
 /// What a successful check covered.
@@ -34,7 +35,7 @@ pub fn verify(ledger: &Ledger) -> Result<Verified> {
     // of the account index entries (SipHash under a key chosen afresh each run, so no edit can
     // be made to match it) with their length — a few bytes per row, whatever the journal's size.
     let keys = RandomState::new();
-    let mut months: HashMap<(i64, u32), (i64, IndexDigest)> = HashMap::new();
+    let mut months: HashMap<(i64, u32), (Total, IndexDigest)> = HashMap::new();
     let mut entry = Vec::with_capacity(32);
     let mut hashed = Vec::with_capacity(16 << 10);
     ledger.for_each_stored_transaction(|txn, stored_hash, ids| {
@@ -69,8 +70,8 @@ pub fn verify(ledger: &Ledger) -> Result<Verified> {
         for (line, (p, &account)) in txn.postings.iter().zip(ids).enumerate() {
             let (total, digest) = months
                 .entry((account, month))
-                .or_insert_with(|| (0, IndexDigest::new(&keys)));
-            *total += p.amount.fen();
+                .or_insert_with(|| (Total::ZERO, IndexDigest::new(&keys)));
+            total.add(p.amount);
             entry.clear();
             account_index::push_entry(
                 &mut entry,
@@ -126,12 +127,14 @@ pub fn verify(ledger: &Ledger) -> Result<Verified> {
     stored.retain(|_, v| *v != 0);
     let mut wrong: Vec<String> = months
         .iter()
-        .filter(|(k, (total, _))| *total != 0 && stored.get(*k) != Some(total))
+        .filter(|(k, (total, _))| {
+            !total.is_zero() && stored.get(*k).map(|&v| i128::from(v)) != Some(total.fen())
+        })
         .map(|(k, _)| name(k))
         .chain(
             stored
                 .keys()
-                .filter(|k| months.get(*k).is_none_or(|(total, _)| *total == 0))
+                .filter(|k| months.get(*k).is_none_or(|(total, _)| total.is_zero()))
                 .map(name),
         )
         .collect();

@@ -25,7 +25,7 @@ use crate::funds::household_payable;
 use crate::households::HouseholdRecord;
 use crate::import::open_text;
 use crate::ledger::{AccountKind, NewTransaction, Posting};
-use crate::money::Amount;
+use crate::money::{Amount, Total};
 use crate::store::{
     LineBlock, NewRun, NewRunLine, PostOutcome, RunDue, RunLine, RunRecord, Writer, LINES_PER_BLOCK,
 };
@@ -810,7 +810,18 @@ pub fn pay(
     if to_pay.is_empty() {
         return Ok(summary);
     }
-    let total: Amount = to_pay.iter().map(|(_, a, _)| *a).sum();
+    let total = to_pay
+        .iter()
+        .map(|(_, a, _)| *a)
+        .collect::<Total>()
+        .amount()
+        .filter(|t| t.within_posting_limit())
+        .ok_or_else(|| {
+            Error::rule(format!(
+                "paying run {id} would take more than the largest amount of one posting ({}) from {bank}",
+                Amount::MAX.grouped()
+            ))
+        })?;
     let memo = format!("{} 发放 第{id}批", fund_label(&run.fund));
     w.load_accounts_under(&payables_parent())?;
     let mut postings: Vec<Posting> = Vec::with_capacity(to_pay.len() + 1);

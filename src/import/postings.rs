@@ -19,7 +19,7 @@ use crate::ledger::account::validate_account_name;
 use crate::ledger::transaction::parse_date;
 use crate::ledger::transaction::{NewHead, PostingContent};
 use crate::ledger::AccountKind;
-use crate::money::Amount;
+use crate::money::{Amount, Total};
 use crate::store::{Bulk, BulkOutcome, FastMap, Pending, Prepared, Writer, ROWS_PER_INSERT};
 use std::sync::mpsc::{sync_channel, SyncSender};
 
@@ -856,19 +856,35 @@ fn finish_group(
         ));
         return Ok(None);
     }
-    let off: Amount = g.postings.iter().map(|p| p.amount).sum();
-    if !off.is_zero() {
-        let lines = if g.first_line == g.last_line {
+    // Summed exactly, whatever the number of postings.
+    let off: Total = g.postings.iter().map(|p| p.amount).collect();
+    let lines = || {
+        if g.first_line == g.last_line {
             format!("line {}", g.first_line)
         } else {
             format!("lines {}-{}", g.first_line, g.last_line)
-        };
+        }
+    };
+    if !off.is_zero() {
+        let lines = lines();
         errors.push(RowError::new(
             file,
             g.first_line,
             format!(
                 "transaction {} does not balance: its postings ({lines}) sum to {off}, not 0.00",
                 g.txn_id
+            ),
+        ));
+        return Ok(None);
+    }
+    if g.postings.iter().all(|p| p.amount.is_zero()) {
+        errors.push(RowError::new(
+            file,
+            g.first_line,
+            format!(
+                "transaction {} moves no money: every posting ({}) is 0.00",
+                g.txn_id,
+                lines()
             ),
         ));
         return Ok(None);

@@ -1,0 +1,162 @@
+//! What comes in is checked before anything is written: amounts within the documented limit
+//! and sums that never wrap, one decoding rule for every file, and stored texts without
+//! control characters, invisible controls or runaway lengths. Every refusal names its rows
+//! (`FILE:LINE: reason`), exits 1 and leaves the ledger as it was.
+
+mod common;
+
+use std::fmt::Write as _;
+
+use common::Town;
+
+const HEADER: &str = "txn_id,date,account,amount,memo,household,ref\n";
+
+/// Import `csv` as `v.csv` (creating accounts).
+fn import(town: &Town, csv: impl AsRef<[u8]>) -> common::Run {
+    town.write("v.csv", csv);
+    town.run(&["import", "postings", "v.csv", "--create-accounts"])
+}
+
+/// The ledger holds no transaction and no account beyond the standard chart.
+#[track_caller]
+fn untouched(town: &Town, accounts: i64) {
+    assert_eq!(town.count("SELECT COUNT(*) FROM transactions"), 0);
+    assert_eq!(town.count("SELECT COUNT(*) FROM accounts"), accounts);
+    assert_eq!(town.count("SELECT COUNT(*) FROM account_postings"), 0);
+}
+
+fn chart(town: &Town) -> i64 {
+    town.count("SELECT COUNT(*) FROM accounts")
+}
+
+#[track_caller]
+fn has(stderr: &str, expected: &str) {
+    assert!(
+        stderr.contains(expected),
+        "missing {expected:?} in:\n{stderr}"
+    );
+}
+
+// ---------------------------------------------------------------- money never wraps
+
+#[test]
+fn an_amount_above_the_largest_is_refused_naming_the_limit() {
+    let town = Town::new();
+    let accounts = chart(&town);
+    let r = import(
+        &town,
+        format!(
+            "{HEADER}\
+             T1,2024-03-01,资产:库存现金,\"1,000,000,000,000,000.00\",x,,\n\
+             T1,2024-03-01,收入:其他收入,\"-1,000,000,000,000,000.00\",x,,\n\
+             T2,2024-03-01,资产:库存现金,1000000000000,x,,\n\
+             T2,2024-03-01,收入:其他收入,-1000000000000,x,,\n"
+        ),
+    )
+    .fails(1);
+    has(
+        &r.stderr,
+        "v.csv:2: '1,000,000,000,000,000.00' exceeds the largest amount townledger accepts, ±999,999,999,999.99",
+    );
+    has(
+        &r.stderr,
+        "v.csv:3: '-1,000,000,000,000,000.00' exceeds the largest amount townledger accepts, ±999,999,999,999.99",
+    );
+    has(
+        &r.stderr,
+        "v.csv:4: '1000000000000' exceeds the largest amount townledger accepts, ±999,999,999,999.99",
+    );
+    has(&r.stderr, "4 errors in input; nothing was written");
+    untouched(&town, accounts);
+    // The largest itself is an amount, to the fen.
+    import(
+        &town,
+        format!(
+            "{HEADER}\
+             T1,2024-03-01,资产:库存现金,999999999999.99,x,,\n\
+             T1,2024-03-01,收入:其他收入,\"-999,999,999,999.99\",x,,\n"
+        ),
+    )
+    .ok();
+    assert_eq!(
+        town.balances(),
+        [
+            ("收入:其他收入".to_string(), "-999999999999.99".to_string()),
+            ("资产:库存现金".to_string(), "999999999999.99".to_string()),
+        ]
+    );
+}
+
+const MAX: &str = "999999999999.99";
+
+#[test]
+fn sums_beyond_what_a_ledger_keeps_are_errors_never_wrapped() {
+    let town = Town::new();
+    // Two months of 46,200 transactions moving the largest amount: each month's total fits an
+    // i64 of fen, the balance over both does not.
+    let mut csv = HEADER.to_string();
+    for (month, date) in [("J", "2024-01-15"), ("F", "2024-02-15")] {
+        for i in 0..46_200 {
+            let _ = write!(
+                csv,
+                "{month}{i},{date},资产:库存现金,{MAX},x,,\n{month}{i},{date},收入:其他收入,-{MAX},x,,\n"
+            );
+        }
+    }
+    import(&town, &csv).ok();
+    let limit = "beyond the largest total a ledger keeps (±92,233,720,368,547,758.07)";
+    let r = town.run(&["balance"]).fails(1);
+    assert_eq!(
+        r.stderr.trim(),
+        format!("error: the balance of 收入:其他收入 would be -92,399,999,999,999,076.00, {limit}")
+    );
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    // The running balance passes the limit at the 92,234th posting.
+    let r = town.run(&["register", "资产:库存现金"]).fails(1);
+    assert_eq!(
+        r.stderr.trim(),
+        format!("error: the running balance of 资产:库存现金 would be 92,233,999,999,999,077.66, {limit}")
+    );
+    // What was posted is intact, and each month can be shown.
+    town.run(&["verify"]).ok();
+    town.run(&["balance", "--from", "2024-02-01"]).ok();
+
+    // A month whose stored total would go beyond an i64 of fen: the write is refused whole.
+    let before = town.count("SELECT COUNT(*) FROM transactions");
+    let mut more = HEADER.to_string();
+    for (account, sign) in [("资产:库存现金", ""), ("收入:其他收入", "-")] {
+        for _ in 0..46_100 {
+            let _ = writeln!(more, "MAR,2024-01-20,{account},{sign}{MAX},x,,");
+        }
+    }
+    let r = import(&town, &more).fails(1);
+    assert_eq!(
+        r.stderr.trim(),
+        format!(
+            "error: the total of 资产:库存现金 for 2024-01 would be 92,299,999,999,999,077.00, {limit}; nothing was written"
+        )
+    );
+    assert_eq!(town.count("SELECT COUNT(*) FROM transactions"), before);
+    town.run(&["verify"]).ok();
+}
+
+#[test]
+fn a_zero_transaction_is_refused() {
+    let town = Town::new();
+    let accounts = chart(&town);
+    let r = import(
+        &town,
+        format!(
+            "{HEADER}\
+             T1,2024-03-01,资产:库存现金,0.00,nothing,,\n\
+             T1,2024-03-01,收入:其他收入,-0.00,nothing,,\n"
+        ),
+    )
+    .fails(1);
+    assert_eq!(
+        r.stderr.trim(),
+        "v.csv:2: transaction T1 moves no money: every posting (lines 2-3) is 0.00\n\
+         1 error in input; nothing was written"
+    );
+    untouched(&town, accounts);
+}
