@@ -25,6 +25,11 @@ fn untouched(town: &Town, accounts: i64) {
     assert_eq!(town.count("SELECT COUNT(*) FROM account_postings"), 0);
 }
 
+/// A valid resident ID number, a different one for each `i`.
+fn id_number(i: u64) -> String {
+    townledger::synth::distinct_id_number(i)
+}
+
 fn chart(town: &Town) -> i64 {
     town.count("SELECT COUNT(*) FROM accounts")
 }
@@ -157,6 +162,114 @@ fn a_zero_transaction_is_refused() {
         r.stderr.trim(),
         "v.csv:2: transaction T1 moves no money: every posting (lines 2-3) is 0.00\n\
          1 error in input; nothing was written"
+    );
+    untouched(&town, accounts);
+}
+
+// ---------------------------------------------------------------- decoding is strict
+
+const VOUCHERS: &str = "txn_id,date,account,amount,memo\n\
+    T1,2024-03-01,资产:库存现金,100.00,发放补助\n\
+    T1,2024-03-01,收入:补助收入,-100.00,发放补助\n";
+
+#[test]
+fn a_utf8_file_with_a_stray_byte_is_refused_never_read_as_gbk() {
+    let town = Town::new();
+    let accounts = chart(&town);
+    let mut bytes = VOUCHERS.as_bytes().to_vec();
+    let at = VOUCHERS.rfind("补助").unwrap();
+    bytes.insert(at, 0xB2);
+    let r = import(&town, &bytes).fails(1);
+    assert_eq!(
+        r.stderr.trim(),
+        format!(
+            "v.csv:3: not valid UTF-8: byte 0xB2 at byte offset {at}, in a file that is UTF-8 elsewhere (a stray or damaged byte: correct it and read the file again; it is not read as GBK)\n\
+             1 error in input; nothing was written"
+        )
+    );
+    untouched(&town, accounts);
+    // The register reads by the same rule.
+    let mut register = format!(
+        "id,village,name,id_number,members,per_capita_income,category\n\
+         H0001,胡荔村,叶建国,{},4,3210.50,脱贫不稳定户\n",
+        id_number(1)
+    )
+    .into_bytes();
+    let at = register.len() - 10;
+    register.insert(at, 0xFF);
+    town.write("hh.csv", &register);
+    let r = town.run(&["households", "import", "hh.csv"]).fails(1);
+    assert_eq!(
+        r.stderr.trim(),
+        format!(
+            "hh.csv:2: not valid UTF-8: byte 0xFF at byte offset {at}, in a file that is UTF-8 elsewhere (a stray or damaged byte: correct it and read the file again; it is not read as GBK)\n\
+             1 error in input; nothing was written"
+        )
+    );
+    assert_eq!(town.count("SELECT COUNT(*) FROM households"), 0);
+}
+
+#[test]
+fn a_bad_byte_far_into_a_large_file_stops_the_import_with_nothing_written() {
+    let town = Town::new();
+    let accounts = chart(&town);
+    let mut csv = String::from("txn_id,date,account,amount,memo\n");
+    for i in 0..3000 {
+        let _ = write!(
+            csv,
+            "T{i},2024-03-01,资产:库存现金,1.00,发放补助\nT{i},2024-03-01,收入:补助收入,-1.00,发放补助\n"
+        );
+    }
+    let mut bytes = csv.into_bytes();
+    // On line 5001, far past the first 64 KiB.
+    let at = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, &b)| b == b'\n')
+        .nth(4999)
+        .unwrap()
+        .0
+        + 3;
+    bytes[at] = 0xC3;
+    let r = import(&town, &bytes).fails(1);
+    assert_eq!(
+        r.stderr.trim(),
+        format!(
+            "v.csv:5001: not valid UTF-8: byte 0xC3 at byte offset {at}, in a file that is UTF-8 elsewhere (a stray or damaged byte: correct it and read the file again; it is not read as GBK)\n\
+             1 error in input; nothing was written"
+        )
+    );
+    untouched(&town, accounts);
+    // Asked for UTF-8, the message says what else it may be.
+    let r = town
+        .run(&["import", "postings", "v.csv", "--encoding", "utf-8"])
+        .fails(1);
+    has(
+        &r.stderr,
+        &format!("v.csv:5001: not valid UTF-8: byte 0xC3 at byte offset {at} (if the file was saved as GBK, pass --encoding gbk)"),
+    );
+    untouched(&town, accounts);
+}
+
+#[test]
+fn gbk_files_still_read_whole_and_exact() {
+    let town = Town::new();
+    let gbk = encoding_rs::GBK.encode(VOUCHERS).0.into_owned();
+    import(&town, &gbk).ok();
+    assert_eq!(
+        town.text("SELECT memo FROM transactions WHERE external_id = 'T1'"),
+        "发放补助"
+    );
+    // One byte that is not GBK either: refused, naming it.
+    let town = Town::new();
+    let accounts = chart(&town);
+    let mut bad = gbk.clone();
+    let end = bad.len() - 1;
+    bad.insert(end, 0xFF);
+    let r = import(&town, &bad).fails(1);
+    has(
+        &r.stderr,
+        &format!("v.csv:3: neither UTF-8 nor GBK/GB 18030 text: byte 0xFF at byte offset {end}"),
     );
     untouched(&town, accounts);
 }

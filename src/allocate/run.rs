@@ -23,7 +23,7 @@ use super::{divide, Bound, Candidate, Plan, PlanLine, Policy};
 use crate::error::{Error, Result, RowError};
 use crate::funds::household_payable;
 use crate::households::HouseholdRecord;
-use crate::import::open_text;
+use crate::import::{open_text, DecodeError, Encoding};
 use crate::ledger::{AccountKind, NewTransaction, Posting};
 use crate::money::{Amount, Total};
 use crate::store::{
@@ -503,13 +503,19 @@ struct BankLine {
 
 fn read_bank_file(path: &Path) -> Result<Vec<BankLine>> {
     let file = path.display().to_string();
-    let input = open_text(path, None)?;
+    let input = open_text(path, Encoding::Auto)?;
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(input.reader);
     let headers: Vec<String> = reader
         .headers()
-        .map_err(|e| Error::Input(vec![RowError::new(&file, 1, e.to_string())]))?
+        .map_err(|e| {
+            let row = match DecodeError::of_csv(&e) {
+                Some(bad) => bad.row_error(&file),
+                None => RowError::new(&file, 1, e.to_string()),
+            };
+            Error::Input(vec![row])
+        })?
         .iter()
         .map(|h| h.trim().trim_start_matches('\u{feff}').to_lowercase())
         .collect();
@@ -583,6 +589,11 @@ fn read_bank_file(path: &Path) -> Result<Vec<BankLine>> {
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
+                if let Some(bad) = DecodeError::of_csv(&e) {
+                    // The rest of the file cannot be read.
+                    errors.push(bad.row_error(&file));
+                    break;
+                }
                 errors.push(RowError::new(
                     &file,
                     e.position().map_or(0, |p| p.line()),

@@ -14,7 +14,7 @@ use std::sync::atomic::Ordering;
 
 use crate::error::{Error, Result, RowError};
 use crate::import::sheet::{first_sheet, Cell};
-use crate::import::{open_text, progress_bar, Encoding};
+use crate::import::{open_text, progress_bar, DecodeError, Encoding};
 use crate::ledger::account::validate_account_name;
 use crate::ledger::transaction::parse_date;
 use crate::ledger::transaction::{NewHead, PostingContent};
@@ -564,8 +564,7 @@ fn read_rows(
     let mut count = 0u64;
     while let Some(line) = source.next_record(&mut record, file, &mut rows.errors) {
         let Some(record) = Fields::checked(&record) else {
-            rows.errors
-                .push(RowError::new(file, line, source.not_text()));
+            rows.errors.push(RowError::new(file, line, NOT_UTF8));
             continue;
         };
         if rows.writer_gone {
@@ -607,8 +606,10 @@ fn read_rows(
         };
         rows.add(g, &record, line)?;
     }
-    for g in groups.iter().chain(&group) {
-        rows.finish(g)?;
+    if !source.broken() {
+        for g in groups.iter().chain(&group) {
+            rows.finish(g)?;
+        }
     }
     rows.send_batch(true);
     let Rows {
@@ -631,9 +632,10 @@ fn read_rows(
 enum Source {
     Csv {
         reader: csv::Reader<Box<dyn std::io::Read + Send>>,
-        encoding: Encoding,
         bytes_read: std::sync::Arc<std::sync::atomic::AtomicU64>,
         size: u64,
+        /// The reading stopped at a byte that is not text (reported).
+        broken: bool,
     },
     Sheet {
         header: csv::StringRecord,
@@ -667,16 +669,16 @@ fn sheet_text(cell: Cell) -> String {
 impl Source {
     fn open(path: &Path, file: &str, options: &ImportOptions) -> Result<Source> {
         if !is_workbook(path) {
-            let input = open_text(path, options.encoding)?;
+            let input = open_text(path, options.encoding.unwrap_or_default())?;
             let reader = csv::ReaderBuilder::new()
                 .flexible(true)
                 .has_headers(true)
                 .from_reader(input.reader);
             return Ok(Source::Csv {
                 reader,
-                encoding: input.encoding,
                 bytes_read: input.bytes_read,
                 size: input.size,
+                broken: false,
             });
         }
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
@@ -712,25 +714,17 @@ impl Source {
 
     fn headers(&mut self, file: &str) -> Result<csv::StringRecord> {
         match self {
-            Source::Csv {
-                reader, encoding, ..
-            } => Ok(reader
-                .headers()
-                .map_err(|e| csv_error(file, e, *encoding))?
-                .clone()),
+            Source::Csv { reader, .. } => {
+                Ok(reader.headers().map_err(|e| csv_error(file, e))?.clone())
+            }
             Source::Sheet { header, .. } => Ok(header.clone()),
         }
     }
 
-    /// Why a row that is not valid text cannot be read.
-    fn not_text(&self) -> &'static str {
-        match self {
-            Source::Csv {
-                encoding: Encoding::Utf8,
-                ..
-            } => NOT_UTF8,
-            _ => "unreadable text: not valid in its encoding",
-        }
+    /// Whether the reading stopped at a byte that is not text: the rows after it are not
+    /// read, so the transaction it cut is not checked.
+    fn broken(&self) -> bool {
+        matches!(self, Source::Csv { broken: true, .. })
     }
 
     /// The next row into `record`, and its line (spreadsheet row) as the user sees it; `None` at
@@ -743,16 +737,15 @@ impl Source {
         errors: &mut Vec<RowError>,
     ) -> Option<u64> {
         match self {
-            Source::Csv {
-                reader, encoding, ..
-            } => loop {
+            Source::Csv { reader, broken, .. } => loop {
                 match reader.read_byte_record(record) {
-                    // The caller checks the row is text (see [`Source::not_text`]).
+                    // The reader has checked the bytes are text (see [`crate::import::decode`]).
                     Ok(true) => return Some(record.position().map(|p| p.line()).unwrap_or(0)),
                     Ok(false) => return None,
                     Err(e) => {
                         let fatal = !matches!(e.kind(), csv::ErrorKind::Utf8 { .. });
-                        errors.push(csv_row_error(file, &e, *encoding));
+                        *broken = DecodeError::of_csv(&e).is_some();
+                        errors.push(csv_row_error(file, &e));
                         if fatal {
                             return None;
                         }
@@ -950,7 +943,7 @@ fn trim(s: &str) -> &str {
     }
 }
 
-const NOT_UTF8: &str = "not valid UTF-8 text (if the file is GBK, pass --encoding gbk)";
+const NOT_UTF8: &str = "not valid UTF-8 text";
 
 /// A row's fields as text. The row's bytes are checked as text once, as a whole, with SIMD
 /// (checking Chinese text byte by byte costs more than all the rest of reading a row).
@@ -979,17 +972,23 @@ impl<'r> Fields<'r> {
     }
 }
 
-fn csv_row_error(file: &str, e: &csv::Error, encoding: Encoding) -> RowError {
+fn csv_row_error(file: &str, e: &csv::Error) -> RowError {
+    if let Some(bad) = DecodeError::of_csv(e) {
+        return bad.row_error(file);
+    }
     let line = e.position().map(|p| p.line()).unwrap_or(0);
     let reason = match e.kind() {
-        csv::ErrorKind::Utf8 { .. } if encoding == Encoding::Utf8 => NOT_UTF8.to_string(),
+        csv::ErrorKind::Utf8 { .. } => NOT_UTF8.to_string(),
         _ => format!("unreadable CSV: {e}"),
     };
     RowError::new(file, line, reason)
 }
 
-fn csv_error(file: &str, e: csv::Error, encoding: Encoding) -> Error {
-    let row = csv_row_error(file, &e, encoding);
+fn csv_error(file: &str, e: csv::Error) -> Error {
+    let row = csv_row_error(file, &e);
+    if DecodeError::of_csv(&e).is_some() {
+        return Error::Input(vec![row]);
+    }
     match e.into_kind() {
         csv::ErrorKind::Io(io) => Error::io(file, io),
         _ => Error::Input(vec![row]),
