@@ -273,3 +273,174 @@ fn gbk_files_still_read_whole_and_exact() {
     );
     untouched(&town, accounts);
 }
+
+// ---------------------------------------------------------------- stored texts
+
+#[test]
+fn control_characters_and_bidi_overrides_are_refused_in_every_stored_text() {
+    let town = Town::new();
+    let accounts = chart(&town);
+    let r = import(
+        &town,
+        format!(
+            "{HEADER}\
+             T1,2024-03-01,资产:库存现金,1.00,发放\0补助,,\n\
+             T1,2024-03-01,收入:补助收入,-1.00,发放补助,,B1\u{202e}2\n\
+             T2,2024-03-01,资产:库存现金\u{200f},1.00,x,,\n\
+             T2,2024-03-01,收入:补助收入,-1.00,\"two\nlines\",,\n"
+        ),
+    )
+    .fails(1);
+    assert_eq!(
+        r.stderr.trim(),
+        "v.csv:2: memo: character 3 is a NUL byte (U+0000), which a stored text may not contain\n\
+         v.csv:3: ref: character 3 is a bidirectional-text control (U+202E), which a stored text may not contain\n\
+         v.csv:4: account name '资产:库存现金\\u{200f}': character 8 is a bidirectional-text control (U+200F), which a stored text may not contain\n\
+         v.csv:5: memo: character 4 is a line break (U+000A), which a stored text may not contain\n\
+         4 errors in input; nothing was written"
+    );
+    untouched(&town, accounts);
+    // From the command line too.
+    import(
+        &town,
+        format!(
+            "{HEADER}T1,2024-03-01,资产:库存现金,1.00,x,,\nT1,2024-03-01,收入:补助收入,-1.00,x,,\n"
+        ),
+    )
+    .ok();
+    let r = town
+        .run(&["reverse", "2024-03-0001", "--reason", "重复\u{202e}记账"])
+        .fails(1);
+    assert_eq!(
+        r.stderr.trim(),
+        "error: the reason (--reason): character 3 is a bidirectional-text control (U+202E), which a stored text may not contain"
+    );
+    let r = town
+        .run(&["accounts", "add", "资产:银行存款:\u{2066}专户"])
+        .fails(1);
+    has(
+        &r.stderr,
+        "character 9 is a bidirectional-text control (U+2066)",
+    );
+    let r = town
+        .run(&[
+            "project",
+            "add",
+            "oyster",
+            "--name",
+            "程村蚝\u{200b}",
+            "--invested",
+            "1130000",
+            "--rate",
+            "0.12",
+        ])
+        .fails(1);
+    assert_eq!(
+        r.stderr.trim(),
+        "error: the project name (--name): character 4 is an invisible format character (U+200B), which a stored text may not contain"
+    );
+    assert_eq!(town.count("SELECT COUNT(*) FROM transactions"), 1);
+}
+
+#[test]
+fn overlong_texts_are_refused_at_input() {
+    let town = Town::new();
+    let accounts = chart(&town);
+    let memo = "补".repeat(10 * 1024 * 1024 / 3);
+    let name = format!("资产:{}", "x".repeat(9 * 1024 * 1024));
+    let r = import(
+        &town,
+        format!(
+            "{HEADER}\
+             T1,2024-03-01,资产:库存现金,1.00,{memo},,\n\
+             T1,2024-03-01,{name},-1.00,x,,\n"
+        ),
+    )
+    .fails(1);
+    assert_eq!(
+        r.stderr.trim(),
+        format!(
+            "v.csv:2: memo is {} characters long; at most 1000 are allowed\n\
+             v.csv:3: account name '资产:{}…' is 9437187 characters long; at most 200 are allowed\n\
+             2 errors in input; nothing was written",
+            memo.chars().count(),
+            "x".repeat(37)
+        )
+    );
+    untouched(&town, accounts);
+    // At the limits, accepted.
+    import(
+        &town,
+        format!(
+            "{HEADER}\
+             T1,2024-03-01,资产:库存现金,1.00,{},,\n\
+             T1,2024-03-01,资产:{},-1.00,x,,\n",
+            "补".repeat(1000),
+            "户".repeat(197)
+        ),
+    )
+    .ok();
+}
+
+/// A voucher file tagging households `tags`, a transaction each.
+fn tagged(prefix: &str, tags: &[&str]) -> String {
+    let mut csv = HEADER.to_string();
+    for (i, tag) in tags.iter().enumerate() {
+        let _ = write!(
+            csv,
+            "{prefix}{i},2024-03-01,支出:公益支出,1.00,x,\"{tag}\",\n{prefix}{i},2024-03-01,资产:库存现金,-1.00,x,,\n"
+        );
+    }
+    csv
+}
+
+#[test]
+fn household_tags_are_checked_as_written() {
+    let town = Town::new();
+    let accounts = chart(&town);
+    let r = import(&town, tagged("T", &[" H0001 ", "H 0001", "../H1", "H0001"])).fails(1);
+    assert_eq!(
+        r.stderr.trim(),
+        "v.csv:2: household ' H0001 ' has spaces around it (write the household id alone)\n\
+         v.csv:4: household 'H 0001' contains a space; a household id has none\n\
+         v.csv:6: household '../H1' contains '/'; a household id may not contain / \\ : ; or \"\n\
+         3 errors in input; nothing was written"
+    );
+    untouched(&town, accounts);
+    // Without a register (as the demo imports its vouchers first), any well-formed id.
+    import(&town, tagged("T", &["H0001", "H9999"])).ok();
+}
+
+#[test]
+fn household_ids_and_villages_are_safe_as_file_names() {
+    let town = Town::new();
+    let rows = [
+        "../H1,胡荔村,叶建国",
+        "H0002,../../etc,刘䶮",
+        "H0003,西一村/东,陈某",
+        ".,西一村,陈某甲",
+        "\" H0005\",西一村,陈某乙",
+        "H0006,\"西一村 \",陈某丙",
+        "H0007,西一村,\"陈\u{202e}某\"",
+    ];
+    let mut csv = String::from("id,village,name,id_number,members,per_capita_income,category\n");
+    for (i, row) in rows.iter().enumerate() {
+        let _ = writeln!(csv, "{row},{},3,12000,", id_number(i as u64 + 1));
+    }
+    town.write("hh.csv", csv);
+    let r = town.run(&["households", "import", "hh.csv"]).fails(1);
+    let e = &r.stderr;
+    for expected in [
+        "hh.csv:2: id '../H1' contains '/'; a household id may not contain / \\ : ; or \"",
+        "hh.csv:3: village '../../etc' contains '/'; a village names a folder and may not contain / or \\",
+        "hh.csv:4: village '西一村/东' contains '/'",
+        "hh.csv:5: id '.' is '.' or contains '..'; a household id names a file",
+        "hh.csv:6: id ' H0005' has spaces around it (write the household id alone)",
+        "hh.csv:7: village '西一村 ' has spaces around it",
+        "hh.csv:8: name: character 2 is a bidirectional-text control (U+202E), which a stored text may not contain",
+        "7 errors in input; nothing was written",
+    ] {
+        has(e, expected);
+    }
+    assert_eq!(town.count("SELECT COUNT(*) FROM households"), 0);
+}

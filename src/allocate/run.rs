@@ -29,6 +29,7 @@ use crate::money::{Amount, Total};
 use crate::store::{
     LineBlock, NewRun, NewRunLine, PostOutcome, RunDue, RunLine, RunRecord, Writer, LINES_PER_BLOCK,
 };
+use crate::text::{check_stored_rule, MEMO_MAX, NAME_MAX};
 
 /// Working days a notice stays up before payment may start.
 pub const NOTICE_WORKING_DAYS: u32 = 5;
@@ -246,6 +247,7 @@ pub fn approve(
     on: NaiveDate,
     today: NaiveDate,
 ) -> Result<RunRecord> {
+    check_stored_rule("the approver (--by)", by, NAME_MAX)?;
     let run = w.run(id)?;
     let by = by.split_whitespace().collect::<Vec<_>>().join(" ");
     let by = by.as_str();
@@ -370,6 +372,9 @@ pub fn post(
     date: Option<NaiveDate>,
     force_reason: Option<&str>,
 ) -> Result<String> {
+    if let Some(reason) = force_reason {
+        check_stored_rule("the reason (--reason)", reason, MEMO_MAX)?;
+    }
     let run = w.run(id)?;
     if let Some(v) = &run.posted_voucher {
         return Err(Error::rule(format!(
@@ -876,6 +881,7 @@ pub fn reverse(
     reason: &str,
     date: NaiveDate,
 ) -> Result<(i64, String)> {
+    check_stored_rule("the reason (--reason)", reason, MEMO_MAX)?;
     let run = w.run(id)?;
     let Some(voucher) = run.posted_voucher.clone() else {
         return Err(Error::rule(format!(

@@ -9,6 +9,7 @@ use super::{mask_bank_card, mask_id_number, split_risk_causes, Category, Househo
 use crate::error::{Error, Result, RowError};
 use crate::import::sheet::{first_sheet, Cell};
 use crate::money::Amount;
+use crate::text::{check_household_id, check_stored_text, check_village, NAME_MAX};
 
 /// Text encoding of a CSV register: the one rule of [`crate::import::decode`].
 pub use crate::import::Encoding as TextEncoding;
@@ -370,6 +371,37 @@ impl RowCheck<'_> {
         }
     }
 
+    /// Check `value`, the text of `field`, with `check` (see [`crate::text`]), recording its
+    /// error under the column's label.
+    fn checked(
+        &mut self,
+        field: Field,
+        value: Option<String>,
+        check: impl FnOnce(&str, &str) -> std::result::Result<(), String>,
+    ) -> Option<String> {
+        let value = value?;
+        let label = self.label(field);
+        match check(&label, &value) {
+            Ok(()) => Some(value),
+            Err(reason) => {
+                self.error(reason);
+                None
+            }
+        }
+    }
+
+    /// The text of `field` as written, spaces and all (for the checks of ids and villages,
+    /// which refuse spaces around them); empty when the column is absent or the row short.
+    fn raw_text(&mut self, field: Field) -> Option<String> {
+        let Some((col, _)) = self.columns.index.get(&(field as usize)) else {
+            return Some(String::new());
+        };
+        match self.row.cells.get(*col) {
+            Some(Cell::Text(t)) => Some(t.clone()),
+            _ => self.text(field),
+        }
+    }
+
     /// A text that must not be empty.
     fn required_text(&mut self, field: Field) -> Option<String> {
         let t = self.text(field)?;
@@ -399,21 +431,36 @@ impl RowCheck<'_> {
     }
 
     fn record(&mut self) -> Option<HouseholdRecord> {
-        let id = self.required_text(Field::Id);
-        let village = self.text(Field::Village);
+        // Ids and villages name the files and folders of a statement batch.
+        let id = match self.raw_text(Field::Id) {
+            Some(raw) if raw.trim().is_empty() => self.required_text(Field::Id),
+            raw => self.checked(Field::Id, raw, check_household_id),
+        };
+        let village = self.raw_text(Field::Village);
+        let village = match village {
+            Some(v) if v.is_empty() => Some(v),
+            v => self.checked(Field::Village, v, check_village),
+        };
         let name = self.required_text(Field::Name);
+        let name = self.checked(Field::Name, name, |l, v| check_stored_text(l, v, NAME_MAX));
         let id_number = self.parsed(Field::IdNumber, |t| {
             check_id_number(t).map_err(|e| e.to_string())
         });
         let members = self.parsed(Field::Members, parse_members);
         let per_capita_income = self.parsed(Field::Income, parse_income);
         let category = self.parsed(Field::Category, Category::from_cell);
+        let stored = |l: &str, v: &str| check_stored_text(l, v, NAME_MAX);
         let risk_level = self.text(Field::RiskLevel);
-        let risk_causes = self.text(Field::RiskCauses).map(|t| split_risk_causes(&t));
+        let risk_level = self.checked(Field::RiskLevel, risk_level, stored);
+        let risk_causes = self.text(Field::RiskCauses);
+        let risk_causes = self
+            .checked(Field::RiskCauses, risk_causes, stored)
+            .map(|t| split_risk_causes(&t));
         let labour = self.parsed(Field::Labour, Labour::from_cell);
         let bank_card = self
             .text(Field::BankCard)
             .map(|t| t.chars().filter(|c| !c.is_whitespace()).collect());
+        let bank_card = self.checked(Field::BankCard, bank_card, stored);
         Some(HouseholdRecord {
             id: id?,
             village: village?,
@@ -893,9 +940,18 @@ mod tests {
             id_no("19800101", 1),
             id_no("19800101", 2)
         );
+        // The line break is refused where it is; the next row keeps its line.
         let errs = errors(csv(&text));
-        assert_eq!(errs.len(), 1);
-        assert_eq!(errs[0].0, 4);
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert_eq!(
+            errs[0],
+            (
+                2,
+                "village: character 3 is a line break (U+000A), which a stored text may not contain"
+                    .to_string()
+            )
+        );
+        assert_eq!(errs[1].0, 4);
     }
 
     #[test]

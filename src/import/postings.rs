@@ -21,6 +21,7 @@ use crate::ledger::transaction::{NewHead, PostingContent};
 use crate::ledger::AccountKind;
 use crate::money::{Amount, Total};
 use crate::store::{Bulk, BulkOutcome, FastMap, Pending, Prepared, Writer, ROWS_PER_INSERT};
+use crate::text::{check_household_id, check_stored_text, MEMO_MAX, NAME_MAX};
 use std::sync::mpsc::{sync_channel, SyncSender};
 
 #[derive(Clone, Debug, Default)]
@@ -267,6 +268,11 @@ impl Rows<'_> {
                 None
             }
         };
+        let optional = |i: Option<usize>| i.map(field).filter(|s| !s.is_empty());
+        let memo = field(cols.memo);
+        let household = optional(cols.household);
+        let reference = optional(cols.reference);
+        self.check_texts(g, record, line, memo, household, reference);
         let account_text = match cols.account.map(field).filter(|t| !t.is_empty()) {
             Some(name) => name,
             None => cols.account_code.map(field).unwrap_or(""),
@@ -298,20 +304,45 @@ impl Rows<'_> {
         };
         match (account, amount) {
             (Some(account), Some(amount)) if self.errors.len() == before => {
-                let optional = |i: Option<usize>| i.map(field).filter(|s| !s.is_empty());
-                g.push(
-                    account,
-                    amount,
-                    [
-                        Some(field(cols.memo)),
-                        optional(cols.household),
-                        optional(cols.reference),
-                    ],
-                );
+                g.push(account, amount, [Some(memo), household, reference]);
             }
             _ => g.bad = true,
         }
         Ok(())
+    }
+
+    /// Check what a row stores besides its account and amount (see [`crate::text`]): the
+    /// txn_id (on a transaction's first row), the memo, the reference and the household tag,
+    /// which must be a household id as written (no spaces around it).
+    fn check_texts(
+        &mut self,
+        g: &Group,
+        record: &Fields<'_>,
+        line: u64,
+        memo: &str,
+        household: Option<&str>,
+        reference: Option<&str>,
+    ) {
+        let mut results = [Ok(()), Ok(()), Ok(()), Ok(())];
+        if line == g.first_line {
+            results[0] = check_stored_text("txn_id", &g.txn_id, NAME_MAX);
+        }
+        results[1] = check_stored_text("memo", memo, MEMO_MAX);
+        if let Some(reference) = reference {
+            results[2] = check_stored_text("ref", reference, NAME_MAX);
+        }
+        if household.is_some() {
+            // As written, spaces and all.
+            let raw = self
+                .cols
+                .household
+                .and_then(|i| record.get(i))
+                .unwrap_or("");
+            results[3] = check_household_id("household", raw);
+        }
+        for reason in results.into_iter().filter_map(std::result::Result::err) {
+            self.errors.push(RowError::new(self.file, line, reason));
+        }
     }
 
     fn finish(&mut self, g: &Group) -> Result<()> {
