@@ -412,6 +412,28 @@ fn household_tags_are_checked_as_written() {
 }
 
 #[test]
+fn household_tags_must_name_a_registered_household() {
+    let town = Town::new();
+    town.write(
+        "hh.csv",
+        format!(
+            "id,village,name,id_number,members,per_capita_income,category\n\
+             H0001,胡荔村,叶建国,{},4,3210.50,脱贫不稳定户\n",
+            id_number(1)
+        ),
+    );
+    town.run(&["households", "import", "hh.csv"]).ok();
+    let r = import(&town, tagged("T", &["H0001", "H0002"])).fails(1);
+    assert_eq!(
+        r.stderr.trim(),
+        "v.csv:4: household 'H0002' is not in the household register (a tag names a registered household: import the register first, or correct the tag)\n\
+         1 error in input; nothing was written"
+    );
+    assert_eq!(town.count("SELECT COUNT(*) FROM transactions"), 0);
+    import(&town, tagged("T", &["H0001"])).ok();
+}
+
+#[test]
 fn household_ids_and_villages_are_safe_as_file_names() {
     let town = Town::new();
     let rows = [

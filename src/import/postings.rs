@@ -21,7 +21,7 @@ use crate::ledger::transaction::{NewHead, PostingContent};
 use crate::ledger::AccountKind;
 use crate::money::{Amount, Total};
 use crate::store::{Bulk, BulkOutcome, FastMap, Pending, Prepared, Writer, ROWS_PER_INSERT};
-use crate::text::{check_household_id, check_stored_text, MEMO_MAX, NAME_MAX};
+use crate::text::{check_household_id, check_stored_text, excerpt, MEMO_MAX, NAME_MAX};
 use std::sync::mpsc::{sync_channel, SyncSender};
 
 #[derive(Clone, Debug, Default)]
@@ -221,6 +221,9 @@ struct Rows<'a> {
     errors: Vec<RowError>,
     /// Unknown accounts, listed once each at their first row, with the other rows named.
     unknown: Vec<(String, u64, Vec<u64>)>,
+    /// The households of the ledger's register, which household tags must name; empty when
+    /// the ledger has no register yet (then a tag is checked for its form only).
+    register: &'a rustc_hash::FxHashSet<String>,
     unknown_at: FastMap<String, usize>,
     summary: ImportSummary,
 }
@@ -313,7 +316,8 @@ impl Rows<'_> {
 
     /// Check what a row stores besides its account and amount (see [`crate::text`]): the
     /// txn_id (on a transaction's first row), the memo, the reference and the household tag,
-    /// which must be a household id as written (no spaces around it).
+    /// which must be a household id as written (no spaces around it) and, when the ledger has
+    /// a household register, one of its households.
     fn check_texts(
         &mut self,
         g: &Group,
@@ -338,7 +342,16 @@ impl Rows<'_> {
                 .household
                 .and_then(|i| record.get(i))
                 .unwrap_or("");
-            results[3] = check_household_id("household", raw);
+            results[3] = check_household_id("household", raw).and_then(|()| {
+                if self.register.is_empty() || self.register.contains(raw) {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "household '{}' is not in the household register (a tag names a registered household: import the register first, or correct the tag)",
+                        excerpt(raw)
+                    ))
+                }
+            });
         }
         for reason in results.into_iter().filter_map(std::result::Result::err) {
             self.errors.push(RowError::new(self.file, line, reason));
@@ -459,6 +472,7 @@ pub fn import_postings(
     let cols = find_columns(&file, &headers)?;
     // One thread reads, checks and prepares (numbers, hashes, encodes) the transactions; this
     // one writes them, so both halves of the work run at once.
+    let register = writer.household_ids()?;
     let bulk = writer.begin_bulk()?;
     let (send, receive) = sync_channel::<Vec<ToWrite>>(IN_FLIGHT);
     let (read, mut write_errors, failed) = std::thread::scope(|scope| {
@@ -476,6 +490,7 @@ pub fn import_postings(
                     errors: Vec::new(),
                     unknown: Vec::new(),
                     unknown_at: FastMap::default(),
+                    register: &register,
                     summary: ImportSummary::default(),
                 };
                 read_rows(rows, &mut source, &bar)
