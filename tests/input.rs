@@ -434,6 +434,25 @@ fn household_tags_must_name_a_registered_household() {
 }
 
 #[test]
+fn a_column_given_twice_is_refused_naming_it() {
+    let town = Town::new();
+    let accounts = chart(&town);
+    let r = import(
+        &town,
+        "txn_id,date,account,amount,memo,金额\n\
+         T1,2024-03-01,资产:库存现金,1.00,x,5.00\n\
+         T1,2024-03-01,收入:其他收入,-1.00,x,-5.00\n",
+    )
+    .fails(1);
+    assert_eq!(
+        r.stderr.trim(),
+        "v.csv:1: column 'amount' given twice: column 4 'amount' and column 6 '金额'\n\
+         1 error in input; nothing was written"
+    );
+    untouched(&town, accounts);
+}
+
+#[test]
 fn household_ids_and_villages_are_safe_as_file_names() {
     let town = Town::new();
     let rows = [

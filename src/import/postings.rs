@@ -82,9 +82,53 @@ fn canonical_header(h: &str) -> String {
     }
 }
 
+/// The columns the import reads; any other column is ignored.
+const KNOWN_COLUMNS: [&str; 10] = [
+    "txn_id",
+    "date",
+    "account",
+    "account_code",
+    "amount",
+    "debit",
+    "credit",
+    "memo",
+    "household",
+    "ref",
+];
+
 fn find_columns(file: &str, headers: &csv::StringRecord) -> Result<Columns> {
     let names: Vec<String> = headers.iter().map(canonical_header).collect();
     let find = |n: &str| names.iter().position(|h| h == n);
+    // A column the import reads, given twice, would be read from one of its places only.
+    let twice: Vec<RowError> = names
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| KNOWN_COLUMNS.contains(&n.as_str()))
+        .filter_map(|(at, n)| {
+            let first = find(n).filter(|&first| first < at)?;
+            let written = |i: usize| {
+                headers
+                    .get(i)
+                    .unwrap_or("")
+                    .trim()
+                    .trim_start_matches('\u{feff}')
+            };
+            Some(RowError::new(
+                file,
+                1,
+                format!(
+                    "column '{n}' given twice: column {} '{}' and column {} '{}'",
+                    first + 1,
+                    excerpt(written(first)),
+                    at + 1,
+                    excerpt(written(at))
+                ),
+            ))
+        })
+        .collect();
+    if !twice.is_empty() {
+        return Err(Error::Input(twice));
+    }
     let amount = match (find("amount"), find("debit"), find("credit")) {
         (Some(at), _, _) => Some(AmountColumns::Signed(at)),
         (None, Some(debit), Some(credit)) => Some(AmountColumns::DebitCredit { debit, credit }),
