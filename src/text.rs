@@ -52,23 +52,40 @@ pub fn forbidden(c: char) -> bool {
         | '\u{e0020}'..='\u{e007f}')
 }
 
+/// The bytes that can start a character `forbidden` refuses: ASCII controls and DEL, and
+/// the UTF-8 lead bytes of the ranges it names.
+const SUSPECT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[0x7f] = true;
+    let leads = [0xc2, 0xd8, 0xdb, 0xdc, 0xe1, 0xe2, 0xef, 0xf0, 0xf3];
+    let mut i = 0;
+    while i < leads.len() {
+        t[leads[i]] = true;
+        i += 1;
+    }
+    t
+};
+
 /// Where the first character `forbidden` refuses is: its byte index and the character.
-/// Looks only at the bytes that can start one (ASCII controls and a few UTF-8 lead bytes),
-/// so ordinary text — ASCII, Chinese — is passed over byte by byte.
+/// Looks only at the bytes that can start one, so ordinary text — ASCII, Chinese — is passed
+/// over a byte at a time with one table look-up each.
 fn first_forbidden(value: &str) -> Option<(usize, char)> {
-    value.bytes().enumerate().find_map(|(i, b)| {
-        let suspect = b < 0x20
-            || b == 0x7f
-            || matches!(
-                b,
-                0xc2 | 0xd8 | 0xdb | 0xdc | 0xe1 | 0xe2 | 0xef | 0xf0 | 0xf3
-            );
-        if !suspect {
-            return None;
-        }
+    let bytes = value.as_bytes();
+    let mut from = 0;
+    while let Some(at) = bytes[from..].iter().position(|&b| SUSPECT[usize::from(b)]) {
+        let i = from + at;
         let c = value[i..].chars().next()?;
-        forbidden(c).then_some((i, c))
-    })
+        if forbidden(c) {
+            return Some((i, c));
+        }
+        from = i + 1;
+    }
+    None
 }
 
 /// How a refused character is described.
@@ -143,6 +160,20 @@ fn padded(value: &str) -> bool {
 /// or `"`, not `.` and without `..` — it names the household's payable account
 /// (`负债:应付款:农户:<id>`) and its statement's file (`<id>-<year>.pdf`).
 pub fn check_household_id(field: &str, id: &str) -> Result<(), String> {
+    // Most ids are short and ASCII: letters, digits, `-`, `_`, a single `.`.
+    let mut plain = !id.is_empty() && id.len() <= HOUSEHOLD_ID_MAX && id != ".";
+    let mut dot = false;
+    for b in id.bytes() {
+        let bad = !b.is_ascii_graphic() || matches!(b, b'/' | b'\\' | b':' | b';' | b'"');
+        if bad || (dot && b == b'.') {
+            plain = false;
+            break;
+        }
+        dot = b == b'.';
+    }
+    if plain {
+        return Ok(());
+    }
     if id.is_empty() {
         return Err(format!("{field} is empty"));
     }
