@@ -24,6 +24,7 @@ pub mod report;
 pub mod reversal;
 pub mod store;
 pub mod synth;
+pub mod text;
 
 pub use error::{Error, Result};
 pub use money::Amount;

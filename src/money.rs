@@ -4,6 +4,13 @@
 //! cell, `NaN`, `1e5` or text is an error, never a silent rounding), stored as integer fen, added
 //! with overflow checks, and converted to and from [`rust_decimal::Decimal`] where rates and
 //! ratios come in (dividend rates, tilt shares).
+//!
+//! No amount read from a file or the command line exceeds [`Amount::MAX`]
+//! (999,999,999,999.99 yuan). Sums of user data — a transaction's postings, an account's
+//! month, a balance, a register's running balance — are taken as a [`Total`] (i128 fen, which
+//! no number of such amounts can overflow) and turned back into an [`Amount`] only where the
+//! result is checked to fit: a sum beyond ±92,233,720,368,547,758.07 is an error, never a wrap
+//! or a panic.
 
 use std::fmt;
 use std::iter::Sum;
@@ -29,15 +36,25 @@ pub enum AmountError {
     TooManyDecimals(String),
     #[error("'{0}' has misplaced thousands separators")]
     BadGrouping(String),
-    #[error("'{0}' is too large")]
+    #[error("'{0}' exceeds the largest amount townledger accepts, ±999,999,999,999.99")]
     Overflow(String),
 }
 
 impl Amount {
     pub const ZERO: Amount = Amount(0);
-    /// Largest magnitude accepted from text: 10^15 yuan, far above any town's books,
-    /// and small enough that sums of millions of postings never overflow i64 fen.
-    const MAX_FEN: i64 = 100_000_000_000_000_000;
+    /// The largest amount a posting (or any amount typed in) may have: 999,999,999,999.99
+    /// yuan, far above any town's funds. Parsing refuses more; a transaction with a larger
+    /// posting is refused.
+    pub const MAX: Amount = Amount(Self::MAX_FEN);
+    const MAX_FEN: i64 = 99_999_999_999_999;
+    /// The largest sum the ledger keeps (a month's total of an account, a balance):
+    /// 92,233,720,368,547,758.07 yuan, i64 fen.
+    pub const MAX_TOTAL: Amount = Amount(i64::MAX);
+
+    /// Whether the amount is within ±[`Amount::MAX`], as a posting must be.
+    pub fn within_posting_limit(self) -> bool {
+        self.0.unsigned_abs() <= Self::MAX_FEN as u64
+    }
 
     pub const fn from_fen(fen: i64) -> Amount {
         Amount(fen)
@@ -189,8 +206,8 @@ impl Amount {
         Ok(Amount(if negative { -fen } else { fen }))
     }
 
-    /// The usual form of an amount, `-1234.56`, `1234.5` or `20` with at most 15 digits
-    /// before the point, in fen, read in one pass; `None` for any other text, which
+    /// The usual form of an amount, `-1234.56`, `1234.5` or `20` with at most 12 digits
+    /// before the point (so never above [`Amount::MAX`]), in fen, read in one pass; `None` for any other text, which
     /// [`Amount::parse`] then reads in full (or refuses, saying why).
     fn parse_plain(b: &[u8]) -> Option<i64> {
         let (negative, b) = match b.first()? {
@@ -198,7 +215,7 @@ impl Amount {
             _ => (false, b),
         };
         let whole = b.iter().take_while(|c| c.is_ascii_digit()).count();
-        if whole == 0 || whole > 15 {
+        if whole == 0 || whole > 12 {
             return None;
         }
         let digit = |c: u8| i64::from(c - b'0');
@@ -220,22 +237,7 @@ impl Amount {
 
     /// Grouped for people: `-1,234.56`.
     pub fn grouped(self) -> String {
-        let neg = self.0 < 0;
-        let abs = self.0.unsigned_abs();
-        let yuan = (abs / 100).to_string();
-        let mut out = String::with_capacity(yuan.len() + yuan.len() / 3 + 4);
-        if neg {
-            out.push('-');
-        }
-        let lead = yuan.len() % 3;
-        for (i, ch) in yuan.chars().enumerate() {
-            if i != 0 && (i + 3 - lead).is_multiple_of(3) {
-                out.push(',');
-            }
-            out.push(ch);
-        }
-        out.push_str(&format!(".{:02}", abs % 100));
-        out
+        grouped(self.0 < 0, u128::from(self.0.unsigned_abs()))
     }
 
     /// The amount in Chinese financial capitals (人民币大写), e.g. 壹拾捌万伍仟伍佰玖拾陆元陆角整.
@@ -312,6 +314,103 @@ impl Amount {
             out.push('整');
         }
         out
+    }
+}
+
+/// `abs` fen (negative when `neg`) grouped for people: `-1,234.56`.
+fn grouped(neg: bool, abs: u128) -> String {
+    let yuan = (abs / 100).to_string();
+    let mut out = String::with_capacity(yuan.len() + yuan.len() / 3 + 4);
+    if neg {
+        out.push('-');
+    }
+    let lead = yuan.len() % 3;
+    for (i, ch) in yuan.chars().enumerate() {
+        if i != 0 && (i + 3 - lead).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out.push_str(&format!(".{:02}", abs % 100));
+    out
+}
+
+/// An exact sum of amounts in i128 fen: no number of postings the ledger can hold overflows it.
+/// It becomes an [`Amount`] again only through [`Total::amount`], which checks that it fits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Total(i128);
+
+impl Total {
+    pub const ZERO: Total = Total(0);
+
+    pub fn add(&mut self, a: Amount) {
+        self.0 += i128::from(a.0);
+    }
+
+    pub fn add_fen(&mut self, fen: i64) {
+        self.0 += i128::from(fen);
+    }
+
+    pub fn add_total(&mut self, t: Total) {
+        self.0 += t.0;
+    }
+
+    pub fn fen(self) -> i128 {
+        self.0
+    }
+
+    /// This total and `fen` more.
+    pub fn plus_fen(self, fen: i128) -> Total {
+        Total(self.0 + fen)
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Grouped for people, as [`Amount::grouped`].
+    pub fn grouped(self) -> String {
+        grouped(self.0 < 0, self.0.unsigned_abs())
+    }
+
+    /// The sum as an amount, `None` when it is beyond ±[`Amount::MAX_TOTAL`].
+    pub fn amount(self) -> Option<Amount> {
+        i64::try_from(self.0).ok().map(Amount)
+    }
+
+    /// The sum as an amount, or the error that `what` (`the balance of 资产:库存现金`) is beyond
+    /// the largest total the ledger keeps.
+    pub fn checked(self, what: impl FnOnce() -> String) -> crate::error::Result<Amount> {
+        self.amount().ok_or_else(|| too_large(&what(), self))
+    }
+}
+
+impl FromIterator<Amount> for Total {
+    fn from_iter<I: IntoIterator<Item = Amount>>(iter: I) -> Total {
+        let mut t = Total::ZERO;
+        for a in iter {
+            t.add(a);
+        }
+        t
+    }
+}
+
+/// The error for a sum beyond what the ledger keeps: `what` would be `total`.
+pub fn too_large(what: &str, total: Total) -> crate::error::Error {
+    crate::error::Error::Rule(format!(
+        "{what} would be {}, beyond the largest total a ledger keeps (±{})",
+        total.grouped(),
+        Amount::MAX_TOTAL.grouped()
+    ))
+}
+
+impl fmt::Display for Total {
+    /// Plain decimal with two places, as [`Amount`]: `-1234.56`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        let s = format!("{sign}{}.{:02}", abs / 100, abs % 100);
+        f.pad(&s)
     }
 }
 

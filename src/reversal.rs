@@ -15,6 +15,7 @@
 //!
 //! Any other voucher is reversed as it is.
 
+use crate::text::{check_stored_rule, MEMO_MAX};
 use chrono::NaiveDate;
 
 use crate::error::{Error, Result};
@@ -39,6 +40,7 @@ pub fn reverse_voucher(
     reason: &str,
     date: NaiveDate,
 ) -> Result<Reversal> {
+    check_stored_rule("the reason (--reason)", reason, MEMO_MAX)?;
     let voucher = voucher.trim();
     if let Some(run) = w.run_posted_as(voucher)? {
         return Err(Error::rule(match run.reverses_run {

@@ -174,3 +174,105 @@ proptest! {
         }
     }
 }
+
+/// The largest amount of a posting, in fen.
+const MAX_FEN: i64 = 99_999_999_999_999;
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, .. ProptestConfig::default() })]
+
+    /// Sums near the largest total a ledger keeps: a transaction that would take an account's
+    /// month beyond an i64 of fen is refused and leaves the ledger as it was; one that stays
+    /// within is kept exactly, to the fen. Never a wrap, never a panic.
+    #[test]
+    fn sums_near_the_limit_are_exact_or_refused(
+        headroom in 0i64..400_000_000_000_000,
+        amounts in prop::collection::vec(MAX_FEN - 1_000_000..=MAX_FEN, 1..5),
+        negative in any::<bool>(),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ledger = new_ledger(&dir);
+        let day = NaiveDate::from_ymd_opt(2024, 3, 5).unwrap();
+        let sign = if negative { -1 } else { 1 };
+        let transaction = |fen: &[i64]| NewTransaction {
+            date: day,
+            memo: "近上限".into(),
+            external_id: None,
+            reverses: None,
+            reason: None,
+            postings: fen
+                .iter()
+                .flat_map(|&f| {
+                    [(0, sign * f), (4, -sign * f)].map(|(a, f)| Posting {
+                        account: ACCOUNTS[a].into(),
+                        amount: Amount::from_fen(f),
+                        memo: String::new(),
+                        household: None,
+                        reference: None,
+                    })
+                })
+                .collect(),
+        };
+        ledger.write("test", |w| w.post(transaction(&[100]))).unwrap();
+        // The month's stored total of the first account, moved next to the limit (as if
+        // thousands of such postings had come before).
+        let start = if negative { i64::MIN + headroom } else { i64::MAX - headroom };
+        let conn = rusqlite::Connection::open(dir.path().join("t.db")).unwrap();
+        let stored = |conn: &rusqlite::Connection| -> i64 {
+            conn.query_row(
+                "SELECT total FROM account_postings p JOIN accounts a ON a.id = p.account
+                 WHERE a.name = ?1",
+                [ACCOUNTS[0]],
+                |r| r.get(0),
+            ).unwrap()
+        };
+        conn.execute(
+            "UPDATE account_postings SET total = ?1
+             WHERE account = (SELECT id FROM accounts WHERE name = ?2)",
+            rusqlite::params![start, ACCOUNTS[0]],
+        ).unwrap();
+        let exact = i128::from(start) + i128::from(sign) * amounts.iter().map(|&f| i128::from(f)).sum::<i128>();
+        let posted = ledger.write("test", |w| w.post(transaction(&amounts)));
+        let count: i64 = conn.query_row("SELECT COUNT(*) FROM transactions", [], |r| r.get(0)).unwrap();
+        match i64::try_from(exact) {
+            Ok(fits) => {
+                prop_assert!(posted.is_ok(), "{posted:?}");
+                prop_assert_eq!(stored(&conn), fits);
+                prop_assert_eq!(count, 2);
+            }
+            Err(_) => {
+                let Err(Error::Rule(message)) = posted else {
+                    return Err(TestCaseError::fail(format!("not refused: {posted:?}")));
+                };
+                prop_assert!(
+                    message.starts_with(&format!("the total of {} for 2024-03 would be ", ACCOUNTS[0]))
+                        && message.ends_with(", beyond the largest total a ledger keeps (±92,233,720,368,547,758.07); nothing was written"),
+                    "{}", message
+                );
+                prop_assert_eq!(stored(&conn), start);
+                prop_assert_eq!(count, 1);
+            }
+        }
+    }
+
+    /// A sum of any number of amounts at the largest is exact, and an amount only when it
+    /// fits; an amount beyond the largest is never read from text.
+    #[test]
+    fn totals_near_the_limit_are_exact(
+        fen in MAX_FEN - 1_000..=MAX_FEN,
+        count in 92_000u32..92_500,
+        over in 1i64..1_000_000,
+    ) {
+        use townledger::money::Total;
+        let amount = Amount::from_fen(fen);
+        let total: Total = std::iter::repeat_n(amount, count as usize).collect();
+        let exact = i128::from(fen) * i128::from(count);
+        prop_assert_eq!(total.fen(), exact);
+        prop_assert_eq!(total.amount(), i64::try_from(exact).ok().map(Amount::from_fen));
+        prop_assert_eq!(Amount::parse(&amount.to_string()), Ok(amount));
+        prop_assert_eq!(Amount::parse(&(-amount).grouped()), Ok(-amount));
+        let beyond = Amount::from_fen(MAX_FEN + over);
+        prop_assert!(Amount::parse(&beyond.to_string()).is_err());
+        prop_assert!(Amount::parse(&(-beyond).grouped()).is_err());
+    }
+}

@@ -23,13 +23,14 @@ use super::{divide, Bound, Candidate, Plan, PlanLine, Policy};
 use crate::error::{Error, Result, RowError};
 use crate::funds::household_payable;
 use crate::households::HouseholdRecord;
-use crate::import::open_text;
+use crate::import::{open_text, DecodeError, Encoding};
 use crate::ledger::{AccountKind, NewTransaction, Posting};
-use crate::money::Amount;
+use crate::money::{Amount, Total};
 pub use crate::people::same_person;
 use crate::store::{
     LineBlock, NewRun, NewRunLine, PostOutcome, RunDue, RunLine, RunRecord, Writer, LINES_PER_BLOCK,
 };
+use crate::text::{check_stored_rule, MEMO_MAX, NAME_MAX};
 
 /// Working days a notice stays up before payment may start.
 pub const NOTICE_WORKING_DAYS: u32 = 5;
@@ -240,6 +241,7 @@ pub fn approve(
     on: NaiveDate,
     today: NaiveDate,
 ) -> Result<RunRecord> {
+    check_stored_rule("the approver (--by)", by, NAME_MAX)?;
     let run = w.run(id)?;
     let by = by.split_whitespace().collect::<Vec<_>>().join(" ");
     let by = by.as_str();
@@ -364,6 +366,9 @@ pub fn post(
     date: Option<NaiveDate>,
     force_reason: Option<&str>,
 ) -> Result<String> {
+    if let Some(reason) = force_reason {
+        check_stored_rule("the reason (--reason)", reason, MEMO_MAX)?;
+    }
     w.require_recorded(&RUN_TABLES)?;
     let run = w.run(id)?;
     if let Some(v) = &run.posted_voucher {
@@ -498,13 +503,19 @@ struct BankLine {
 
 fn read_bank_file(path: &Path) -> Result<Vec<BankLine>> {
     let file = path.display().to_string();
-    let input = open_text(path, None)?;
+    let input = open_text(path, Encoding::Auto)?;
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(input.reader);
     let headers: Vec<String> = reader
         .headers()
-        .map_err(|e| Error::Input(vec![RowError::new(&file, 1, e.to_string())]))?
+        .map_err(|e| {
+            let row = match DecodeError::of_csv(&e) {
+                Some(bad) => bad.row_error(&file),
+                None => RowError::new(&file, 1, e.to_string()),
+            };
+            Error::Input(vec![row])
+        })?
         .iter()
         .map(|h| h.trim().trim_start_matches('\u{feff}').to_lowercase())
         .collect();
@@ -578,6 +589,11 @@ fn read_bank_file(path: &Path) -> Result<Vec<BankLine>> {
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
+                if let Some(bad) = DecodeError::of_csv(&e) {
+                    // The rest of the file cannot be read.
+                    errors.push(bad.row_error(&file));
+                    break;
+                }
                 errors.push(RowError::new(
                     &file,
                     e.position().map_or(0, |p| p.line()),
@@ -806,7 +822,18 @@ pub fn pay(
     if to_pay.is_empty() {
         return Ok(summary);
     }
-    let total: Amount = to_pay.iter().map(|(_, a, _)| *a).sum();
+    let total = to_pay
+        .iter()
+        .map(|(_, a, _)| *a)
+        .collect::<Total>()
+        .amount()
+        .filter(|t| t.within_posting_limit())
+        .ok_or_else(|| {
+            Error::rule(format!(
+                "paying run {id} would take more than the largest amount of one posting ({}) from {bank}",
+                Amount::MAX.grouped()
+            ))
+        })?;
     let memo = format!("{} 发放 第{id}批", fund_label(&run.fund));
     w.load_accounts_under(&payables_parent())?;
     let mut postings: Vec<Posting> = Vec::with_capacity(to_pay.len() + 1);
@@ -850,6 +877,7 @@ pub fn reverse(
     reason: &str,
     date: NaiveDate,
 ) -> Result<(i64, String)> {
+    check_stored_rule("the reason (--reason)", reason, MEMO_MAX)?;
     let run = w.run(id)?;
     let Some(voucher) = run.posted_voucher.clone() else {
         return Err(Error::rule(format!(

@@ -17,6 +17,7 @@
 //! table (project, year, date, amount, rent, upkeep, voucher), so the report and the tilt need
 //! no journal parsing. A dividend whose voucher was reversed no longer counts.
 
+use crate::text::{check_stored_rule, MEMO_MAX};
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, NaiveDate};
@@ -148,6 +149,9 @@ pub(crate) fn ensure_account(w: &mut Writer<'_>, name: &str, kind: AccountKind) 
 /// unknown or non-asset `--to` account, and a project-year whose income was already tilted
 /// (the tilt would miss this dividend).
 pub fn record_dividend(w: &mut Writer<'_>, new: &NewDividend) -> Result<RecordedDividend> {
+    if let Some(memo) = &new.memo {
+        check_stored_rule("the memo (--memo)", memo, MEMO_MAX)?;
+    }
     let project = match w.project(&new.project)? {
         Some(p) => p,
         None => {

@@ -8,6 +8,7 @@
 //! creates. Rent from a built asset (扶贫车间) is asset income 资产收益 and goes to the same
 //! account family, so one report compares every project's expected and received income.
 
+use crate::text::{check_stored_rule, NAME_MAX};
 use std::fmt;
 use std::str::FromStr;
 
@@ -183,6 +184,10 @@ pub fn unknown_project(id: &str, known: &[String]) -> Error {
 /// Add a project and, if missing, its income account. A duplicate id or name is refused.
 pub fn add_project(w: &mut Writer<'_>, new: &NewProject) -> Result<Project> {
     check_id(&new.id)?;
+    check_stored_rule("the project name (--name)", &new.name, NAME_MAX)?;
+    if let Some(owner) = &new.owner {
+        check_stored_rule("the owner (--owner)", owner, NAME_MAX)?;
+    }
     let name = new.name.trim();
     if name.is_empty() {
         return Err(Error::rule("a project needs a name (--name)"));

@@ -24,6 +24,7 @@
 //! year is tilted at most once (the `tilts` table); a tilt whose voucher was reversed no longer
 //! counts, so a corrected tilt can be posted after reversing the wrong one.
 
+use crate::text::{check_stored_rule, MEMO_MAX};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -160,6 +161,9 @@ pub fn check_share(share: Decimal, override_range: bool, reason: Option<&str>) -
 /// Check a tilt without posting it: the share, the projects and their year's dividends,
 /// earlier tilts, the date and the 6·30 fund's balance.
 pub fn plan(w: &mut Writer<'_>, req: &TiltRequest) -> Result<TiltPlan> {
+    if let Some(reason) = &req.reason {
+        check_stored_rule("the reason (--reason)", reason, MEMO_MAX)?;
+    }
     let outside_range = check_share(req.share, req.override_range, req.reason.as_deref())?;
     let year = req.year;
     let date = match req.date {

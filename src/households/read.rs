@@ -1,62 +1,18 @@
 //! Reading the register from CSV or a spreadsheet, and checking every row.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::hash::BuildHasher;
 use std::path::Path;
-use std::str::FromStr;
 
 use super::id_number::check_id_number;
 use super::{mask_bank_card, mask_id_number, split_risk_causes, Category, HouseholdRecord, Labour};
 use crate::error::{Error, Result, RowError};
 use crate::import::sheet::{first_sheet, Cell};
 use crate::money::Amount;
+use crate::text::{check_household_id, check_stored_text, check_village, NAME_MAX};
 
-/// Text encoding of a CSV register.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum TextEncoding {
-    /// UTF-8 (a BOM is dropped) when the bytes are valid UTF-8, GBK otherwise.
-    #[default]
-    Auto,
-    /// UTF-8, with or without BOM.
-    Utf8,
-    /// GBK (read with the GB18030 decoder, a superset), as saved by Chinese-language Excel and WPS.
-    Gbk,
-}
-
-impl TextEncoding {
-    /// `auto`, `utf-8`/`utf8`, or `gbk`/`gb2312`/`gb18030`/`cp936` (any case).
-    pub fn from_label(label: &str) -> Option<TextEncoding> {
-        match label.trim().to_ascii_lowercase().as_str() {
-            "auto" => Some(TextEncoding::Auto),
-            "utf-8" | "utf8" => Some(TextEncoding::Utf8),
-            "gbk" | "gb2312" | "gb18030" | "cp936" => Some(TextEncoding::Gbk),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TextEncoding::Auto => "auto",
-            TextEncoding::Utf8 => "utf-8",
-            TextEncoding::Gbk => "gbk",
-        }
-    }
-}
-
-impl FromStr for TextEncoding {
-    type Err = String;
-    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
-        TextEncoding::from_label(s)
-            .ok_or_else(|| format!("unknown encoding '{s}' (expected auto, utf-8 or gbk)"))
-    }
-}
-
-impl fmt::Display for TextEncoding {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
+/// Text encoding of a CSV register: the one rule of [`crate::import::decode`].
+pub use crate::import::Encoding as TextEncoding;
 
 /// Read a register file, choosing CSV or spreadsheet by the file's extension (`.xlsx`, `.xlsm`,
 /// `.xlsb`, `.xls`, `.ods` are spreadsheets, `.csv` and `.txt` are CSV) or, for any other
@@ -106,36 +62,11 @@ fn file_error(file: &str, reason: impl Into<String>) -> Error {
     Error::Input(vec![RowError::new(file, 0, reason)])
 }
 
-/// The text of `bytes` (which it takes over: UTF-8 text is not copied).
+/// The text of `bytes` (which it takes over: UTF-8 text is not copied), decoded by the one
+/// rule of [`crate::import::decode`].
 fn decode(bytes: Vec<u8>, file: &str, encoding: TextEncoding) -> Result<String> {
-    const BOM: &[u8] = b"\xEF\xBB\xBF";
-    let gbk = |b: &[u8]| {
-        let (text, had_errors) = encoding_rs::GBK.decode_without_bom_handling(b);
-        (!had_errors).then(|| text.into_owned())
-    };
-    let utf8 = |mut bytes: Vec<u8>| {
-        let bom = if bytes.starts_with(BOM) { BOM.len() } else { 0 };
-        bytes.drain(..bom);
-        String::from_utf8(bytes).map_err(|e| {
-            file_error(
-                file,
-                format!(
-                    "not valid UTF-8 text (at byte {}); if the file was saved as GBK, read it with the gbk encoding",
-                    e.utf8_error().valid_up_to() + bom
-                ),
-            )
-        })
-    };
-    match encoding {
-        TextEncoding::Utf8 => utf8(bytes),
-        TextEncoding::Gbk => gbk(&bytes).ok_or_else(|| file_error(file, "not valid GBK text")),
-        TextEncoding::Auto if bytes.starts_with(BOM) => utf8(bytes),
-        TextEncoding::Auto => match String::from_utf8(bytes) {
-            Ok(s) => Ok(s),
-            Err(e) => gbk(e.as_bytes())
-                .ok_or_else(|| file_error(file, "the file is neither UTF-8 nor GBK text")),
-        },
-    }
+    crate::import::decode::decode_bytes(bytes, encoding)
+        .map_err(|e| Error::Input(vec![e.row_error(file)]))
 }
 
 struct Row {
@@ -440,6 +371,37 @@ impl RowCheck<'_> {
         }
     }
 
+    /// Check `value`, the text of `field`, with `check` (see [`crate::text`]), recording its
+    /// error under the column's label.
+    fn checked(
+        &mut self,
+        field: Field,
+        value: Option<String>,
+        check: impl FnOnce(&str, &str) -> std::result::Result<(), String>,
+    ) -> Option<String> {
+        let value = value?;
+        let label = self.label(field);
+        match check(&label, &value) {
+            Ok(()) => Some(value),
+            Err(reason) => {
+                self.error(reason);
+                None
+            }
+        }
+    }
+
+    /// The text of `field` as written, spaces and all (for the checks of ids and villages,
+    /// which refuse spaces around them); empty when the column is absent or the row short.
+    fn raw_text(&mut self, field: Field) -> Option<String> {
+        let Some((col, _)) = self.columns.index.get(&(field as usize)) else {
+            return Some(String::new());
+        };
+        match self.row.cells.get(*col) {
+            Some(Cell::Text(t)) => Some(t.clone()),
+            _ => self.text(field),
+        }
+    }
+
     /// A text that must not be empty.
     fn required_text(&mut self, field: Field) -> Option<String> {
         let t = self.text(field)?;
@@ -469,21 +431,36 @@ impl RowCheck<'_> {
     }
 
     fn record(&mut self) -> Option<HouseholdRecord> {
-        let id = self.required_text(Field::Id);
-        let village = self.text(Field::Village);
+        // Ids and villages name the files and folders of a statement batch.
+        let id = match self.raw_text(Field::Id) {
+            Some(raw) if raw.trim().is_empty() => self.required_text(Field::Id),
+            raw => self.checked(Field::Id, raw, check_household_id),
+        };
+        let village = self.raw_text(Field::Village);
+        let village = match village {
+            Some(v) if v.is_empty() => Some(v),
+            v => self.checked(Field::Village, v, check_village),
+        };
         let name = self.required_text(Field::Name);
+        let name = self.checked(Field::Name, name, |l, v| check_stored_text(l, v, NAME_MAX));
         let id_number = self.parsed(Field::IdNumber, |t| {
             check_id_number(t).map_err(|e| e.to_string())
         });
         let members = self.parsed(Field::Members, parse_members);
         let per_capita_income = self.parsed(Field::Income, parse_income);
         let category = self.parsed(Field::Category, Category::from_cell);
+        let stored = |l: &str, v: &str| check_stored_text(l, v, NAME_MAX);
         let risk_level = self.text(Field::RiskLevel);
-        let risk_causes = self.text(Field::RiskCauses).map(|t| split_risk_causes(&t));
+        let risk_level = self.checked(Field::RiskLevel, risk_level, stored);
+        let risk_causes = self.text(Field::RiskCauses);
+        let risk_causes = self
+            .checked(Field::RiskCauses, risk_causes, stored)
+            .map(|t| split_risk_causes(&t));
         let labour = self.parsed(Field::Labour, Labour::from_cell);
         let bank_card = self
             .text(Field::BankCard)
             .map(|t| t.chars().filter(|c| !c.is_whitespace()).collect());
+        let bank_card = self.checked(Field::BankCard, bank_card, stored);
         Some(HouseholdRecord {
             id: id?,
             village: village?,
@@ -963,9 +940,18 @@ mod tests {
             id_no("19800101", 1),
             id_no("19800101", 2)
         );
+        // The line break is refused where it is; the next row keeps its line.
         let errs = errors(csv(&text));
-        assert_eq!(errs.len(), 1);
-        assert_eq!(errs[0].0, 4);
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert_eq!(
+            errs[0],
+            (
+                2,
+                "village: character 3 is a line break (U+000A), which a stored text may not contain"
+                    .to_string()
+            )
+        );
+        assert_eq!(errs[1].0, 4);
     }
 
     #[test]
@@ -1002,9 +988,9 @@ mod tests {
             TextEncoding::Utf8,
         ));
         assert_eq!(errs.len(), 1);
-        assert_eq!(errs[0].0, 0);
+        assert_eq!(errs[0].0, 1);
         assert!(
-            errs[0].1.starts_with("not valid UTF-8 text (at byte "),
+            errs[0].1.starts_with("not valid UTF-8: byte 0xBB at byte offset 0 (if the file was saved as GBK, pass --encoding gbk)"),
             "{}",
             errs[0].1
         );
@@ -1025,7 +1011,10 @@ mod tests {
         ));
         assert_eq!(
             errs,
-            vec![(0, "the file is neither UTF-8 nor GBK text".to_string())]
+            vec![(
+                1,
+                "neither UTF-8 nor GBK/GB 18030 text: byte 0xFF at byte offset 2".to_string()
+            )]
         );
     }
 

@@ -14,14 +14,15 @@ use std::sync::atomic::Ordering;
 
 use crate::error::{Error, Result, RowError};
 use crate::import::sheet::{first_sheet, Cell};
-use crate::import::{open_text, progress_bar, Encoding};
+use crate::import::{open_text, progress_bar, DecodeError, Encoding};
 use crate::ledger::account::validate_account_name;
 use crate::ledger::transaction::parse_date;
 use crate::ledger::transaction::{NewHead, PostingContent};
 use crate::ledger::AccountKind;
-use crate::money::Amount;
+use crate::money::{Amount, Total};
 use crate::render::csv::unescape_text;
 use crate::store::{Bulk, BulkOutcome, FastMap, Pending, Prepared, Writer, ROWS_PER_INSERT};
+use crate::text::{check_household_id, check_stored_text, excerpt, MEMO_MAX, NAME_MAX};
 use std::sync::mpsc::{sync_channel, SyncSender};
 
 #[derive(Clone, Debug, Default)]
@@ -82,9 +83,53 @@ fn canonical_header(h: &str) -> String {
     }
 }
 
+/// The columns the import reads; any other column is ignored.
+const KNOWN_COLUMNS: [&str; 10] = [
+    "txn_id",
+    "date",
+    "account",
+    "account_code",
+    "amount",
+    "debit",
+    "credit",
+    "memo",
+    "household",
+    "ref",
+];
+
 fn find_columns(file: &str, headers: &csv::StringRecord) -> Result<Columns> {
     let names: Vec<String> = headers.iter().map(canonical_header).collect();
     let find = |n: &str| names.iter().position(|h| h == n);
+    // A column the import reads, given twice, would be read from one of its places only.
+    let twice: Vec<RowError> = names
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| KNOWN_COLUMNS.contains(&n.as_str()))
+        .filter_map(|(at, n)| {
+            let first = find(n).filter(|&first| first < at)?;
+            let written = |i: usize| {
+                headers
+                    .get(i)
+                    .unwrap_or("")
+                    .trim()
+                    .trim_start_matches('\u{feff}')
+            };
+            Some(RowError::new(
+                file,
+                1,
+                format!(
+                    "column '{n}' given twice: column {} '{}' and column {} '{}'",
+                    first + 1,
+                    excerpt(written(first)),
+                    at + 1,
+                    excerpt(written(at))
+                ),
+            ))
+        })
+        .collect();
+    if !twice.is_empty() {
+        return Err(Error::Input(twice));
+    }
     let amount = match (find("amount"), find("debit"), find("credit")) {
         (Some(at), _, _) => Some(AmountColumns::Signed(at)),
         (None, Some(debit), Some(credit)) => Some(AmountColumns::DebitCredit { debit, credit }),
@@ -221,6 +266,9 @@ struct Rows<'a> {
     errors: Vec<RowError>,
     /// Unknown accounts, listed once each at their first row, with the other rows named.
     unknown: Vec<(String, u64, Vec<u64>)>,
+    /// The households of the ledger's register, which household tags must name; empty when
+    /// the ledger has no register yet (then a tag is checked for its form only).
+    register: &'a rustc_hash::FxHashSet<String>,
     unknown_at: FastMap<String, usize>,
     summary: ImportSummary,
 }
@@ -270,6 +318,11 @@ impl Rows<'_> {
         };
         // Text columns as an export wrote them: `'=x` is `=x` (see `render::csv::escape_text`).
         let text = |i: usize| unescape_text(field(i));
+        let optional = |i: Option<usize>| i.map(text).filter(|s| !s.is_empty());
+        let memo = text(cols.memo);
+        let household = optional(cols.household);
+        let reference = optional(cols.reference);
+        self.check_texts(g, record, line, memo, household, reference);
         let account_text = match cols.account.map(text).filter(|t| !t.is_empty()) {
             Some(name) => name,
             None => cols.account_code.map(text).unwrap_or(""),
@@ -301,20 +354,55 @@ impl Rows<'_> {
         };
         match (account, amount) {
             (Some(account), Some(amount)) if self.errors.len() == before => {
-                let optional = |i: Option<usize>| i.map(text).filter(|s| !s.is_empty());
-                g.push(
-                    account,
-                    amount,
-                    [
-                        Some(text(cols.memo)),
-                        optional(cols.household),
-                        optional(cols.reference),
-                    ],
-                );
+                g.push(account, amount, [Some(memo), household, reference]);
             }
             _ => g.bad = true,
         }
         Ok(())
+    }
+
+    /// Check what a row stores besides its account and amount (see [`crate::text`]): the
+    /// txn_id (on a transaction's first row), the memo, the reference and the household tag,
+    /// which must be a household id as written (no spaces around it) and, when the ledger has
+    /// a household register, one of its households.
+    fn check_texts(
+        &mut self,
+        g: &Group,
+        record: &Fields<'_>,
+        line: u64,
+        memo: &str,
+        household: Option<&str>,
+        reference: Option<&str>,
+    ) {
+        let mut results = [Ok(()), Ok(()), Ok(()), Ok(())];
+        if line == g.first_line {
+            results[0] = check_stored_text("txn_id", &g.txn_id, NAME_MAX);
+        }
+        results[1] = check_stored_text("memo", memo, MEMO_MAX);
+        if let Some(reference) = reference {
+            results[2] = check_stored_text("ref", reference, NAME_MAX);
+        }
+        if household.is_some() {
+            // As written, spaces and all.
+            let raw = self
+                .cols
+                .household
+                .and_then(|i| record.get(i))
+                .unwrap_or("");
+            results[3] = check_household_id("household", raw).and_then(|()| {
+                if self.register.is_empty() || self.register.contains(raw) {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "household '{}' is not in the household register (a tag names a registered household: import the register first, or correct the tag)",
+                        excerpt(raw)
+                    ))
+                }
+            });
+        }
+        for reason in results.into_iter().filter_map(std::result::Result::err) {
+            self.errors.push(RowError::new(self.file, line, reason));
+        }
     }
 
     fn finish(&mut self, g: &Group) -> Result<()> {
@@ -431,6 +519,7 @@ pub fn import_postings(
     let cols = find_columns(&file, &headers)?;
     // One thread reads, checks and prepares (numbers, hashes, encodes) the transactions; this
     // one writes them, so both halves of the work run at once.
+    let register = writer.household_ids()?;
     let bulk = writer.begin_bulk()?;
     let (send, receive) = sync_channel::<Vec<ToWrite>>(IN_FLIGHT);
     let (read, mut write_errors, failed) = std::thread::scope(|scope| {
@@ -448,6 +537,7 @@ pub fn import_postings(
                     errors: Vec::new(),
                     unknown: Vec::new(),
                     unknown_at: FastMap::default(),
+                    register: &register,
                     summary: ImportSummary::default(),
                 };
                 read_rows(rows, &mut source, &bar)
@@ -567,8 +657,7 @@ fn read_rows(
     let mut count = 0u64;
     while let Some(line) = source.next_record(&mut record, file, &mut rows.errors) {
         let Some(record) = Fields::checked(&record) else {
-            rows.errors
-                .push(RowError::new(file, line, source.not_text()));
+            rows.errors.push(RowError::new(file, line, NOT_UTF8));
             continue;
         };
         if rows.writer_gone {
@@ -610,8 +699,10 @@ fn read_rows(
         };
         rows.add(g, &record, line)?;
     }
-    for g in groups.iter().chain(&group) {
-        rows.finish(g)?;
+    if !source.broken() {
+        for g in groups.iter().chain(&group) {
+            rows.finish(g)?;
+        }
     }
     rows.send_batch(true);
     let Rows {
@@ -634,9 +725,10 @@ fn read_rows(
 enum Source {
     Csv {
         reader: csv::Reader<Box<dyn std::io::Read + Send>>,
-        encoding: Encoding,
         bytes_read: std::sync::Arc<std::sync::atomic::AtomicU64>,
         size: u64,
+        /// The reading stopped at a byte that is not text (reported).
+        broken: bool,
     },
     Sheet {
         header: csv::StringRecord,
@@ -670,16 +762,16 @@ fn sheet_text(cell: Cell) -> String {
 impl Source {
     fn open(path: &Path, file: &str, options: &ImportOptions) -> Result<Source> {
         if !is_workbook(path) {
-            let input = open_text(path, options.encoding)?;
+            let input = open_text(path, options.encoding.unwrap_or_default())?;
             let reader = csv::ReaderBuilder::new()
                 .flexible(true)
                 .has_headers(true)
                 .from_reader(input.reader);
             return Ok(Source::Csv {
                 reader,
-                encoding: input.encoding,
                 bytes_read: input.bytes_read,
                 size: input.size,
+                broken: false,
             });
         }
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
@@ -715,25 +807,17 @@ impl Source {
 
     fn headers(&mut self, file: &str) -> Result<csv::StringRecord> {
         match self {
-            Source::Csv {
-                reader, encoding, ..
-            } => Ok(reader
-                .headers()
-                .map_err(|e| csv_error(file, e, *encoding))?
-                .clone()),
+            Source::Csv { reader, .. } => {
+                Ok(reader.headers().map_err(|e| csv_error(file, e))?.clone())
+            }
             Source::Sheet { header, .. } => Ok(header.clone()),
         }
     }
 
-    /// Why a row that is not valid text cannot be read.
-    fn not_text(&self) -> &'static str {
-        match self {
-            Source::Csv {
-                encoding: Encoding::Utf8,
-                ..
-            } => NOT_UTF8,
-            _ => "unreadable text: not valid in its encoding",
-        }
+    /// Whether the reading stopped at a byte that is not text: the rows after it are not
+    /// read, so the transaction it cut is not checked.
+    fn broken(&self) -> bool {
+        matches!(self, Source::Csv { broken: true, .. })
     }
 
     /// The next row into `record`, and its line (spreadsheet row) as the user sees it; `None` at
@@ -746,16 +830,15 @@ impl Source {
         errors: &mut Vec<RowError>,
     ) -> Option<u64> {
         match self {
-            Source::Csv {
-                reader, encoding, ..
-            } => loop {
+            Source::Csv { reader, broken, .. } => loop {
                 match reader.read_byte_record(record) {
-                    // The caller checks the row is text (see [`Source::not_text`]).
+                    // The reader has checked the bytes are text (see [`crate::import::decode`]).
                     Ok(true) => return Some(record.position().map(|p| p.line()).unwrap_or(0)),
                     Ok(false) => return None,
                     Err(e) => {
                         let fatal = !matches!(e.kind(), csv::ErrorKind::Utf8 { .. });
-                        errors.push(csv_row_error(file, &e, *encoding));
+                        *broken = DecodeError::of_csv(&e).is_some();
+                        errors.push(csv_row_error(file, &e));
                         if fatal {
                             return None;
                         }
@@ -859,19 +942,35 @@ fn finish_group(
         ));
         return Ok(None);
     }
-    let off: Amount = g.postings.iter().map(|p| p.amount).sum();
-    if !off.is_zero() {
-        let lines = if g.first_line == g.last_line {
+    // Summed exactly, whatever the number of postings.
+    let off: Total = g.postings.iter().map(|p| p.amount).collect();
+    let lines = || {
+        if g.first_line == g.last_line {
             format!("line {}", g.first_line)
         } else {
             format!("lines {}-{}", g.first_line, g.last_line)
-        };
+        }
+    };
+    if !off.is_zero() {
+        let lines = lines();
         errors.push(RowError::new(
             file,
             g.first_line,
             format!(
                 "transaction {} does not balance: its postings ({lines}) sum to {off}, not 0.00",
                 g.txn_id
+            ),
+        ));
+        return Ok(None);
+    }
+    if g.postings.iter().all(|p| p.amount.is_zero()) {
+        errors.push(RowError::new(
+            file,
+            g.first_line,
+            format!(
+                "transaction {} moves no money: every posting ({}) is 0.00",
+                g.txn_id,
+                lines()
             ),
         ));
         return Ok(None);
@@ -937,7 +1036,7 @@ fn trim(s: &str) -> &str {
     }
 }
 
-const NOT_UTF8: &str = "not valid UTF-8 text (if the file is GBK, pass --encoding gbk)";
+const NOT_UTF8: &str = "not valid UTF-8 text";
 
 /// A row's fields as text. The row's bytes are checked as text once, as a whole, with SIMD
 /// (checking Chinese text byte by byte costs more than all the rest of reading a row).
@@ -966,17 +1065,23 @@ impl<'r> Fields<'r> {
     }
 }
 
-fn csv_row_error(file: &str, e: &csv::Error, encoding: Encoding) -> RowError {
+fn csv_row_error(file: &str, e: &csv::Error) -> RowError {
+    if let Some(bad) = DecodeError::of_csv(e) {
+        return bad.row_error(file);
+    }
     let line = e.position().map(|p| p.line()).unwrap_or(0);
     let reason = match e.kind() {
-        csv::ErrorKind::Utf8 { .. } if encoding == Encoding::Utf8 => NOT_UTF8.to_string(),
+        csv::ErrorKind::Utf8 { .. } => NOT_UTF8.to_string(),
         _ => format!("unreadable CSV: {e}"),
     };
     RowError::new(file, line, reason)
 }
 
-fn csv_error(file: &str, e: csv::Error, encoding: Encoding) -> Error {
-    let row = csv_row_error(file, &e, encoding);
+fn csv_error(file: &str, e: csv::Error) -> Error {
+    let row = csv_row_error(file, &e);
+    if DecodeError::of_csv(&e).is_some() {
+        return Error::Input(vec![row]);
+    }
     match e.into_kind() {
         csv::ErrorKind::Io(io) => Error::io(file, io),
         _ => Error::Input(vec![row]),

@@ -108,35 +108,43 @@ pub struct Account {
 }
 
 /// Check an account name: segments joined by `:`, each non-empty, no surrounding spaces, no
-/// tabs, control characters or double spaces (which the journal formats would misread).
+/// tabs, control characters or double spaces (which the journal formats would misread), no
+/// invisible format character and at most [`NAME_MAX`](crate::text::NAME_MAX) characters (see
+/// [`crate::text`]).
 pub fn validate_account_name(name: &str) -> Result<(), String> {
-    if plainly_valid(name) {
-        return Ok(());
+    if !plainly_valid(name) {
+        if name.is_empty() {
+            return Err("account name is empty".into());
+        }
+        let shown = crate::text::excerpt(name);
+        for segment in name.split(':') {
+            if segment.is_empty() {
+                return Err(format!("account name '{shown}' has an empty segment"));
+            }
+            if segment.trim() != segment {
+                return Err(format!(
+                    "account name '{shown}' has spaces around a ':'-separated segment"
+                ));
+            }
+            if segment.chars().any(char::is_control) || segment.contains("  ") {
+                return Err(format!(
+                    "account name '{shown}' contains a tab, control character or double space"
+                ));
+            }
+            if segment.contains(';') || segment.contains('"') {
+                return Err(format!(
+                    "account name '{shown}' contains ';' or '\"', which journal files cannot carry"
+                ));
+            }
+        }
     }
-    if name.is_empty() {
-        return Err("account name is empty".into());
-    }
-    for segment in name.split(':') {
-        if segment.is_empty() {
-            return Err(format!("account name '{name}' has an empty segment"));
-        }
-        if segment.trim() != segment {
-            return Err(format!(
-                "account name '{name}' has spaces around a ':'-separated segment"
-            ));
-        }
-        if segment.chars().any(char::is_control) || segment.contains("  ") {
-            return Err(format!(
-                "account name '{name}' contains a tab, control character or double space"
-            ));
-        }
-        if segment.contains(';') || segment.contains('"') {
-            return Err(format!(
-                "account name '{name}' contains ';' or '\"', which journal files cannot carry"
-            ));
-        }
-    }
-    Ok(())
+    crate::text::check_stored_text("account name", name, crate::text::NAME_MAX).map_err(|e| {
+        e.replacen(
+            "account name",
+            &format!("account name '{}'", crate::text::excerpt(name)),
+            1,
+        )
+    })
 }
 
 /// One pass that accepts only names the checks below would accept: no ':' at either end or

@@ -4,7 +4,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::money::Amount;
+use crate::money::{Amount, Total};
 
 /// A posting line: an amount on an account (debit positive, credit negative).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -125,9 +125,9 @@ impl Transaction {
     }
 }
 
-/// The sum of a transaction's postings; a balanced transaction sums to zero.
-pub fn imbalance(postings: &[Posting]) -> Amount {
-    postings.iter().map(|p| p.amount).sum()
+/// The exact sum of a transaction's postings; a balanced transaction sums to zero.
+pub fn imbalance(postings: &[Posting]) -> Total {
+    postings.iter().map(|p| p.amount).collect()
 }
 
 /// The voucher number for sequence `seq` in the month of `date`: `2024-12-0007`.

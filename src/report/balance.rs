@@ -10,7 +10,7 @@ use super::tr;
 use crate::error::Result;
 use crate::ledger::account::{ancestors, clip, depth};
 use crate::ledger::AccountKind;
-use crate::money::Amount;
+use crate::money::{Amount, Total};
 use crate::store::Ledger;
 
 #[derive(Clone, Debug, Default)]
@@ -49,20 +49,22 @@ pub fn balance(ledger: &Ledger, q: &BalanceQuery) -> Result<BalanceReport> {
         .map(|a| (a.name.as_str(), (a.code.as_deref().unwrap_or(""), a.kind)))
         .collect();
     let balances = ledger.balances(q.from, q.to)?;
-    let mut own: BTreeMap<String, Amount> = BTreeMap::new();
-    let mut subtotal: BTreeMap<String, Amount> = BTreeMap::new();
-    let mut total = Amount::ZERO;
+    // Summed exactly; each figure shown is checked to fit an amount.
+    let mut own: BTreeMap<String, Total> = BTreeMap::new();
+    let mut subtotal: BTreeMap<String, Total> = BTreeMap::new();
+    let mut total = Total::ZERO;
     for b in &balances {
         let name = match q.depth {
             Some(d) => clip(&b.account.name, d.max(1)),
             None => b.account.name.as_str(),
         };
-        *own.entry(name.to_string()).or_default() += b.amount;
+        own.entry(name.to_string()).or_default().add(b.amount);
         for n in ancestors(name).chain(std::iter::once(name)) {
-            *subtotal.entry(n.to_string()).or_default() += b.amount;
+            subtotal.entry(n.to_string()).or_default().add(b.amount);
         }
-        total += b.amount;
+        total.add(b.amount);
     }
+    let total = total.checked(|| "the trial balance's total".to_string())?;
     // Tree order: top levels by type (资产, 负债, 净资产, 收入, 支出), then by code where the
     // chart gives one, then by name.
     let sort_key = |name: &str| -> Vec<(u8, String, String)> {
@@ -94,20 +96,28 @@ pub fn balance(ledger: &Ledger, q: &BalanceQuery) -> Result<BalanceReport> {
     let mut names: Vec<(SortKey, String)> =
         subtotal.keys().map(|n| (sort_key(n), n.clone())).collect();
     names.sort();
-    let lines = names
-        .into_iter()
-        .map(|(_, name)| BalanceLine {
+    let mut lines = Vec::with_capacity(names.len());
+    for (_, name) in names {
+        let balance = own
+            .get(&name)
+            .copied()
+            .unwrap_or_default()
+            .checked(|| format!("the balance of {name}"))?;
+        let subtotal = subtotal[&name].checked(|| format!("the subtotal of {name}"))?;
+        if subtotal.is_zero() && balance.is_zero() {
+            continue;
+        }
+        lines.push(BalanceLine {
             code: codes
                 .get(name.as_str())
                 .map(|(c, _)| c.to_string())
                 .filter(|c| !c.is_empty()),
             level: depth(&name),
-            balance: own.get(&name).copied().unwrap_or_default(),
-            subtotal: subtotal[&name],
+            balance,
+            subtotal,
             account: name,
-        })
-        .filter(|l| !l.subtotal.is_zero() || !l.balance.is_zero())
-        .collect();
+        });
+    }
     Ok(BalanceReport {
         from: q.from,
         to: q.to,

@@ -23,7 +23,7 @@ use super::tr;
 use crate::error::Result;
 use crate::households::{mask_bank_card, mask_id_number, mask_name, HouseholdRecord};
 use crate::ledger::AccountKind;
-use crate::money::Amount;
+use crate::money::{Amount, Total};
 use crate::store::{HouseholdPosting, Ledger, RunRecord, PAYABLE_PREFIX};
 
 /// One line of a statement.
@@ -61,7 +61,12 @@ pub struct HouseholdStatement {
 impl HouseholdStatement {
     /// Still payable at the end of the period.
     pub fn payable(&self) -> Amount {
-        self.opening + self.allocated - self.paid
+        let mut t = Total::ZERO;
+        t.add(self.opening);
+        t.add(self.allocated);
+        t.add(-self.paid);
+        // The last line's running balance (or the opening), which was checked to fit.
+        t.amount().unwrap_or(Amount::MAX_TOTAL)
     }
 }
 
@@ -112,16 +117,18 @@ fn statement_lines(
     from: NaiveDate,
     runs: &mut Runs<'_>,
     lang: Lang,
-) -> Lines {
+) -> Result<Lines> {
     let payable = format!("{PAYABLE_PREFIX}{household}");
     let is_claim = |p: &HouseholdPosting| {
         p.account == payable
             || (p.kind == AccountKind::Liability && p.tag.as_deref() == Some(household))
     };
     // What is owed to the household on each liability account.
-    let mut owed: HashMap<&str, Amount> = HashMap::new();
+    // Summed exactly; what is shown is checked to fit an amount.
+    let mut owed: HashMap<&str, Total> = HashMap::new();
     let mut opening = Amount::ZERO;
-    let mut running = Amount::ZERO;
+    let mut running = Total::ZERO;
+    let what = || format!("what is payable to household {household}");
     let mut lines = Vec::new();
     for group in postings.chunk_by(|a, b| a.txn == b.txn) {
         let has_claim = group.iter().any(|p| is_claim(p));
@@ -132,27 +139,30 @@ fn statement_lines(
             .map(|p| leaf(&p.account).to_string());
         for p in group {
             let (allocated, paid) = if is_claim(p) {
-                let on_account = owed.entry(p.account.as_str()).or_insert(Amount::ZERO);
+                let on_account = owed.entry(p.account.as_str()).or_default();
                 match (p.reversal, p.amount.is_negative()) {
                     // Owed to the household.
                     (false, true) => {
-                        *on_account += -p.amount;
+                        on_account.add(-p.amount);
                         (-p.amount, Amount::ZERO)
                     }
                     // Paid: what is owed here, and any more granted and paid at once.
                     (false, false) => {
-                        let settles = p.amount.min(*on_account).max(Amount::ZERO);
-                        *on_account -= settles;
+                        // Between 0 and the amount paid.
+                        let settles = Amount::from_fen(
+                            on_account.fen().clamp(0, i128::from(p.amount.fen())) as i64,
+                        );
+                        on_account.add(-settles);
                         (p.amount - settles, p.amount)
                     }
                     // A reversed amount owed.
                     (true, false) => {
-                        *on_account -= p.amount;
+                        on_account.add(-p.amount);
                         (-p.amount, Amount::ZERO)
                     }
                     // A reversed payment: owed again.
                     (true, true) => {
-                        *on_account += -p.amount;
+                        on_account.add(-p.amount);
                         (Amount::ZERO, p.amount)
                     }
                 }
@@ -167,9 +177,11 @@ fn statement_lines(
             if allocated.is_zero() && paid.is_zero() {
                 continue;
             }
-            running += allocated - paid;
+            running.add(allocated);
+            running.add(-paid);
+            let shown = running.checked(what)?;
             if p.date < from {
-                opening = running;
+                opening = shown;
                 continue;
             }
             let source = runs
@@ -199,11 +211,11 @@ fn statement_lines(
                 memo: memo.clone(),
                 allocated,
                 paid,
-                running,
+                running: shown,
             });
         }
     }
-    Lines { opening, lines }
+    Ok(Lines { opening, lines })
 }
 
 /// Statements for `households` over `[from, to]`, from one pass over the period's postings.
@@ -239,17 +251,25 @@ pub fn household_statements(
         ledger,
         cache: HashMap::new(),
     };
-    Ok(households
+    households
         .iter()
         .map(|h| {
             let mine = by_household
                 .get(h.id.as_str())
                 .map(Vec::as_slice)
                 .unwrap_or(&[]);
-            let Lines { opening, lines } = statement_lines(mine, &h.id, from, &mut runs, lang);
-            let allocated = lines.iter().map(|l| l.allocated).sum();
-            let paid = lines.iter().map(|l| l.paid).sum();
-            HouseholdStatement {
+            let Lines { opening, lines } = statement_lines(mine, &h.id, from, &mut runs, lang)?;
+            let allocated = lines
+                .iter()
+                .map(|l| l.allocated)
+                .collect::<Total>()
+                .checked(|| format!("the total allocated to household {}", h.id))?;
+            let paid = lines
+                .iter()
+                .map(|l| l.paid)
+                .collect::<Total>()
+                .checked(|| format!("the total paid to household {}", h.id))?;
+            Ok(HouseholdStatement {
                 town: town.clone(),
                 household: h.clone(),
                 from,
@@ -261,9 +281,9 @@ pub fn household_statements(
                 paid,
                 chain_head: chain_head.clone(),
                 checkpoint: checkpoint.clone(),
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
 impl HouseholdStatement {

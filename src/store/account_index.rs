@@ -12,6 +12,7 @@ use rusqlite::{params, Connection};
 
 use super::FastMap;
 use crate::error::{Error, Result};
+use crate::money::{too_large, Total};
 
 /// One posting in the index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,7 +125,8 @@ pub struct Pending {
 struct PendingRow {
     month: u32,
     account: i64,
-    total: i64,
+    /// Exact whatever the postings; checked to fit the stored i64 when written.
+    total: i128,
     entries: Vec<u8>,
 }
 
@@ -168,7 +170,7 @@ impl Pending {
             }
         };
         let row = &mut self.rows[at];
-        row.total += e.fen;
+        row.total += i128::from(e.fen);
         let before = row.entries.len();
         push_entry(&mut row.entries, e);
         self.bytes += row.entries.len() - before;
@@ -178,28 +180,88 @@ impl Pending {
         self.bytes >= FLUSH_BYTES
     }
 
-    /// Add everything pending to the stored totals and index rows.
+    /// Add everything pending to the stored totals and index rows. A month total that would
+    /// go beyond what an i64 of fen holds is refused (the caller's write then rolls back),
+    /// never wrapped nor turned into a floating-point number by SQLite.
     pub(crate) fn flush(&mut self, conn: &Connection) -> Result<()> {
         let mut rows = std::mem::take(&mut self.rows);
         self.latest.clear();
         self.by_key.clear();
         self.bytes = 0;
+        if let Some(r) = rows.iter().find(|r| i64::try_from(r.total).is_err()) {
+            return Err(month_total_too_large(
+                conn,
+                r.month,
+                r.account,
+                Total::ZERO,
+                r.total,
+            ));
+        }
         rows.sort_unstable_by_key(|r| (r.month, r.account));
-        super::journal::insert_rows(
+        // SQLite turns an integer sum that overflows into a floating-point one: such a row is
+        // not updated, and the count of rows changed tells.
+        let changed = super::journal::insert_rows(
             conn,
             "INSERT INTO account_postings (month, account, total, entries)",
             4,
-            " ON CONFLICT (month, account) DO UPDATE SET total = total + excluded.total, entries = CAST(entries || excluded.entries AS BLOB)",
+            " ON CONFLICT (month, account) DO UPDATE SET total = total + excluded.total, entries = CAST(entries || excluded.entries AS BLOB) WHERE typeof(total + excluded.total) = 'integer'",
             rows.iter(),
             |stmt, at, r| {
                 stmt.raw_bind_parameter(at + 1, r.month)?;
                 stmt.raw_bind_parameter(at + 2, r.account)?;
-                stmt.raw_bind_parameter(at + 3, r.total)?;
+                stmt.raw_bind_parameter(at + 3, r.total as i64)?;
                 stmt.raw_bind_parameter(at + 4, &r.entries)
             },
         )?;
+        if changed != rows.len() {
+            // The row left as it was (its entries not appended) is the one that overflows.
+            let mut stmt = conn.prepare(
+                "SELECT total, entries FROM account_postings WHERE month = ?1 AND account = ?2",
+            )?;
+            for r in &rows {
+                let (stored, entries): (i64, Vec<u8>) = stmt
+                    .query_row(params![r.month, r.account], |row| {
+                        Ok((row.get(0)?, row.get(1)?))
+                    })?;
+                if !entries.ends_with(&r.entries) {
+                    let mut sum = Total::ZERO;
+                    sum.add_fen(stored);
+                    return Err(month_total_too_large(
+                        conn, r.month, r.account, sum, r.total,
+                    ));
+                }
+            }
+            return Err(Error::rule(
+                "a month total of the account index would go beyond the largest total a ledger keeps; nothing was written",
+            ));
+        }
         Ok(())
     }
+}
+
+/// The error for a month total of `account` beyond an i64 of fen: `stored` plus `adding`.
+fn month_total_too_large(
+    conn: &Connection,
+    month: u32,
+    account: i64,
+    stored: Total,
+    adding: i128,
+) -> Error {
+    let name: Option<String> = conn
+        .query_row("SELECT name FROM accounts WHERE id = ?1", [account], |r| {
+            r.get(0)
+        })
+        .ok();
+    let total = stored.plus_fen(adding);
+    let refused = too_large(
+        &format!(
+            "the total of {} for {}",
+            name.unwrap_or_else(|| format!("account #{account}")),
+            month_text(month)
+        ),
+        total,
+    );
+    Error::Rule(format!("{refused}; nothing was written"))
 }
 
 /// Build the per-month totals and the index afresh from the journal (after the migration
@@ -295,8 +357,8 @@ fn account_rows(
 }
 
 /// The total of `account`'s postings, all dates.
-pub(crate) fn account_total(conn: &Connection, account: i64) -> Result<i64> {
-    let mut sum = 0i64;
+pub(crate) fn account_total(conn: &Connection, account: i64) -> Result<Total> {
+    let mut sum = Total::ZERO;
     account_rows(
         conn,
         &index_months(conn)?,
@@ -304,7 +366,7 @@ pub(crate) fn account_total(conn: &Connection, account: i64) -> Result<i64> {
         0,
         u32::MAX,
         |_, total, _| {
-            sum += total;
+            sum.add_fen(total);
             Ok(())
         },
     )?;
@@ -351,7 +413,7 @@ pub(crate) fn month_part_totals(
     conn: &Connection,
     from: NaiveDate,
     to: NaiveDate,
-    totals: &mut std::collections::HashMap<i64, i64>,
+    totals: &mut std::collections::HashMap<i64, Total>,
 ) -> Result<()> {
     let (from_day, to_day) = (from.day(), to.day());
     let mut stmt =
@@ -360,19 +422,18 @@ pub(crate) fn month_part_totals(
     while let Some(row) = rows.next()? {
         let account: i64 = row.get(0)?;
         let blob = row.get_ref(1)?.as_blob().unwrap_or_default();
-        let mut sum = 0i64;
+        let sum = totals.entry(account).or_default();
         decode_entries(blob, |e| {
             if (from_day..=to_day).contains(&e.day) {
-                sum += e.fen;
+                sum.add_fen(e.fen);
             }
         })?;
-        *totals.entry(account).or_insert(0) += sum;
     }
     Ok(())
 }
 
 /// The balance of `account` from postings dated before `date`.
-pub(crate) fn balance_before(conn: &Connection, account: i64, date: NaiveDate) -> Result<i64> {
+pub(crate) fn balance_before(conn: &Connection, account: i64, date: NaiveDate) -> Result<Total> {
     balance_before_in(conn, &index_months(conn)?, account, date)
 }
 
@@ -382,16 +443,16 @@ pub(crate) fn balance_before_in(
     months: &[u32],
     account: i64,
     date: NaiveDate,
-) -> Result<i64> {
+) -> Result<Total> {
     let month = month_key(date);
-    let mut sum = 0i64;
+    let mut sum = Total::ZERO;
     account_rows(conn, months, account, 0, month, |m, total, blob| {
         if m < month {
-            sum += total;
+            sum.add_fen(total);
         } else {
             decode_entries(blob, |e| {
                 if e.day < date.day() {
-                    sum += e.fen;
+                    sum.add_fen(e.fen);
                 }
             })?;
         }
@@ -438,6 +499,126 @@ mod tests {
         );
         blob.pop();
         assert!(decode_entries(&blob, |_| {}).is_err());
+    }
+
+    fn index_table() -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE account_postings (month INTEGER, account INTEGER, total INTEGER,
+             entries BLOB, PRIMARY KEY (month, account)) WITHOUT ROWID;
+             CREATE TABLE accounts (id INTEGER PRIMARY KEY, name TEXT);
+             INSERT INTO accounts VALUES (7, '资产:库存现金');",
+        )
+        .unwrap();
+        conn
+    }
+
+    fn stored_total(conn: &Connection) -> i64 {
+        conn.query_row("SELECT total FROM account_postings", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_month_total_beyond_an_i64_is_refused_not_wrapped() {
+        let conn = index_table();
+        let mut pending = Pending::default();
+        // 92,234 postings of the largest amount: more than an i64 of fen.
+        for txn in 0..92_234 {
+            let fen = crate::money::Amount::MAX.fen();
+            pending.push(
+                202403,
+                7,
+                Entry {
+                    txn,
+                    line: 0,
+                    day: 5,
+                    fen,
+                },
+            );
+        }
+        let err = pending.flush(&conn).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "the total of 资产:库存现金 for 2024-03 would be 92,233,999,999,999,077.66, beyond the largest total a ledger keeps (±92,233,720,368,547,758.07); nothing was written"
+        );
+        let rows: i64 = conn
+            .query_row("SELECT COUNT(*) FROM account_postings", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows, 0);
+        // Stored and pending each fit, their sum does not: the row is left as it was.
+        let mut pending = Pending::default();
+        pending.push(
+            202403,
+            7,
+            Entry {
+                txn: 1,
+                line: 0,
+                day: 5,
+                fen: i64::MAX - 10,
+            },
+        );
+        pending.flush(&conn).unwrap();
+        pending.push(
+            202403,
+            7,
+            Entry {
+                txn: 2,
+                line: 0,
+                day: 6,
+                fen: 10,
+            },
+        );
+        pending.flush(&conn).unwrap();
+        assert_eq!(stored_total(&conn), i64::MAX);
+        pending.push(
+            202403,
+            7,
+            Entry {
+                txn: 3,
+                line: 0,
+                day: 7,
+                fen: 1,
+            },
+        );
+        let err = pending.flush(&conn).unwrap_err().to_string();
+        assert!(
+            err.starts_with(
+                "the total of 资产:库存现金 for 2024-03 would be 92,233,720,368,547,758.08, beyond"
+            ),
+            "{err}"
+        );
+        assert_eq!(stored_total(&conn), i64::MAX);
+    }
+
+    proptest! {
+        /// Whatever is stored and added near the limits, the stored total is the exact sum,
+        /// or the write is refused and the row left as it was.
+        #[test]
+        fn month_totals_near_the_limit_are_exact_or_refused(
+            near_max in any::<bool>(),
+            headroom in 0i64..1_000_000_000_000_000,
+            adds in prop::collection::vec(-99_999_999_999_999i64..=99_999_999_999_999, 1..20),
+        ) {
+            let conn = index_table();
+            let start = if near_max { i64::MAX - headroom } else { i64::MIN + headroom };
+            conn.execute(
+                "INSERT INTO account_postings VALUES (202403, 7, ?1, X'')",
+                [start],
+            ).unwrap();
+            let mut pending = Pending::default();
+            for (txn, &fen) in adds.iter().enumerate() {
+                pending.push(202403, 7, Entry { txn: txn as i64, line: 0, day: 5, fen });
+            }
+            let exact = i128::from(start) + adds.iter().map(|&f| i128::from(f)).sum::<i128>();
+            match (pending.flush(&conn), i64::try_from(exact)) {
+                (Ok(()), Ok(fits)) => prop_assert_eq!(stored_total(&conn), fits),
+                (Err(e), Err(_)) => {
+                    prop_assert!(e.to_string().contains("beyond the largest total a ledger keeps"));
+                    prop_assert_eq!(stored_total(&conn), start);
+                }
+                (result, _) => prop_assert!(false, "{result:?} for an exact sum of {exact}"),
+            }
+        }
     }
 
     #[test]

@@ -132,11 +132,11 @@ fn balance_of(conn: &Connection, name: &str, as_of: Option<NaiveDate>) -> Result
     let Some(id) = id else {
         return Ok(Amount::ZERO);
     };
-    let fen = match as_of.and_then(|d| d.succ_opt()) {
+    let total = match as_of.and_then(|d| d.succ_opt()) {
         Some(after) => super::account_index::balance_before(conn, id, after)?,
         None => super::account_index::account_total(conn, id)?,
     };
-    Ok(Amount::from_fen(fen))
+    total.checked(|| format!("the balance of {name}"))
 }
 
 impl Writer<'_> {

@@ -172,6 +172,13 @@ fn each_version(
 }
 
 impl Writer<'_> {
+    /// The id of every household in the register (empty when the ledger has none).
+    pub fn household_ids(&self) -> Result<rustc_hash::FxHashSet<String>> {
+        let mut stmt = self.sql().prepare("SELECT DISTINCT id FROM households")?;
+        let ids = stmt.query_map([], |r| r.get(0))?;
+        Ok(ids.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Record the register: households not seen before are added; those whose data differ get
     /// a new version in force from `effective`; identical ones are left alone.
     pub fn import_households(

@@ -166,7 +166,7 @@ pub(super) fn push_voucher(s: &mut String, date: NaiveDate, seq: u32) {
 /// Insert `rows` with `INSERT … VALUES`: [`BIG_INSERT`] rows per statement while that many are
 /// left, then one per statement. `head` is `INSERT INTO table (columns)` with `columns` columns,
 /// `suffix` follows the values (an `ON CONFLICT` clause, or nothing), `bind` binds one row's
-/// parameters after the first `at`.
+/// parameters after the first `at`. Returns the number of rows inserted or updated.
 pub(super) fn insert_rows<T>(
     conn: &Connection,
     head: &str,
@@ -174,7 +174,8 @@ pub(super) fn insert_rows<T>(
     suffix: &str,
     rows: impl IntoIterator<Item = T>,
     mut bind: impl FnMut(&mut Statement<'_>, usize, &T) -> rusqlite::Result<()>,
-) -> Result<()> {
+) -> Result<usize> {
+    let mut changed = 0;
     let mut big: Option<Statement<'_>> = None;
     let mut pending: Vec<T> = Vec::with_capacity(BIG_INSERT);
     for row in rows {
@@ -189,7 +190,7 @@ pub(super) fn insert_rows<T>(
             for (i, row) in pending.iter().enumerate() {
                 bind(stmt, i * columns, row)?;
             }
-            stmt.raw_execute()?;
+            changed += stmt.raw_execute()?;
             pending.clear();
         }
     }
@@ -197,10 +198,10 @@ pub(super) fn insert_rows<T>(
         let mut stmt = conn.prepare_cached(&multi_row_sql(head, columns, 1, suffix))?;
         for row in &pending {
             bind(&mut stmt, 0, row)?;
-            stmt.raw_execute()?;
+            changed += stmt.raw_execute()?;
         }
     }
-    Ok(())
+    Ok(changed)
 }
 
 /// The voucher of the transaction posted as `external_id` before this write (ids below

@@ -184,6 +184,11 @@ impl Ledger {
         operator: &str,
         f: impl FnOnce(&mut Writer<'_>) -> Result<T>,
     ) -> Result<T> {
+        crate::text::check_stored_rule(
+            "the operator (--operator)",
+            operator,
+            crate::text::NAME_MAX,
+        )?;
         self.conn.execute_batch("PRAGMA cache_size = -32768")?;
         let result = self.write_once(operator, f);
         self.conn.execute_batch("PRAGMA cache_size = -8192")?;

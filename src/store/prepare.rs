@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::ledger::account::validate_account_name;
 use crate::ledger::transaction::{chain_hash_with, Hash, NewHead, PostingContent, TransactionHead};
 use crate::ledger::{Account, AccountKind};
-use crate::money::Amount;
+use crate::money::{Amount, Total};
 
 /// The journal's numbering as this write goes: the next id, the chain's head, and the last
 /// voucher sequence of each month.
@@ -242,17 +242,36 @@ fn index_postings(
     }
 }
 
-/// The checks every transaction passes before it is numbered: at least two postings, whose
-/// amounts (in fen) sum to zero.
+/// The checks every transaction passes before it is numbered: at least two postings, each
+/// within ±[`Amount::MAX`], not all 0.00, whose amounts (in fen) sum to zero — summed exactly,
+/// whatever their number.
 pub(crate) fn check_shape(fen: impl ExactSizeIterator<Item = i64>) -> Result<()> {
     if fen.len() < 2 {
         return Err(Error::rule("a transaction needs at least two postings"));
     }
-    let off: Amount = fen.map(Amount::from_fen).sum();
+    let mut off = Total::ZERO;
+    let mut moves = false;
+    for f in fen {
+        let amount = Amount::from_fen(f);
+        if !amount.within_posting_limit() {
+            return Err(Error::rule(format!(
+                "a posting of {} exceeds the largest amount per posting, {}",
+                amount.grouped(),
+                Amount::MAX.grouped()
+            )));
+        }
+        moves |= f != 0;
+        off.add(amount);
+    }
     if !off.is_zero() {
         return Err(Error::rule(format!(
             "transaction does not balance: postings sum to {off}, not 0.00"
         )));
+    }
+    if !moves {
+        return Err(Error::rule(
+            "transaction moves no money: every posting is 0.00",
+        ));
     }
     Ok(())
 }

@@ -10,7 +10,7 @@ use super::postings_json::{self, StoredPosting};
 use super::Ledger;
 use crate::error::{Error, Result};
 use crate::ledger::{Account, AccountKind, Posting, Transaction};
-use crate::money::Amount;
+use crate::money::{Amount, Total};
 
 /// One account's balance over a period.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -293,7 +293,7 @@ impl Ledger {
         to: Option<NaiveDate>,
     ) -> Result<Vec<AccountBalance>> {
         let read = self.conn.unchecked_transaction()?;
-        let mut totals: HashMap<i64, i64> = HashMap::new();
+        let mut totals: HashMap<i64, Total> = HashMap::new();
         // Whole months come from the per-month totals; partial months at either end from the
         // postings themselves.
         let full_from = from.map(|f| {
@@ -337,31 +337,50 @@ impl Ledger {
             }
             let lo = full_from.map(account_index::month_key).unwrap_or(0);
             let hi = full_to.map(account_index::month_key).unwrap_or(u32::MAX);
-            let mut stmt = read.prepare_cached(
-                "SELECT account, SUM(total) FROM account_postings
-                 WHERE month BETWEEN ?1 AND ?2 GROUP BY account",
-            )?;
-            let rows = stmt.query_map(params![lo, hi], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
-            })?;
-            for row in rows {
-                let (account, amount) = row?;
-                *totals.entry(account).or_insert(0) += amount;
+            // SQLite sums in i64 and stops with "integer overflow" beyond it: then the
+            // totals are summed here, exactly.
+            let summed = read
+                .prepare_cached(
+                    "SELECT account, SUM(total) FROM account_postings
+                     WHERE month BETWEEN ?1 AND ?2 GROUP BY account",
+                )?
+                .query_map(params![lo, hi], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>();
+            let summed = match summed {
+                Err(e) if e.to_string().contains("integer overflow") => read
+                    .prepare_cached(
+                        "SELECT account, total FROM account_postings WHERE month BETWEEN ?1 AND ?2",
+                    )?
+                    .query_map(params![lo, hi], |r| {
+                        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+                    })?
+                    .collect::<rusqlite::Result<Vec<_>>>(),
+                other => other,
+            }?;
+            for (account, fen) in summed {
+                totals.entry(account).or_default().add_fen(fen);
             }
         } else {
             add_postings(from.expect("bounded"), to.expect("bounded"))?;
         }
         let accounts: HashMap<i64, Account> =
             self.accounts()?.into_iter().map(|a| (a.id, a)).collect();
-        let mut out: Vec<AccountBalance> = totals
+        let mut totals: Vec<(&Account, Total)> = totals
             .into_iter()
-            .filter(|(_, amount)| *amount != 0)
-            .map(|(id, amount)| AccountBalance {
-                account: accounts[&id].clone(),
-                amount: Amount::from_fen(amount),
-            })
+            .filter(|(_, t)| !t.is_zero())
+            .map(|(id, t)| (&accounts[&id], t))
             .collect();
-        out.sort_by(|a, b| a.account.name.cmp(&b.account.name));
+        totals.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+        let mut out = Vec::with_capacity(totals.len());
+        for (account, total) in totals {
+            let amount = total.checked(|| format!("the balance of {}", account.name))?;
+            out.push(AccountBalance {
+                account: account.clone(),
+                amount,
+            });
+        }
         Ok(out)
     }
 
@@ -406,7 +425,7 @@ impl Ledger {
     ) -> Result<Register> {
         let lo = from.unwrap_or(NaiveDate::MIN);
         let hi = to.unwrap_or(NaiveDate::MAX);
-        let mut opening = 0i64;
+        let mut opening = Total::ZERO;
         let conn = Connection::open_with_flags(
             &self.path,
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -429,8 +448,12 @@ impl Ledger {
         let mut lines = Vec::with_capacity(count);
         for (index, account) in accounts.iter().enumerate() {
             if let Some(from) = from {
-                opening +=
-                    account_index::balance_before_in(&reader.conn, &months, account.id, from)?;
+                opening.add_total(account_index::balance_before_in(
+                    &reader.conn,
+                    &months,
+                    account.id,
+                    from,
+                )?);
             }
             for (date, e) in account_index::entries_in(&reader.conn, &months, account.id, lo, hi)? {
                 reader.read(e.txn, e.line, &mut seen)?;
@@ -448,10 +471,17 @@ impl Ledger {
             // (date, transaction, place) is unique: no stable sort needed (nor its buffer).
             lines.sort_unstable_by_key(|l| (l.date, l.txn, l.place));
         }
+        let what = || {
+            format!(
+                "the running balance of {}",
+                accounts.first().map_or("", |a| a.name.as_str())
+            )
+        };
         let mut running = opening;
+        running.checked(what)?;
         for line in &mut lines {
-            running += line.amount;
-            line.running = running;
+            running.add_fen(line.amount);
+            line.running = running.checked(what)?.fen();
         }
         Ok(Register {
             accounts: accounts.iter().map(|a| a.name.clone()).collect(),
@@ -463,13 +493,18 @@ impl Ledger {
     /// The balance of `accounts` before `date` (for a register's opening line).
     pub fn balance_before(&self, accounts: &[Account], date: NaiveDate) -> Result<Amount> {
         let months = account_index::index_months(&self.conn)?;
-        let mut total = Amount::ZERO;
+        let mut total = Total::ZERO;
         for account in accounts {
-            total += Amount::from_fen(account_index::balance_before_in(
+            total.add_total(account_index::balance_before_in(
                 &self.conn, &months, account.id, date,
             )?);
         }
-        Ok(total)
+        total.checked(|| {
+            format!(
+                "the balance of {} before {date}",
+                accounts.first().map_or("", |a| a.name.as_str())
+            )
+        })
     }
 
     pub fn transaction_by_voucher(&self, voucher: &str) -> Result<Option<Transaction>> {

@@ -170,6 +170,7 @@ impl Ledger {
 
 impl Writer<'_> {
     pub fn set_town_name(&mut self, name: &str) -> Result<()> {
+        crate::text::check_stored_rule("the town's name", name, crate::text::NAME_MAX)?;
         self.sql().execute(
             "INSERT INTO meta (key, value) VALUES ('town', ?1)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
