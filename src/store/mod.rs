@@ -8,6 +8,7 @@
 pub(crate) mod account_index;
 mod allocation;
 mod engine;
+pub mod faults;
 pub use engine::configure as configure_sqlite;
 mod funds;
 mod households;
