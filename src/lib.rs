@@ -20,6 +20,7 @@ pub mod money;
 pub mod render;
 pub mod report;
 pub mod reversal;
+pub mod simulate;
 pub mod store;
 pub mod synth;
 
