@@ -1,6 +1,8 @@
 //! The simulation test, short: random sequences of every command that writes, with failures
 //! injected, the books checked after every step (`townledger simulate` runs the long one).
 
+mod common;
+
 use std::path::Path;
 
 use townledger::error::Error;
@@ -202,4 +204,44 @@ fn an_import_killed_at_any_moment_leaves_all_or_nothing() {
         println!("{line}");
     }
     assert_eq!(summary.nothing + summary.all, 4);
+}
+
+#[test]
+fn simulate_command_prints_its_summary() {
+    let town = common::Town::empty();
+    let out = town
+        .run(&[
+            "simulate",
+            "--seed",
+            "5",
+            "--sequences",
+            "2",
+            "--steps",
+            "15",
+            "--kills",
+            "0",
+        ])
+        .ok();
+    assert!(
+        out.stdout.contains("seed 5: 2 sequences, 30 steps"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("ok: every invariant held"),
+        "{}",
+        out.stdout
+    );
+    let out = town
+        .run(&[
+            "simulate",
+            "--seed",
+            "5",
+            "--sequences",
+            "2",
+            "--sequence",
+            "2",
+        ])
+        .fails(1);
+    assert!(out.stderr.contains("--sequence 2"), "{}", out.stderr);
 }
