@@ -23,11 +23,11 @@ fn passed<T>(r: townledger::Result<T>) -> T {
 #[test]
 fn short_simulation_holds_every_invariant() {
     let dir = tempfile::tempdir().unwrap();
-    let summary = passed(simulate::run(20_240_601, 4, 45, dir.path()));
+    let summary = passed(simulate::run(20_240_601, 5, 60, dir.path()));
     for line in summary.lines() {
         println!("{line}");
     }
-    assert_eq!(summary.steps, 4 * 45);
+    assert_eq!(summary.steps, 5 * 60);
     assert!(summary.succeeded > 40, "{summary:?}");
     assert!(summary.must_refuse > 10, "{summary:?}");
     assert!(
@@ -35,7 +35,9 @@ fn short_simulation_holds_every_invariant() {
         "{summary:?}"
     );
     // The whole workflow was reached, not only its first steps.
-    for kind in ["import", "dividend", "plan", "approve", "post", "pay"] {
+    for kind in [
+        "import", "dividend", "tilt", "plan", "approve", "notice", "post", "pay", "reverse",
+    ] {
         assert!(
             summary.by_kind.get(kind).is_some_and(|c| c.succeeded > 0),
             "no {kind} succeeded: {summary:?}"

@@ -21,10 +21,10 @@ pub struct Args {
     #[arg(long)]
     pub sequence: Option<usize>,
     /// Rounds of `import postings` through this binary killed with SIGKILL at a random moment.
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = 6)]
     pub kills: usize,
     /// Transactions in the journal those rounds import.
-    #[arg(long, default_value_t = 200_000)]
+    #[arg(long, default_value_t = 300_000)]
     pub kill_transactions: u64,
     /// Where the ledgers go (default: a new folder in the system's temporary folder); a
     /// sequence that passes leaves nothing, a failing one its ledger and files.

@@ -32,8 +32,9 @@ pub struct KillSummary {
     pub rounds: usize,
     /// Transactions in the journal imported.
     pub transactions: u64,
-    /// How long an import of it took, uninterrupted.
-    pub import_time: Duration,
+    /// How long an import of it took, uninterrupted: with a rollback journal, through the
+    /// write-ahead log.
+    pub import_times: Vec<Duration>,
     /// Killed with nothing of the file posted.
     pub nothing: usize,
     /// Killed (or finished) with all of it posted.
@@ -51,10 +52,14 @@ impl KillSummary {
     pub fn lines(&self) -> Vec<String> {
         vec![
             format!(
-                "kill -9 rounds: {} imports of {} transactions ({:.2} s each uninterrupted), in {:.1} s",
+                "kill -9 rounds: {} imports of {} transactions ({} s uninterrupted with a rollback journal / the write-ahead log), in {:.1} s",
                 self.rounds,
                 self.transactions,
-                self.import_time.as_secs_f64(),
+                self.import_times
+                    .iter()
+                    .map(|t| format!("{:.2}", t.as_secs_f64()))
+                    .collect::<Vec<_>>()
+                    .join(" / "),
                 self.elapsed.as_secs_f64()
             ),
             format!(
@@ -168,25 +173,29 @@ pub fn kill_rounds(
             Ok((path.clone(), base_ledger(&path, dir, with_ids)?))
         })
         .collect::<Result<_>>()?;
-    // One import to the end: how long it takes, and what the whole file makes.
+    // One import to the end into each base: how long it takes, and what the whole file makes.
     let ledger = dir.join("kill.db");
-    copy(&bases[0].0, &ledger)?;
-    let timer = Instant::now();
-    let status = import(binary, &ledger, &journal)?
-        .wait()
-        .map_err(|e| Error::io(binary, e))?;
-    let import_time = timer.elapsed();
-    if !status.success() {
-        return Err(Error::Tampered(format!(
-            "the uninterrupted import of {} failed ({status})",
-            journal.display()
-        )));
+    let mut times = Vec::new();
+    let mut whole = 0;
+    for (base, before) in &bases {
+        copy(base, &ledger)?;
+        let timer = Instant::now();
+        let status = import(binary, &ledger, &journal)?
+            .wait()
+            .map_err(|e| Error::io(binary, e))?;
+        times.push(timer.elapsed());
+        if !status.success() {
+            return Err(Error::Tampered(format!(
+                "the uninterrupted import of {} failed ({status})",
+                journal.display()
+            )));
+        }
+        whole = Ledger::open(&ledger)?.counts()?.0 - before;
     }
-    let whole = Ledger::open(&ledger)?.counts()?.0 - bases[0].1;
     let mut summary = KillSummary {
         rounds,
         transactions,
-        import_time,
+        import_times: times.clone(),
         ..KillSummary::default()
     };
     let mut rng = Rng::new(mix(seed ^ 0x6b69_6c6c));
@@ -195,13 +204,16 @@ pub fn kill_rounds(
         let (base, before) = &bases[round % 2];
         copy(base, &ledger)?;
         let bulk = round % 2 == 0;
+        let import_time = times[round % 2];
         let hot = format!("{}-journal", ledger.display());
         let mut child = import(binary, &ledger, &journal)?;
         let spawned = Instant::now();
         // Mostly while the write is under way (with a rollback journal: once the journal has
-        // pages in it), else any moment from the start of the process to the end of the import.
+        // pages in it, and up to 4/5 of an import's time later), else any moment from the
+        // start of the process to a little after the import would end.
         let in_write = bulk && rng.below(4) != 0;
-        let delay = Duration::from_micros(rng.below(import_time.as_micros() as u64 * 4 / 5 + 1));
+        let range = import_time.as_micros() as u64 * if in_write { 4 } else { 11 };
+        let delay = Duration::from_micros(rng.below(range / if in_write { 5 } else { 10 } + 1));
         let mut finished = false;
         if in_write {
             // The journal holds pages from the write's first change to its commit (switching
@@ -224,10 +236,8 @@ pub fn kill_rounds(
                 }
                 std::thread::sleep(Duration::from_millis(10));
             }
-            std::thread::sleep(delay / 4);
-        } else {
-            std::thread::sleep(delay);
         }
+        std::thread::sleep(delay);
         let killed_at = spawned.elapsed();
         finished |= child
             .try_wait()

@@ -103,7 +103,7 @@ pub enum Action {
 }
 
 /// The kinds of step and how often each is drawn.
-const KINDS: [(&str, u64); 27] = [
+const KINDS: [(&str, u64); 28] = [
     ("advance", 10),
     ("import", 8),
     ("import-bad", 4),
@@ -130,14 +130,26 @@ const KINDS: [(&str, u64); 27] = [
     ("allocate-reverse", 2),
     ("reverse", 6),
     ("reverse-twice", 2),
+    ("bank-return", 3),
     ("reverse-unknown", 1),
 ];
+
+/// The kind's name as a `'static` one.
+fn kind_of(kind: &str) -> &'static str {
+    KINDS
+        .iter()
+        .map(|(k, _)| *k)
+        .find(|k| *k == kind)
+        .unwrap_or("reverse")
+}
 
 /// A voucher of the journal, as the steps choose among them.
 struct Posted {
     voucher: String,
     id: i64,
     reversed: bool,
+    /// A run's payment (its reversal is a bank return).
+    payment: bool,
 }
 
 impl Sim {
@@ -192,8 +204,7 @@ impl Sim {
             "pay-early" => self.plan_pay(Some("early")),
             "pay-by-approver" => self.plan_pay(Some("approver")),
             "allocate-reverse" => self.plan_reverse_run(),
-            "reverse" => self.plan_reverse(false),
-            "reverse-twice" => self.plan_reverse(true),
+            "reverse" | "reverse-twice" | "bank-return" => self.plan_reverse(kind_of(kind)),
             "reverse-unknown" => Ok(Some(Planned {
                 command: "reverse 2099-12-9999 --reason 冲错".into(),
                 kind: "reverse-unknown",
@@ -863,7 +874,7 @@ impl Sim {
         }))
     }
 
-    fn plan_reverse(&mut self, twice: bool) -> Result<Option<Planned>> {
+    fn plan_reverse(&mut self, which: &'static str) -> Result<Option<Planned>> {
         let mut posted: Vec<Posted> = Vec::new();
         self.ledger().for_each_transaction(|t, _| {
             if let Some(of) = t.reverses {
@@ -875,11 +886,14 @@ impl Sim {
                 voucher: t.voucher.clone(),
                 id: t.id,
                 reversed: false,
+                payment: t.reverses.is_none() && t.memo.contains(" 发放 第"),
             });
             Ok(())
         })?;
-        if twice {
-            posted.retain(|p| p.reversed);
+        match which {
+            "reverse-twice" => posted.retain(|p| p.reversed),
+            "bank-return" => posted.retain(|p| p.payment && !p.reversed),
+            _ => {}
         }
         if posted.is_empty() {
             return Ok(None);
@@ -896,10 +910,13 @@ impl Sim {
                     ""
                 }
             ),
-            kind: if twice { "reverse-twice" } else { "reverse" },
+            kind: which,
             operator: CLERK,
+            // The bank returned a payment: booked by reversing its voucher, always possible.
             expect: if chosen.reversed {
                 Expect::Refusal
+            } else if chosen.payment {
+                Expect::Success
             } else {
                 Expect::Either
             },

@@ -215,7 +215,7 @@ pub fn voucher(
             household.to_string(),
         )
     };
-    let rows = match rng.below(5) {
+    let rows = match rng.below(6) {
         0 => vec![
             row(BANK, amount, "6·30 扶贫济困日捐款", ""),
             row(FUND_630, -amount, "6·30 扶贫济困日捐款", ""),
@@ -237,11 +237,17 @@ pub fn voucher(
             row(BANK, -amount, "防贫保保费", ""),
         ],
         3 => vec![
-            row(RESERVE, amount, "临时救助（三关审核）", ""),
-            row(RELIEF, amount, "临时救助（三关审核）", &someone),
-            row(RESERVE, -amount, "储备金拨付", ""),
-            row(BANK, -amount, "临时救助 转账", ""),
+            row(BANK, amount, "防止返贫储备金 拨入", ""),
+            row(RESERVE, -amount, "防止返贫储备金 拨入", ""),
         ],
+        4 => {
+            // A relief grant from the reserve fund, after the three-gate review.
+            let grant = Amount::from_fen(amount.fen() / 20);
+            vec![
+                row(RESERVE, grant, "临时救助（三关审核）", &someone),
+                row(BANK, -grant, "临时救助 转账", ""),
+            ]
+        }
         _ => vec![
             row(
                 &format!("支出:公益支出:公益岗位{}", rng.below(3)),
