@@ -22,6 +22,7 @@ pub mod people;
 pub mod render;
 pub mod report;
 pub mod reversal;
+pub mod simulate;
 pub mod store;
 pub mod synth;
 pub mod text;

@@ -25,6 +25,7 @@ mod pay;
 mod project;
 mod register;
 mod reverse;
+mod simulate;
 mod statement;
 mod tilt;
 mod verify;
@@ -108,6 +109,9 @@ pub enum Command {
     Demo(demo::Args),
     /// Time import, balance and register on a generated town journal.
     Bench(bench::Args),
+    /// Random sequences of every command that writes, with failures injected, checking the
+    /// books after every step; a failing seed replays the same run.
+    Simulate(simulate::Args),
 }
 
 /// What every command gets: where the ledger is and who is working.
@@ -158,6 +162,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Statement(c) => statement::run(&ctx, c),
         Command::Demo(args) => demo::run(&ctx, args),
         Command::Bench(args) => bench::run(&ctx, args),
+        Command::Simulate(args) => simulate::run(&ctx, args),
     }
 }
 

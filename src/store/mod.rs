@@ -9,6 +9,7 @@ pub(crate) mod account_index;
 mod allocation;
 mod checkpoints;
 mod engine;
+pub mod faults;
 pub use engine::configure as configure_sqlite;
 mod funds;
 mod households;
@@ -191,6 +192,12 @@ impl Ledger {
         )?;
         self.conn.execute_batch("PRAGMA cache_size = -32768")?;
         let result = self.write_once(operator, f);
+        if result.is_err() && !self.conn.is_autocommit() {
+            // The write failed and its transaction is still open: its ROLLBACK failed too (an
+            // interrupt), or its BEGIN reported an error after opening it. Close it, or no
+            // later write on this connection could begin.
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
         self.conn.execute_batch("PRAGMA cache_size = -8192")?;
         result
     }
