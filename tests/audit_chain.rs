@@ -525,3 +525,32 @@ fn money_does_not_move_on_tables_altered_behind_the_programs_back() {
         r.stderr
     );
 }
+
+/// A printed trial balance or register carries the ledger's head and its last checkpoint.
+#[test]
+fn reports_print_the_head_and_the_last_checkpoint() {
+    let town = signed_demo();
+    let verified = town.run(&["--ledger", LEDGER, "verify"]).ok().stdout;
+    let head = verified
+        .lines()
+        .find_map(|l| l.strip_prefix("chain head "))
+        .unwrap()
+        .to_string();
+    for args in [
+        vec!["--ledger", LEDGER, "balance"],
+        vec!["--ledger", LEDGER, "register", "资产:银行存款"],
+    ] {
+        let text = town.run(&args).ok().stdout;
+        assert!(
+            text.contains(&format!("审计链 {}", &head[..16])),
+            "{args:?}: {text}"
+        );
+        assert!(text.contains("签名检查点第1号"), "{args:?}: {text}");
+    }
+    // Machine formats stay as they were: no footer in CSV.
+    let csv = town
+        .run(&["--ledger", LEDGER, "balance", "--format", "csv"])
+        .ok()
+        .stdout;
+    assert!(!csv.contains("审计链"), "{csv}");
+}

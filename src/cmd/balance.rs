@@ -40,10 +40,15 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
             depth: args.depth,
         },
     )?;
-    let doc = match output.format {
+    let mut doc = match output.format {
         Format::Csv | Format::Json => report.flat_document(args.output.lang),
         _ => report.tree_document(args.output.lang),
     };
+    // Printed forms carry the ledger's head (CSV and JSON leave footers out).
+    doc.footer = Some(townledger::report::ledger_footer(
+        &ledger,
+        args.output.lang,
+    )?);
     output.emit(&doc)?;
     Ok(0)
 }

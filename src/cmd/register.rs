@@ -19,6 +19,11 @@ pub struct Args {
 pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let ledger = ctx.open()?;
     let report = register(&ledger, &args.account, args.from, args.to)?;
-    emit(&report.document(args.output.lang), &args.output)?;
+    let mut doc = report.document(args.output.lang);
+    doc.footer = Some(townledger::report::ledger_footer(
+        &ledger,
+        args.output.lang,
+    )?);
+    emit(&doc, &args.output)?;
     Ok(0)
 }

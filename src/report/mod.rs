@@ -16,3 +16,31 @@ pub fn tr(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
         Lang::En => en,
     }
 }
+
+/// The footer a printed report carries: the ledger's head and its last signed checkpoint, so
+/// that a paper copy can be checked against the ledger later (`townledger verify`).
+pub fn ledger_footer(ledger: &crate::store::Ledger, lang: Lang) -> crate::Result<String> {
+    let head = ledger.ledger_head()?.hex();
+    let checkpoint = match ledger.last_checkpoint()? {
+        Some(c) => match lang {
+            Lang::Zh => format!(
+                "签名检查点第{}号 {} 密钥 {}",
+                c.id,
+                c.signed_at,
+                crate::checkpoint::key_id(&c.public_key)
+            ),
+            Lang::En => format!(
+                "checkpoint #{} signed {} by key {}",
+                c.id,
+                c.signed_at,
+                crate::checkpoint::key_id(&c.public_key)
+            ),
+        },
+        None => tr(lang, "无签名检查点", "no signed checkpoint").to_string(),
+    };
+    Ok(format!(
+        "townledger · {} {} · {checkpoint}",
+        tr(lang, "审计链", "audit chain"),
+        &head[..16]
+    ))
+}
