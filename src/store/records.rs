@@ -57,11 +57,11 @@ pub struct AuditedTable {
 
 impl AuditedTable {
     /// Rows of the table as audited (`meta` without its derived keys).
-    fn filter(&self) -> &'static str {
+    fn filter(&self) -> String {
         if self.name == "meta" {
-            " WHERE key NOT IN ('chain_head','chain_length','records_head','records_length')"
+            format!(" WHERE key NOT IN {}", derived_meta_keys())
         } else {
-            ""
+            String::new()
         }
     }
 
@@ -80,6 +80,12 @@ impl AuditedTable {
             self.filter()
         )
     }
+}
+
+/// [`DERIVED_META_KEYS`] as an SQL list: `('chain_head', …)`.
+fn derived_meta_keys() -> String {
+    let keys: Vec<String> = DERIVED_META_KEYS.iter().map(|k| format!("'{k}'")).collect();
+    format!("({})", keys.join(","))
 }
 
 fn quote(ident: &str) -> String {
@@ -316,7 +322,7 @@ pub(super) fn install_triggers(conn: &Connection) -> Result<()> {
         let name = t.name.replace('\'', "''");
         let when = |row: &str| {
             if t.name == "meta" {
-                format!(" WHEN {row}.key NOT IN ('chain_head','chain_length','records_head','records_length')")
+                format!(" WHEN {row}.key NOT IN {}", derived_meta_keys())
             } else {
                 String::new()
             }
