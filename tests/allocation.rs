@@ -1519,4 +1519,18 @@ fn the_household_list_in_csv_runs_no_formula() {
         ha.starts_with("HA,胡荔村,'=SUM(),441721198001011238,2,5000.00,"),
         "{ha}"
     );
+    // The list read back as a register is the same register: the name is `=SUM()` again.
+    town.write("again.csv", &unmasked);
+    town.run(&[
+        "households",
+        "import",
+        "again.csv",
+        "--effective",
+        "2024-06-01",
+    ])
+    .ok();
+    assert_eq!(
+        town.text("SELECT name FROM households WHERE id = 'HA' ORDER BY import_seq DESC LIMIT 1"),
+        "=SUM()"
+    );
 }

@@ -354,7 +354,8 @@ impl RowCheck<'_> {
         };
         match self.row.cells.get(*col) {
             None => Some(String::new()),
-            Some(Cell::Text(t)) => Some(t.trim().to_string()),
+            // As `households list --format csv` wrote it: `'=x` is `=x`.
+            Some(Cell::Text(t)) => Some(crate::render::csv::unescape_text(t.trim()).to_string()),
             Some(Cell::Inexact) => {
                 let label = self.label(field);
                 self.error(format!(
