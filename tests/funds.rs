@@ -880,6 +880,12 @@ fn demo_funds_fill_the_dynamic_fund() {
         dynamic_after >= townledger::funds::demo::DYNAMIC_TARGET,
         "{text}"
     );
+    // What the tilt says the fund now holds is what it holds after the tilt (its month was
+    // first used by the tilt's own write).
+    assert!(
+        text.contains(&format!("it now holds {}", dynamic_after.grouped())),
+        "{dynamic_after}: {text}"
+    );
     assert!(f630_after >= townledger::Amount::ZERO, "{text}");
     let tilted: townledger::Amount = ledger
         .dividend_totals(Some(2024))

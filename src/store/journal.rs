@@ -753,25 +753,30 @@ impl<'c> Writer<'c> {
     }
 
     /// Write what this write has kept in memory so far (per-month totals, account index
-    /// entries), so that reads through [`Writer::sql`] see every posting made.
+    /// entries, the months' voucher sequences), so that reads through [`Writer::sql`] see
+    /// every posting made — a balance reads the index through the months that have vouchers,
+    /// so a month first used by this write must be among them.
     pub(super) fn settle(&mut self) -> Result<()> {
-        self.index.flush(&self.tx)
+        self.index.flush(&self.tx)?;
+        if let Some(numbering) = &self.numbering {
+            let mut seq = self.tx.prepare_cached(
+                "INSERT INTO voucher_months (month, last) VALUES (?1, ?2)
+                 ON CONFLICT (month) DO UPDATE SET last = excluded.last",
+            )?;
+            for (month, last) in &numbering.used_last {
+                seq.execute(params![month_text(*month), last])?;
+            }
+        }
+        Ok(())
     }
 
     pub(super) fn commit(mut self) -> Result<()> {
         self.settle()?;
         {
-            let mut seq = self.tx.prepare_cached(
-                "INSERT INTO voucher_months (month, last) VALUES (?1, ?2)
-                 ON CONFLICT (month) DO UPDATE SET last = excluded.last",
-            )?;
             let numbering = self
                 .numbering
                 .as_ref()
                 .expect("no bulk import is preparing");
-            for (month, last) in &numbering.used_last {
-                seq.execute(params![month_text(*month), last])?;
-            }
             let mut meta = self.tx.prepare_cached(
                 "INSERT INTO meta (key, value) VALUES (?1, ?2)
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value",
