@@ -1534,3 +1534,38 @@ fn the_household_list_in_csv_runs_no_formula() {
         "=SUM()"
     );
 }
+
+/// A plan that leaves every household out says why, counted by reason, the most common first.
+#[test]
+fn a_plan_excluding_every_household_says_why_counted_by_reason() {
+    let town = town();
+    town.write(
+        "none.toml",
+        POLICY.replace(
+            "\"脱贫不稳定户\" = \"1\"\n\"边缘易致贫户\" = \"1\"\n",
+            "\"突发严重困难户\" = \"1\"\n",
+        ),
+    );
+    let r = town
+        .run(&[
+            "allocate",
+            "plan",
+            "--policy",
+            "none.toml",
+            "--fund",
+            "动态帮扶",
+            "--amount",
+            "1000",
+            "--date",
+            "2024-12-28",
+        ])
+        .fails(1);
+    assert!(
+        r.stderr.contains(
+            "(4 candidates, all excluded): 2 户 类别「边缘易致贫户」不在本方案可分配类别内; \
+             1 户 未认定监测类别，不在本方案分配范围; 1 户 类别「脱贫不稳定户」不在本方案可分配类别内"
+        ),
+        "{}",
+        r.stderr
+    );
+}

@@ -642,10 +642,26 @@ pub fn divide<'a>(
         )));
     }
     if eligible.is_empty() {
+        // Why, counted by reason, the most common first.
+        let mut by_reason: Vec<(usize, &str)> = Vec::new();
+        let mut reasons: Vec<&str> = excluded.iter().flatten().map(String::as_str).collect();
+        reasons.sort_unstable();
+        for reason in reasons {
+            match by_reason.last_mut() {
+                Some((n, r)) if *r == reason => *n += 1,
+                _ => by_reason.push((1, reason)),
+            }
+        }
+        by_reason.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+        let why: Vec<String> = by_reason
+            .iter()
+            .map(|(n, reason)| format!("{n} 户 {reason}"))
+            .collect();
         return Err(Error::rule(format!(
-            "没有符合本方案条件的户 / no household is eligible under {} ({} candidates, all excluded)",
+            "没有符合本方案条件的户 / no household is eligible under {} ({} candidates, all excluded): {}",
             policy.source_name(),
-            candidates.len()
+            candidates.len(),
+            list_some(&why)
         )));
     }
 
