@@ -127,6 +127,19 @@ pub fn distinct_id_number(i: u64) -> String {
     format!("{body}{check}")
 }
 
+/// The register's vocabularies, for generated households (the benchmarks' and the
+/// simulation's): monitoring categories (the last: none), risk levels, causes, labour.
+pub(crate) const CATEGORIES: [&str; 5] = [
+    "脱贫不稳定户",
+    "边缘易致贫户",
+    "突发严重困难户",
+    "关注户",
+    "",
+];
+pub(crate) const LEVELS: [&str; 3] = ["红", "黄", "蓝"];
+pub(crate) const CAUSES: [&str; 5] = ["因病", "因残", "因学", "因灾", "务工就业不稳"];
+pub(crate) const LABOUR: [&str; 3] = ["full", "weak", "none"];
+
 /// Write a household register CSV of `households` households in the import format, most of
 /// them in a monitoring category.
 pub fn write_household_register(
@@ -135,16 +148,6 @@ pub fn write_household_register(
     seed: u64,
 ) -> std::io::Result<()> {
     const VILLAGES: [&str; 5] = ["胡荔村", "西一村", "红光村", "蓝袍村", "莲塘村"];
-    const CATEGORIES: [&str; 5] = [
-        "脱贫不稳定户",
-        "边缘易致贫户",
-        "突发严重困难户",
-        "关注户",
-        "",
-    ];
-    const LEVELS: [&str; 3] = ["红", "黄", "蓝"];
-    const CAUSES: [&str; 5] = ["因病", "因残", "因学", "因灾", "务工就业不稳"];
-    const LABOUR: [&str; 3] = ["full", "weak", "none"];
     let mut rng = Rng::new(seed);
     writeln!(
         out,

@@ -39,16 +39,7 @@ const SURNAMES: [&str; 8] = ["叶", "冯", "梁", "陈", "黄", "李", "吴", "�
 const GIVEN: [&str; 8] = [
     "建国", "培强", "带娣", "伟明", "秀英", "志红", "金凤", "国华",
 ];
-const CATEGORIES: [&str; 5] = [
-    "脱贫不稳定户",
-    "边缘易致贫户",
-    "突发严重困难户",
-    "关注户",
-    "",
-];
-const LEVELS: [&str; 3] = ["红", "黄", "蓝"];
-const CAUSES: [&str; 5] = ["因病", "因残", "因学", "因灾", "务工就业不稳"];
-const LABOUR: [&str; 3] = ["full", "weak", "none"];
+use crate::synth::{CATEGORIES, CAUSES, LABOUR, LEVELS};
 
 /// A household as the simulation keeps it, to write the register again with changes.
 #[derive(Clone, Debug)]

@@ -526,27 +526,32 @@ impl Ledger {
         mut f: impl FnMut(&Transaction, &[u8], &[i64]) -> Result<()>,
     ) -> Result<()> {
         let mut ids = Vec::new();
-        self.for_each_stored_posting_set(|header, hash, stored, names| {
-            let mut txn = header.clone();
+        self.for_each_stored_posting_set(|txn, hash, stored, names| {
             ids.clear();
-            for p in stored {
+            for p in stored.drain(..) {
                 let account = names
                     .get(&p.account)
                     .cloned()
                     .unwrap_or_else(|| missing_account(p.account));
                 ids.push(p.account);
-                txn.postings.push(posting(p.clone(), account, &txn.memo));
+                txn.postings.push(posting(p, account, &txn.memo));
             }
-            f(&txn, hash, &ids)
+            f(txn, hash, &ids)
         })
     }
 
     /// Every transaction in posting order, streaming, as stored: its header (without
-    /// postings), its hash, its postings borrowed, and the accounts' names by id. Nothing is
+    /// postings, for the caller to fill or not), its hash, its postings as decoded (the caller
+    /// may take them), and the accounts' names by id. Nothing is
     /// copied per posting: `verify` hashes millions of them.
     pub(crate) fn for_each_stored_posting_set(
         &self,
-        mut f: impl FnMut(&Transaction, &[u8], &[StoredPosting], &HashMap<i64, String>) -> Result<()>,
+        mut f: impl FnMut(
+            &mut Transaction,
+            &[u8],
+            &mut Vec<StoredPosting>,
+            &HashMap<i64, String>,
+        ) -> Result<()>,
     ) -> Result<()> {
         let read = self.conn.unchecked_transaction()?;
         let names: HashMap<i64, String> = {
@@ -560,11 +565,11 @@ impl Ledger {
         let mut rows = txns.query([])?;
         let mut stored = Vec::new();
         while let Some(row) = rows.next()? {
-            let txn = transaction_header(row)?;
+            let mut txn = transaction_header(row)?;
             let hash = row.get_ref(9)?.as_blob_or_null()?.unwrap_or_default();
             postings_json::decode_into(row.get_ref(10)?.as_str()?, &mut stored)
                 .map_err(|e| Error::Tampered(format!("voucher {}: {e}", txn.voucher)))?;
-            f(&txn, hash, &stored, &names)?;
+            f(&mut txn, hash, &mut stored, &names)?;
         }
         Ok(())
     }

@@ -397,14 +397,7 @@ impl<'t> Appender<'t> {
         self.head = record_hash(&self.head, self.seq, table, change, row);
         self.insert
             .execute(params![self.seq, table, change, &row[..], &self.head[..]])?;
-        match self.changed.get_mut(table) {
-            Some(d) => d.apply(change, row),
-            None => {
-                let mut d = TableDigest::default();
-                d.apply(change, row);
-                self.changed.insert(table.to_string(), d);
-            }
-        }
+        note_change(&mut self.changed, table, change, row);
         Ok(())
     }
 
@@ -425,6 +418,23 @@ impl<'t> Appender<'t> {
             upsert.execute(params![table, &now.to_bytes()[..], now.rows])?;
         }
         Ok(())
+    }
+}
+
+/// Add a record's change to its table's digest delta (a table's name is copied once).
+fn note_change(
+    changed: &mut std::collections::HashMap<String, TableDigest>,
+    table: &str,
+    change: i64,
+    row: &Hash,
+) {
+    match changed.get_mut(table) {
+        Some(d) => d.apply(change, row),
+        None => {
+            let mut d = TableDigest::default();
+            d.apply(change, row);
+            changed.insert(table.to_string(), d);
+        }
     }
 }
 
@@ -459,14 +469,7 @@ pub(super) fn seal(tx: &Connection) -> Result<()> {
             let (seq, head, changed) = &mut *guard;
             *seq += 1;
             *head = record_hash(head, *seq, table, change, &row);
-            match changed.get_mut(table) {
-                Some(d) => d.apply(change, &row),
-                None => {
-                    let mut d = TableDigest::default();
-                    d.apply(change, &row);
-                    changed.insert(table.to_string(), d);
-                }
-            }
+            note_change(changed, table, change, &row);
             Ok(head.to_vec())
         },
     )?;
