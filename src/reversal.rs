@@ -41,6 +41,15 @@ pub fn reverse_voucher(
     date: NaiveDate,
 ) -> Result<Reversal> {
     check_stored_rule("the reason (--reason)", reason, MEMO_MAX)?;
+    // What keeps vouchers in step with runs, payments, dividends and tilts is read from these:
+    // refuse if any was altered behind the program's back.
+    w.require_recorded(&[
+        "allocation_runs",
+        "allocation_payment_batches",
+        "dividends",
+        "tilts",
+        "tilt_runs",
+    ])?;
     let voucher = voucher.trim();
     if let Some(run) = w.run_posted_as(voucher)? {
         return Err(Error::rule(match run.reverses_run {

@@ -132,6 +132,14 @@ fn attacker(path: &Path) -> Connection {
     conn
 }
 
+/// The first column of the first row of `sql` in the ledger at `path`.
+fn text_in(path: &Path, sql: &str) -> String {
+    Connection::open(path)
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
+}
+
 fn copy_of(town: &Town, name: &str) -> PathBuf {
     let to = town.path(name);
     std::fs::copy(town.path(LEDGER), &to).unwrap();
@@ -524,6 +532,12 @@ fn money_does_not_move_on_tables_altered_behind_the_programs_back() {
         "{}",
         r.stderr
     );
+    // Nor does `reverse`, which keeps vouchers in step with those tables.
+    let voucher = text_in(&path, "SELECT voucher FROM dividends LIMIT 1");
+    let r = town
+        .run(&["--ledger", "t2.db", "reverse", &voucher, "--reason", "误记"])
+        .fails(2);
+    assert!(r.stderr.contains("table tilt"), "{}", r.stderr);
 }
 
 /// A printed trial balance or register carries the ledger's head and its last checkpoint.

@@ -878,6 +878,7 @@ pub fn reverse(
     date: NaiveDate,
 ) -> Result<(i64, String)> {
     check_stored_rule("the reason (--reason)", reason, MEMO_MAX)?;
+    w.require_recorded(&RUN_TABLES)?;
     let run = w.run(id)?;
     let Some(voucher) = run.posted_voucher.clone() else {
         return Err(Error::rule(format!(
