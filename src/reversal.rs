@@ -26,13 +26,15 @@ use crate::store::Writer;
 /// What a reversal did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reversal {
+    /// The voucher reversed, by the ledger's number.
+    pub original: String,
     /// The mirror voucher.
     pub voucher: String,
     /// What else changed, for people: `run 1: HA, HB payable again (bank return)`.
     pub notes: Vec<String>,
 }
 
-/// Reverse `voucher` on `date` for `reason`, keeping allocation runs, dividends and tilts in
+/// Reverse `voucher` (the ledger's number or the clerk's own, its import `txn_id`) on `date` for `reason`, keeping allocation runs, dividends and tilts in
 /// step with the journal (see the module documentation).
 pub fn reverse_voucher(
     w: &mut Writer<'_>,
@@ -50,7 +52,8 @@ pub fn reverse_voucher(
         "tilts",
         "tilt_runs",
     ])?;
-    let voucher = voucher.trim();
+    let voucher = w.voucher_named(voucher)?;
+    let voucher = voucher.as_str();
     if let Some(run) = w.run_posted_as(voucher)? {
         return Err(Error::rule(match run.reverses_run {
             Some(of) => format!(
@@ -87,6 +90,7 @@ pub fn reverse_voucher(
         ));
     }
     Ok(Reversal {
+        original: voucher.to_string(),
         voucher: mirror,
         notes,
     })

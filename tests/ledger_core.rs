@@ -451,6 +451,75 @@ fn reverse_posts_the_mirror_once() {
 }
 
 #[test]
+fn the_clerks_voucher_numbers_name_vouchers_everywhere() {
+    let town = Town::new();
+    town.write(
+        "v.csv",
+        "txn_id,date,account,amount,memo\n\
+         记-001,2024-03-01,资产:银行存款:基本户,5000,收到捐款,\n\
+         记-001,2024-03-01,负债:专项应付款:6·30捐赠,-5000,收到捐款,\n\
+         记-002,2024-03-05,负债:专项应付款:6·30捐赠,1200.50,慰问金\n\
+         记-002,2024-03-05,资产:银行存款:基本户,-1200.50,慰问金\n",
+    );
+    town.run(&["import", "postings", "v.csv", "--create-accounts"])
+        .ok();
+
+    // A voucher is looked up by the clerk's number, and shown with both.
+    let shown = town.run(&["voucher", "记-002", "--lang", "en"]).ok().stdout;
+    assert!(shown.contains("2024-03-0002"), "{shown}");
+    assert!(shown.contains("记-002"), "{shown}");
+    assert!(shown.contains("1,200.50"), "{shown}");
+    let json = town
+        .run(&["voucher", "2024-03-0001", "--format", "json"])
+        .ok()
+        .stdout;
+    assert!(json.contains("记-001"), "{json}");
+
+    // The register shows the clerk's number beside the ledger's.
+    let csv = town
+        .run(&["register", "资产:银行存款:基本户", "--format", "csv"])
+        .ok()
+        .stdout;
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("date,voucher,txn_id,"), "{csv}");
+    assert!(
+        lines[2].starts_with("2024-03-05,2024-03-0002,记-002,"),
+        "{csv}"
+    );
+
+    // Reversed by the clerk's number; the mirror names the original.
+    let r = town
+        .run(&[
+            "reverse",
+            "记-002",
+            "--reason",
+            "重复记账",
+            "--date",
+            "2024-03-06",
+        ])
+        .ok();
+    assert!(
+        r.stdout
+            .contains("reversed 记-002 (2024-03-0002) by 2024-03-0003"),
+        "{}",
+        r.stdout
+    );
+    let again = town
+        .run(&["reverse", " 记-002 ", "--reason", "again"])
+        .fails(1);
+    assert!(
+        again.stderr.contains("already reversed by 2024-03-0003"),
+        "{}",
+        again.stderr
+    );
+    let shown = town.run(&["voucher", "记-002", "--lang", "en"]).ok().stdout;
+    assert!(shown.contains("2024-03-0003"), "{shown}");
+    let missing = town.run(&["voucher", "记-099"]).fails(1);
+    assert!(missing.stderr.contains("记-099"), "{}", missing.stderr);
+    town.run(&["verify"]).ok();
+}
+
+#[test]
 fn verify_catches_changes_behind_the_programs_back() {
     let tampers = [
         ("UPDATE transactions SET postings = json_set(postings, '$[0][1]', (postings ->> '$[0][1]') + 1) WHERE id = 2", "2024-03-0001"),

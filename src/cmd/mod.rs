@@ -29,6 +29,7 @@ mod simulate;
 mod statement;
 mod tilt;
 mod verify;
+mod voucher;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -79,6 +80,8 @@ pub enum Command {
     Export(export::Args),
     /// Post the mirror entry of a voucher, linked to it.
     Reverse(reverse::Args),
+    /// Show one voucher (记账凭证), named by the ledger's number or the clerk's own.
+    Voucher(voucher::Args),
     /// Recompute both audit chains, every total and every table; exit 0 only if nothing was altered.
     Verify(verify::Args),
     /// Sign the ledger's head with the office's key (kept outside the ledger).
@@ -150,6 +153,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Register(args) => register::run(&ctx, args),
         Command::Export(args) => export::run(&ctx, args),
         Command::Reverse(args) => reverse::run(&ctx, args),
+        Command::Voucher(args) => voucher::run(&ctx, args),
         Command::Verify(args) => verify::run(&ctx, args),
         Command::Checkpoint(args) => checkpoint::run(&ctx, args),
         Command::Key(c) => key::run(&ctx, c),

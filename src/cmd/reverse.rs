@@ -6,7 +6,8 @@ use super::{parse_date, Context};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The voucher to reverse, e.g. 2024-12-0007.
+    /// The voucher to reverse: the ledger's number (2024-12-0007) or the clerk's own (记-002,
+    /// its txn_id in the imported file).
     pub voucher: String,
     /// Why (kept with the reversal).
     #[arg(long)]
@@ -24,11 +25,16 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let reversal = ledger.write(&ctx.operator, |w| {
         reverse_voucher(w, &args.voucher, &args.reason, date)
     })?;
-    outln!(
-        "reversed {} by {} ({date})",
-        args.voucher.trim(),
-        reversal.voucher
-    );
+    let named = args.voucher.trim();
+    if named == reversal.original {
+        outln!("reversed {named} by {} ({date})", reversal.voucher);
+    } else {
+        outln!(
+            "reversed {named} ({}) by {} ({date})",
+            reversal.original,
+            reversal.voucher
+        );
+    }
     for note in &reversal.notes {
         outln!("{note}");
     }

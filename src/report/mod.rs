@@ -6,6 +6,7 @@ pub mod balance;
 pub mod document;
 pub mod register;
 pub mod statement;
+pub mod voucher;
 
 use document::Lang;
 

@@ -40,6 +40,9 @@ pub fn register(
     let mut widest = Widest::default();
     let lines = ledger.register(&accounts, from, to, |t| {
         widest.voucher.keep(t.voucher);
+        if let Some(number) = t.clerk_number {
+            widest.clerk_number.keep(number);
+        }
         widest.memo.keep(t.memo);
         if let Some(h) = t.household {
             widest.household.keep(h);
@@ -75,6 +78,11 @@ pub fn register(
 }
 
 impl RegisterReport {
+    /// Whether any voucher in the register carries the clerk's own number.
+    pub fn with_clerk_numbers(&self) -> bool {
+        self.widest.clerk_number.1 > 0
+    }
+
     pub fn closing(&self) -> Amount {
         self.lines.last_running().unwrap_or(self.opening)
     }
@@ -87,6 +95,15 @@ impl RegisterReport {
             Column::text("date", tr(lang, "日期", "Date"), 2),
             Column::text("voucher", tr(lang, "凭证号", "Voucher"), 2),
         ];
+        // The clerk's own numbers, beside the ledger's, when any voucher came with one.
+        let with_clerk_numbers = self.with_clerk_numbers();
+        if with_clerk_numbers {
+            columns.push(Column::text(
+                "txn_id",
+                tr(lang, "原凭证号", "Clerk's no."),
+                2,
+            ));
+        }
         if self.with_subaccounts {
             columns.push(Column::text("account", tr(lang, "账户", "Account"), 4));
         }
@@ -103,6 +120,7 @@ impl RegisterReport {
         table.more = MoreRows(Some(Arc::new(RegisterRows {
             register: self.lines.clone(),
             with_subaccounts: self.with_subaccounts,
+            with_clerk_numbers,
             widest: self.widest.clone(),
         })));
         let n = table.columns.len();
@@ -137,6 +155,7 @@ impl WidestText {
 #[derive(Clone, Debug, Default)]
 struct Widest {
     voucher: WidestText,
+    clerk_number: WidestText,
     account: WidestText,
     memo: WidestText,
     household: WidestText,
@@ -148,14 +167,25 @@ struct Widest {
 struct RegisterRows {
     register: Arc<Register>,
     with_subaccounts: bool,
+    with_clerk_numbers: bool,
     widest: Widest,
 }
 
 impl RegisterRows {
-    fn cells(&self, date: String, voucher: String, account: String, rest: [Cell; 4]) -> Row {
-        let mut cells = Vec::with_capacity(7);
+    fn cells(
+        &self,
+        date: String,
+        voucher: String,
+        clerk_number: Option<String>,
+        account: String,
+        rest: [Cell; 4],
+    ) -> Row {
+        let mut cells = Vec::with_capacity(8);
         cells.push(Cell::Text(date));
         cells.push(Cell::Text(voucher));
+        if self.with_clerk_numbers {
+            cells.push(clerk_number.map(Cell::Text).unwrap_or(Cell::Empty));
+        }
         if self.with_subaccounts {
             cells.push(Cell::Text(account));
         }
@@ -174,6 +204,7 @@ impl RowSource for RegisterRows {
             Ok(l) => self.cells(
                 l.date.to_string(),
                 l.voucher,
+                l.txn_id,
                 l.account,
                 [
                     Cell::Text(l.memo),
@@ -187,6 +218,7 @@ impl RowSource for RegisterRows {
             Err(e) => self.cells(
                 String::new(),
                 String::new(),
+                None,
                 String::new(),
                 [
                     Cell::text(format!("({e})")),
@@ -203,6 +235,7 @@ impl RowSource for RegisterRows {
         Some(self.cells(
             "0000-00-00".to_string(),
             w.voucher.0.clone(),
+            Some(w.clerk_number.0.clone()),
             w.account.0.clone(),
             [
                 Cell::text(w.memo.0.clone()),

@@ -710,6 +710,13 @@ impl<'c> Writer<'c> {
         }
     }
 
+    /// The ledger's own number of the voucher a person names (the ledger's number or the
+    /// clerk's own, its import `txn_id`); refused when no voucher has the name.
+    pub fn voucher_named(&self, name: &str) -> Result<String> {
+        super::query::voucher_named(&self.tx, name)?
+            .ok_or_else(|| Error::NotFound(format!("no voucher {} in the ledger", name.trim())))
+    }
+
     /// The transaction with this voucher number, if any.
     pub fn transaction_by_voucher(&self, voucher: &str) -> Result<Option<Transaction>> {
         super::query::transaction_by_voucher(&self.tx, voucher)

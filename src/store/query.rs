@@ -55,6 +55,8 @@ struct TransactionReader {
 /// What a register shows of one posting besides its amount.
 pub struct PostingText<'a> {
     pub voucher: &'a str,
+    /// The number the clerk wrote on the voucher (its import `txn_id`), if it had one.
+    pub clerk_number: Option<&'a str>,
     pub memo: &'a str,
     pub household: Option<&'a str>,
     pub reference: Option<&'a str>,
@@ -63,9 +65,9 @@ pub struct PostingText<'a> {
 impl TransactionReader {
     /// The texts of posting `place` of transaction `txn`, given to `f`.
     fn read<T>(&mut self, txn: i64, place: u32, f: impl FnOnce(PostingText<'_>) -> T) -> Result<T> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT voucher, memo, postings FROM transactions WHERE id = ?1")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT voucher, memo, postings, external_id FROM transactions WHERE id = ?1",
+        )?;
         let mut rows = stmt.query([txn])?;
         let row = rows.next()?.ok_or_else(|| {
             Error::Tampered(format!(
@@ -85,6 +87,7 @@ impl TransactionReader {
         };
         Ok(f(PostingText {
             voucher,
+            clerk_number: row.get_ref(3)?.as_str_or_null()?,
             memo,
             household: p.household.as_deref(),
             reference: p.reference.as_deref(),
@@ -108,6 +111,7 @@ impl Register {
         reader.read(l.txn, l.place, |t| RegisterLine {
             date: l.date,
             voucher: t.voucher.to_string(),
+            txn_id: t.clerk_number.map(str::to_string),
             account: self.accounts[l.account as usize].clone(),
             memo: t.memo.to_string(),
             household: t.household.map(str::to_string),
@@ -145,6 +149,8 @@ impl Register {
 pub struct RegisterLine {
     pub date: NaiveDate,
     pub voucher: String,
+    /// The clerk's own number of the voucher (its import `txn_id`), if it had one.
+    pub txn_id: Option<String>,
     pub account: String,
     pub memo: String,
     pub household: Option<String>,
@@ -200,6 +206,25 @@ pub(super) fn transaction_by_voucher(
     voucher: &str,
 ) -> Result<Option<Transaction>> {
     transaction_where(conn, "voucher = ?1", voucher)
+}
+
+/// The ledger's own number of the voucher a person names: the ledger's number itself
+/// (`2024-03-0002`), or the number the clerk wrote on it (its import `txn_id`, `记-002`). The
+/// ledger's number wins when a clerk's number happens to spell another voucher's.
+pub(super) fn voucher_named(conn: &Connection, name: &str) -> Result<Option<String>> {
+    let name = name.trim();
+    for column in ["voucher", "external_id"] {
+        let found: Option<String> = conn
+            .prepare_cached(&format!(
+                "SELECT voucher FROM transactions WHERE {column} = ?1"
+            ))?
+            .query_row([name], |r| r.get(0))
+            .optional()?;
+        if found.is_some() {
+            return Ok(found);
+        }
+    }
+    Ok(None)
 }
 
 pub(super) fn transaction_by_id(conn: &Connection, id: i64) -> Result<Option<Transaction>> {
@@ -509,6 +534,30 @@ impl Ledger {
 
     pub fn transaction_by_voucher(&self, voucher: &str) -> Result<Option<Transaction>> {
         transaction_by_voucher(&self.conn, voucher)
+    }
+
+    /// The vouchers transaction `id` reverses and is reversed by, if any.
+    pub fn reversal_links(&self, id: i64) -> Result<(Option<String>, Option<String>)> {
+        let one = |sql: &str| -> Result<Option<String>> {
+            Ok(self
+                .conn
+                .prepare_cached(sql)?
+                .query_row([id], |r| r.get(0))
+                .optional()?)
+        };
+        Ok((
+            one("SELECT o.voucher FROM transactions t JOIN transactions o ON o.id = t.reverses WHERE t.id = ?1")?,
+            one("SELECT voucher FROM transactions WHERE reverses = ?1")?,
+        ))
+    }
+
+    /// The voucher a person names, by the ledger's number or by the clerk's own (its import
+    /// `txn_id`), with its postings.
+    pub fn transaction_named(&self, name: &str) -> Result<Option<Transaction>> {
+        match voucher_named(&self.conn, name)? {
+            Some(voucher) => transaction_by_voucher(&self.conn, &voucher),
+            None => Ok(None),
+        }
     }
 
     /// Call `f` with every transaction in posting order, with its postings and stored hash,
