@@ -355,6 +355,8 @@ fn owed_wages_stay_payable_and_are_brought_forward() {
         std::fs::read_to_string(town.path("s.csv")).unwrap()
     };
     let csv = csv_of(&["--year", "2024"]);
+    // The clerk's own voucher number stands beside the ledger's.
+    assert!(csv.contains("2024-03-0001（S1）"), "{csv}");
     let last = csv.lines().last().unwrap();
     assert!(
         last.ends_with(",1500.00"),

@@ -30,6 +30,8 @@ use crate::store::{HouseholdPosting, Ledger, RunRecord, PAYABLE_PREFIX};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatementLine {
     pub date: NaiveDate,
+    /// The ledger's voucher number, with the clerk's own beside it when the voucher had one:
+    /// `2024-03-0002（记-002）`.
     pub voucher: String,
     /// The fund and source: `动态帮扶 第1批（村委会、镇农办审批）`, `临时救助` …
     pub source: String,
@@ -206,7 +208,10 @@ fn statement_lines(
             };
             lines.push(StatementLine {
                 date: p.date,
-                voucher: p.voucher.clone(),
+                voucher: match &p.clerk_number {
+                    Some(number) => format!("{}（{number}）", p.voucher),
+                    None => p.voucher.clone(),
+                },
                 source,
                 memo: memo.clone(),
                 allocated,

@@ -25,6 +25,8 @@ pub struct HouseholdPosting {
     pub txn: i64,
     pub date: NaiveDate,
     pub voucher: String,
+    /// The clerk's own number of the voucher (its import `txn_id`), if it had one.
+    pub clerk_number: Option<String>,
     pub txn_memo: String,
     pub account: String,
     pub kind: AccountKind,
@@ -80,8 +82,8 @@ impl Ledger {
             quoted
         });
         let mut stmt = read.prepare_cached(
-            "SELECT id, date, voucher, memo, reverses IS NOT NULL, postings FROM transactions
-             WHERE date <= ?1",
+            "SELECT id, date, voucher, memo, reverses IS NOT NULL, postings, external_id
+             FROM transactions WHERE date <= ?1",
         )?;
         let mut rows = stmt.query([date_text(to)])?;
         let mut stored = Vec::new();
@@ -111,6 +113,7 @@ impl Ledger {
             let voucher: String = row.get(2)?;
             let txn_memo: String = row.get(3)?;
             let reversal: bool = row.get(4)?;
+            let clerk_number: Option<String> = row.get(6)?;
             // The special fund the transaction draws on or feeds: its first such posting.
             let fund = stored
                 .iter()
@@ -140,6 +143,7 @@ impl Ledger {
                         txn,
                         date,
                         voucher: voucher.clone(),
+                        clerk_number: clerk_number.clone(),
                         txn_memo: txn_memo.clone(),
                         account,
                         kind,
