@@ -83,7 +83,7 @@ pub fn allocate(
     let records = crate::households::read_households(&data.join("households.xlsx"))?;
     ledger.write(operator, |w| w.import_households(&records, day(2024, 1, 1)))?;
     let funds = crate::funds::demo::record_demo_funds(ledger, operator)?;
-    let fund = crate::funds::fund_account("动态帮扶");
+    let fund = crate::funds::tilt::dynamic_fund();
     let (run, plan) = ledger.write(operator, |w| {
         workflow::plan_run(
             w,

@@ -992,3 +992,98 @@ fn a_tilt_already_spent_is_not_reversed() {
         "voucher 2024-12-0002 set aside 15,072.00 into 负债:专项应付款:动态帮扶, which now holds only 5,072.00",
     );
 }
+
+/// The standard funds are registered in every ledger, answer to their aliases, and show what
+/// they hold; `fund add` registers more, refusing a name another fund answers to or an account
+/// outside 专项应付款; the registry is under the record chain.
+#[test]
+fn funds_are_registered_data_with_aliases() {
+    let town = Town::new();
+    town.write(
+        "v.csv",
+        "txn_id,date,account,amount,memo\n\
+         A,2024-03-01,资产:银行存款:储备金专户,800000,光伏超额分红结余转入储备金\n\
+         A,2024-03-01,负债:专项应付款:防止返贫储备金,-800000,光伏超额分红结余转入储备金\n\
+         B,2024-03-15,负债:专项应付款:防止返贫储备金,3000.50,临时救助\n\
+         B,2024-03-15,资产:银行存款:储备金专户,-3000.50,临时救助\n",
+    );
+    town.run(&["import", "postings", "v.csv", "--create-accounts"])
+        .ok();
+    let csv = town
+        .run(&["fund", "list", "--format", "csv", "--lang", "en"])
+        .ok()
+        .stdout;
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        rows[0], "id,name,kind,account,balance,bank,aliases",
+        "{csv}"
+    );
+    assert!(
+        rows.contains(&"reserve,防止返贫储备金,reserve,负债:专项应付款:防止返贫储备金,796999.50,资产:银行存款:储备金专户,储备金、防止返贫储备金"),
+        "{csv}"
+    );
+    for id in ["dynamic,", "631,", "630,", "insurance,"] {
+        assert!(rows.iter().any(|r| r.starts_with(id)), "{id} in {csv}");
+    }
+
+    let added = town
+        .run(&[
+            "fund",
+            "add",
+            "助学基金",
+            "--account",
+            "负债:专项应付款:助学基金",
+            "--bank",
+            "资产:银行存款:基本户",
+            "--kind",
+            "donation",
+            "--alias",
+            "助学",
+        ])
+        .ok();
+    assert!(
+        added.stdout.contains("added fund 助学基金"),
+        "{}",
+        added.stdout
+    );
+    let again = town
+        .run(&[
+            "fund",
+            "add",
+            "x",
+            "--account",
+            "负债:专项应付款:x",
+            "--bank",
+            "资产:银行存款:基本户",
+            "--alias",
+            "储备金",
+        ])
+        .fails(1);
+    assert!(
+        again.stderr.contains("'储备金' already names fund reserve"),
+        "{}",
+        again.stderr
+    );
+    let outside = town
+        .run(&[
+            "fund",
+            "add",
+            "y",
+            "--account",
+            "负债:应付款:y",
+            "--bank",
+            "资产:银行存款:基本户",
+        ])
+        .fails(1);
+    assert!(
+        outside
+            .stderr
+            .contains("must be a sub-account of 负债:专项应付款"),
+        "{}",
+        outside.stderr
+    );
+    assert_eq!(town.count("SELECT COUNT(*) FROM funds"), 6);
+    town.run(&["verify"]).ok();
+    town.sql("UPDATE funds SET bank = '资产:银行存款:别处' WHERE id = '助学基金'");
+    town.run(&["verify"]).fails(2);
+}

@@ -3,7 +3,6 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use townledger::allocate::run::{self as workflow, status};
 use townledger::error::{Error, Result};
-use townledger::funds::fund_account;
 use townledger::money::Amount;
 use townledger::report::allocation::{notice_document, run_document, runs_document};
 
@@ -98,8 +97,8 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
             date,
             year,
         } => {
-            let fund = fund_account(&fund);
             let mut ledger = ctx.open()?;
+            let fund = ledger.fund_account(&fund)?;
             let (id, plan) = ledger.write_bulk(&ctx.operator, |w| {
                 workflow::plan_run(w, &policy, &fund, amount, date, year)
             })?;

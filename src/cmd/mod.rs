@@ -17,6 +17,7 @@ mod checkpoint;
 mod demo;
 mod dividend;
 mod export;
+mod fund;
 mod households;
 mod import;
 mod init;
@@ -100,6 +101,9 @@ pub enum Command {
     /// Industry projects: add, list.
     #[command(subcommand)]
     Project(project::Command),
+    /// The funds the town runs: list, add.
+    #[command(subcommand)]
+    Fund(fund::Command),
     /// Project dividends: record one, report expected against received.
     #[command(subcommand)]
     Dividend(dividend::Command),
@@ -162,6 +166,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Pay(args) => pay::run(&ctx, args),
         Command::Project(c) => project::run(&ctx, c),
         Command::Dividend(c) => dividend::run(&ctx, c),
+        Command::Fund(c) => fund::run(&ctx, c),
         Command::Tilt(args) => tilt::run(&ctx, args),
         Command::Statement(c) => statement::run(&ctx, c),
         Command::Demo(args) => demo::run(&ctx, args),

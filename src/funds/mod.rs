@@ -7,21 +7,8 @@
 pub mod demo;
 pub mod dividend;
 pub mod project;
+pub mod registry;
 pub mod tilt;
-
-/// The account that holds a fund, by its name or alias: `动态帮扶` / `dynamic`, `631`,
-/// `6·30` / `630`, `储备金` / `reserve`; any other text is taken as an account name.
-pub fn fund_account(name: &str) -> String {
-    match name.trim() {
-        "动态帮扶" | "dynamic" | "动态帮扶资金" => "负债:专项应付款:动态帮扶".into(),
-        "631" | "631资金" | "fund631" => "负债:专项应付款:631资金".into(),
-        "6·30" | "630" | "6.30" | "6·30资金" | "630资金" => "负债:专项应付款:6·30资金".into(),
-        "储备金" | "reserve" | "防止返贫储备金" => {
-            "负债:专项应付款:防止返贫储备金".into()
-        }
-        other => other.to_string(),
-    }
-}
 
 /// The payable account of a household: what the village owes it until paid.
 pub fn household_payable(household: &str) -> String {
@@ -34,10 +21,6 @@ mod tests {
 
     #[test]
     fn aliases() {
-        assert_eq!(fund_account("dynamic"), "负债:专项应付款:动态帮扶");
-        assert_eq!(fund_account("动态帮扶"), "负债:专项应付款:动态帮扶");
-        assert_eq!(fund_account("630"), "负债:专项应付款:6·30资金");
-        assert_eq!(fund_account("负债:专项应付款:x"), "负债:专项应付款:x");
         assert_eq!(household_payable("H0001"), "负债:应付款:农户:H0001");
     }
 }

@@ -30,8 +30,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::dividend::ensure_account;
-use super::fund_account;
 use super::project::{unknown_project, Project};
+use super::registry::{FundKind, STANDARD_FUNDS};
 use crate::error::{Error, Result};
 use crate::ledger::{AccountKind, NewTransaction, Posting};
 use crate::money::Amount;
@@ -46,12 +46,21 @@ pub const APPROPRIATION_ACCOUNT: &str = "净资产:收益分配:动态帮扶提�
 
 /// The dynamic-assistance fund's account.
 pub fn dynamic_fund() -> String {
-    fund_account("动态帮扶")
+    standard_account(FundKind::Dynamic)
 }
 
 /// The 6·30 fund's account.
 pub fn fund_630() -> String {
-    fund_account("630")
+    standard_account(FundKind::Donation)
+}
+
+/// The account of the standard fund of `kind`.
+fn standard_account(kind: FundKind) -> String {
+    STANDARD_FUNDS
+        .iter()
+        .find(|f| f.kind == kind)
+        .map(|f| f.account.to_string())
+        .expect("a standard fund of every kind but other")
 }
 
 /// What to tilt.

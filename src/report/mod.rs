@@ -4,6 +4,7 @@
 pub mod allocation;
 pub mod balance;
 pub mod document;
+pub mod fund_list;
 pub mod register;
 pub mod statement;
 pub mod voucher;

@@ -11,6 +11,7 @@ mod checkpoints;
 mod engine;
 pub mod faults;
 pub use engine::configure as configure_sqlite;
+mod fund_registry;
 mod funds;
 mod households;
 mod journal;

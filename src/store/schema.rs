@@ -448,6 +448,24 @@ CREATE TABLE checkpoints (
 ALTER TABLE allocation_runs ADD COLUMN village_operator TEXT;
 ALTER TABLE allocation_runs ADD COLUMN town_operator TEXT;
 "#,
+    // 12: the funds the town runs, as data (see `funds::registry`): the standard ones are
+    // registered here, in the order of `STANDARD_FUNDS`.
+    r#"
+CREATE TABLE funds (
+    id      TEXT PRIMARY KEY,
+    name    TEXT NOT NULL UNIQUE,
+    account TEXT NOT NULL UNIQUE,
+    bank    TEXT NOT NULL,
+    kind    TEXT NOT NULL,
+    aliases TEXT NOT NULL
+);
+INSERT INTO funds (id, name, account, bank, kind, aliases) VALUES
+ ('dynamic', '动态帮扶资金', '负债:专项应付款:动态帮扶', '资产:银行存款:基本户', 'dynamic', '["动态帮扶","动态帮扶资金"]'),
+ ('631', '631帮扶资金', '负债:专项应付款:631资金', '资产:银行存款:基本户', '631', '["631资金","fund631"]'),
+ ('630', '6·30扶贫济困捐赠', '负债:专项应付款:6·30资金', '资产:银行存款:基本户', 'donation', '["6·30","6.30","6·30资金","630资金"]'),
+ ('reserve', '防止返贫储备金', '负债:专项应付款:防止返贫储备金', '资产:银行存款:储备金专户', 'reserve', '["储备金","防止返贫储备金"]'),
+ ('insurance', '防贫保', '负债:专项应付款:防贫保', '资产:银行存款:基本户', 'insurance', '["防贫保","防贫保险"]');
+"#,
 ];
 
 /// The version that introduced the record chain: a ledger migrated from before it records

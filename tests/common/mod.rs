@@ -163,6 +163,7 @@ pub fn have_tool(name: &str) -> bool {
 /// `allocation_lines` and `allocation_payments` tables, without schema 11's record chain,
 /// checkpoints and approval operators.
 pub const RUNS_AS_IN_SCHEMA_7: &str = "
+    DROP TABLE funds;
     DROP TABLE audit_log;
     DROP TABLE audit_digests;
     DROP TABLE checkpoints;
