@@ -604,6 +604,52 @@ fn public_notice_totals_every_money_column() {
     );
 }
 
+/// The demo's notice names H0007, which its policy excludes, with the reason, in every format;
+/// and its payment waits for New Year's Day: published 2024-12-30, paid from 2025-01-07.
+#[test]
+fn the_demo_notice_lists_the_excluded_households_and_pays_after_new_years_day() {
+    let town = demo_town();
+    let text = std::fs::read_to_string(town.path("demo/公示-2024.txt")).unwrap();
+    let csv = std::fs::read_to_string(town.path("demo/公示-2024.csv")).unwrap();
+    for (format, notice) in [("text", &text), ("csv", &csv)] {
+        let line = notice
+            .lines()
+            .find(|l| l.contains("H0007"))
+            .unwrap_or_else(|| panic!("H0007 missing from the {format} notice:\n{notice}"));
+        assert!(line.contains("风险已消除"), "{format}: {line}");
+    }
+    assert!(
+        csv.contains(",2024-12-30,2025-01-07,2025-01-06,动态帮扶资金\n"),
+        "{csv}"
+    );
+    assert!(
+        text.contains("监督电话：0662-5550123（程村镇农办）"),
+        "{text}"
+    );
+    let conn = rusqlite::Connection::open(town.path(LEDGER)).unwrap();
+    let paid: String = conn
+        .query_row(
+            "SELECT MIN(date) FROM allocation_payments WHERE run = 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(paid, "2025-01-07");
+    let Some(pdf) = pdftotext(&town.path("demo/公示-2024.pdf")) else {
+        return;
+    };
+    let squeezed: String = pdf.chars().filter(|c| !c.is_whitespace()).collect();
+    for expected in [
+        "H0007",
+        "风险已消除",
+        "公示期：2024-12-30至2025-01-06",
+        "最早发放日期：2025-01-07",
+        "村委会（盖章）",
+    ] {
+        assert!(squeezed.contains(expected), "{expected} missing:\n{pdf}");
+    }
+}
+
 /// Every file under `dir`, as paths relative to it.
 fn files_under(dir: &Path) -> Vec<String> {
     let mut found = Vec::new();

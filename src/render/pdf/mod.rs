@@ -9,8 +9,9 @@
 //! must), text wrapped inside its column onto as many lines as it needs (never cut); a row
 //! that does not fit moves to the next page whole; strong rows and totals emphasised, totals
 //! under a rule; notes, each kept on one page and the last with the signature lines at the
-//! end; on continuation pages the document's running head (`H0001 叶*国（续）`); a footer with
-//! the document's footer text and `第 1 页 共 N 页` (`Page 1 of N`) on every page.
+//! end; then the seal block of a public document (`seal.rs`); on continuation pages the
+//! document's running head (`H0001 叶*国（续）`); a footer with the document's footer text
+//! and `第 1 页 共 N 页` (`Page 1 of N`) on every page.
 //!
 //! Every string is checked against the font before anything is drawn: a character the font
 //! cannot draw is an error naming the character and where it is ([`MissingGlyphs`]), never a
@@ -31,6 +32,8 @@ use crate::report::document::{Align, Cell, Document, Lang, Row, Table};
 use super::font::{is_layout_whitespace, Font};
 use super::text::label_separator;
 use super::{indent_column, write_error, RenderOptions};
+
+mod seal;
 
 // Page geometry in points (A4 portrait).
 const PAGE_W: f32 = 595.276;
@@ -258,6 +261,12 @@ pub fn check_glyphs(doc: &Document, font: &Font) -> std::result::Result<(), Miss
     if !doc.signatures.is_empty() {
         let words = format!("{}{SIGNATURE_BLANK}", label_separator(doc.lang));
         check(&|| "signature line".into(), &words);
+    }
+    for (i, s) in doc.seals.iter().enumerate() {
+        check(&|| format!("seal {}", i + 1), s);
+    }
+    if !doc.seals.is_empty() {
+        check(&|| "seal date line".into(), seal::date_line(doc.lang));
     }
     if !doc.fields.is_empty() {
         check(&|| "field separator".into(), label_separator(doc.lang));
@@ -782,6 +791,7 @@ impl<'a> Layout<'a> {
         }
         self.notes(doc);
         self.signatures(doc);
+        self.seals(doc);
         self.finish_page();
         self.footers(doc);
         self.pages
@@ -1495,7 +1505,7 @@ impl<'a> Layout<'a> {
             let lines = wrap(self.font, note, NOTE_SIZE, CONTENT_W);
             let mut keep = lines.len() as f32 * lh;
             if i + 1 == count {
-                keep += self.signatures_height(doc);
+                keep += self.signatures_height(doc) + self.seals_height(doc);
             }
             if keep <= self.fresh_room() {
                 self.ensure(keep);
