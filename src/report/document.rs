@@ -33,8 +33,8 @@ pub struct Document {
     /// Page footer text before the page number, e.g. `townledger · 链哈希 3fa9…`.
     pub footer: Option<String>,
     /// Who or what the document is about, repeated at the top of every page after the first
-    /// so that a loose page can be told apart, e.g. `H0001 叶*国`. Paged renderers mark it as
-    /// continued (`H0001 叶*国（续）`); the others leave it out.
+    /// so that a loose page can be told apart, e.g. `H0001 叶建国`. Paged renderers mark it as
+    /// continued (`H0001 叶建国（续）`); the others leave it out.
     pub running_head: Option<String>,
     /// Language of fixed words the renderer adds itself (page numbers).
     pub lang: Lang,
