@@ -111,19 +111,19 @@ pub fn allocate(
             failed = true;
         } else {
             bank.push_str(&format!(
-                "{},{},成功,YX2025010600{i:03},\n",
+                "{},{},成功,YX2025010700{i:03},\n",
                 l.household, l.total
             ));
         }
     }
-    let bank_file = out.join("bank-result-2025-01-06.csv");
+    let bank_file = out.join("bank-result-2025-01-07.csv");
     std::fs::write(&bank_file, bank).map_err(|e| Error::io(&bank_file, e))?;
     let from = "资产:银行存款:基本户";
     let first_payment = ledger.write(operator, |w| {
-        workflow::pay(w, run, day(2025, 1, 6), from, Some(&bank_file))
+        workflow::pay(w, run, day(2025, 1, 7), from, Some(&bank_file))
     })?;
     let second_payment = ledger.write(operator, |w| {
-        workflow::pay(w, run, day(2025, 1, 8), from, None)
+        workflow::pay(w, run, day(2025, 1, 9), from, None)
     })?;
     Ok(DemoAllocation {
         households: records.len(),

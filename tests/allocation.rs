@@ -29,7 +29,11 @@ gap_factor = "0.5"
 
 /// A town with the households, the policy and 10,000.00 in the dynamic-assistance fund.
 fn town() -> Town {
-    let town = Town::new();
+    with_households_and_fund(Town::new())
+}
+
+/// `town`'s ledger with the households, the policy and 10,000.00 in the fund.
+fn with_households_and_fund(town: Town) -> Town {
     town.write("households.csv", HOUSEHOLDS);
     town.write("policy.toml", POLICY);
     town.run(&[
@@ -119,7 +123,7 @@ fn approve(town: &Town, run: &str) {
     .ok();
 }
 
-/// Approved, and the notice published on 2024-12-30 (payment from 2025-01-06).
+/// Approved, and the notice published on 2024-12-30 (payment from 2025-01-07: New Year's Day is a holiday).
 fn approve_and_notice(town: &Town, run: &str) {
     approve(town, run);
     town.run(&[
@@ -200,11 +204,11 @@ fn the_whole_workflow_moves_money_only_after_approval_and_notice() {
         .ok()
         .stdout;
     for expected in [
-        "公示日期",
-        "2024-12-30",
-        "最早发放日期",
-        "2025-01-06",
-        "政策哈希",
+        "\"公示期\": \"2024-12-30 至 2025-01-06（5 个工作日）\"",
+        "\"最早发放日期\": \"2025-01-07\"",
+        "\"资金\": \"动态帮扶资金\"",
+        "\"policy_sha256\"",
+        "\"published\": \"2024-12-30\"",
         "叶*国",
         "****1238",
         "****1234",
@@ -225,9 +229,20 @@ fn the_whole_workflow_moves_money_only_after_approval_and_notice() {
         !notice.contains("6217000000000001234"),
         "card numbers must be masked"
     );
+    // A household outside the policy's categories is not allocated, and the notice says why.
+    let json: serde_json::Value = serde_json::from_str(&notice).unwrap();
+    let allocated = &json["tables"][0]["rows"];
+    assert_eq!(allocated.as_array().unwrap().len(), 3, "{notice}");
+    assert!(!allocated.to_string().contains("HD"), "{notice}");
+    let left_out = &json["tables"][1]["rows"];
+    assert_eq!(left_out[0]["household_id"], "HD", "{notice}");
+    assert_eq!(
+        left_out[0]["excluded"],
+        "未认定监测类别，不在本方案分配范围"
+    );
     assert!(
-        !notice.contains("HD"),
-        "ineligible households are not on the notice"
+        !notice.contains("负债:专项应付款"),
+        "the fund by its name: {notice}"
     );
 
     let before = town.count("SELECT COUNT(*) FROM transactions");
@@ -245,16 +260,18 @@ fn the_whole_workflow_moves_money_only_after_approval_and_notice() {
         "the fund is used up exactly"
     );
 
-    // Paying before the notice period ends is refused; then the bank's result file pays the
-    // successes only.
-    let r = town
-        .run_as("出纳王", &["pay", &run, "--date", "2025-01-03"])
-        .fails(1);
-    assert!(
-        r.stderr.contains("payment may start on 2025-01-06"),
-        "{}",
-        r.stderr
-    );
+    // Paying before the notice period ends is refused (New Year's Day is no working day, so
+    // not on the 6th either); then the bank's result file pays the successes only.
+    for early in ["2025-01-03", "2025-01-06"] {
+        let r = town
+            .run_as("出纳王", &["pay", &run, "--date", early])
+            .fails(1);
+        assert!(
+            r.stderr.contains("payment may start on 2025-01-07"),
+            "{}",
+            r.stderr
+        );
+    }
     town.write(
         "bank.csv",
         "户编号,金额,状态,流水号,失败原因\nHA,4558.83,成功,B001,\nHB,2058.82,失败,,账户冻结\n",
@@ -265,7 +282,7 @@ fn the_whole_workflow_moves_money_only_after_approval_and_notice() {
             "pay",
             &run,
             "--date",
-            "2025-01-06",
+            "2025-01-07",
             "--bank-file",
             "bank.csv",
         ],
@@ -555,13 +572,13 @@ fn a_backdated_correction_applies_from_its_date() {
     assert_eq!(rows.iter().find(|r| r.0 == "HA").unwrap().1, "3100");
 }
 
-/// A run approved, noticed, posted and paid in full by 出纳王 on 2025-01-06; returns the run id,
+/// A run approved, noticed, posted and paid in full by 出纳王 on 2025-01-07; returns the run id,
 /// its posting voucher and its payment voucher.
 fn paid_run(town: &Town) -> (String, String, String) {
     let run = plan(town, "10000");
     approve_and_notice(town, &run);
     town.run(&["allocate", "post", &run]).ok();
-    town.run_as("出纳王", &["pay", &run, "--date", "2025-01-06"])
+    town.run_as("出纳王", &["pay", &run, "--date", "2025-01-07"])
         .ok();
     let posted = town.text(&format!(
         "SELECT posted_voucher FROM allocation_runs WHERE id = {run}"
@@ -596,7 +613,7 @@ fn a_runs_posting_voucher_is_reversed_only_as_a_run() {
             "--reason",
             "名单有误",
             "--date",
-            "2025-01-06",
+            "2025-01-07",
         ])
         .fails(1);
     assert!(
@@ -609,7 +626,7 @@ fn a_runs_posting_voucher_is_reversed_only_as_a_run() {
     assert_eq!(town.count("SELECT COUNT(*) FROM transactions"), before);
     // Paying pays each household once, and only once.
     let r = town
-        .run_as("出纳王", &["pay", &run, "--date", "2025-01-06"])
+        .run_as("出纳王", &["pay", &run, "--date", "2025-01-07"])
         .ok();
     assert!(
         r.stdout.contains("paid 3 household(s), 10,000.00"),
@@ -617,7 +634,7 @@ fn a_runs_posting_voucher_is_reversed_only_as_a_run() {
         r.stdout
     );
     let r = town
-        .run_as("出纳王", &["pay", &run, "--date", "2025-01-07"])
+        .run_as("出纳王", &["pay", &run, "--date", "2025-01-08"])
         .fails(1);
     assert!(r.stderr.contains("nothing left to pay"), "{}", r.stderr);
     assert_eq!(
@@ -639,7 +656,7 @@ fn a_reversing_runs_voucher_and_the_reversing_run_stay_as_they_are() {
         "--reason",
         "名单有误",
         "--date",
-        "2025-01-06",
+        "2025-01-07",
     ])
     .ok();
     let mirror = town.text("SELECT posted_voucher FROM allocation_runs WHERE id = 2");
@@ -846,7 +863,7 @@ fn a_notice_that_cannot_be_printed_is_not_published() {
         .ok();
     assert!(
         r.stderr
-            .contains("published 2024-12-31; payment may start 2025-01-07"),
+            .contains("published 2024-12-31; payment may start 2025-01-08"),
         "{}",
         r.stderr
     );
@@ -908,7 +925,9 @@ fn the_csv_notice_carries_the_run_hash_and_dates_on_every_row() {
         .stdout;
     let sha = town.text("SELECT policy_sha256 FROM allocation_runs WHERE id = 1");
     assert_eq!(sha.len(), 64);
-    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    // The households allocated, then (after an empty line) those left out.
+    let (allocated, left_out) = csv.split_once("\n\n").expect("two blocks");
+    let mut r = csv::Reader::from_reader(allocated.as_bytes());
     let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(
         header,
@@ -927,7 +946,9 @@ fn the_csv_notice_carries_the_run_hash_and_dates_on_every_row() {
             "run",
             "policy_sha256",
             "published",
-            "earliest_payment"
+            "earliest_payment",
+            "notice_to",
+            "fund"
         ]
     );
     let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
@@ -936,8 +957,25 @@ fn the_csv_notice_carries_the_run_hash_and_dates_on_every_row() {
         assert_eq!(&row[11], run.as_str(), "{csv}");
         assert_eq!(&row[12], sha.as_str(), "{csv}");
         assert_eq!(&row[13], "2024-12-30", "{csv}");
-        assert_eq!(&row[14], "2025-01-06", "{csv}");
+        assert_eq!(&row[14], "2025-01-07", "{csv}");
+        assert_eq!(&row[15], "2025-01-06", "{csv}");
+        assert_eq!(&row[16], "动态帮扶资金", "{csv}");
     }
+    let mut r = csv::Reader::from_reader(left_out.as_bytes());
+    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header[..5],
+        ["no", "village", "household_id", "name", "excluded"],
+        "{csv}"
+    );
+    assert_eq!(&header[5..7], ["run", "policy_sha256"], "{csv}");
+    let left: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(left.len(), 1, "{csv}");
+    assert_eq!(
+        (&left[0][2], &left[0][3], &left[0][4]),
+        ("HD", "王*安", "未认定监测类别，不在本方案分配范围"),
+        "{csv}"
+    );
     assert_eq!(&rows[0][2], "HA");
     assert_eq!(&rows[0][10], "4558.83");
     // Other reports keep their columns.
@@ -1029,7 +1067,7 @@ fn approvers_are_compared_as_names_not_as_bytes() {
     for payer in ["村委会 ", " 镇农办"] {
         refused(
             payer,
-            &["pay", run, "--date", "2025-01-06"],
+            &["pay", run, "--date", "2025-01-07"],
             "the one who pays must not be an approver",
         );
     }
@@ -1127,7 +1165,7 @@ fn invisible_characters_and_full_width_letters_do_not_make_another_approver() {
     town.run(&["allocate", "post", &run]).ok();
     for payer in ["BOB", "bob\u{200D}", "村\u{FEFF}委会"] {
         let r = town
-            .run_as(payer, &["pay", &run, "--date", "2025-01-06"])
+            .run_as(payer, &["pay", &run, "--date", "2025-01-07"])
             .fails(1);
         assert!(
             r.stderr
@@ -1325,7 +1363,7 @@ fn a_bank_file_by_card_number_pays_those_households() {
             "pay",
             &run,
             "--date",
-            "2025-01-06",
+            "2025-01-07",
             "--bank-file",
             "bank.csv",
         ],
@@ -1350,7 +1388,7 @@ fn a_bank_file_by_card_number_pays_those_households() {
             "pay",
             &run,
             "--date",
-            "2025-01-06",
+            "2025-01-07",
             "--bank-file",
             "bank.csv",
         ],
@@ -1365,6 +1403,142 @@ fn a_bank_file_by_card_number_pays_those_households() {
         r.stdout.contains("HB  2,058.82  bank: 账户冻结"),
         "{}",
         r.stdout
+    );
+}
+
+/// The policy promises that the households left out are named in the notice with the reason;
+/// the village board needs the fund by its name, the notice period from and to, room for the
+/// seals and the date, the complaint line, and the policy's hash in small print at the foot.
+#[test]
+fn the_notice_names_the_households_left_out_and_is_fit_for_the_board() {
+    let town = Town::empty();
+    town.run(&["init", "--town", "程村镇"]).ok();
+    let town = with_households_and_fund(town);
+    town.write(
+        "policy.toml",
+        format!(
+            "{POLICY}\n[[exclude]]\nhousehold = \"HB\"\nreason = \"风险已消除\"\n\n\
+             [notice]\nphone = \"0662-5550123（镇农办）\"\n"
+        ),
+    );
+    let run = plan(&town, "10000");
+    approve(&town, &run);
+    let sha = town.text("SELECT policy_sha256 FROM allocation_runs WHERE id = 1");
+    let notice = |format: &str| {
+        town.run(&[
+            "allocate",
+            "notice",
+            &run,
+            "--published",
+            "2024-12-30",
+            "--format",
+            format,
+        ])
+        .ok()
+        .stdout
+    };
+    // Text: the households left out follow the table, each with the reason.
+    let text = notice("text");
+    let left_out = text
+        .split("未纳入本次分配的户及原因（2 户）")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no section of households left out:\n{text}"));
+    let hb = left_out.lines().find(|l| l.contains("HB")).unwrap();
+    assert!(hb.contains("陈*生") && hb.contains("风险已消除"), "{text}");
+    let hd = left_out.lines().find(|l| l.contains("HD")).unwrap();
+    assert!(hd.contains("未认定监测类别"), "{text}");
+    let allocated = text.split("未纳入本次分配的户").next().unwrap();
+    assert!(!allocated.contains("HB"), "HB is not allocated:\n{text}");
+    assert!(text.contains("监督电话：0662-5550123（镇农办）"), "{text}");
+    // CSV: a second block of the households left out.
+    let csv = notice("csv");
+    assert!(
+        csv.contains("\n\nno,village,household_id,name,excluded,run,"),
+        "{csv}"
+    );
+    assert!(csv.contains("\n1,胡荔村,HB,陈*生,风险已消除,1,"), "{csv}");
+
+    // PDF, read back.
+    town.run(&["allocate", "notice", &run, "--out", "公示.pdf"])
+        .ok();
+    if !common::have_tool("pdftotext") {
+        return;
+    }
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", "公示.pdf", "-"])
+        .current_dir(town.dir.path())
+        .output()
+        .unwrap();
+    let pdf = String::from_utf8(out.stdout).unwrap();
+    let squeezed: String = pdf.chars().filter(|c| !c.is_whitespace()).collect();
+    for expected in [
+        "动态帮扶资金分配公示",
+        "程村镇",
+        "资金：动态帮扶资金",
+        "公示期：2024-12-30至2025-01-06（5个工作日）",
+        "最早发放日期：2025-01-07",
+        "未纳入本次分配的户及原因（2户）",
+        "HB陈*生风险已消除",
+        "HD王*安未认定监测类别，不在本方案分配范围",
+        "监督电话：0662-5550123（镇农办）",
+        "村委会（盖章）",
+        "镇农办（盖章）",
+        "______年____月____日",
+    ] {
+        assert!(squeezed.contains(expected), "{expected} missing:\n{pdf}");
+    }
+    assert!(
+        !pdf.contains("负债:专项应付款"),
+        "the fund by its name:\n{pdf}"
+    );
+    // The hash is in the footer, under the seals, not in the heading.
+    let lines: Vec<&str> = pdf.lines().collect();
+    let at = |needle: &str| lines.iter().position(|l| l.contains(needle));
+    let hash_line = at(&sha).unwrap_or_else(|| panic!("hash {sha} not printed whole:\n{pdf}"));
+    assert!(hash_line > at("镇农办（盖章）").unwrap(), "{pdf}");
+    assert!(
+        lines[hash_line].contains("第 1 页 共 1 页") || lines[hash_line].contains("第1页共1页"),
+        "{pdf}"
+    );
+    assert!(
+        !lines[..at("序号").unwrap()].join("\n").contains(&sha[..16]),
+        "{pdf}"
+    );
+}
+
+/// Without a holiday table in the policy, the State Council's calendar counts: New Year's Day
+/// is no working day. A policy adds its own days off. A notice period beyond the years the
+/// calendar covers is counted by weekends only, and the notice says so.
+#[test]
+fn the_notice_period_follows_the_state_councils_calendar() {
+    let earliest = |policy: &str, published: &str| {
+        let town = town();
+        town.write("policy.toml", policy);
+        let run = plan(&town, "10000");
+        approve(&town, &run);
+        let r = town
+            .run(&["allocate", "notice", &run, "--published", published])
+            .ok();
+        let date = town.text("SELECT earliest_payment FROM allocation_runs WHERE id = 1");
+        (date, r.stderr)
+    };
+    let (date, stderr) = earliest(POLICY, "2024-12-30");
+    assert_eq!(date, "2025-01-07");
+    assert!(!stderr.contains("warning"), "{stderr}");
+    // Spring Festival 2026: 15–23 February off, Saturday 14 February worked.
+    let (date, _) = earliest(POLICY, "2026-02-13");
+    assert_eq!(date, "2026-02-27");
+    let (date, _) = earliest(
+        &format!("{POLICY}\n[calendar]\nholidays = [\"2025-01-02\"]\n"),
+        "2024-12-30",
+    );
+    assert_eq!(date, "2025-01-08");
+    // 2027 is not in the table: 1 January counts as a working day, with a warning.
+    let (date, stderr) = earliest(POLICY, "2026-12-30");
+    assert_eq!(date, "2027-01-06");
+    assert!(
+        stderr.contains("warning: run 1's notice period 2026-12-30 – 2027-01-06 falls in 2027, outside the built-in holiday calendar (2024–2026)"),
+        "{stderr}"
     );
 }
 
@@ -1395,7 +1569,7 @@ fn the_notice_period_skips_the_policys_holidays() {
         csv.lines()
             .nth(1)
             .unwrap()
-            .ends_with(",2024-12-30,2025-01-07"),
+            .ends_with(",2024-12-30,2025-01-07,2025-01-06,动态帮扶资金"),
         "{csv}"
     );
     town.run(&["allocate", "post", &run]).ok();

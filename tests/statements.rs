@@ -524,7 +524,8 @@ fn long_memos_and_sources_print_whole_and_continuation_pages_name_the_household(
     assert_eq!(pages.len(), 2, "{text}");
     assert!(!pages[0].contains("（续）"), "{}", pages[0]);
     let head = pages[1].lines().find(|l| !l.trim().is_empty()).unwrap();
-    assert_eq!(head.trim(), "H0001 叶*国（续）", "{}", pages[1]);
+    // The household's own statement names its head in full on every page.
+    assert_eq!(head.trim(), "H0001 叶建国（续）", "{}", pages[1]);
     assert!(pages[1].contains("摘要") && pages[1].contains("累计应付"));
 }
 
@@ -578,7 +579,8 @@ fn english_statement_fields_and_closing_lines_stay_whole() {
         .find_map(|l| l.strip_prefix("chain head "))
         .unwrap();
     assert!(signed.contains(hash), "{text}");
-    assert!(pages[1].contains("H0001 叶*国 (continued)"), "{text}");
+    assert!(pages[1].contains("H0001 叶建国 (continued)"), "{text}");
+    assert!(!text.contains("叶*国"), "{text}");
 }
 
 #[test]
@@ -604,6 +606,120 @@ fn public_notice_totals_every_money_column() {
         text.contains("合计人民币"),
         "no space before the amount:\n{text}"
     );
+}
+
+/// The demo's notice names H0007, which its policy excludes, with the reason, in every format;
+/// and its payment waits for New Year's Day: published 2024-12-30, paid from 2025-01-07.
+#[test]
+fn the_demo_notice_lists_the_excluded_households_and_pays_after_new_years_day() {
+    let town = demo_town();
+    let text = std::fs::read_to_string(town.path("demo/公示-2024.txt")).unwrap();
+    let csv = std::fs::read_to_string(town.path("demo/公示-2024.csv")).unwrap();
+    for (format, notice) in [("text", &text), ("csv", &csv)] {
+        let line = notice
+            .lines()
+            .find(|l| l.contains("H0007"))
+            .unwrap_or_else(|| panic!("H0007 missing from the {format} notice:\n{notice}"));
+        assert!(line.contains("风险已消除"), "{format}: {line}");
+    }
+    assert!(
+        csv.contains(",2024-12-30,2025-01-07,2025-01-06,动态帮扶资金\n"),
+        "{csv}"
+    );
+    assert!(
+        text.contains("监督电话：0662-5550123（程村镇农办）"),
+        "{text}"
+    );
+    let conn = rusqlite::Connection::open(town.path(LEDGER)).unwrap();
+    let paid: String = conn
+        .query_row(
+            "SELECT MIN(date) FROM allocation_payments WHERE run = 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(paid, "2025-01-07");
+    let Some(pdf) = pdftotext(&town.path("demo/公示-2024.pdf")) else {
+        return;
+    };
+    let squeezed: String = pdf.chars().filter(|c| !c.is_whitespace()).collect();
+    for expected in [
+        "H0007",
+        "风险已消除",
+        "公示期：2024-12-30至2025-01-06",
+        "最早发放日期：2025-01-07",
+        "村委会（盖章）",
+    ] {
+        assert!(squeezed.contains(expected), "{expected} missing:\n{pdf}");
+    }
+}
+
+/// No statement of the demo has a page holding only its closing lines: the page with the
+/// signatures also holds the totals and at least one dated row; and every page names the
+/// head of household as the first page does, in full.
+#[test]
+fn closing_lines_never_stand_alone_and_the_head_is_named_alike_on_every_page() {
+    let town = demo_town();
+    if !common::have_tool("pdftotext") {
+        return;
+    }
+    let households = town
+        .run(&[
+            "--ledger",
+            LEDGER,
+            "households",
+            "list",
+            "--unmasked",
+            "--format",
+            "csv",
+        ])
+        .ok()
+        .stdout;
+    let mut names = std::collections::HashMap::new();
+    let mut r = csv::Reader::from_reader(households.as_bytes());
+    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    let col = |k: &str| header.iter().position(|h| h == k).unwrap();
+    let (id_col, name_col, village_col) = (col("id"), col("name"), col("village"));
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        names.insert(
+            rec[id_col].to_string(),
+            (rec[name_col].to_string(), rec[village_col].to_string()),
+        );
+    }
+    let mut multi_page = 0;
+    for (id, (name, village)) in &names {
+        let path = town.path(&format!("demo/statements/{village}/{id}-2024.pdf"));
+        let text = pdftotext(&path).unwrap();
+        let pages = pages(&text);
+        let signed = pages
+            .iter()
+            .position(|p| p.contains("经办人"))
+            .unwrap_or_else(|| panic!("{id}: no signatures:\n{text}"));
+        let page = pages[signed];
+        assert!(
+            page.contains("合计"),
+            "{id}: the totals are not with the signatures:\n{text}"
+        );
+        if signed > 0 {
+            multi_page += 1;
+            assert!(
+                page.lines().any(|l| l.trim_start().starts_with("2024-")),
+                "{id}: page {} holds only the closing lines:\n{text}",
+                signed + 1
+            );
+        }
+        for (i, p) in pages.iter().enumerate().skip(1) {
+            let head = p.lines().find(|l| !l.trim().is_empty()).unwrap();
+            assert_eq!(
+                head.trim(),
+                format!("{id} {name}（续）"),
+                "{id}, page {}",
+                i + 1
+            );
+        }
+    }
+    assert!(multi_page > 0, "some statement runs over a page");
 }
 
 /// Every file under `dir`, as paths relative to it.

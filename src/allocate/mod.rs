@@ -24,6 +24,7 @@
 //!    input order.
 
 pub mod apportion;
+pub mod calendar;
 pub mod policy;
 pub mod run;
 

@@ -35,6 +35,13 @@
 //! [[exclude]]
 //! household = "H0007"
 //! reason = "风险已消除"
+//!
+//! [calendar]                   # optional: days off and days worked beyond the State
+//! holidays = ["2025-01-02"]    # Council's calendar, which is built in (2024–2026)
+//! workdays = []
+//!
+//! [notice]                     # optional: the complaint line on the public notice
+//! phone = "0662-5550123（镇农办）"
 //! ```
 //!
 //! Money is written as a string (`"1,000.50"`) or a whole number of yuan (`1000`); factors as a
@@ -55,12 +62,16 @@ use toml::Spanned;
 use crate::error::{Error, Result, RowError};
 use crate::money::Amount;
 
+pub use super::calendar::Calendar;
+
 /// Most decimal places accepted in a factor; keeps the exact integer arithmetic well in range.
 pub const MAX_FACTOR_DECIMALS: u32 = 4;
 /// Largest multiplier or gap factor accepted.
 pub const MAX_FACTOR: i64 = 100;
 /// Largest amount accepted for a money setting or a monitoring line (100 million yuan).
 const MAX_SETTING_FEN: i64 = 10_000_000_000;
+/// The longest complaint line a notice prints (`[notice] phone`).
+const NOTICE_PHONE_MAX: usize = 100;
 
 /// A fixed item, paid exactly to every eligible household (or to the listed categories).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -109,40 +120,16 @@ pub struct Policy {
     pub(crate) fixed: Vec<FixedItem>,
     pub(crate) exclusions: BTreeMap<String, String>,
     pub(crate) calendar: Calendar,
-}
-
-/// Which days are working days: Monday to Friday, except the listed holidays, plus the listed
-/// weekend days worked in their place.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Calendar {
-    pub holidays: std::collections::BTreeSet<chrono::NaiveDate>,
-    pub workdays: std::collections::BTreeSet<chrono::NaiveDate>,
-}
-
-impl Calendar {
-    pub fn is_working_day(&self, d: chrono::NaiveDate) -> bool {
-        use chrono::{Datelike, Weekday};
-        if self.workdays.contains(&d) {
-            return true;
-        }
-        !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) && !self.holidays.contains(&d)
-    }
-
-    /// `date` plus `n` working days.
-    pub fn add_working_days(&self, date: chrono::NaiveDate, n: u32) -> chrono::NaiveDate {
-        let mut d = date;
-        let mut left = n;
-        while left > 0 {
-            d += chrono::Duration::days(1);
-            if self.is_working_day(d) {
-                left -= 1;
-            }
-        }
-        d
-    }
+    /// The complaint line printed on the public notice (`[notice] phone`, 监督电话).
+    pub(crate) notice_phone: Option<String>,
 }
 
 impl Policy {
+    /// The complaint line (监督电话) the public notice prints, if the policy gives one.
+    pub fn notice_phone(&self) -> Option<&str> {
+        self.notice_phone.as_deref()
+    }
+
     /// The working-day calendar of the notice period.
     pub fn calendar(&self) -> &Calendar {
         &self.calendar
@@ -355,6 +342,14 @@ struct RawPolicy {
     #[serde(default)]
     exclude: Vec<Spanned<RawExclude>>,
     calendar: Option<RawCalendar>,
+    notice: Option<RawNotice>,
+}
+
+/// What the public notice prints beyond the run: the complaint line (监督电话).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNotice {
+    phone: Option<Spanned<String>>,
 }
 
 /// Days that the notice's working days skip or count against the Monday–Friday week: public
@@ -618,11 +613,12 @@ fn check(raw: RawPolicy, text: &str, file: &str, errors: &mut Vec<RowError>) -> 
         }
     }
 
-    let mut calendar = Calendar::default();
+    // The State Council's calendar, with the policy's own days added.
+    let (mut holidays, mut workdays) = (BTreeSet::new(), BTreeSet::new());
     if let Some(raw_calendar) = &raw.calendar {
         for (days, into, what) in [
-            (&raw_calendar.holidays, &mut calendar.holidays, "holidays"),
-            (&raw_calendar.workdays, &mut calendar.workdays, "workdays"),
+            (&raw_calendar.holidays, &mut holidays, "holidays"),
+            (&raw_calendar.workdays, &mut workdays, "workdays"),
         ] {
             for day in days {
                 match crate::ledger::transaction::parse_date(day.get_ref()) {
@@ -633,11 +629,30 @@ fn check(raw: RawPolicy, text: &str, file: &str, errors: &mut Vec<RowError>) -> 
                 }
             }
         }
-        for both in calendar.holidays.intersection(&calendar.workdays) {
+        for both in holidays.intersection(&workdays) {
             c.err(
                 raw_calendar.workdays[0].span(),
                 format!("[calendar] {both} is listed both as a holiday and as a workday"),
             );
+        }
+    }
+
+    let calendar = Calendar::state_council().with(holidays, workdays);
+
+    let mut notice_phone = None;
+    if let Some(phone) = raw.notice.as_ref().and_then(|n| n.phone.as_ref()) {
+        let text = phone.get_ref().trim();
+        if text.is_empty() {
+            c.err(
+                phone.span(),
+                "[notice] phone is empty: write the complaint line, e.g. \"0662-5550123（镇农办）\", or leave the key out",
+            );
+        } else if let Err(reason) =
+            crate::text::check_stored_text("[notice] phone", text, NOTICE_PHONE_MAX)
+        {
+            c.err(phone.span(), reason);
+        } else {
+            notice_phone = Some(text.to_string());
         }
     }
 
@@ -662,6 +677,7 @@ fn check(raw: RawPolicy, text: &str, file: &str, errors: &mut Vec<RowError>) -> 
         fixed,
         exclusions,
         calendar,
+        notice_phone,
     }
 }
 
@@ -728,6 +744,30 @@ reason = "风险已消除"
         let other =
             Policy::from_toml_str(&GOOD.replace("测试方案", "测试方案 "), "p.toml").unwrap();
         assert_ne!(other.sha256(), p.sha256());
+    }
+
+    #[test]
+    fn the_notice_phone_is_optional_and_checked_as_stored_text() {
+        assert_eq!(
+            Policy::from_toml_str(GOOD, "p.toml")
+                .unwrap()
+                .notice_phone(),
+            None
+        );
+        let with = |phone: &str| format!("{GOOD}[notice]\nphone = \"{phone}\"\n");
+        let p = Policy::from_toml_str(&with(" 0662-5550123（镇农办） "), "p.toml").unwrap();
+        assert_eq!(p.notice_phone(), Some("0662-5550123（镇农办）"));
+        for (phone, why) in [
+            ("  ", "[notice] phone is empty"),
+            ("0662\\u202E321", "[notice] phone: character 5"),
+            (&"1".repeat(101), "101 characters long; at most 100"),
+        ] {
+            let e = input_errors(&with(phone));
+            assert!(e[0].reason.contains(why), "{phone}: {:?}", e[0]);
+            assert!(e[0].to_string().starts_with("p.toml:28:"), "{:?}", e[0]);
+        }
+        let e = input_errors(&format!("{GOOD}[notice]\nfax = \"1\"\n"));
+        assert!(e[0].reason.contains("unknown field `fax`"), "{:?}", e[0]);
     }
 
     #[test]

@@ -35,9 +35,45 @@ use crate::text::{check_stored_rule, MEMO_MAX, NAME_MAX};
 /// Working days a notice stays up before payment may start.
 pub const NOTICE_WORKING_DAYS: u32 = 5;
 
-/// `date` plus `n` working days (Monday to Friday, no holidays).
+/// `date` plus `n` working days by the State Council's holiday calendar (Monday to Friday
+/// outside the years it covers).
 pub fn add_working_days(date: NaiveDate, n: u32) -> NaiveDate {
-    crate::allocate::policy::Calendar::default().add_working_days(date, n)
+    crate::allocate::calendar::Calendar::state_council().add_working_days(date, n)
+}
+
+/// The notice period of a published run, as its policy's calendar counts it: from the
+/// publication date to the last working day before payment may start. `None` before the
+/// notice is published.
+pub fn notice_period(run: &RunRecord) -> Option<(NaiveDate, NaiveDate)> {
+    let (published, earliest) = (run.published?, run.earliest_payment?);
+    let last = match Policy::from_toml_str(&run.policy_text, &run.policy_source) {
+        Ok(policy) => policy.calendar().working_day_before(earliest, published),
+        Err(_) => crate::allocate::calendar::Calendar::state_council()
+            .working_day_before(earliest, published),
+    };
+    Some((published, last))
+}
+
+/// A warning when a published run's notice period falls in a year the built-in holiday
+/// calendar does not cover: its working days were counted as Monday to Friday, with only
+/// the days the policy's `[calendar]` lists.
+pub fn notice_calendar_warning(run: &RunRecord) -> Option<String> {
+    let (published, earliest) = (run.published?, run.earliest_payment?);
+    let builtin = crate::allocate::calendar::Calendar::state_council();
+    let years = builtin.uncovered_years(published, earliest);
+    if years.is_empty() {
+        return None;
+    }
+    let years: Vec<String> = years.iter().map(i32::to_string).collect();
+    Some(format!(
+        "warning: run {}'s notice period {published} – {earliest} falls in {}, outside the built-in \
+         holiday calendar ({}): its working days were counted as Monday to Friday, less only the \
+         holidays its policy's [calendar] lists. Check the State Council's holiday arrangements \
+         for that year and list them in the policy ([calendar] holidays, workdays) if they matter",
+        run.id,
+        years.join(", "),
+        builtin.covered_label()
+    ))
 }
 
 /// What a run's posting and payment read: they refuse to act if any was altered behind the
@@ -939,12 +975,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn working_days_skip_weekends() {
+    fn working_days_skip_weekends_and_public_holidays() {
         let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        // Published Monday 2024-12-30: five working days later is Monday 2025-01-06.
-        assert_eq!(add_working_days(d(2024, 12, 30), 5), d(2025, 1, 6));
-        // Published Saturday: Mon..Fri are the five days.
-        assert_eq!(add_working_days(d(2024, 12, 28), 5), d(2025, 1, 3));
+        // Published Monday 2024-12-30: New Year's Day is off, so five working days later is
+        // Tuesday 2025-01-07.
+        assert_eq!(add_working_days(d(2024, 12, 30), 5), d(2025, 1, 7));
+        // Published Saturday: Monday, Tuesday, Thursday, Friday and the next Monday.
+        assert_eq!(add_working_days(d(2024, 12, 28), 5), d(2025, 1, 6));
         assert_eq!(add_working_days(d(2024, 12, 27), 1), d(2024, 12, 30));
     }
 
@@ -960,11 +997,28 @@ mod tests {
                 "p.toml",
             )
         };
-        // New Year's Day is a holiday: published Monday 2024-12-30, payment from Tuesday 2025-01-07.
+        // Without a [calendar], the State Council's: New Year's Day is a holiday, published
+        // Monday 2024-12-30, payment from Tuesday 2025-01-07.
+        let p = policy("").unwrap();
+        assert_eq!(
+            p.calendar().add_working_days(d(2024, 12, 30), 5),
+            d(2025, 1, 7)
+        );
         let p = policy("[calendar]\nholidays = [\"2025-01-01\"]\n").unwrap();
         assert_eq!(
             p.calendar().add_working_days(d(2024, 12, 30), 5),
             d(2025, 1, 7)
+        );
+        // A policy adds its own days off, and may make a day off a working day.
+        let p = policy("[calendar]\nholidays = [\"2025-01-02\"]\n").unwrap();
+        assert_eq!(
+            p.calendar().add_working_days(d(2024, 12, 30), 5),
+            d(2025, 1, 8)
+        );
+        let p = policy("[calendar]\nworkdays = [\"2025-01-01\"]\n").unwrap();
+        assert_eq!(
+            p.calendar().add_working_days(d(2024, 12, 30), 5),
+            d(2025, 1, 6)
         );
         // Spring Festival 2025: Sunday 2025-01-26 is worked, 01-28 to 02-04 are off.
         let p = policy(

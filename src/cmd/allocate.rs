@@ -162,16 +162,21 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
             let lang = output.lang;
             let output = output.resolve()?;
             let mut ledger = ctx.open()?;
+            let town = ledger.town_name()?;
             // The notice is rendered and written before the publication is committed: if it
             // cannot be printed (a character the font lacks, an unwritable file), the run stays
             // unpublished.
             let record = ledger.write(&ctx.operator, |w| {
                 let record = workflow::publish(w, run, published, today())?;
                 let lines = w.run_lines(run)?;
-                let bytes = output.render(&notice_document(&record, &lines, lang))?;
+                let bytes =
+                    output.render(&notice_document(&record, &lines, town.as_deref(), lang))?;
                 output.write(&bytes)?;
                 Ok(record)
             })?;
+            if let Some(warning) = workflow::notice_calendar_warning(&record) {
+                eprintln!("{warning}");
+            }
             if output.path.is_some() {
                 eprintln!(
                     "notice of run {run} published {}; payment may start {}",

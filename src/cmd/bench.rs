@@ -223,7 +223,7 @@ fn allocation_bench(dir: &std::path::Path, n: u64, journal: Option<u64>) -> Resu
     let post = run_as("村文书", &["--ledger", &db, "allocate", "post", "1"])?;
     let pay = run_as(
         "出纳",
-        &["--ledger", &db, "pay", "1", "--date", "2025-01-06"],
+        &["--ledger", &db, "pay", "1", "--date", "2025-01-07"],
     )?;
     let verify = run_once(&["--ledger", &db, "verify"])?;
     outln!(

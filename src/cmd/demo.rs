@@ -60,9 +60,9 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         "-- allocation run {}: 520,000.00 of 动态帮扶 under \"{}\": {} households eligible, {} excluded, {} at the cap; fixed items {}",
         a.run, a.plan.policy_name, a.plan.eligible, a.plan.excluded, a.plan.at_cap, a.plan.fixed_total.grouped()
     );
-    outln!("-- approved by 村委会 (village, 2024-12-29) and 镇农办 (town, 2024-12-30); notice published 2024-12-30, payment from 2025-01-06 (5 working days); posted as {}", a.voucher);
+    outln!("-- approved by 村委会 (village, 2024-12-29) and 镇农办 (town, 2024-12-30); notice published 2024-12-30, payment from 2025-01-07 (5 working days; New Year's Day is a holiday); posted as {}", a.voucher);
     outln!(
-        "-- paid {} households {} by the bank file {}; {} still payable; paid {} more {} on 2025-01-08",
+        "-- paid {} households {} by the bank file {}; {} still payable; paid {} more {} on 2025-01-09",
         a.first_payment.paid.len(),
         a.first_payment.total().grouped(),
         a.bank_file.display(),
@@ -71,6 +71,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         a.second_payment.total().grouped()
     );
     let record = ledger.run(a.run)?;
+    let town = ledger.town_name()?;
     let lines = ledger.run_lines(a.run)?;
     let options = RenderOptions::new(chrono::Local::now().fixed_offset());
     let mut written = Vec::new();
@@ -81,7 +82,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     ] {
         written.push(write_file(out.join(name), |b| {
             render(
-                &notice_document(&record, &lines, Lang::Zh),
+                &notice_document(&record, &lines, town.as_deref(), Lang::Zh),
                 format,
                 b,
                 &options,

@@ -54,9 +54,13 @@ struct Fields<'a>(&'a Document);
 
 impl Serialize for Fields<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(self.0.fields.len()))?;
+        let mut m = s.serialize_map(None)?;
         for f in &self.0.fields {
             m.serialize_entry(&f.label, &f.value)?;
+        }
+        // Values printed elsewhere than the header (a notice's policy hash, in its footer).
+        for c in self.0.field_columns.iter().filter(|c| !c.in_header) {
+            m.serialize_entry(&c.key, &c.value)?;
         }
         m.end()
     }

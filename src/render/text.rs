@@ -83,6 +83,25 @@ fn each_line(doc: &Document, emit: &mut dyn FnMut(&str)) {
         line("");
         line(&signature_line(doc));
     }
+    if !doc.seals.is_empty() {
+        // Each body's name over its date line, side by side; the seal goes between them.
+        let date = seal_date_line(doc.lang);
+        let width = doc
+            .seals
+            .iter()
+            .map(|s| one_line(s).width())
+            .chain([date.width()])
+            .max()
+            .unwrap_or(0)
+            + 4;
+        let pad = |s: &str| format!("{s}{}", " ".repeat(width.saturating_sub(s.width())));
+        let names: Vec<String> = doc.seals.iter().map(|s| pad(&one_line(s))).collect();
+        let dates: Vec<String> = doc.seals.iter().map(|_| pad(date)).collect();
+        line("");
+        line(names.concat().trim_end());
+        line("");
+        line(dates.concat().trim_end());
+    }
     if let Some(footer) = &doc.footer {
         line("");
         line(&one_line(footer));
@@ -97,6 +116,14 @@ pub(crate) fn signature_line(doc: &Document) -> String {
         .map(|s| format!("{}{sep}________", one_line(s)))
         .collect::<Vec<_>>()
         .join("   ")
+}
+
+/// The line under a seal for the date it was signed, written by hand.
+pub(crate) fn seal_date_line(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "______年____月____日",
+        Lang::En => "Date: ____-____-____",
+    }
 }
 
 /// `：` between a label and its value in Chinese documents, `: ` in English ones.

@@ -161,6 +161,11 @@ fn check_text_lengths(doc: &Document) -> Result<()> {
             return refuse(format!("signature line {}", i + 1), &written);
         }
     }
+    for (i, seal) in doc.seals.iter().enumerate() {
+        if too_long(seal) {
+            return refuse(format!("seal {}", i + 1), seal);
+        }
+    }
     for (ti, table) in doc.tables.iter().enumerate() {
         let table_name = format!(
             "table {} ({})",
@@ -281,6 +286,16 @@ fn build(doc: &Document, opts: &RenderOptions) -> std::result::Result<Vec<u8>, X
             ws.write_string(r, (i * 2) as u16, format!("{s}{sep}"))?;
         }
         r += 1;
+    }
+    if !doc.seals.is_empty() {
+        // Each body's name, room for its seal, and the date line under it.
+        r += 1;
+        let date = super::text::seal_date_line(doc.lang);
+        for (i, s) in doc.seals.iter().enumerate() {
+            ws.write_string(r, (i * 2) as u16, s)?;
+            ws.write_string(r + 4, (i * 2) as u16, date)?;
+        }
+        r += 5;
     }
     if let Some(footer) = &doc.footer {
         r += 1;

@@ -3,7 +3,9 @@
 
 use super::document::{Cell, Column, Document, Lang, Row, Table};
 use super::tr;
-use crate::allocate::run::{status, NOTICE_WORKING_DAYS};
+use crate::allocate::run::{notice_period, status, NOTICE_WORKING_DAYS};
+use crate::allocate::Policy;
+use crate::funds::fund_name;
 use crate::households::{mask_bank_card, mask_id_number, mask_name};
 use crate::money::Amount;
 use crate::store::{RunLine, RunRecord};
@@ -142,42 +144,57 @@ pub fn run_document(run: &RunRecord, lines: &[RunLine], lang: Lang) -> Document 
     doc
 }
 
-/// The public notice: only the fields needed, personal numbers masked, the run, the policy's
-/// hash, the publication date and the earliest payment date.
-pub fn notice_document(run: &RunRecord, lines: &[RunLine], lang: Lang) -> Document {
+/// The public notice 公示, as the village board posts it: the fund by its name, the pool, the
+/// policy, the notice period from and to and the earliest payment date; every household
+/// allocated (names, ID and card numbers masked), then every household left out with the
+/// reason; the complaint line (the policy's `[notice] phone`); room for the seals of the
+/// village committee and the town office and the date they sign; the policy's hash in small
+/// print at the foot of every page. `town` (the ledger's town name) heads it when set.
+///
+/// CSV carries the run, the policy's hash and the dates on every row, after the table's
+/// columns: `run,policy_sha256,published,earliest_payment,notice_to,fund`; the households
+/// left out follow in a second block (`no,village,household_id,name,excluded,…`).
+pub fn notice_document(
+    run: &RunRecord,
+    lines: &[RunLine],
+    town: Option<&str>,
+    lang: Lang,
+) -> Document {
+    let fund = fund_name(&run.fund);
     let mut doc = Document::new(format!(
-        "{}{}",
-        fund_label(&run.fund),
-        tr(lang, "资金分配公示", " allocation: public notice")
+        "{fund}{}",
+        tr(lang, "分配公示", " allocation: public notice")
     ));
     doc.lang = lang;
+    doc.subtitle = town.map(str::to_string);
+    let policy = Policy::from_toml_str(&run.policy_text, &run.policy_source).ok();
     let published = run.published.map(|d| d.to_string()).unwrap_or_default();
     let earliest = run
         .earliest_payment
         .map(|d| d.to_string())
         .unwrap_or_default();
-    // The run, the policy's hash and the dates are on every CSV row too (`run`,
-    // `policy_sha256`, `published`, `earliest_payment` after the table's columns).
+    let until = notice_period(run)
+        .map(|(_, to)| to.to_string())
+        .unwrap_or_default();
+    let period = match lang {
+        Lang::Zh => format!("{published} 至 {until}（{NOTICE_WORKING_DAYS} 个工作日）"),
+        Lang::En => format!("{published} to {until} ({NOTICE_WORKING_DAYS} working days)"),
+    };
     doc = doc
         .field_as_column("run", tr(lang, "批次", "Run"), run.id.to_string())
-        .field(tr(lang, "资金", "Fund"), run.fund.clone())
+        .field(tr(lang, "资金", "Fund"), fund.clone())
         .field(tr(lang, "分配总额", "Pool"), run.pool.grouped())
         .field(tr(lang, "分配政策", "Policy"), run.policy_name.clone())
-        .field_as_column(
-            "policy_sha256",
-            tr(lang, "政策哈希", "Policy SHA-256"),
-            run.policy_sha256.clone(),
-        )
-        .field_as_column(
-            "published",
-            tr(lang, "公示日期", "Published"),
-            published.clone(),
-        )
+        .column_only("policy_sha256", run.policy_sha256.clone())
+        .column_only("published", published.clone())
+        .field(tr(lang, "公示期", "Notice period"), period)
         .field_as_column(
             "earliest_payment",
             tr(lang, "最早发放日期", "Earliest payment"),
             earliest.clone(),
-        );
+        )
+        .column_only("notice_to", until.clone())
+        .column_only("fund", fund.clone());
     let mut table = Table {
         columns: vec![
             Column::new(
@@ -239,19 +256,84 @@ pub fn notice_document(run: &RunRecord, lines: &[RunLine], lang: Lang) -> Docume
     totals[10] = Cell::Money(total);
     table.totals.push(Row::new(totals));
     doc.tables.push(table);
-    doc.notes.push(match lang {
-        Lang::Zh => format!(
-            "公示期自 {published} 起 {NOTICE_WORKING_DAYS} 个工作日，最早于 {earliest} 发放至一卡通账户。如有异议，请在公示期内向村委会或镇农办反映。合计人民币{}。",
-            total.chinese_capitals()
-        ),
-        Lang::En => format!(
-            "Notice period: {NOTICE_WORKING_DAYS} working days from {published}; payment to social-security card accounts from {earliest}. Objections to the village committee or the town office within the period."
-        ),
-    });
-    doc.signatures = vec![
-        tr(lang, "村委会", "Village committee").to_string(),
-        tr(lang, "镇农办", "Town office").to_string(),
+
+    // The households left out, each with the reason (the policy's exclusion list, a
+    // category or risk level the policy does not allocate to …), as the policy promises.
+    let excluded: Vec<&RunLine> = lines.iter().filter(|l| l.excluded.is_some()).collect();
+    if !excluded.is_empty() {
+        let mut left_out = Table {
+            caption: Some(match lang {
+                Lang::Zh => format!("未纳入本次分配的户及原因（{} 户）", excluded.len()),
+                Lang::En => format!(
+                    "Households not included, with the reason ({})",
+                    excluded.len()
+                ),
+            }),
+            columns: vec![
+                Column::new(
+                    "no",
+                    tr(lang, "序号", "No."),
+                    super::document::Align::Right,
+                    1,
+                ),
+                Column::text("village", tr(lang, "村", "Village"), 2),
+                Column::text("household_id", tr(lang, "户编号", "Household"), 2),
+                Column::text("name", tr(lang, "户主", "Head"), 2),
+                Column::text("excluded", tr(lang, "未纳入原因", "Reason"), 8),
+            ],
+            ..Default::default()
+        };
+        for (i, l) in excluded.iter().enumerate() {
+            left_out.rows.push(
+                Row::new(vec![
+                    Cell::Int(i as i64 + 1),
+                    Cell::text(l.village.clone()),
+                    Cell::text(l.household.clone()),
+                    Cell::text(mask_name(&l.name)),
+                    opt(&l.excluded),
+                ])
+                .labelled(household_label(&l.household)),
+            );
+        }
+        doc.tables.push(left_out);
+    }
+
+    let phone = policy.as_ref().and_then(|p| p.notice_phone());
+    match lang {
+        Lang::Zh => {
+            doc.notes.push(format!(
+                "公示期自 {published} 至 {until}，共 {NOTICE_WORKING_DAYS} 个工作日（法定节假日不计）。公示期满无异议的，最早于 {earliest} 发放至一卡通账户。合计人民币{}。",
+                total.chinese_capitals()
+            ));
+            doc.notes.push(match phone {
+                Some(phone) => {
+                    format!("如有异议，请在公示期内向村委会或镇农办反映。监督电话：{phone}")
+                }
+                None => "如有异议，请在公示期内向村委会或镇农办反映。".to_string(),
+            });
+        }
+        Lang::En => {
+            doc.notes.push(format!(
+                "Notice period: {published} to {until}, {NOTICE_WORKING_DAYS} working days (public holidays not counted); payment to social-security card accounts from {earliest} if no objection is upheld."
+            ));
+            doc.notes.push(match phone {
+                Some(phone) => format!(
+                    "Objections to the village committee or the town office within the period. Complaints: {phone}"
+                ),
+                None => "Objections to the village committee or the town office within the period."
+                    .to_string(),
+            });
+        }
+    }
+    doc.seals = vec![
+        tr(lang, "村委会（盖章）", "Village committee (seal)").to_string(),
+        tr(lang, "镇农办（盖章）", "Town office (seal)").to_string(),
     ];
+    doc.footer = Some(format!(
+        "{} SHA-256 {}",
+        tr(lang, "分配方案", "Policy"),
+        run.policy_sha256
+    ));
     doc
 }
 

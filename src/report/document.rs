@@ -27,11 +27,14 @@ pub struct Document {
     pub notes: Vec<String>,
     /// Signature labels at the foot of the last page: `经办人`, `审核人`.
     pub signatures: Vec<String>,
+    /// The bodies that issue a public document (`程村镇村民委员会`), after the signatures:
+    /// each with room for its seal (盖章) and a line for the date it was signed.
+    pub seals: Vec<String>,
     /// Page footer text before the page number, e.g. `townledger · 链哈希 3fa9…`.
     pub footer: Option<String>,
     /// Who or what the document is about, repeated at the top of every page after the first
-    /// so that a loose page can be told apart, e.g. `H0001 叶*国`. Paged renderers mark it as
-    /// continued (`H0001 叶*国（续）`); the others leave it out.
+    /// so that a loose page can be told apart, e.g. `H0001 叶建国`. Paged renderers mark it as
+    /// continued (`H0001 叶建国（续）`); the others leave it out.
     pub running_head: Option<String>,
     /// Language of fixed words the renderer adds itself (page numbers).
     pub lang: Lang,
@@ -57,6 +60,9 @@ pub struct Field {
 pub struct FieldColumn {
     pub key: String,
     pub value: String,
+    /// Whether the value is also one of the header fields; when not (see
+    /// [`Document::column_only`]), JSON lists it among the fields under its key.
+    pub in_header: bool,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -197,6 +203,18 @@ impl Document {
         self
     }
 
+    /// A value that CSV repeats as the trailing column `key` of every row, and that the other
+    /// formats do not show among the header fields (they print it elsewhere, e.g. in the
+    /// footer).
+    pub fn column_only(mut self, key: &str, value: impl Into<String>) -> Self {
+        self.field_columns.push(FieldColumn {
+            key: key.to_string(),
+            value: value.into(),
+            in_header: false,
+        });
+        self
+    }
+
     /// A header field that CSV also repeats as the trailing column `key` of every row.
     pub fn field_as_column(
         mut self,
@@ -208,6 +226,7 @@ impl Document {
         self.field_columns.push(FieldColumn {
             key: key.to_string(),
             value: value.clone(),
+            in_header: true,
         });
         self.field(label, value)
     }

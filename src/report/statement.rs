@@ -21,7 +21,7 @@ use chrono::NaiveDate;
 use super::document::{Cell, Column, Document, Lang, Row, Table};
 use super::tr;
 use crate::error::Result;
-use crate::households::{mask_bank_card, mask_id_number, mask_name, HouseholdRecord};
+use crate::households::{mask_bank_card, mask_id_number, HouseholdRecord};
 use crate::ledger::AccountKind;
 use crate::money::{Amount, Total};
 use crate::store::{HouseholdPosting, Ledger, RunRecord, PAYABLE_PREFIX};
@@ -443,7 +443,9 @@ impl HouseholdStatement {
             tr(lang, "经办人", "Prepared by").to_string(),
             tr(lang, "审核人", "Checked by").to_string(),
         ];
-        doc.running_head = Some(format!("{} {}", h.id, mask_name(&h.name)));
+        // The household's own statement names its head in full on every page, as its header
+        // does; masking is for what is posted in public (the notice).
+        doc.running_head = Some(format!("{} {}", h.id, h.name));
         doc.footer = Some(format!(
             "townledger · {} {} · {}",
             h.id,

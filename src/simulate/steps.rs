@@ -982,7 +982,7 @@ pub fn execute(
                 let record = workflow::publish(w, *run, Some(today), today)?;
                 let lines = w.run_lines(*run)?;
                 render_to_vec(
-                    &notice_document(&record, &lines, Lang::Zh),
+                    &notice_document(&record, &lines, None, Lang::Zh),
                     Format::Text,
                     &options,
                 )?;

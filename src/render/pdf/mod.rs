@@ -9,8 +9,9 @@
 //! must), text wrapped inside its column onto as many lines as it needs (never cut); a row
 //! that does not fit moves to the next page whole; strong rows and totals emphasised, totals
 //! under a rule; notes, each kept on one page and the last with the signature lines at the
-//! end; on continuation pages the document's running head (`H0001 叶*国（续）`); a footer with
-//! the document's footer text and `第 1 页 共 N 页` (`Page 1 of N`) on every page.
+//! end; then the seal block of a public document (`seal.rs`); on continuation pages the
+//! document's running head (`H0001 叶建国（续）`); a footer with the document's footer text
+//! and `第 1 页 共 N 页` (`Page 1 of N`) on every page.
 //!
 //! Every string is checked against the font before anything is drawn: a character the font
 //! cannot draw is an error naming the character and where it is ([`MissingGlyphs`]), never a
@@ -31,6 +32,9 @@ use crate::report::document::{Align, Cell, Document, Lang, Row, Table};
 use super::font::{is_layout_whitespace, Font};
 use super::text::label_separator;
 use super::{indent_column, write_error, RenderOptions};
+
+mod keep;
+mod seal;
 
 // Page geometry in points (A4 portrait).
 const PAGE_W: f32 = 595.276;
@@ -258,6 +262,12 @@ pub fn check_glyphs(doc: &Document, font: &Font) -> std::result::Result<(), Miss
     if !doc.signatures.is_empty() {
         let words = format!("{}{SIGNATURE_BLANK}", label_separator(doc.lang));
         check(&|| "signature line".into(), &words);
+    }
+    for (i, s) in doc.seals.iter().enumerate() {
+        check(&|| format!("seal {}", i + 1), s);
+    }
+    if !doc.seals.is_empty() {
+        check(&|| "seal date line".into(), seal::date_line(doc.lang));
     }
     if !doc.fields.is_empty() {
         check(&|| "field separator".into(), label_separator(doc.lang));
@@ -744,7 +754,7 @@ struct Layout<'a> {
     size: f32,
     bold: bool,
     fill: f32,
-    /// The line at the top of continuation pages (`H0001 叶*国（续）`).
+    /// The line at the top of continuation pages (`H0001 叶建国（续）`).
     running_head: Option<String>,
     /// Length of `ops` when the page had nothing on it but its running head.
     page_start: usize,
@@ -777,11 +787,14 @@ impl<'a> Layout<'a> {
         if !doc.fields.is_empty() {
             self.fields(doc);
         }
-        for table in &doc.tables {
-            self.table(table);
+        let closing = self.closing_height(doc);
+        let last = doc.tables.len().saturating_sub(1);
+        for (i, table) in doc.tables.iter().enumerate() {
+            self.table(table, if i == last { Some(closing) } else { None });
         }
         self.notes(doc);
         self.signatures(doc);
+        self.seals(doc);
         self.finish_page();
         self.footers(doc);
         self.pages
@@ -1422,7 +1435,10 @@ impl<'a> Layout<'a> {
         self.draw_header(caption, header, widths, size);
     }
 
-    fn table(&mut self, table: &Table) {
+    /// Draw `table`; `closing`, for the document's last table, is the height of what must
+    /// follow it on the same page (its notes and signatures): the last rows and the totals
+    /// then move to the next page with it rather than leave it alone there.
+    fn table(&mut self, table: &Table, closing: Option<f32>) {
         if table.columns.is_empty() {
             return;
         }
@@ -1447,16 +1463,30 @@ impl<'a> Layout<'a> {
             .map(|r| (r, false))
             .chain(table.totals.iter().map(|r| (r, true)))
             .collect();
+        // The rows kept with the closing lines: the last few body rows and the totals.
+        let rows = table.rows.len();
+        let kept_from = rows.saturating_sub(keep::KEPT_ROWS);
+        let tail = closing
+            .map(|c| self.tail_height(table, &body, kept_from, &widths, size, c))
+            .filter(|t| *t <= page_room);
         // Caption and header never stand alone at a page foot: keep the first row (or its
-        // first lines, if it is taller than a page) with them.
+        // first lines, if it is taller than a page) with them, and the whole tail when the
+        // table is no longer than it.
         let first_h = body.first().map_or(0.0, |(r, _)| {
             Self::boxes_height(&self.row_boxes(table, r, &widths, size), size).min(min_part)
         });
+        let first_h = match tail {
+            Some(t) if kept_from == 0 => first_h.max(t),
+            _ => first_h,
+        };
         self.ensure(Self::caption_height(&caption_lines) + header_h + first_h);
         self.draw_header(&caption_lines, &header, &widths, size);
 
         let mut first_total = true;
-        for (row, is_total) in body {
+        for (i, (row, is_total)) in body.into_iter().enumerate() {
+            if i == kept_from && i > 0 && tail.is_some_and(|t| t > self.room()) {
+                self.continue_table(&cont_lines, &header, &widths, size);
+            }
             let bold = row.strong || is_total;
             let mut boxes = self.row_boxes(table, row, &widths, size);
             let mut h = Self::boxes_height(&boxes, size);
@@ -1483,7 +1513,7 @@ impl<'a> Layout<'a> {
             }
         }
         self.rule(MARGIN_X, MARGIN_X + CONTENT_W, self.y, 0.8, BLACK);
-        self.y -= 12.0;
+        self.y -= keep::TABLE_GAP;
     }
 
     /// Notes, each kept on one page (unless it is longer than a page), the last one on the
@@ -1495,7 +1525,7 @@ impl<'a> Layout<'a> {
             let lines = wrap(self.font, note, NOTE_SIZE, CONTENT_W);
             let mut keep = lines.len() as f32 * lh;
             if i + 1 == count {
-                keep += self.signatures_height(doc);
+                keep += self.signatures_height(doc) + self.seals_height(doc);
             }
             if keep <= self.fresh_room() {
                 self.ensure(keep);
