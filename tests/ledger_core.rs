@@ -98,7 +98,7 @@ fn import_posts_balanced_transactions_and_balances_add_up() {
             ("资产:银行存款:基本户", "135599.50"),
         ])
     );
-    let text = town.run(&["balance"]).ok().stdout;
+    let text = town.run(&["balance", "--style", "plain"]).ok().stdout;
     assert!(text.contains("试算平衡表"), "{text}");
     assert!(text.contains("932,599.50"), "bank subtotal: {text}");
     let total = text

@@ -310,6 +310,30 @@ pub fn run(_ctx: &Context, args: Args) -> Result<i32> {
             String::new(),
         ),
         (
+            "balance --style plain",
+            median(
+                &["--ledger", &db_s, "balance", "--style", "plain"],
+                args.runs,
+            )?,
+            String::new(),
+        ),
+        (
+            "balance --from 2024-04-01 --to 2024-06-15",
+            median(
+                &[
+                    "--ledger",
+                    &db_s,
+                    "balance",
+                    "--from",
+                    "2024-04-01",
+                    "--to",
+                    "2024-06-15",
+                ],
+                args.runs,
+            )?,
+            String::new(),
+        ),
+        (
             "balance --as-of 2024-06-15",
             median(
                 &["--ledger", &db_s, "balance", "--as-of", "2024-06-15"],
@@ -329,7 +353,7 @@ pub fn run(_ctx: &Context, args: Args) -> Result<i32> {
         ),
     ];
     outln!(
-        "{:<28} {:>10} {:>12} {:>16}",
+        "{:<44} {:>10} {:>12} {:>16}",
         "step",
         "seconds",
         "peak MB",
@@ -342,7 +366,7 @@ pub fn run(_ctx: &Context, args: Args) -> Result<i32> {
             String::new()
         };
         outln!(
-            "{name:<28} {:>10.3} {:>12.1} {rate:>16}",
+            "{name:<44} {:>10.3} {:>12.1} {rate:>16}",
             m.seconds,
             m.peak_kb as f64 / 1024.0
         );

@@ -307,3 +307,15 @@ impl From<Amount> for Cell {
         Cell::Money(a)
     }
 }
+
+/// A heading over neighbouring columns of a printed table: `期初余额` over `方向` and `金额`.
+/// Paged layouts that draw it put `title` over the columns `first ..` and the `titles` under
+/// it in place of those columns' own titles; the other formats keep the columns' titles.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ColumnGroup {
+    pub title: String,
+    /// The first column under the heading.
+    pub first: usize,
+    /// The titles of the columns under the heading, one a column.
+    pub titles: Vec<String>,
+}

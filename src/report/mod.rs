@@ -3,6 +3,7 @@
 
 pub mod allocation;
 pub mod balance;
+pub mod balance_sheet;
 pub mod document;
 pub mod fund_list;
 pub mod register;

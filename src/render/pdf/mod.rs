@@ -27,12 +27,13 @@ use printpdf::{
 };
 
 use crate::error::{Error, Result};
-use crate::report::document::{Align, Cell, Document, Lang, Row, Table};
+use crate::report::document::{Align, Cell, ColumnGroup, Document, Lang, Row, Table};
 
 use super::font::{is_layout_whitespace, Font};
 use super::text::label_separator;
 use super::{indent_column, write_error, RenderOptions};
 
+pub mod grouped;
 mod keep;
 mod seal;
 
@@ -299,11 +300,22 @@ pub fn render(doc: &Document, out: &mut dyn std::io::Write, opts: &RenderOptions
 
 /// Render `doc` as PDF bytes.
 pub fn to_bytes(doc: &Document, opts: &RenderOptions) -> Result<Vec<u8>> {
+    to_bytes_grouped(doc, &[], opts)
+}
+
+/// [`to_bytes`], table headers grouped by `groups` (see [`grouped`]).
+fn to_bytes_grouped(
+    doc: &Document,
+    groups: &[ColumnGroup],
+    opts: &RenderOptions,
+) -> Result<Vec<u8>> {
     let font = opts.font();
     check_glyphs(doc, &font)?;
 
     let font_id = FontId(subset_tag(doc));
-    let pages = Layout::new(&font, font_id.clone(), doc.lang).run(doc);
+    let mut layout = Layout::new(&font, font_id.clone(), doc.lang);
+    layout.groups = groups;
+    let pages = layout.run(doc);
 
     let mut pdf = PdfDocument::new(&doc.title);
     let when = pdf_date(&opts.created);
@@ -758,6 +770,8 @@ struct Layout<'a> {
     running_head: Option<String>,
     /// Length of `ops` when the page had nothing on it but its running head.
     page_start: usize,
+    /// Headings over groups of table columns (see [`grouped`]).
+    groups: &'a [ColumnGroup],
 }
 
 impl<'a> Layout<'a> {
@@ -775,6 +789,7 @@ impl<'a> Layout<'a> {
             fill: BLACK,
             running_head: None,
             page_start: 0,
+            groups: &[],
         }
     }
 
@@ -1416,9 +1431,13 @@ impl<'a> Layout<'a> {
             self.y -= 2.0;
         }
         let h = Self::boxes_height(header, size);
-        self.shade(MARGIN_X, self.y, CONTENT_W, h, HEADER_SHADE);
+        let whole = h + self.groups_height(size);
+        self.shade(MARGIN_X, self.y, CONTENT_W, whole, HEADER_SHADE);
         self.rule(MARGIN_X, MARGIN_X + CONTENT_W, self.y, 0.8, BLACK);
-        self.draw_boxes(header, widths, h, true);
+        match self.draw_groups(header, widths, size, h) {
+            Some(lower) => self.draw_boxes(&lower, widths, h, true),
+            None => self.draw_boxes(header, widths, h, true),
+        }
         self.rule(MARGIN_X, MARGIN_X + CONTENT_W, self.y, 0.5, BLACK);
     }
 
@@ -1444,7 +1463,7 @@ impl<'a> Layout<'a> {
         }
         let (widths, size) = self.column_widths(table);
         let header = self.header_boxes(table, &widths, size);
-        let header_h = Self::boxes_height(&header, size);
+        let header_h = Self::boxes_height(&header, size) + self.groups_height(size);
         let caption = table.caption.as_deref().map(page_text);
         let caption_lines = self.caption_lines(caption.as_deref());
         let cont_lines = self.caption_lines(
