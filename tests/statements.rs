@@ -292,7 +292,7 @@ fn xlsx_report_reads_back() {
     let sheet = book.sheet_names()[0].clone();
     let range = book.worksheet_range(&sheet).unwrap();
     let cells: Vec<String> = range.rows().flatten().map(|c| c.to_string()).collect();
-    assert!(cells.iter().any(|c| c == "试算平衡表"), "{cells:?}");
+    assert!(cells.iter().any(|c| c == "科目余额表"), "{cells:?}");
     assert!(cells.iter().any(|c| c.contains("储备金专户")), "{cells:?}");
 }
 
