@@ -17,7 +17,7 @@ use super::Context;
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Where the demo ledger and its reports go.
-    #[arg(long, default_value = "reports/demo")]
+    #[arg(long, short, default_value = "reports/demo")]
     pub out: PathBuf,
     /// The demo town's data (ledgers/demo).
     #[arg(long)]

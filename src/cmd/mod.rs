@@ -17,6 +17,7 @@ mod checkpoint;
 mod demo;
 mod dividend;
 mod export;
+pub mod help;
 mod households;
 mod import;
 mod init;
@@ -57,6 +58,10 @@ pub struct Cli {
     /// Who is posting (recorded on every transaction); defaults to the login name.
     #[arg(long, global = true, env = "TOWNLEDGER_OPERATOR")]
     pub operator: Option<String>,
+    /// The language of messages and help: zh (default) or en; on the command line it also
+    /// sets the language of the report printed.
+    #[arg(long, global = true, env = "TOWNLEDGER_LANG", value_parser = parse_lang)]
+    pub lang: Option<Lang>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -172,8 +177,9 @@ pub struct OutputArgs {
     /// text, csv, json, xlsx or pdf; default the --out file's extension, else text.
     #[arg(long)]
     pub format: Option<Format>,
-    /// Language of headings: zh or en.
-    #[arg(long, default_value = "zh", value_parser = parse_lang)]
+    /// The language of the report's headings: the global `--lang` when given on the command
+    /// line, else Chinese.
+    #[arg(skip = report_lang())]
     pub lang: Lang,
     /// Write to this file instead of standard output (.txt, .csv, .json, .xlsx or .pdf).
     #[arg(long, short)]
@@ -318,11 +324,21 @@ fn create_parent(path: &std::path::Path) -> Result<()> {
 }
 
 pub fn parse_lang(s: &str) -> std::result::Result<Lang, String> {
-    match s {
-        "zh" | "cn" | "zh-CN" => Ok(Lang::Zh),
-        "en" => Ok(Lang::En),
-        _ => Err(format!("unknown language '{s}' (zh or en)")),
-    }
+    townledger::i18n::parse_lang(s)
+        .ok_or_else(|| townledger::tr!("cli-unknown-language", value = s))
+}
+
+static REPORT_LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
+
+/// Set once at start: the language asked for by `--lang` on the command line.
+pub fn set_report_lang(lang: Option<Lang>) {
+    let _ = REPORT_LANG.set(lang.unwrap_or(Lang::Zh));
+}
+
+/// The language of printed reports: `--lang` when given on the command line; Chinese
+/// otherwise (the forms a town files and posts are Chinese whatever the clerk's settings).
+pub fn report_lang() -> Lang {
+    REPORT_LANG.get().copied().unwrap_or(Lang::Zh)
 }
 
 pub fn parse_date(s: &str) -> std::result::Result<chrono::NaiveDate, String> {

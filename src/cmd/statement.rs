@@ -8,7 +8,7 @@ use townledger::render::{render_to_vec, Font, RenderOptions};
 use townledger::report::document::Lang;
 use townledger::report::statement::household_statements;
 
-use super::{format_of_path, known_extensions, parse_date, parse_lang, Context};
+use super::{format_of_path, known_extensions, parse_date, Context};
 
 #[derive(clap::Subcommand, Debug)]
 pub enum Command {
@@ -18,7 +18,7 @@ pub enum Command {
         #[command(flatten)]
         period: Period,
         /// The file to write; its extension picks the format (.pdf, .xlsx, .csv, .json, .txt).
-        #[arg(long)]
+        #[arg(long, short)]
         out: PathBuf,
         #[command(flatten)]
         print: PrintArgs,
@@ -29,19 +29,20 @@ pub enum Command {
         #[command(flatten)]
         period: Period,
         /// The folder to write into (one subfolder per village).
-        #[arg(long)]
+        #[arg(long, short)]
         out: PathBuf,
         #[command(flatten)]
-        print: PrintArgs,
+        print: BatchArgs,
     },
     /// A PDF for every household of every village.
     Town {
         #[command(flatten)]
         period: Period,
-        #[arg(long)]
+        /// The folder to write into (one subfolder per village).
+        #[arg(long, short)]
         out: PathBuf,
         #[command(flatten)]
-        print: PrintArgs,
+        print: BatchArgs,
     },
 }
 
@@ -58,12 +59,20 @@ pub struct Period {
 
 #[derive(clap::Args, Debug)]
 pub struct PrintArgs {
-    /// zh (default) or en.
-    #[arg(long, default_value = "zh", value_parser = parse_lang)]
+    /// The language of the statements: the global `--lang` when given on the command line,
+    /// else Chinese.
+    #[arg(skip = super::report_lang())]
     pub lang: Lang,
     /// Another font (TTF, OTF or TTC; `file.ttc#2` picks a face).
     #[arg(long)]
     pub font: Option<PathBuf>,
+}
+
+/// What a batch of statements takes besides: the threads that print them.
+#[derive(clap::Args, Debug)]
+pub struct BatchArgs {
+    #[command(flatten)]
+    pub print: PrintArgs,
     /// Threads for batches.
     #[arg(long, default_value_t = 2)]
     pub threads: usize,
@@ -167,9 +176,10 @@ fn batch(
     village: Option<&str>,
     period: Period,
     out: PathBuf,
-    print: PrintArgs,
+    batch_args: BatchArgs,
     today: NaiveDate,
 ) -> Result<i32> {
+    let BatchArgs { print, threads } = batch_args;
     let (from, to, label) = period.resolve()?;
     let all = ledger.households_on(to)?;
     let households: Vec<_> = match village {
@@ -196,7 +206,7 @@ fn batch(
         &label,
         print.lang,
         &options(&print)?,
-        print.threads,
+        threads,
     )?;
     outln!(
         "wrote {} statement(s) to {}: {} page(s), {:.1} MB, {:.1} s",
