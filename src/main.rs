@@ -28,7 +28,7 @@ fn main() {
         Err(e) => {
             match &e {
                 townledger::Error::Input(_) => eprintln!("{e}"),
-                _ => eprintln!("error: {e}"),
+                _ => eprintln!("{}", townledger::tr!("error-line", message = e.to_string())),
             }
             std::process::exit(e.exit_code());
         }

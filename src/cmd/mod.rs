@@ -39,6 +39,7 @@ use townledger::error::{Error, Result};
 use townledger::render::{self, Font, Format};
 use townledger::report::document::{Document, Lang};
 use townledger::store::Ledger;
+use townledger::tr;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -209,21 +210,25 @@ impl OutputArgs {
         };
         let format = match (self.format, from_path) {
             (Some(asked), Some(by_name)) if asked != by_name => {
-                return Err(Error::rule(format!(
-                "--format {asked} but --out {} names a {by_name} file; give a matching extension",
-                self.out
-                    .as_deref()
-                    .unwrap_or_else(|| std::path::Path::new(""))
-                    .display()
-            )))
+                return Err(Error::rule(tr!(
+                    "out-format-mismatch",
+                    format = asked.to_string(),
+                    out = self
+                        .out
+                        .as_deref()
+                        .unwrap_or_else(|| std::path::Path::new(""))
+                        .display(),
+                    named = by_name.to_string()
+                )))
             }
             (Some(asked), _) => asked,
             (None, Some(by_name)) => by_name,
             (None, None) => Format::Text,
         };
         if format.is_binary() && self.out.is_none() && std::io::stdout().is_terminal() {
-            return Err(Error::rule(format!(
-                "{format} output is binary and standard output is a terminal: use --out FILE, or redirect (> FILE)"
+            return Err(Error::rule(tr!(
+                "out-binary-to-terminal",
+                format = format.to_string()
             )));
         }
         Ok(format)
@@ -251,11 +256,11 @@ pub fn format_of_path(path: &std::path::Path) -> Result<Option<Format>> {
         return Ok(None);
     };
     Format::from_path(path).map(Some).ok_or_else(|| {
-        Error::rule(format!(
-            "--out {}: unknown extension '.{}' (known: {})",
-            path.display(),
-            ext.to_string_lossy(),
-            known_extensions()
+        Error::rule(tr!(
+            "out-unknown-extension",
+            out = path.display(),
+            extension = ext.to_string_lossy(),
+            known = known_extensions()
         ))
     })
 }
@@ -348,7 +353,7 @@ pub fn parse_date(s: &str) -> std::result::Result<chrono::NaiveDate, String> {
 /// Render `doc` to the file or standard output chosen in `out`.
 /// An error writing to standard output.
 pub fn stdout_error(e: std::io::Error) -> Error {
-    Error::io("standard output", e)
+    Error::io(tr!("standard-output"), e)
 }
 
 /// Print `text` as it is to standard output.

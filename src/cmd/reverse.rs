@@ -25,9 +25,13 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         reverse_voucher(w, &args.voucher, &args.reason, date)
     })?;
     outln!(
-        "reversed {} by {} ({date})",
-        args.voucher.trim(),
-        reversal.voucher
+        "{}",
+        townledger::tr!(
+            "reverse-done",
+            voucher = args.voucher.trim(),
+            reversal = &reversal.voucher,
+            date = date
+        )
     );
     for note in &reversal.notes {
         outln!("{note}");
