@@ -1,0 +1,11 @@
+journal-txn-twice = txn_id { $txn } appears twice (its rows must be together, and ids unique)
+journal-txn-changed = txn_id { $txn } was already posted as voucher { $voucher } with different content; posted entries are never changed: reverse { $voucher } and import the correction under a new txn_id
+account-exists = account '{ $name }' already exists
+account-code-invalid = account code '{ $code }' is not valid
+account-code-used = account code { $code } is already used by '{ $other }'
+account-code-is-name = account code { $code } is already the name of an account
+account-unknown = unknown account '{ $name }'
+reversal-needs-reason = a reversal needs a reason (--reason)
+voucher-not-found = no voucher { $voucher } in the ledger
+voucher-already-reversed = voucher { $voucher } was already reversed by { $by }
+reversal-before-voucher = a reversal cannot be dated { $date }, before the voucher it reverses ({ $original })

@@ -1,0 +1,11 @@
+journal-txn-twice = 凭证号 { $txn } 出现两次（同一凭证的各行须相连，凭证号须唯一）
+journal-txn-changed = 凭证号 { $txn } 已作为凭证 { $voucher } 过账，但内容不同；已过账的分录永不修改：请冲销 { $voucher }，再以新的凭证号导入更正
+account-exists = 科目 “{ $name }” 已存在
+account-code-invalid = 科目编码 “{ $code }” 无效
+account-code-used = 科目编码 { $code } 已被 “{ $other }” 使用
+account-code-is-name = 科目编码 { $code } 已是某个科目的名称
+account-unknown = 未知科目 “{ $name }”
+reversal-needs-reason = 冲销须给出原因（--reason）
+voucher-not-found = 账套中没有凭证 { $voucher }
+voucher-already-reversed = 凭证 { $voucher } 已由 { $by } 冲销
+reversal-before-voucher = 冲销日期不能是 { $date }，早于被冲销的凭证（{ $original }）
