@@ -133,26 +133,23 @@ pub fn share_of(net: Amount, share: Decimal) -> Amount {
 /// Check the share against 10%–12% and the override rules; returns the reason to keep.
 pub fn check_share(share: Decimal, override_range: bool, reason: Option<&str>) -> Result<bool> {
     if share <= Decimal::ZERO || share > Decimal::ONE {
-        return Err(Error::rule(format!(
-            "share {share} is not a fraction of income: it must be above 0 and at most 1 (12% is 0.12)"
+        return Err(Error::rule(crate::tr!(
+            "tilt-share-not-fraction",
+            share = share.to_string()
         )));
     }
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     if override_range && reason.is_none() {
-        return Err(Error::rule(
-            "--override needs --reason TEXT: why this year's share differs (kept with the tilt)",
-        ));
+        return Err(Error::rule(crate::tr!("tilt-override-needs-reason")));
     }
     if !override_range && reason.is_some() {
-        return Err(Error::rule(
-            "--reason goes with --override (a share within 0.10–0.12 needs no reason)",
-        ));
+        return Err(Error::rule(crate::tr!("tilt-reason-without-override")));
     }
     let outside = share < MIN_SHARE || share > MAX_SHARE;
     if outside && !override_range {
-        return Err(Error::rule(format!(
-            "share {share} is outside 0.10–0.12 (the tilt sets aside 10%–12% of each project's net income); \
-             to use it anyway pass --override --reason TEXT"
+        return Err(Error::rule(crate::tr!(
+            "tilt-share-outside",
+            share = share.to_string()
         )));
     }
     Ok(outside)
@@ -162,19 +159,20 @@ pub fn check_share(share: Decimal, override_range: bool, reason: Option<&str>) -
 /// earlier tilts, the date and the 6·30 fund's balance.
 pub fn plan(w: &mut Writer<'_>, req: &TiltRequest) -> Result<TiltPlan> {
     if let Some(reason) = &req.reason {
-        check_stored_rule("the reason (--reason)", reason, MEMO_MAX)?;
+        check_stored_rule(&crate::tr!("run-field-reason"), reason, MEMO_MAX)?;
     }
     let outside_range = check_share(req.share, req.override_range, req.reason.as_deref())?;
     let year = req.year;
     let date = match req.date {
         Some(d) => d,
         None => NaiveDate::from_ymd_opt(year, 12, 31)
-            .ok_or_else(|| Error::rule(format!("{year} is not a usable year")))?,
+            .ok_or_else(|| Error::rule(crate::tr!("tilt-year-unusable", year = year)))?,
     };
     let from_630 = req.from_630.unwrap_or(Amount::ZERO);
     if from_630.is_negative() {
-        return Err(Error::rule(format!(
-            "--from-630 must not be negative (got {from_630})"
+        return Err(Error::rule(crate::tr!(
+            "tilt-630-negative",
+            amount = from_630.to_string()
         )));
     }
     let projects = w.projects()?;
@@ -185,9 +183,7 @@ pub fn plan(w: &mut Writer<'_>, req: &TiltRequest) -> Result<TiltPlan> {
             .filter(|p| totals.iter().any(|t| t.project == p.id))
             .collect();
         if with_dividends.is_empty() {
-            return Err(Error::rule(format!(
-                "no dividend recorded for {year}: nothing to tilt (record one with `townledger dividend record`)"
-            )));
+            return Err(Error::rule(crate::tr!("tilt-no-dividend", year = year)));
         }
         with_dividends
     } else {
@@ -208,9 +204,10 @@ pub fn plan(w: &mut Writer<'_>, req: &TiltRequest) -> Result<TiltPlan> {
             .map(|p| p.id.as_str())
             .collect();
         if !missing.is_empty() {
-            return Err(Error::rule(format!(
-                "no dividend recorded for {year} from {}: nothing to tilt",
-                missing.join(", ")
+            return Err(Error::rule(crate::tr!(
+                "tilt-no-dividend-from",
+                year = year,
+                projects = missing.join(", ")
             )));
         }
         chosen
@@ -223,7 +220,7 @@ pub fn plan(w: &mut Writer<'_>, req: &TiltRequest) -> Result<TiltPlan> {
     if !done.is_empty() {
         let list: Vec<String> = done
             .iter()
-            .map(|(p, v)| format!("{p} by voucher {v}"))
+            .map(|(p, v)| crate::tr!("tilt-done-by", project = p, voucher = v))
             .collect();
         let rest: Vec<&str> = targets
             .iter()
@@ -233,11 +230,13 @@ pub fn plan(w: &mut Writer<'_>, req: &TiltRequest) -> Result<TiltPlan> {
         let hint = if rest.is_empty() {
             String::new()
         } else {
-            format!("; tilt the others with --project ({})", rest.join(", "))
+            crate::tr!("tilt-others-hint", projects = rest.join(", "))
         };
-        return Err(Error::rule(format!(
-            "{year} income was already tilted: {}{hint}",
-            list.join(", ")
+        return Err(Error::rule(crate::tr!(
+            "tilt-already",
+            year = year,
+            list = list.join(", "),
+            hint = hint
         )));
     }
     let mut lines = Vec::with_capacity(targets.len());
@@ -247,9 +246,11 @@ pub fn plan(w: &mut Writer<'_>, req: &TiltRequest) -> Result<TiltPlan> {
             .find(|t| t.project == p.id)
             .expect("targets have dividends");
         if t.last_date > date {
-            return Err(Error::rule(format!(
-                "a tilt dated {date} cannot come before the {} dividend of {} it sets aside from (use --date)",
-                p.id, t.last_date
+            return Err(Error::rule(crate::tr!(
+                "tilt-before-dividend",
+                date = date,
+                project = &p.id,
+                dividend_date = t.last_date
             )));
         }
         lines.push(TiltLine {
@@ -266,15 +267,17 @@ pub fn plan(w: &mut Writer<'_>, req: &TiltRequest) -> Result<TiltPlan> {
         let now = -w.balance_of(&account, None)?;
         let holds = on_date.min(now);
         if from_630 > holds {
-            return Err(Error::rule(format!(
-                "the 6·30 fund ({account}) holds only {} (on {date}{}); it cannot contribute {}",
-                holds.grouped(),
-                if now < on_date {
-                    ", after later postings"
+            return Err(Error::rule(crate::tr!(
+                "tilt-630-short",
+                account = &account,
+                holds = holds.grouped(),
+                date = date,
+                later = if now < on_date {
+                    crate::tr!("tilt-630-after-later")
                 } else {
-                    ""
+                    String::new()
                 },
-                from_630.grouped()
+                amount = from_630.grouped()
             )));
         }
     }
@@ -293,9 +296,9 @@ pub fn plan(w: &mut Writer<'_>, req: &TiltRequest) -> Result<TiltPlan> {
         outside_range,
     };
     if plan.into_fund().is_zero() {
-        return Err(Error::rule(format!(
-            "nothing to set aside: net income × {} is 0.00 for every project",
-            plan.share
+        return Err(Error::rule(crate::tr!(
+            "tilt-nothing",
+            share = plan.share.to_string()
         )));
     }
     Ok(plan)
