@@ -86,3 +86,5 @@ account-kind-liability = liability
 account-kind-net_assets = net_assets
 account-kind-income = income
 account-kind-expense = expense
+balance-as-of-and-to = give --as-of or --to, not both
+balance-depth-zero = --depth must be at least 1

@@ -45,3 +45,17 @@ tilt-before-dividend = a tilt dated { $date } cannot come before the { $project 
 tilt-630-short = the 6·30 fund ({ $account }) holds only { $holds } (on { $date }{ $later }); it cannot contribute { $amount }
 tilt-630-after-later = , after later postings
 tilt-nothing = nothing to set aside: net income × { $share } is 0.00 for every project
+tilt-done = tilt { $year }: share { $share } of each project's net income into { $fund } — voucher { $voucher } ({ $date })
+tilt-override = override: share { $share }{ $outside }; reason: { $reason }
+tilt-override-outside = {" "}is outside 0.10–0.12
+tilt-col-project = project
+tilt-col-net = net income
+tilt-col-share = share
+tilt-col-amount = amount
+tilt-col-name = name
+tilt-col-total = total
+tilt-from-630 = from the 6·30 fund ({ $fund }): { $amount }
+tilt-into-fund = into the dynamic-assistance fund: { $amount }; it now holds { $holds }
+tilt-rounding = amount = net income × share, rounded to the fen per project (half away from zero)
+demo-project = { $id } { $name }: invested { $invested } at { $rate } → expected { $expected }; { $date } { $kind } received { $amount } (land rent { $rent }, upkeep { $upkeep }), net { $net } — voucher { $voucher }
+demo-before-tilt = dynamic-assistance fund before the tilt: { $holds }; 6·30 fund: { $available }; contribution from 6·30: { $contribution }

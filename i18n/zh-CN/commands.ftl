@@ -86,3 +86,5 @@ account-kind-liability = 负债
 account-kind-net_assets = 净资产
 account-kind-income = 收入
 account-kind-expense = 支出
+balance-as-of-and-to = --as-of 与 --to 只能给其一
+balance-depth-zero = --depth 至少为 1

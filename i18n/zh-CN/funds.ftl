@@ -45,3 +45,17 @@ tilt-before-dividend = 提取日期 { $date } 不能早于其所提取的 { $pro
 tilt-630-short = 6·30 资金（{ $account }）只有 { $holds }（{ $date }{ $later }）；不能转出 { $amount }
 tilt-630-after-later = ，计入其后的分录
 tilt-nothing = 无可提取：各项目净收益 × { $share } 都是 0.00
+tilt-done = { $year } 年收益倾斜：各项目净收益的 { $share } 转入 { $fund } — 凭证 { $voucher }（{ $date }）
+tilt-override = 超出比例：{ $share }{ $outside }；原因：{ $reason }
+tilt-override-outside = （超出 0.10–0.12）
+tilt-col-project = 项目
+tilt-col-net = 净收益
+tilt-col-share = 比例
+tilt-col-amount = 提取金额
+tilt-col-name = 名称
+tilt-col-total = 合计
+tilt-from-630 = 来自 6·30 资金（{ $fund }）：{ $amount }
+tilt-into-fund = 转入动态帮扶资金：{ $amount }；该资金现有 { $holds }
+tilt-rounding = 提取金额 = 净收益 × 比例，各项目四舍五入到分
+demo-project = { $id } { $name }：投资 { $invested }，收益率 { $rate } → 预期 { $expected }；{ $date } 收到{ $kind } { $amount }（土地租金 { $rent }，运维费 { $upkeep }），净额 { $net } — 凭证 { $voucher }
+demo-before-tilt = 提取前动态帮扶资金：{ $holds }；6·30 资金：{ $available }；从 6·30 转入：{ $contribution }

@@ -25,10 +25,10 @@ pub struct Args {
 
 pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     if args.as_of.is_some() && args.to.is_some() {
-        return Err(Error::rule("give --as-of or --to, not both"));
+        return Err(Error::rule(townledger::tr!("balance-as-of-and-to")));
     }
     if args.depth == Some(0) {
-        return Err(Error::rule("--depth must be at least 1"));
+        return Err(Error::rule(townledger::tr!("balance-depth-zero")));
     }
     let output = args.output.resolve()?;
     let ledger = ctx.open()?;

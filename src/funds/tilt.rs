@@ -395,27 +395,43 @@ impl TiltOutcome {
             .max()
             .unwrap_or(0)
             .max(7);
-        let mut out = vec![format!(
-            "tilt {}: share {} of each project's net income into {} — voucher {} ({})",
-            p.year,
-            share,
-            dynamic_fund(),
-            self.voucher,
-            p.date
+        let mut out = vec![crate::tr!(
+            "tilt-done",
+            year = p.year,
+            share = share.as_str(),
+            fund = dynamic_fund(),
+            voucher = &self.voucher,
+            date = p.date
         )];
         if let Some(reason) = &p.reason {
-            out.push(format!(
-                "override: share {share}{}; reason: {reason}",
-                if p.outside_range {
-                    " is outside 0.10–0.12"
+            out.push(crate::tr!(
+                "tilt-override",
+                share = share.as_str(),
+                outside = if p.outside_range {
+                    crate::tr!("tilt-override-outside")
                 } else {
-                    ""
-                }
+                    String::new()
+                },
+                reason = reason.as_str()
             ));
         }
+        // Headings padded by display width (a Chinese character takes two columns).
+        let pad = |text: String, width: usize, left: bool| {
+            let w = unicode_width::UnicodeWidthStr::width(text.as_str());
+            let fill = " ".repeat(width.saturating_sub(w));
+            if left {
+                format!("{text}{fill}")
+            } else {
+                format!("{fill}{text}")
+            }
+        };
         out.push(format!(
-            "{:<id_width$}  {:>16}  {:>6}  {:>14}  name",
-            "project", "net income", "share", "amount"
+            "{}  {}  {}  {}  {}",
+            pad(crate::tr!("tilt-col-project"), id_width, true),
+            pad(crate::tr!("tilt-col-net"), 16, false),
+            pad(crate::tr!("tilt-col-share"), 6, false),
+            pad(crate::tr!("tilt-col-amount"), 14, false),
+            crate::tr!("tilt-col-name")
         ));
         for l in &p.lines {
             out.push(format!(
@@ -428,28 +444,25 @@ impl TiltOutcome {
             ));
         }
         out.push(format!(
-            "{:<id_width$}  {:>16}  {:>6}  {:>14}",
-            "total",
+            "{}  {:>16}  {:>6}  {:>14}",
+            pad(crate::tr!("tilt-col-total"), id_width, true),
             p.net().grouped(),
             "",
             p.total().grouped()
         ));
         if !p.from_630.is_zero() {
-            out.push(format!(
-                "from the 6·30 fund ({}): {}",
-                fund_630(),
-                p.from_630.grouped()
+            out.push(crate::tr!(
+                "tilt-from-630",
+                fund = fund_630(),
+                amount = p.from_630.grouped()
             ));
         }
-        out.push(format!(
-            "into the dynamic-assistance fund: {}; it now holds {}",
-            p.into_fund().grouped(),
-            self.fund_holds.grouped()
+        out.push(crate::tr!(
+            "tilt-into-fund",
+            amount = p.into_fund().grouped(),
+            holds = self.fund_holds.grouped()
         ));
-        out.push(
-            "amount = net income × share, rounded to the fen per project (half away from zero)"
-                .to_string(),
-        );
+        out.push(crate::tr!("tilt-rounding"));
         out
     }
 }
