@@ -71,3 +71,7 @@ key-exists = { $path } already exists; townledger will not overwrite a key
 key-file-invalid = { $path }: not a townledger key file (expected a line '{ $header }' and 64 hexadecimal digits)
 key-public-invalid = { $path }: the key is not a valid Ed25519 public key
 checkpoint-ledger-changed = the ledger changed while it was being verified; run `townledger checkpoint` again
+index-unreadable = the account index is not readable: it was altered outside townledger (`verify` says where)
+index-month-too-large = a month total of the account index would go beyond the largest total a ledger keeps; nothing was written
+index-total-of = the total of { $account } for { $month }
+index-nothing-written = { $refused }; nothing was written

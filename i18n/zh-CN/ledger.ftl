@@ -65,3 +65,7 @@ key-exists = { $path } 已存在；townledger 不会覆盖密钥
 key-file-invalid = { $path }：不是 townledger 密钥文件（应有一行 “{ $header }” 和 64 位十六进制数字）
 key-public-invalid = { $path }：不是有效的 Ed25519 公钥
 checkpoint-ledger-changed = 核验期间账套发生了变化；请重新运行 `townledger checkpoint`
+index-unreadable = 科目索引无法读取：它在 townledger 之外被改动过（`verify` 会指出在哪里）
+index-month-too-large = 科目索引的某个月合计将超出账套可记的最大合计；未写入任何内容
+index-total-of = { $account } { $month } 的合计
+index-nothing-written = { $refused }；未写入任何内容
