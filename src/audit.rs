@@ -69,17 +69,18 @@ pub fn verify_signed(ledger: &Ledger, public_key: Option<&str>) -> Result<Verifi
     let mut hashed = Vec::with_capacity(16 << 10);
     ledger.for_each_stored_posting_set(|txn, stored_hash, stored, names| {
         if txn.id != expected_id {
-            return Err(Error::Tampered(format!(
-                "voucher {}: {} transaction(s) missing from the journal between {last_voucher} and {}",
-                txn.voucher,
-                txn.id - expected_id,
-                txn.voucher
+            return Err(Error::Tampered(crate::tr!(
+                "verify-missing-transactions",
+                voucher = &txn.voucher,
+                count = txn.id - expected_id,
+                last = &last_voucher
             )));
         }
         if let Some(p) = stored.iter().find(|p| !names.contains_key(&p.account)) {
-            return Err(Error::Tampered(format!(
-                "voucher {} posts to account #{}, which is not in the ledger: accounts were altered outside townledger",
-                txn.voucher, p.account
+            return Err(Error::Tampered(crate::tr!(
+                "verify-unknown-account",
+                voucher = &txn.voucher,
+                account = p.account
             )));
         }
         // Hashed borrowed: nothing is copied per posting.
@@ -96,9 +97,10 @@ pub fn verify_signed(ledger: &Ledger, public_key: Option<&str>) -> Result<Verifi
             }),
         );
         if computed[..] != *stored_hash {
-            return Err(Error::Tampered(format!(
-                "voucher {} ({}) no longer matches its audit hash: it, or the chain before it, was altered outside townledger",
-                txn.voucher, txn.date
+            return Err(Error::Tampered(crate::tr!(
+                "verify-voucher-hash",
+                voucher = &txn.voucher,
+                date = txn.date
             )));
         }
         let off = stored
@@ -106,10 +108,10 @@ pub fn verify_signed(ledger: &Ledger, public_key: Option<&str>) -> Result<Verifi
             .try_fold(0i64, |sum, p| sum.checked_add(p.fen))
             .map(Amount::from_fen);
         if off != Some(Amount::ZERO) || stored.len() < 2 {
-            return Err(Error::Tampered(format!(
-                "voucher {} does not balance (postings sum to {})",
-                txn.voucher,
-                off.map_or_else(|| "more than an amount can hold".to_string(), |a| a.to_string())
+            return Err(Error::Tampered(crate::tr!(
+                "verify-unbalanced",
+                voucher = &txn.voucher,
+                sum = off.map_or_else(|| crate::tr!("verify-sum-overflow"), |a| a.to_string())
             )));
         }
         let month = account_index::month_key(txn.date);
@@ -118,9 +120,10 @@ pub fn verify_signed(ledger: &Ledger, public_key: Option<&str>) -> Result<Verifi
                 .entry((p.account, month))
                 .or_insert_with(|| (0, IndexDigest::new(secret)));
             *total = total.checked_add(p.fen).ok_or_else(|| {
-                Error::Tampered(format!(
-                    "voucher {}: the month's total of account #{} overflows",
-                    txn.voucher, p.account
+                Error::Tampered(crate::tr!(
+                    "verify-month-overflow",
+                    voucher = &txn.voucher,
+                    account = p.account
                 ))
             })?;
             entry.clear();
@@ -157,22 +160,22 @@ pub fn verify_signed(ledger: &Ledger, public_key: Option<&str>) -> Result<Verifi
     let head = hex::encode(prev);
     match ledger.chain_head()? {
         None if transactions == 0 => {}
-        None => {
-            return Err(Error::Tampered(
-                "the ledger's recorded chain head is missing".into(),
-            ))
-        }
+        None => return Err(Error::Tampered(crate::tr!("verify-head-missing"))),
         Some(recorded) => {
             if recorded.length != transactions {
-                return Err(Error::Tampered(format!(
-                    "the journal ends at {last_voucher} (transaction #{transactions}) but the ledger recorded {} transactions: transactions were deleted or added outside townledger",
-                    recorded.length
+                return Err(Error::Tampered(crate::tr!(
+                    "verify-journal-length",
+                    last = &last_voucher,
+                    transactions = transactions,
+                    recorded = recorded.length
                 )));
             }
             if recorded.hash != head {
-                return Err(Error::Tampered(format!(
-                    "the journal's head recorded in meta ({}) is not the hash of its last transaction {last_voucher} ({head}): meta.chain_head was altered outside townledger",
-                    short(&recorded.hash)
+                return Err(Error::Tampered(crate::tr!(
+                    "verify-journal-head",
+                    recorded = short(&recorded.hash),
+                    last = &last_voucher,
+                    head = &head
                 )));
             }
         }
@@ -208,11 +211,8 @@ pub fn verify_signed(ledger: &Ledger, public_key: Option<&str>) -> Result<Verifi
         }
     }
     for (wrong, what) in [
-        (
-            wrong_totals,
-            "the stored monthly totals disagree with the postings",
-        ),
-        (wrong_index, "the account index disagrees with the journal"),
+        (wrong_totals, "verify-monthly-totals"),
+        (wrong_index, "verify-account-index"),
     ] {
         if !wrong.is_empty() {
             // Names only now, for the message: a ledger may hold 100,000 household accounts.
@@ -226,22 +226,17 @@ pub fn verify_signed(ledger: &Ledger, public_key: Option<&str>) -> Result<Verifi
                 .map(|(account, month)| {
                     format!(
                         "{} {}",
-                        names
-                            .get(account)
-                            .cloned()
-                            .unwrap_or_else(|| format!("account #{account}")),
+                        names.get(account).cloned().unwrap_or_else(|| crate::tr!(
+                            "verify-account-number",
+                            account = *account
+                        )),
                         account_index::month_text(*month)
                     )
                 })
                 .collect();
-            return Err(Error::Tampered(format!(
-                "{what} ({}): {} altered outside townledger",
-                first_few(&mut wrong),
-                if what.contains("totals") {
-                    "they were"
-                } else {
-                    "it was"
-                }
+            return Err(Error::Tampered(crate::tr!(
+                what,
+                list = first_few(&mut wrong)
             )));
         }
     }
@@ -271,14 +266,18 @@ fn check_voucher_months(ledger: &Ledger, posted: &HashMap<String, i64>) -> Resul
     for (month, last) in &stored {
         let found = posted.get(month).copied().unwrap_or(0);
         if *last != found {
-            return Err(Error::Tampered(format!(
-                "the voucher sequence of {month} says {last} vouchers were numbered, the journal holds {found}: voucher_months was altered outside townledger"
+            return Err(Error::Tampered(crate::tr!(
+                "verify-voucher-sequence",
+                month = month,
+                last = *last,
+                found = found
             )));
         }
     }
     if let Some(month) = posted.keys().find(|m| !stored.iter().any(|(s, _)| s == *m)) {
-        return Err(Error::Tampered(format!(
-            "the voucher sequence of {month} is missing: voucher_months was altered outside townledger"
+        return Err(Error::Tampered(crate::tr!(
+            "verify-voucher-sequence-missing",
+            month = month
         )));
     }
     Ok(())
@@ -307,20 +306,22 @@ fn check_records(ledger: &Ledger, checkpoints: &[Checkpoint]) -> Result<RecordsC
     let mut expected: HashMap<String, TableDigest> = HashMap::new();
     ledger.for_each_record(|r| {
         if r.seq != expected_seq {
-            return Err(Error::Tampered(format!(
-                "record #{}: {} record(s) of the record chain are missing before it",
-                r.seq,
-                r.seq - expected_seq
+            return Err(Error::Tampered(crate::tr!(
+                "verify-records-missing",
+                seq = r.seq,
+                count = r.seq - expected_seq
             )));
         }
-        let row: Hash = r.row_hash.try_into().map_err(|_| {
-            Error::Tampered(format!("record #{} has a row hash of the wrong length", r.seq))
-        })?;
+        let row: Hash = r
+            .row_hash
+            .try_into()
+            .map_err(|_| Error::Tampered(crate::tr!("verify-row-hash-length", seq = r.seq)))?;
         let computed = record_hash(&prev, r.seq, r.table, r.change, &row);
         if computed[..] != *r.hash || (r.change != 1 && r.change != -1) {
-            return Err(Error::Tampered(format!(
-                "record #{} (table {}) no longer matches its audit hash: it, or the record chain before it, was altered outside townledger",
-                r.seq, r.table
+            return Err(Error::Tampered(crate::tr!(
+                "verify-record-hash",
+                seq = r.seq,
+                table = r.table
             )));
         }
         expected
@@ -337,16 +338,13 @@ fn check_records(ledger: &Ledger, checkpoints: &[Checkpoint]) -> Result<RecordsC
     let length = expected_seq - 1;
     match ledger.records_head()? {
         None if length == 0 => {}
-        None => {
-            return Err(Error::Tampered(
-                "the record chain's recorded head is missing from meta: it was altered outside townledger".into(),
-            ))
-        }
+        None => return Err(Error::Tampered(crate::tr!("verify-records-head-missing"))),
         Some(recorded) => {
             if recorded.length != length || recorded.hash != hex::encode(prev) {
-                return Err(Error::Tampered(format!(
-                    "the record chain ends at record #{length} but meta records {} records with another head: records were deleted or added outside townledger",
-                    recorded.length
+                return Err(Error::Tampered(crate::tr!(
+                    "verify-records-length",
+                    length = length,
+                    recorded = recorded.length
                 )));
             }
         }
@@ -357,9 +355,7 @@ fn check_records(ledger: &Ledger, checkpoints: &[Checkpoint]) -> Result<RecordsC
     if let Some(table) = names.into_iter().find(|t| {
         expected.get(*t).copied().unwrap_or_default() != stored.get(*t).copied().unwrap_or_default()
     }) {
-        return Err(Error::Tampered(format!(
-            "the digest of table {table} stored in audit_digests is not what the record chain gives: audit_digests was altered outside townledger"
-        )));
+        return Err(Error::Tampered(crate::tr!("verify-digest", table = table)));
     }
     let tables = ledger.audited_tables()?;
     let mut rows = 0;
@@ -376,8 +372,9 @@ fn check_records(ledger: &Ledger, checkpoints: &[Checkpoint]) -> Result<RecordsC
         rows += found.rows;
     }
     if let Some((table, _)) = expected.iter().find(|(_, d)| d.rows != 0) {
-        return Err(Error::Tampered(format!(
-            "table {table}, which the record chain covers, is missing from the ledger: it was dropped outside townledger"
+        return Err(Error::Tampered(crate::tr!(
+            "verify-table-dropped",
+            table = table
         )));
     }
     Ok(RecordsChecked {
@@ -412,23 +409,20 @@ fn diagnose(ledger: &Ledger, t: &AuditedTable) -> Result<String> {
     let deleted: i64 = recorded.values().filter(|n| **n > 0).sum();
     let mut what = Vec::new();
     if !changed.is_empty() {
-        what.push(format!(
-            "row{} {} changed or added",
-            if changed.len() == 1 { "" } else { "s" },
-            first_few(&mut changed)
+        what.push(crate::tr!(
+            "verify-rows-changed",
+            count = changed.len(),
+            rows = first_few(&mut changed)
         ));
     }
     if deleted > 0 {
-        what.push(format!(
-            "{deleted} recorded row{} missing",
-            if deleted == 1 { "" } else { "s" }
-        ));
+        what.push(crate::tr!("verify-rows-missing", count = deleted));
     }
-    Ok(format!(
-        "table {} no longer matches the record chain ({}): it was altered outside townledger",
-        t.name,
-        if what.is_empty() {
-            "its rows differ".to_string()
+    Ok(crate::tr!(
+        "verify-table-differs",
+        table = &t.name,
+        what = if what.is_empty() {
+            crate::tr!("verify-rows-differ")
         } else {
             what.join("; ")
         }
@@ -452,24 +446,26 @@ fn check_checkpoints(
                 .get(&c.records_length)
                 .filter(|h| **h != [0xff; 32]),
         ) else {
-            return Err(Error::Tampered(format!(
-                "checkpoint #{} signed the ledger at {} transactions and {} records, which it no longer reaches: the chains were cut outside townledger",
-                c.id, c.journal_length, c.records_length
+            return Err(Error::Tampered(crate::tr!(
+                "verify-checkpoint-cut",
+                id = c.id,
+                transactions = c.journal_length,
+                records = c.records_length
             )));
         };
         let head = hex::encode(ledger_head(j, c.journal_length, r, c.records_length));
         if head != c.head {
-            return Err(Error::Tampered(format!(
-                "checkpoint #{} (signed {} by key {}) no longer matches the ledger: what it signed was rewritten outside townledger",
-                c.id,
-                c.signed_at,
-                checkpoint::key_id(&c.public_key)
+            return Err(Error::Tampered(crate::tr!(
+                "verify-checkpoint-rewritten",
+                id = c.id,
+                at = &c.signed_at,
+                key = checkpoint::key_id(&c.public_key)
             )));
         }
         if !checkpoint::signature_holds(c) {
-            return Err(Error::Tampered(format!(
-                "checkpoint #{}: its signature does not hold: it was altered outside townledger",
-                c.id
+            return Err(Error::Tampered(crate::tr!(
+                "verify-checkpoint-signature",
+                id = c.id
             )));
         }
     }
@@ -478,9 +474,9 @@ fn check_checkpoints(
     };
     let signed = checkpoints.iter().filter(|c| c.public_key == key).count();
     if signed == 0 {
-        return Err(Error::Tampered(format!(
-            "no checkpoint of this ledger is signed by key {}: the ledger's checkpoints were removed or it was never signed with this key",
-            checkpoint::key_id(key)
+        return Err(Error::Tampered(crate::tr!(
+            "verify-no-checkpoint-by-key",
+            key = checkpoint::key_id(key)
         )));
     }
     Ok(signed)
@@ -543,7 +539,7 @@ fn first_few(all: &mut Vec<String>) -> String {
         "{}{}",
         all.join(", "),
         if more > 0 {
-            format!(" and {more} more")
+            crate::tr!("verify-and-more", more = more)
         } else {
             String::new()
         }

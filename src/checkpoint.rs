@@ -35,10 +35,7 @@ pub fn new_key(path: &Path) -> Result<(PathBuf, String)> {
     let public = public_path(path);
     for p in [path, public.as_path()] {
         if p.exists() {
-            return Err(Error::rule(format!(
-                "{} already exists; townledger will not overwrite a key",
-                p.display()
-            )));
+            return Err(Error::rule(crate::tr!("key-exists", path = p.display())));
         }
     }
     let mut seed = [0u8; 32];
@@ -75,9 +72,10 @@ fn read_key_bytes(path: &Path, header: &str) -> Result<[u8; 32]> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
     let bad = || {
-        Error::rule(format!(
-            "{}: not a townledger key file (expected a line '{header}' and 64 hexadecimal digits)",
-            path.display()
+        Error::rule(crate::tr!(
+            "key-file-invalid",
+            path = path.display(),
+            header = header
         ))
     };
     if lines.next() != Some(header) {
@@ -100,12 +98,8 @@ pub fn read_signing_key(path: &Path) -> Result<SigningKey> {
 /// A public key file's key, as hex.
 pub fn read_public_key(path: &Path) -> Result<String> {
     let bytes = read_key_bytes(path, PUBLIC_HEADER)?;
-    VerifyingKey::from_bytes(&bytes).map_err(|_| {
-        Error::rule(format!(
-            "{}: the key is not a valid Ed25519 public key",
-            path.display()
-        ))
-    })?;
+    VerifyingKey::from_bytes(&bytes)
+        .map_err(|_| Error::rule(crate::tr!("key-public-invalid", path = path.display())))?;
     Ok(hex::encode(bytes))
 }
 
@@ -166,9 +160,7 @@ pub fn create(ledger: &mut Ledger, key_path: &Path, operator: &str) -> Result<Ch
         // Nothing may have been written between the check and the signature.
         let now = w.ledger_head()?;
         if now.hex() != c.head {
-            return Err(Error::rule(
-                "the ledger changed while it was being verified; run `townledger checkpoint` again",
-            ));
+            return Err(Error::rule(crate::tr!("checkpoint-ledger-changed")));
         }
         w.add_checkpoint(&c)
     })?;

@@ -21,7 +21,7 @@ pub enum Error {
     #[error("{0}")]
     NotFound(String),
     /// Another process holds the ledger's write lock.
-    #[error("the ledger {0} is busy: another townledger process is writing to it; try again in a moment")]
+    #[error("{}", crate::tr!("error-busy", ledger = .0))]
     Busy(String),
     /// `verify` found a mismatch.
     #[error("{0}")]
@@ -32,7 +32,7 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    #[error("ledger database: {0}")]
+    #[error("{}", crate::tr!("error-database", reason = .0.to_string()))]
     Sqlite(#[from] rusqlite::Error),
 }
 
@@ -40,9 +40,7 @@ pub enum Error {
 /// outside townledger.
 impl From<rusqlite::types::FromSqlError> for Error {
     fn from(e: rusqlite::types::FromSqlError) -> Self {
-        Error::Tampered(format!(
-            "a stored value has the wrong type ({e}): the ledger was altered outside townledger"
-        ))
+        Error::Tampered(crate::tr!("error-wrong-type", reason = e.to_string()))
     }
 }
 
@@ -110,13 +108,13 @@ impl fmt::Display for RowErrors<'_> {
             writeln!(f, "{e}")?;
         }
         if self.0.len() > MAX_ROW_ERRORS_SHOWN {
-            writeln!(f, "… and {} more", self.0.len() - MAX_ROW_ERRORS_SHOWN)?;
+            let more = self.0.len() - MAX_ROW_ERRORS_SHOWN;
+            writeln!(f, "{}", crate::tr!("rows-more", count = more))?;
         }
         write!(
             f,
-            "{} error{} in input; nothing was written",
-            self.0.len(),
-            if self.0.len() == 1 { "" } else { "s" }
+            "{}",
+            crate::tr!("rows-nothing-written", count = self.0.len())
         )
     }
 }

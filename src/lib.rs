@@ -15,6 +15,7 @@ pub mod error;
 pub mod export;
 pub mod funds;
 pub mod households;
+pub mod i18n;
 pub mod import;
 pub mod ledger;
 pub mod money;

@@ -2,8 +2,6 @@
 
 mod cmd;
 
-use clap::Parser;
-
 /// mimalloc: the import's two threads allocate and free many small strings, often on
 /// different threads, where it is much faster than the system allocator.
 #[global_allocator]
@@ -11,7 +9,11 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     townledger::store::configure_sqlite();
-    let cli = cmd::Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let (on_line, lang) = cmd::help::language(&args);
+    townledger::i18n::set_lang(lang);
+    cmd::set_report_lang(on_line);
+    let cli = cmd::help::parse(args);
     let result = cmd::run(cli);
     if std::env::var_os("TOWNLEDGER_PEAK_MEMORY").is_some() {
         report_peak_memory();
@@ -26,7 +28,7 @@ fn main() {
         Err(e) => {
             match &e {
                 townledger::Error::Input(_) => eprintln!("{e}"),
-                _ => eprintln!("error: {e}"),
+                _ => eprintln!("{}", townledger::tr!("error-line", message = e.to_string())),
             }
             std::process::exit(e.exit_code());
         }

@@ -28,15 +28,15 @@ pub struct Amount(i64);
 /// Why a piece of text is not an amount.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum AmountError {
-    #[error("amount is empty")]
+    #[error("{}", crate::tr!("amount-empty"))]
     Empty,
-    #[error("'{0}' is not an amount (expected yuan like 1234.56, 1,234.56 or ¥1,234.56)")]
+    #[error("{}", crate::tr!("amount-not-a-number", text = .0))]
     NotANumber(String),
-    #[error("'{0}' has more than 2 decimals (amounts are yuan to the fen)")]
+    #[error("{}", crate::tr!("amount-too-many-decimals", text = .0))]
     TooManyDecimals(String),
-    #[error("'{0}' has misplaced thousands separators")]
+    #[error("{}", crate::tr!("amount-bad-grouping", text = .0))]
     BadGrouping(String),
-    #[error("'{0}' exceeds the largest amount townledger accepts, ±999,999,999,999.99")]
+    #[error("{}", crate::tr!("amount-overflow", text = .0))]
     Overflow(String),
 }
 
@@ -397,10 +397,11 @@ impl FromIterator<Amount> for Total {
 
 /// The error for a sum beyond what the ledger keeps: `what` would be `total`.
 pub fn too_large(what: &str, total: Total) -> crate::error::Error {
-    crate::error::Error::Rule(format!(
-        "{what} would be {}, beyond the largest total a ledger keeps (±{})",
-        total.grouped(),
-        Amount::MAX_TOTAL.grouped()
+    crate::error::Error::Rule(crate::tr!(
+        "amount-total-too-large",
+        what = what,
+        total = total.grouped(),
+        max = Amount::MAX_TOTAL.grouped()
     ))
 }
 

@@ -56,23 +56,24 @@ pub fn reverse_voucher(
     let voucher = voucher.as_str();
     if let Some(run) = w.run_posted_as(voucher)? {
         return Err(Error::rule(match run.reverses_run {
-            Some(of) => format!(
-                "voucher {voucher} reversed allocation run {of} (as run {}); a reversed run is not restored: plan a new run",
-                run.id
+            Some(of) => crate::tr!(
+                "reverse-run-reversal",
+                voucher = voucher,
+                of = of,
+                run = run.id
             ),
-            None => format!(
-                "voucher {voucher} posted allocation run {id}; reverse the run instead: \
-                 townledger allocate reverse {id} --reason …",
-                id = run.id
-            ),
+            None => crate::tr!("reverse-run-voucher", voucher = voucher, run = run.id),
         }));
     }
     refuse_reversing_a_kept_reversal(w, voucher)?;
     if let Some((project, year)) = w.dividend_by_voucher(voucher)? {
         if let Some((_, tilt)) = w.live_tilts(year)?.into_iter().find(|(p, _)| *p == project) {
-            return Err(Error::rule(format!(
-                "voucher {voucher} is a dividend of {project} for {year}, and {year} was tilted by voucher {tilt} \
-                 (a share of this dividend went into the dynamic-assistance fund); reverse {tilt} first"
+            return Err(Error::rule(crate::tr!(
+                "reverse-dividend-tilted",
+                voucher = voucher,
+                project = &project,
+                year = year,
+                tilt = &tilt
             )));
         }
     }
@@ -84,9 +85,10 @@ pub fn reverse_voucher(
     let mut notes = Vec::new();
     if let Some((run, households)) = payments {
         w.mark_payments_returned(voucher, &mirror)?;
-        notes.push(format!(
-            "run {run}: {} payable again (bank return); pay with `townledger pay {run}`",
-            households_list(&households)
+        notes.push(crate::tr!(
+            "reverse-payable-again",
+            run = run,
+            households = households_list(&households)
         ));
     }
     Ok(Reversal {
@@ -102,21 +104,28 @@ fn refuse_reversing_a_kept_reversal(w: &mut Writer<'_>, voucher: &str) -> Result
         return Ok(());
     };
     if let Some((run, _)) = w.payments_by_voucher(&original)? {
-        return Err(Error::rule(format!(
-            "voucher {voucher} returned run {run}'s payment {original} (bank return); \
-             it is not reversed: pay the households again with `townledger pay {run}`"
+        return Err(Error::rule(crate::tr!(
+            "reverse-bank-return",
+            voucher = voucher,
+            run = run,
+            original = &original
         )));
     }
     if let Some((project, year)) = w.dividend_by_voucher(&original)? {
-        return Err(Error::rule(format!(
-            "voucher {voucher} reversed the dividend {original} of {project} for {year}; \
-             it is not reversed: record the dividend again with `townledger dividend record {project}`"
+        return Err(Error::rule(crate::tr!(
+            "reverse-dividend-reversal",
+            voucher = voucher,
+            original = &original,
+            project = &project,
+            year = year
         )));
     }
     if let Some(year) = w.tilt_by_voucher(&original)? {
-        return Err(Error::rule(format!(
-            "voucher {voucher} reversed the tilt {original} of {year}; \
-             it is not reversed: tilt the year again with `townledger tilt --year {year}`"
+        return Err(Error::rule(crate::tr!(
+            "reverse-tilt-reversal",
+            voucher = voucher,
+            original = &original,
+            year = year
         )));
     }
     Ok(())
@@ -137,11 +146,12 @@ fn check_fund_keeps_the_tilt(w: &mut Writer<'_>, voucher: &str) -> Result<()> {
         .sum::<Amount>();
     let holds = -w.balance_of(&fund, None)?;
     if set_aside > holds {
-        return Err(Error::rule(format!(
-            "voucher {voucher} set aside {} into {fund}, which now holds only {} (allocation runs have used it); \
-             reversing the tilt would overdraw the fund",
-            set_aside.grouped(),
-            holds.grouped()
+        return Err(Error::rule(crate::tr!(
+            "reverse-tilt-overdraw",
+            voucher = voucher,
+            amount = set_aside.grouped(),
+            fund = &fund,
+            holds = holds.grouped()
         )));
     }
     Ok(())
@@ -156,7 +166,10 @@ fn households_list(households: &[String]) -> String {
         .collect::<Vec<_>>()
         .join(", ");
     if households.len() > SHOWN {
-        text.push_str(&format!(" … ({} households)", households.len()));
+        text.push_str(&crate::tr!(
+            "reverse-households-more",
+            count = households.len()
+        ));
     }
     text
 }

@@ -89,38 +89,42 @@ fn first_forbidden(value: &str) -> Option<(usize, char)> {
 }
 
 /// How a refused character is described.
-fn describe(c: char) -> &'static str {
-    match c {
-        '\u{0}' => "a NUL byte",
-        '\t' => "a tab",
-        '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}' => "a line break",
-        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => "a control character",
+fn describe(c: char) -> String {
+    crate::tr!(match c {
+        '\u{0}' => "char-nul",
+        '\t' => "char-tab",
+        '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}' => "char-line-break",
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => "char-control",
         '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{61c}' => {
-            "a bidirectional-text control"
+            "char-bidi"
         }
-        '\u{fffd}' => "the replacement character (text garbled before it came in)",
-        '\u{fffe}' | '\u{ffff}' => "a non-character",
-        _ => "an invisible format character",
-    }
+        '\u{fffd}' => "char-replacement",
+        '\u{fffe}' | '\u{ffff}' => "char-non-character",
+        _ => "char-format",
+    })
 }
 
 /// Check a text that is about to be stored: no forbidden character, at most `max_chars`
 /// characters. The error is `FIELD: reason`, for a row error or a refused command.
 pub fn check_stored_text(field: &str, value: &str, max_chars: usize) -> Result<(), String> {
     if let Some((at, c)) = first_forbidden(value) {
-        return Err(format!(
-            "{field}: character {} is {} (U+{:04X}), which a stored text may not contain",
-            value[..at].chars().count() + 1,
-            describe(c),
-            c as u32
+        return Err(crate::tr!(
+            "text-forbidden-char",
+            field = field,
+            at = value[..at].chars().count() + 1,
+            what = describe(c),
+            code = format!("U+{:04X}", c as u32)
         ));
     }
     // A text of no more bytes than the limit has no more characters.
     if value.len() > max_chars {
         let count = value.chars().count();
         if count > max_chars {
-            return Err(format!(
-                "{field} is {count} characters long; at most {max_chars} are allowed"
+            return Err(crate::tr!(
+                "text-too-long",
+                field = field,
+                count = count,
+                max = max_chars
             ));
         }
     }
@@ -175,31 +179,28 @@ pub fn check_household_id(field: &str, id: &str) -> Result<(), String> {
         return Ok(());
     }
     if id.is_empty() {
-        return Err(format!("{field} is empty"));
+        return Err(crate::tr!("text-empty", field = field));
     }
     check_stored_text(field, id, HOUSEHOLD_ID_MAX)?;
     if padded(id) {
-        return Err(format!(
-            "{field} '{id}' has spaces around it (write the household id alone)"
-        ));
+        return Err(crate::tr!("household-id-padded", field = field, id = id));
     }
     if id.chars().any(char::is_whitespace) {
-        return Err(format!(
-            "{field} '{id}' contains a space; a household id has none"
-        ));
+        return Err(crate::tr!("household-id-space", field = field, id = id));
     }
     if let Some(c) = id
         .chars()
         .find(|c| matches!(c, '/' | '\\' | ':' | ';' | '"'))
     {
-        return Err(format!(
-            "{field} '{id}' contains '{c}'; a household id may not contain / \\ : ; or \""
+        return Err(crate::tr!(
+            "household-id-char",
+            field = field,
+            id = id,
+            char = c
         ));
     }
     if id == "." || id.contains("..") {
-        return Err(format!(
-            "{field} '{id}' is '.' or contains '..'; a household id names a file"
-        ));
+        return Err(crate::tr!("household-id-dots", field = field, id = id));
     }
     Ok(())
 }
@@ -210,17 +211,22 @@ pub fn check_household_id(field: &str, id: &str) -> Result<(), String> {
 pub fn check_village(field: &str, village: &str) -> Result<(), String> {
     check_stored_text(field, village, VILLAGE_MAX)?;
     if padded(village) {
-        return Err(format!("{field} '{village}' has spaces around it"));
+        return Err(crate::tr!(
+            "village-padded",
+            field = field,
+            village = village
+        ));
     }
     if let Some(c) = village.chars().find(|c| matches!(c, '/' | '\\')) {
-        return Err(format!(
-            "{field} '{village}' contains '{c}'; a village names a folder and may not contain / or \\"
+        return Err(crate::tr!(
+            "village-char",
+            field = field,
+            village = village,
+            char = c
         ));
     }
     if village == "." || village.contains("..") {
-        return Err(format!(
-            "{field} '{village}' is '.' or contains '..'; a village names a folder"
-        ));
+        return Err(crate::tr!("village-dots", field = field, village = village));
     }
     Ok(())
 }

@@ -869,6 +869,8 @@ fn demo_funds_fill_the_dynamic_fund() {
     let f630 = "负债:专项应付款:6·30资金";
     let dynamic_before = -ledger.balance_of(dynamic, None).unwrap();
     let f630_before = -ledger.balance_of(f630, None).unwrap();
+    // The library speaks the process language: English, as the assertions below read it.
+    townledger::i18n::set_lang(townledger::i18n::Lang::En);
     let lines = townledger::funds::demo::record_demo_funds(&mut ledger, "出纳张").expect("funds");
     let text = lines.join("\n");
     println!("{text}");

@@ -755,6 +755,7 @@ fn on_a_terminal(town: &Town, args: &[&str]) -> Option<(i32, String)> {
         .args(["-qec", &line, "/dev/null"])
         .current_dir(town.dir.path())
         .env("TOWNLEDGER_OPERATOR", "出纳张")
+        .env("TOWNLEDGER_LANG", "en")
         .stdin(std::process::Stdio::null())
         .output()
         .expect("script");

@@ -190,6 +190,8 @@ proptest! {
         amounts in prop::collection::vec(MAX_FEN - 1_000_000..=MAX_FEN, 1..5),
         negative in any::<bool>(),
     ) {
+        // The library speaks the process language: English, as the assertion reads it.
+        townledger::i18n::set_lang(townledger::i18n::Lang::En);
         let dir = tempfile::tempdir().unwrap();
         let mut ledger = new_ledger(&dir);
         let day = NaiveDate::from_ymd_opt(2024, 3, 5).unwrap();

@@ -602,9 +602,9 @@ pub fn divide<'a>(
     let mut problems = Vec::new();
     for w in order.windows(2) {
         if candidates[w[0]].id == candidates[w[1]].id {
-            problems.push(format!(
-                "household id {} appears more than once",
-                candidates[w[0]].id
+            problems.push(crate::tr!(
+                "plan-id-repeated",
+                household = &candidates[w[0]].id
             ));
         }
     }
@@ -615,20 +615,23 @@ pub fn divide<'a>(
     for (pos, &i) in order.iter().enumerate() {
         let c = &candidates[i];
         if c.id.trim().is_empty() {
-            problems.push("a household has an empty id".to_string());
+            problems.push(crate::tr!("plan-id-empty"));
         }
         let reading = model.read(c);
         if let Ok(r) = reading {
             if c.members == 0 || c.members > MAX_MEMBERS {
-                problems.push(format!(
-                    "household {}: {} members (expected 1 to {MAX_MEMBERS})",
-                    c.id, c.members
+                problems.push(crate::tr!(
+                    "plan-members",
+                    household = &c.id,
+                    members = c.members,
+                    max = MAX_MEMBERS
                 ));
             }
             if no_labour(&c.labour).is_none() {
-                problems.push(format!(
-                    "household {}: labour '{}' is not one of full / weak / none",
-                    c.id, c.labour
+                problems.push(crate::tr!(
+                    "plan-labour",
+                    household = &c.id,
+                    labour = &c.labour
                 ));
             }
             eligible.push(pos);
@@ -637,9 +640,9 @@ pub fn divide<'a>(
         excluded.push(reading.err());
     }
     if !problems.is_empty() {
-        return Err(Error::rule(format!(
-            "candidate data cannot be allocated: {}",
-            list_some(&problems)
+        return Err(Error::rule(crate::tr!(
+            "plan-bad-candidates",
+            problems = list_some(&problems)
         )));
     }
     if eligible.is_empty() {
@@ -687,7 +690,7 @@ pub fn divide<'a>(
             if let Some(a) = item.amount_for(c.members, &c.category) {
                 fixed_total = fixed_total
                     .checked_add(a.fen())
-                    .ok_or_else(|| Error::rule("fixed items overflow"))?;
+                    .ok_or_else(|| Error::rule(crate::tr!("plan-fixed-overflow")))?;
                 fixed[k].push(FixedShare {
                     name: item.name.clone(),
                     amount: a,
@@ -716,9 +719,9 @@ pub fn divide<'a>(
             .weight(r)
             .and_then(|w| total_weight.checked_add(w).map(|t| (w, t)));
         let Some((w, t)) = w else {
-            return Err(Error::rule(format!(
-                "household {}: its weight is too large for exact arithmetic; check its data and the policy's factors",
-                c.id
+            return Err(Error::rule(crate::tr!(
+                "plan-weight-too-large",
+                household = &c.id
             )));
         };
         weights.push(w);
@@ -803,11 +806,9 @@ pub fn divide<'a>(
                 "本方案下全部 {n} 户权重为 0，无法按权重分配 / every eligible household has weight 0 under {}",
                 policy.source_name()
             )),
-            ApportionError::Overflow => Error::rule(
-                "weights too large for exact arithmetic; use fewer decimals in the policy's factors",
-            ),
+            ApportionError::Overflow => Error::rule(crate::tr!("plan-weights-overflow")),
             ApportionError::NoRecipients | ApportionError::NegativeInput => {
-                Error::rule(format!("allocation failed: {e:?}"))
+                Error::rule(crate::tr!("plan-failed", reason = format!("{e:?}")))
             }
         }
     })?;

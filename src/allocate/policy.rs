@@ -422,10 +422,20 @@ impl Checker<'_> {
     fn amount(&mut self, v: &Spanned<Money>, positive: bool) -> Amount {
         let a = v.get_ref().0;
         if a.is_negative() || (positive && a.is_zero()) {
-            let want = if positive { "more than 0" } else { "0 or more" };
-            self.err(v.span(), format!("{a} must be {want}"));
+            let want = crate::tr!(if positive {
+                "policy-more-than-zero"
+            } else {
+                "policy-zero-or-more"
+            });
+            self.err(
+                v.span(),
+                crate::tr!("policy-must-be", value = a.to_string(), want = want),
+            );
         } else if a.fen() > MAX_SETTING_FEN {
-            self.err(v.span(), format!("{a} is too large"));
+            self.err(
+                v.span(),
+                crate::tr!("policy-too-large", value = a.to_string()),
+            );
         }
         a
     }
@@ -435,14 +445,32 @@ impl Checker<'_> {
     fn factor(&mut self, v: &Spanned<Factor>, positive: bool) -> Decimal {
         let d = v.get_ref().0;
         if d.is_sign_negative() && !d.is_zero() || (positive && d.is_zero()) {
-            let want = if positive { "more than 0" } else { "0 or more" };
-            self.err(v.span(), format!("{d} must be {want}"));
+            let want = crate::tr!(if positive {
+                "policy-more-than-zero"
+            } else {
+                "policy-zero-or-more"
+            });
+            self.err(
+                v.span(),
+                crate::tr!("policy-must-be", value = d.to_string(), want = want),
+            );
         } else if d > Decimal::from(MAX_FACTOR) {
-            self.err(v.span(), format!("{d} is larger than {MAX_FACTOR}"));
+            self.err(
+                v.span(),
+                crate::tr!(
+                    "policy-factor-too-large",
+                    value = d.to_string(),
+                    max = MAX_FACTOR
+                ),
+            );
         } else if d.scale() > MAX_FACTOR_DECIMALS {
             self.err(
                 v.span(),
-                format!("{d} has more than {MAX_FACTOR_DECIMALS} decimals"),
+                crate::tr!(
+                    "policy-factor-decimals",
+                    value = d.to_string(),
+                    max = MAX_FACTOR_DECIMALS
+                ),
             );
         }
         d
@@ -456,7 +484,7 @@ impl Checker<'_> {
         if table.get_ref().is_empty() {
             self.err(
                 table.span(),
-                format!("lists no {what}: list each eligible one with its multiplier, e.g. \"红\" = \"1.5\""),
+                crate::tr!("policy-lists-none", what = crate::tr!(what)),
             );
         }
         let mut out = BTreeMap::new();
@@ -465,7 +493,7 @@ impl Checker<'_> {
             if k.trim().is_empty() || k.trim() != k {
                 self.err(
                     v.span(),
-                    format!("the {what} name '{k}' is empty or has spaces around it"),
+                    crate::tr!("policy-name-padded", what = crate::tr!(what), name = k),
                 );
             }
             out.insert(k.clone(), d);
@@ -479,7 +507,7 @@ fn check(raw: RawPolicy, text: &str, file: &str, errors: &mut Vec<RowError>) -> 
 
     let name = match &raw.name {
         Some(n) if n.get_ref().trim().is_empty() => {
-            c.err(n.span(), "the name is empty");
+            c.err(n.span(), crate::tr!("policy-name-empty"));
             String::new()
         }
         Some(n) => n.get_ref().trim().to_string(),
@@ -489,10 +517,7 @@ fn check(raw: RawPolicy, text: &str, file: &str, errors: &mut Vec<RowError>) -> 
     let mut lines = BTreeMap::new();
     let lines_line = c.line(raw.lines.span());
     if raw.lines.get_ref().is_empty() {
-        c.err(
-            raw.lines.span(),
-            "no monitoring line: add one per year, e.g. 2024 = \"7000\"",
-        );
+        c.err(raw.lines.span(), crate::tr!("policy-no-line"));
     }
     for (year, v) in raw.lines.get_ref() {
         let amount = c.amount(v, true);
@@ -500,10 +525,7 @@ fn check(raw: RawPolicy, text: &str, file: &str, errors: &mut Vec<RowError>) -> 
             Ok(y) if (1949..=2200).contains(&y) && year.len() == 4 => {
                 lines.insert(y, amount);
             }
-            _ => c.err(
-                v.span(),
-                format!("'{year}' is not a year: write e.g. 2024 = \"7000\""),
-            ),
+            _ => c.err(v.span(), crate::tr!("policy-not-a-year", year = year)),
         }
     }
 
@@ -511,10 +533,7 @@ fn check(raw: RawPolicy, text: &str, file: &str, errors: &mut Vec<RowError>) -> 
     let per_member = c.amount(&raw.weights.per_member, false);
     let gap_factor = c.factor(&raw.weights.gap_factor, false);
     if base.is_zero() && per_member.is_zero() && gap_factor.is_zero() {
-        c.err(
-            raw.weights.base.span(),
-            "base, per_member and gap_factor are all 0: no household would have any weight",
-        );
+        c.err(raw.weights.base.span(), crate::tr!("policy-no-weight"));
     }
 
     let one = Decimal::ONE;
@@ -528,11 +547,11 @@ fn check(raw: RawPolicy, text: &str, file: &str, errors: &mut Vec<RowError>) -> 
         None => (one, one),
     };
 
-    let categories = c.multipliers(&raw.categories, "category");
+    let categories = c.multipliers(&raw.categories, "policy-what-category");
     let risk_levels = raw
         .risk_levels
         .as_ref()
-        .map(|t| c.multipliers(t, "risk level"));
+        .map(|t| c.multipliers(t, "policy-what-risk-level"));
 
     let (mut floor, mut cap) = (Amount::ZERO, None);
     if let Some(l) = &raw.limits {
@@ -543,7 +562,14 @@ fn check(raw: RawPolicy, text: &str, file: &str, errors: &mut Vec<RowError>) -> 
             let a = c.amount(v, true);
             cap = Some(a);
             if a < floor {
-                c.err(v.span(), format!("cap {a} is below the floor {floor}"));
+                c.err(
+                    v.span(),
+                    crate::tr!(
+                        "policy-cap-below-floor",
+                        cap = a.to_string(),
+                        floor = floor.to_string()
+                    ),
+                );
             }
         }
     }
@@ -554,9 +580,12 @@ fn check(raw: RawPolicy, text: &str, file: &str, errors: &mut Vec<RowError>) -> 
         let r = item.get_ref();
         let name = r.name.get_ref().trim().to_string();
         if name.is_empty() {
-            c.err(r.name.span(), "a fixed item needs a name");
+            c.err(r.name.span(), crate::tr!("policy-fixed-no-name"));
         } else if !fixed_names.insert(name.clone()) {
-            c.err(r.name.span(), format!("fixed item '{name}' appears twice"));
+            c.err(
+                r.name.span(),
+                crate::tr!("policy-fixed-twice", name = &name),
+            );
         }
         let per_household = r
             .per_household
@@ -569,17 +598,14 @@ fn check(raw: RawPolicy, text: &str, file: &str, errors: &mut Vec<RowError>) -> 
         if per_household.is_zero() && per_member.is_zero() {
             c.err(
                 r.name.span(),
-                format!("fixed item '{name}' gives nothing: set per_member or per_household"),
+                crate::tr!("policy-fixed-nothing", name = &name),
             );
         }
         for cat in &r.categories {
             if !categories.contains_key(cat.get_ref()) {
                 c.err(
                     cat.span(),
-                    format!(
-                        "category '{}' is not in [categories], so it never receives this item",
-                        cat.get_ref()
-                    ),
+                    crate::tr!("policy-fixed-category", category = cat.get_ref()),
                 );
             }
         }
@@ -597,18 +623,18 @@ fn check(raw: RawPolicy, text: &str, file: &str, errors: &mut Vec<RowError>) -> 
         let id = r.household.get_ref().trim().to_string();
         let reason = r.reason.get_ref().trim().to_string();
         if id.is_empty() {
-            c.err(r.household.span(), "household id is empty");
+            c.err(r.household.span(), crate::tr!("policy-household-empty"));
         }
         if reason.is_empty() {
             c.err(
                 r.reason.span(),
-                format!("household {id} is excluded without a reason"),
+                crate::tr!("policy-excluded-no-reason", household = &id),
             );
         }
         if exclusions.insert(id.clone(), reason).is_some() {
             c.err(
                 r.household.span(),
-                format!("household {id} is excluded twice"),
+                crate::tr!("policy-excluded-twice", household = &id),
             );
         }
     }

@@ -168,23 +168,20 @@ pub fn plan_run(
     year: Option<i32>,
 ) -> Result<(i64, Plan)> {
     if pool.is_negative() || pool.is_zero() {
-        return Err(Error::rule(format!(
-            "the pool must be positive, not {pool}"
+        return Err(Error::rule(crate::tr!(
+            "run-pool-not-positive",
+            pool = pool.to_string()
         )));
     }
     let text = std::fs::read_to_string(policy_path).map_err(|e| Error::io(policy_path, e))?;
     let source = policy_path.display().to_string();
     let policy = Policy::from_toml_str(&text, &source)?;
     if w.account(fund)?.is_none() {
-        return Err(Error::NotFound(format!(
-            "no fund account '{fund}' in the ledger (funds are sub-accounts of 负债:专项应付款)"
-        )));
+        return Err(Error::NotFound(crate::tr!("run-no-fund", fund = fund)));
     }
     let households = w.households_on(date)?;
     if households.is_empty() {
-        return Err(Error::rule(
-            "the household register is empty: run `townledger households import FILE` first",
-        ));
+        return Err(Error::rule(crate::tr!("run-register-empty")));
     }
     let year = year.unwrap_or(date.year());
     let (candidates, holders): (Vec<Candidate>, Vec<Holder>) =
@@ -277,70 +274,79 @@ pub fn approve(
     on: NaiveDate,
     today: NaiveDate,
 ) -> Result<RunRecord> {
-    check_stored_rule("the approver (--by)", by, NAME_MAX)?;
+    check_stored_rule(&crate::tr!("run-field-approver"), by, NAME_MAX)?;
     let run = w.run(id)?;
     let by = by.split_whitespace().collect::<Vec<_>>().join(" ");
     let by = by.as_str();
     if crate::people::is_blank_name(by) {
-        return Err(Error::rule("an approval needs --by NAME (not empty)"));
+        return Err(Error::rule(crate::tr!("run-approval-needs-by")));
     }
     if run.reverses_run.is_some() {
-        return Err(Error::rule(format!(
-            "run {id} is a reversal; it needs no approval"
+        return Err(Error::rule(crate::tr!(
+            "run-reversal-no-approval",
+            run = id
         )));
     }
     if same_person(by, &run.proposer) {
-        return Err(Error::rule(format!(
-            "run {id} was proposed by {}; the proposer cannot approve it",
-            run.proposer.trim()
+        return Err(Error::rule(crate::tr!(
+            "run-proposer-approves",
+            run = id,
+            proposer = run.proposer.trim()
         )));
     }
     if on < run.date {
-        return Err(Error::rule(format!(
-            "run {id} is dated {}; it cannot be approved on {on}, before that",
-            run.date
+        return Err(Error::rule(crate::tr!(
+            "run-approved-before-date",
+            run = id,
+            date = run.date,
+            on = on
         )));
     }
     if on > today {
-        return Err(Error::rule(format!(
-            "an approval cannot be dated {on}, after today ({today})"
+        return Err(Error::rule(crate::tr!(
+            "run-approval-future",
+            on = on,
+            today = today
         )));
     }
     match role {
         "village" => {
             if let Some(v) = &run.village_by {
-                return Err(Error::rule(format!(
-                    "run {id} was already approved by the village ({v})"
+                return Err(Error::rule(crate::tr!(
+                    "run-village-approved-already",
+                    run = id,
+                    by = v
                 )));
             }
         }
         "town" => {
             if run.village_by.is_none() {
-                return Err(Error::rule(format!(
-                    "run {id} must be approved by the village (--role village) before the town"
-                )));
+                return Err(Error::rule(crate::tr!("run-village-first", run = id)));
             }
             if let Some(t) = &run.town_by {
-                return Err(Error::rule(format!(
-                    "run {id} was already approved by the town ({t})"
+                return Err(Error::rule(crate::tr!(
+                    "run-town-approved-already",
+                    run = id,
+                    by = t
                 )));
             }
             if let Some(village) = run.village_by.as_deref().filter(|v| same_person(v, by)) {
-                return Err(Error::rule(format!(
-                    "{village} approved run {id} for the village; the town's approval must come from someone else"
+                return Err(Error::rule(crate::tr!(
+                    "run-same-approver",
+                    run = id,
+                    village = village
                 )));
             }
             if let Some(village_on) = run.village_on.filter(|d| on < *d) {
-                return Err(Error::rule(format!(
-                    "the village approved run {id} on {village_on}; the town cannot approve it on {on}, before that"
+                return Err(Error::rule(crate::tr!(
+                    "run-town-before-village",
+                    run = id,
+                    village_on = village_on,
+                    on = on
                 )));
             }
         }
-        other => {
-            return Err(Error::rule(format!(
-                "unknown role '{other}' (village or town)"
-            )))
-        }
+        other => return Err(Error::rule(crate::tr!("run-unknown-role", role = other))),
     }
     w.approve_run(id, role, by, on)?;
     w.run(id)
@@ -358,28 +364,37 @@ pub fn publish(
 ) -> Result<RunRecord> {
     let run = w.run(id)?;
     if run.village_by.is_none() || run.town_by.is_none() {
-        return Err(Error::rule(format!(
-            "run {id} needs the village's and the town's approval before its notice"
+        return Err(Error::rule(crate::tr!(
+            "run-notice-needs-approval",
+            run = id
         )));
     }
     if let Some(p) = run.published {
         if let Some(asked) = asked.filter(|a| *a != p) {
-            return Err(Error::rule(format!(
-                "run {id}'s notice was already published on {p} (not {asked}); a reprint keeps that date"
+            return Err(Error::rule(crate::tr!(
+                "run-notice-published-already",
+                run = id,
+                published = p,
+                asked = asked
             )));
         }
         return Ok(run);
     }
     let published = asked.unwrap_or(today);
     if published < run.date {
-        return Err(Error::rule(format!(
-            "run {id} is dated {}; its notice cannot be published on {published}, before that",
-            run.date
+        return Err(Error::rule(crate::tr!(
+            "run-notice-before-date",
+            run = id,
+            date = run.date,
+            published = published
         )));
     }
     if let Some(town_on) = run.town_on.filter(|d| published < *d) {
-        return Err(Error::rule(format!(
-            "the town approved run {id} on {town_on}; its notice cannot be published on {published}, before that"
+        return Err(Error::rule(crate::tr!(
+            "run-notice-before-town",
+            run = id,
+            town_on = town_on,
+            published = published
         )));
     }
     // The run's own policy says which days are holidays.
@@ -403,38 +418,41 @@ pub fn post(
     force_reason: Option<&str>,
 ) -> Result<String> {
     if let Some(reason) = force_reason {
-        check_stored_rule("the reason (--reason)", reason, MEMO_MAX)?;
+        check_stored_rule(&crate::tr!("run-field-reason"), reason, MEMO_MAX)?;
     }
     w.require_recorded(&RUN_TABLES)?;
     let run = w.run(id)?;
     if let Some(v) = &run.posted_voucher {
-        return Err(Error::rule(format!(
-            "run {id} was already posted as voucher {v}; a posted run is corrected only by a reversing run"
+        return Err(Error::rule(crate::tr!(
+            "run-posted-already",
+            run = id,
+            voucher = v
         )));
     }
     let (Some(published), Some(earliest)) = (run.published, run.earliest_payment) else {
-        return Err(Error::rule(format!(
-            "run {id} has no public notice yet: approve it and run `townledger allocate notice {id}`"
-        )));
+        return Err(Error::rule(crate::tr!("run-no-notice", run = id)));
     };
     if today < earliest {
         match force_reason {
             Some(reason) if !reason.trim().is_empty() => {}
             _ => {
-                return Err(Error::rule(format!(
-                    "run {id}'s notice was published on {published}; payment may start on {earliest} \
-                     ({NOTICE_WORKING_DAYS} working days later). Posting before then needs --force --reason TEXT"
+                return Err(Error::rule(crate::tr!(
+                    "run-notice-period",
+                    run = id,
+                    published = published,
+                    earliest = earliest,
+                    days = NOTICE_WORKING_DAYS
                 )))
             }
         }
     }
     let available = -w.balance_of(&run.fund, None)?;
     if available < run.pool {
-        return Err(Error::rule(format!(
-            "the fund {} holds {}, less than the run's pool {}",
-            run.fund,
-            available.grouped(),
-            run.pool.grouped()
+        return Err(Error::rule(crate::tr!(
+            "run-fund-short",
+            fund = &run.fund,
+            available = available.grouped(),
+            pool = run.pool.grouped()
         )));
     }
     let date = date.unwrap_or(if earliest <= today { earliest } else { today });
@@ -609,14 +627,14 @@ fn read_bank_file(path: &Path) -> Result<Vec<BankLine>> {
         return Err(Error::Input(vec![RowError::new(
             &file,
             1,
-            "the bank file needs columns household_id (or the card: bank_card), amount, status (or 户编号/一卡通账号, 金额, 状态)",
+            crate::tr!("bank-file-columns"),
         )]));
     };
     if household.is_none() && card.is_none() {
         return Err(Error::Input(vec![RowError::new(
             &file,
             1,
-            "the bank file needs a household_id (户编号) or a card number (bank_card, 一卡通账号, 账号) column",
+            crate::tr!("bank-file-household-column"),
         )]));
     }
     let mut errors = Vec::new();
@@ -660,7 +678,7 @@ fn read_bank_file(path: &Path) -> Result<Vec<BankLine>> {
                 errors.push(RowError::new(
                     &file,
                     line,
-                    format!("status '{other}' is neither success (成功/success) nor failure (失败/failed)"),
+                    crate::tr!("bank-file-status", status = other),
                 ));
                 continue;
             }
@@ -678,7 +696,7 @@ fn read_bank_file(path: &Path) -> Result<Vec<BankLine>> {
             errors.push(RowError::new(
                 &file,
                 line,
-                "neither a household id nor a card number",
+                crate::tr!("bank-file-no-household"),
             ));
             continue;
         }
@@ -712,24 +730,25 @@ pub fn pay(
     w.require_recorded(&RUN_TABLES)?;
     let run = w.run(id)?;
     let Some(posted) = &run.posted_voucher else {
-        return Err(Error::rule(format!(
-            "run {id} is not posted yet: `townledger allocate post {id}` first"
-        )));
+        return Err(Error::rule(crate::tr!("pay-not-posted", run = id)));
     };
     if run.reversed_by_run.is_some() || run.reverses_run.is_some() {
-        return Err(Error::rule(format!(
-            "run {id} was reversed; nothing to pay"
-        )));
+        return Err(Error::rule(crate::tr!("pay-reversed", run = id)));
     }
     if let Some(by) = w.reversal_of_voucher(posted)? {
-        return Err(Error::rule(format!(
-            "run {id}'s voucher {posted} was reversed by {by} outside the run; nothing to pay"
+        return Err(Error::rule(crate::tr!(
+            "pay-voucher-reversed",
+            run = id,
+            voucher = posted,
+            by = &by
         )));
     }
     if let Some(earliest) = run.earliest_payment {
         if date < earliest && run.force_reason.is_none() {
-            return Err(Error::rule(format!(
-                "payment may start on {earliest}, after the notice period; not on {date}"
+            return Err(Error::rule(crate::tr!(
+                "pay-before-notice-ends",
+                earliest = earliest,
+                date = date
             )));
         }
     }
@@ -739,13 +758,14 @@ pub fn pay(
         .flatten()
         .any(|approver| same_person(approver, &operator))
     {
-        return Err(Error::rule(format!(
-            "{} approved run {id}; the one who pays must not be an approver",
-            operator.trim()
+        return Err(Error::rule(crate::tr!(
+            "pay-by-approver",
+            run = id,
+            operator = operator.trim()
         )));
     }
     let Some(bank) = w.account(from)?.map(|a| a.name.clone()) else {
-        return Err(Error::NotFound(format!("no account '{from}' to pay from")));
+        return Err(Error::NotFound(crate::tr!("pay-no-account", from = from)));
     };
     let lines = w.run_dues(id)?;
     let outstanding: Vec<&RunDue> = lines.iter().filter(|l| l.total > l.paid).collect();
@@ -781,9 +801,10 @@ pub fn pay(
                         None => errors.push(RowError::new(
                             &file,
                             b.line,
-                            format!(
-                                "card {} is no household's in run {id}",
-                                crate::households::mask_bank_card(card)
+                            crate::tr!(
+                                "bank-file-card-unknown",
+                                card = crate::households::mask_bank_card(card),
+                                run = id
                             ),
                         )),
                     }
@@ -798,7 +819,7 @@ pub fn pay(
                     errors.push(RowError::new(
                         &file,
                         b.line,
-                        format!("household {} is not in run {id}", b.household),
+                        crate::tr!("bank-file-not-in-run", household = &b.household, run = id),
                     ));
                     continue;
                 };
@@ -806,7 +827,7 @@ pub fn pay(
                     errors.push(RowError::new(
                         &file,
                         b.line,
-                        format!("household {} appears twice", b.household),
+                        crate::tr!("bank-file-twice", household = &b.household),
                     ));
                     continue;
                 }
@@ -815,7 +836,7 @@ pub fn pay(
                     errors.push(RowError::new(
                         &file,
                         b.line,
-                        format!("household {} was already paid in full", b.household),
+                        crate::tr!("bank-file-paid-already", household = &b.household),
                     ));
                     continue;
                 }
@@ -823,9 +844,11 @@ pub fn pay(
                     errors.push(RowError::new(
                         &file,
                         b.line,
-                        format!(
-                            "household {}: the bank file says {}, but {} is payable",
-                            b.household, b.amount, due
+                        crate::tr!(
+                            "bank-file-amount",
+                            household = &b.household,
+                            amount = b.amount.to_string(),
+                            due = due.to_string()
                         ),
                     ));
                     continue;
@@ -834,9 +857,9 @@ pub fn pay(
                     to_pay.push((b.household.clone(), due, b.reference.clone()));
                 } else {
                     let why = if b.reason.is_empty() {
-                        "the bank reports a failure".to_string()
+                        crate::tr!("bank-failure")
                     } else {
-                        format!("bank: {}", b.reason)
+                        crate::tr!("bank-failure-reason", reason = &b.reason)
                     };
                     summary.unpaid.push((b.household.clone(), due, why));
                 }
@@ -849,7 +872,7 @@ pub fn pay(
                     summary.unpaid.push((
                         l.household.clone(),
                         l.total - l.paid,
-                        "not in the bank file".into(),
+                        crate::tr!("bank-file-missing"),
                     ));
                 }
             }
@@ -865,9 +888,11 @@ pub fn pay(
         .amount()
         .filter(|t| t.within_posting_limit())
         .ok_or_else(|| {
-            Error::rule(format!(
-                "paying run {id} would take more than the largest amount of one posting ({}) from {bank}",
-                Amount::MAX.grouped()
+            Error::rule(crate::tr!(
+                "pay-too-large",
+                run = id,
+                max = Amount::MAX.grouped(),
+                bank = &bank
             ))
         })?;
     let memo = format!("{} 发放 第{id}批", fund_label(&run.fund));
@@ -913,30 +938,29 @@ pub fn reverse(
     reason: &str,
     date: NaiveDate,
 ) -> Result<(i64, String)> {
-    check_stored_rule("the reason (--reason)", reason, MEMO_MAX)?;
+    check_stored_rule(&crate::tr!("run-field-reason"), reason, MEMO_MAX)?;
     w.require_recorded(&RUN_TABLES)?;
     let run = w.run(id)?;
     let Some(voucher) = run.posted_voucher.clone() else {
-        return Err(Error::rule(format!(
-            "run {id} is not posted; nothing to reverse"
-        )));
+        return Err(Error::rule(crate::tr!("run-reverse-not-posted", run = id)));
     };
     if let Some(by) = run.reversed_by_run {
-        return Err(Error::rule(format!(
-            "run {id} was already reversed by run {by}"
+        return Err(Error::rule(crate::tr!(
+            "run-reversed-already",
+            run = id,
+            by = by
         )));
     }
     if let Some(of) = run.reverses_run {
-        return Err(Error::rule(format!(
-            "run {id} reverses run {of}; a reversal is not reversed (plan a new run instead)"
+        return Err(Error::rule(crate::tr!(
+            "run-reverse-reversal",
+            run = id,
+            of = of
         )));
     }
     let lines = w.run_lines(id)?;
     if lines.iter().any(|l| !l.paid.is_zero()) {
-        return Err(Error::rule(format!(
-            "households of run {id} were already paid; reverse the payment vouchers first \
-             (`townledger reverse VOUCHER --reason …`: the bank returned the money)"
-        )));
+        return Err(Error::rule(crate::tr!("run-reverse-paid", run = id)));
     }
     let mirror = w.reverse(&voucher, reason, date)?;
     let negated: Vec<RunLine> = lines

@@ -61,15 +61,20 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
             let kind = kind
                 .or_else(|| AccountKind::from_top_segment(&name))
                 .ok_or_else(|| {
-                    Error::rule(format!(
-                        "cannot tell the type of '{name}' from its top segment: pass --type"
-                    ))
+                    Error::rule(townledger::tr!("accounts-type-unknown", name = &name))
                 })?;
             let mut ledger = ctx.open()?;
             let account = ledger.write(&ctx.operator, |w| {
                 w.add_account(&name, kind, code.as_deref())
             })?;
-            outln!("added account {} ({})", account.name, account.kind);
+            outln!(
+                "{}",
+                townledger::tr!(
+                    "accounts-added",
+                    name = &account.name,
+                    kind = townledger::tr!(&format!("account-kind-{}", account.kind.as_str()))
+                )
+            );
             Ok(0)
         }
     }

@@ -7,6 +7,7 @@ use townledger::money::Amount;
 use townledger::report::allocation::{notice_document, run_document, runs_document};
 
 use super::{parse_date, Context, OutputArgs};
+use townledger::tr;
 
 #[derive(clap::Subcommand, Debug)]
 pub enum Command {
@@ -103,22 +104,31 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
                 workflow::plan_run(w, &policy, &fund, amount, date, year)
             })?;
             outln!(
-                "planned run {id}: {} from {fund} on {date} under \"{}\" (sha256 {})",
-                amount.grouped(),
-                plan.policy_name,
-                plan.policy_sha256
+                "{}",
+                tr!(
+                    "allocate-planned",
+                    run = id,
+                    amount = amount.grouped(),
+                    fund = &fund,
+                    date = date,
+                    policy = &plan.policy_name,
+                    sha256 = &plan.policy_sha256
+                )
             );
             outln!(
-                "{} households eligible, {} excluded; {} at the floor, {} at the cap; fixed items {}, apportioned {}",
-                plan.eligible,
-                plan.excluded,
-                plan.at_floor,
-                plan.at_cap,
-                plan.fixed_total.grouped(),
-                plan.apportioned.grouped()
+                "{}",
+                tr!(
+                    "allocate-planned-counts",
+                    eligible = plan.eligible,
+                    excluded = plan.excluded,
+                    floor = plan.at_floor,
+                    cap = plan.at_cap,
+                    fixed = plan.fixed_total.grouped(),
+                    apportioned = plan.apportioned.grouped()
+                )
             );
             for note in &plan.notes {
-                outln!("note: {note}");
+                outln!("{}", tr!("allocate-note", note = note));
             }
             outln!("{id}");
             Ok(0)
@@ -149,8 +159,19 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
             }
             .unwrap_or_default();
             outln!(
-                "run {run} approved by {approver} ({role}) on {on}; status {}",
-                status(&record)
+                "{}",
+                tr!(
+                    "allocate-approved",
+                    run = run,
+                    approver = approver,
+                    role = tr!(if role == "village" {
+                        "allocate-role-village"
+                    } else {
+                        "allocate-role-town"
+                    }),
+                    date = on,
+                    status = tr!(&format!("run-status-{}", status(&record)))
+                )
             );
             Ok(0)
         }
@@ -179,12 +200,16 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
             }
             if output.path.is_some() {
                 eprintln!(
-                    "notice of run {run} published {}; payment may start {}",
-                    record.published.map(|d| d.to_string()).unwrap_or_default(),
-                    record
-                        .earliest_payment
-                        .map(|d| d.to_string())
-                        .unwrap_or_default()
+                    "{}",
+                    tr!(
+                        "allocate-notice-published",
+                        run = run,
+                        published = record.published.map(|d| d.to_string()).unwrap_or_default(),
+                        earliest = record
+                            .earliest_payment
+                            .map(|d| d.to_string())
+                            .unwrap_or_default()
+                    )
                 );
             }
             Ok(0)
@@ -197,7 +222,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
         } => {
             let force_reason = match (force, reason) {
                 (true, Some(r)) if !r.trim().is_empty() => Some(r),
-                (true, _) => return Err(Error::rule("--force needs --reason TEXT")),
+                (true, _) => return Err(Error::rule(tr!("allocate-force-needs-reason"))),
                 (false, _) => None,
             };
             let mut ledger = ctx.open()?;
@@ -206,9 +231,14 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
             })?;
             let record = ledger.run(run)?;
             outln!(
-                "run {run} posted as voucher {voucher}: {} owed to households from {}",
-                record.pool.grouped(),
-                record.fund
+                "{}",
+                tr!(
+                    "allocate-posted",
+                    run = run,
+                    voucher = &voucher,
+                    amount = record.pool.grouped(),
+                    fund = &record.fund
+                )
             );
             Ok(0)
         }
@@ -217,7 +247,15 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
             let (new_run, voucher) = ledger.write(&ctx.operator, |w| {
                 workflow::reverse(w, run, &reason, date.unwrap_or_else(today))
             })?;
-            outln!("run {run} reversed by run {new_run} (voucher {voucher})");
+            outln!(
+                "{}",
+                tr!(
+                    "allocate-reversed",
+                    run = run,
+                    new_run = new_run,
+                    voucher = &voucher
+                )
+            );
             Ok(0)
         }
         Command::List { output } => {

@@ -53,10 +53,10 @@ const BLANK: &str = "____________";
 
 pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     if args.as_of.is_some() && args.to.is_some() {
-        return Err(Error::rule("give --as-of or --to, not both"));
+        return Err(Error::rule(townledger::tr!("balance-as-of-and-to")));
     }
     if args.depth == Some(0) {
-        return Err(Error::rule("--depth must be at least 1"));
+        return Err(Error::rule(townledger::tr!("balance-depth-zero")));
     }
     let to = args.to.or(args.as_of);
     if let (Some(from), Some(to)) = (args.from, to) {

@@ -16,12 +16,18 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let mut ledger = ctx.open()?;
     let c = create(&mut ledger, &args.key, &ctx.operator)?;
     outln!(
-        "checkpoint #{} signed by key {}: {} transactions, {} records",
-        c.id,
-        key_id(&c.public_key),
-        c.journal_length,
-        c.records_length
+        "{}",
+        townledger::tr!(
+            "checkpoint-signed",
+            id = c.id,
+            key = key_id(&c.public_key),
+            transactions = c.journal_length,
+            records = c.records_length
+        )
     );
-    outln!("chain head {}", c.head);
+    outln!(
+        "{}",
+        townledger::tr!("chain-head", head = c.head.to_string())
+    );
     Ok(0)
 }

@@ -13,11 +13,12 @@ use townledger::report::register::register;
 use townledger::report::statement::household_statements;
 
 use super::Context;
+use townledger::tr;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Where the demo ledger and its reports go.
-    #[arg(long, default_value = "reports/demo")]
+    #[arg(long, short, default_value = "reports/demo")]
     pub out: PathBuf,
     /// The demo town's data (ledgers/demo).
     #[arg(long)]
@@ -34,41 +35,49 @@ fn write_file(path: PathBuf, f: impl FnOnce(&mut Vec<u8>) -> Result<()>) -> Resu
 pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let data = args.data.unwrap_or_else(demo::data_dir);
     let out = args.out;
-    outln!(
-        "== townledger demo: 程村镇 (demo town) from {}",
-        data.display()
-    );
+    outln!("{}", tr!("demo-start", data = data.display()));
     let built = demo::build(&data, &out, &ctx.operator)?;
     let v = &built.vouchers;
     outln!(
-        "-- imported {} vouchers ({} postings) from vouchers-2024.csv into {}",
-        v.posted,
-        v.postings,
-        built.ledger.path().display()
+        "{}",
+        tr!(
+            "demo-imported",
+            vouchers = v.posted,
+            postings = v.postings,
+            ledger = built.ledger.path().display()
+        )
     );
     let mut built = built;
     let a = demo::allocate(&mut built.ledger, &data, &out, &ctx.operator)?;
     let ledger = &built.ledger;
-    outln!(
-        "-- household register: {} households (households.xlsx)",
-        a.households
-    );
+    outln!("{}", tr!("demo-households", count = a.households));
     for line in &a.funds {
         outln!("-- {line}");
     }
     outln!(
-        "-- allocation run {}: 520,000.00 of 动态帮扶 under \"{}\": {} households eligible, {} excluded, {} at the cap; fixed items {}",
-        a.run, a.plan.policy_name, a.plan.eligible, a.plan.excluded, a.plan.at_cap, a.plan.fixed_total.grouped()
+        "{}",
+        tr!(
+            "demo-run",
+            run = a.run,
+            policy = &a.plan.policy_name,
+            eligible = a.plan.eligible,
+            excluded = a.plan.excluded,
+            cap = a.plan.at_cap,
+            fixed = a.plan.fixed_total.grouped()
+        )
     );
-    outln!("-- approved by 村委会 (village, 2024-12-29) and 镇农办 (town, 2024-12-30); notice published 2024-12-30, payment from 2025-01-07 (5 working days; New Year's Day is a holiday); posted as {}", a.voucher);
+    outln!("{}", tr!("demo-approved", voucher = &a.voucher));
     outln!(
-        "-- paid {} households {} by the bank file {}; {} still payable; paid {} more {} on 2025-01-09",
-        a.first_payment.paid.len(),
-        a.first_payment.total().grouped(),
-        a.bank_file.display(),
-        a.first_payment.unpaid.len(),
-        a.second_payment.paid.len(),
-        a.second_payment.total().grouped()
+        "{}",
+        tr!(
+            "demo-paid",
+            paid = a.first_payment.paid.len(),
+            amount = a.first_payment.total().grouped(),
+            file = a.bank_file.display(),
+            unpaid = a.first_payment.unpaid.len(),
+            more = a.second_payment.paid.len(),
+            more_amount = a.second_payment.total().grouped()
+        )
     );
     let record = ledger.run(a.run)?;
     let town = ledger.town_name()?;
@@ -114,13 +123,20 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         2,
     )?;
     outln!(
-        "-- statements: {} PDFs ({} pages, {:.1} MB) in {}; {} households had nothing in the period{}",
-        batch.files.len(),
-        batch.pages,
-        batch.bytes as f64 / 1e6,
-        out.join("statements").display(),
-        batch.empty.len(),
-        if batch.failed.is_empty() { String::new() } else { format!("; {} failed", batch.failed.len()) }
+        "{}{}",
+        tr!(
+            "demo-statements",
+            files = batch.files.len(),
+            pages = batch.pages,
+            megabytes = batch.bytes as f64 / 1e6,
+            dir = out.join("statements").display(),
+            empty = batch.empty.len()
+        ),
+        if batch.failed.is_empty() {
+            String::new()
+        } else {
+            tr!("demo-statements-failed", count = batch.failed.len())
+        }
     );
     if let Some(s) = statements.iter().find(|s| s.household.id == "H0001") {
         written.push(write_file(out.join("H0001-2024.pdf"), |b| {
@@ -173,11 +189,14 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     })?);
     let verified = verify(ledger)?;
     outln!(
-        "\n-- verify: ok, {} transactions, chain head {}",
-        verified.transactions,
-        verified.head
+        "\n{}",
+        tr!(
+            "demo-verified",
+            transactions = verified.transactions,
+            head = verified.head.to_string()
+        )
     );
-    outln!("-- written:");
+    outln!("{}", tr!("demo-written"));
     for p in written {
         outln!("   {}", p.display());
     }

@@ -54,12 +54,15 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
             let mut ledger = ctx.open()?;
             let fund = ledger.write(&ctx.operator, |w| add_fund(w, &new))?;
             outln!(
-                "added fund {} ({}, {}): account {}, money in {}",
-                fund.id,
-                fund.name,
-                fund.kind,
-                fund.account,
-                fund.bank
+                "{}",
+                townledger::tr!(
+                    "fund-added",
+                    id = fund.id.as_str(),
+                    name = fund.name.as_str(),
+                    kind = fund.kind.as_str(),
+                    account = fund.account.as_str(),
+                    bank = fund.bank.as_str()
+                )
             );
             Ok(0)
         }

@@ -121,20 +121,27 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
             let changes =
                 ledger.write_bulk(&ctx.operator, |w| w.import_households(&records, effective))?;
             outln!(
-                "{}: {} households read; {} added, {} changed (in force from {effective}), {} unchanged",
-                file.display(),
-                records.len(),
-                changes.added.len(),
-                changes.changed.len(),
-                changes.unchanged
+                "{}",
+                townledger::tr!(
+                    "households-imported",
+                    file = file.display(),
+                    read = records.len(),
+                    added = changes.added.len(),
+                    changed = changes.changed.len(),
+                    effective = effective,
+                    unchanged = changes.unchanged
+                )
             );
             if !changes.changed.is_empty() {
-                outln!("changed: {}", changes.changed.join(", "));
+                outln!(
+                    "{}",
+                    townledger::tr!("households-changed", ids = changes.changed.join(", "))
+                );
             }
             if changes.not_in_file > 0 {
                 outln!(
-                    "{} household(s) in the ledger are not in this file and were kept as they were",
-                    changes.not_in_file
+                    "{}",
+                    townledger::tr!("households-not-in-file", count = changes.not_in_file)
                 );
             }
             Ok(0)
@@ -166,8 +173,9 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
             let ledger = ctx.open()?;
             let versions = ledger.household_history(&id)?;
             if versions.is_empty() {
-                return Err(townledger::Error::NotFound(format!(
-                    "no household {id} in the register"
+                return Err(townledger::Error::NotFound(townledger::tr!(
+                    "household-not-found",
+                    id = &id
                 )));
             }
             let lang = output.lang;

@@ -5,6 +5,7 @@ use townledger::import::postings::{import_postings, ImportOptions};
 use townledger::import::Encoding;
 
 use super::Context;
+use townledger::tr;
 
 #[derive(clap::Subcommand, Debug)]
 pub enum Command {
@@ -37,16 +38,20 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
     // An import into a ledger with txn_ids reads what was posted before on a second
     // connection, which a rollback journal would lock out.
     let bulk = !ledger.has_external_ids()?;
+    // What a dry run found: set before the refusal that rolls it back.
+    let dry = std::cell::RefCell::new(None);
     let import = |w: &mut townledger::store::Writer<'_>| {
         let summary = import_postings(w, &args.file, &options)?;
         if args.dry_run {
             // Roll back: the file is fine, nothing is kept.
-            return Err(townledger::Error::Rule(format!(
-                "{}: dry run: {} transaction(s) would be posted, {} already posted; nothing was written",
-                args.file.display(),
-                summary.posted,
-                summary.already_posted
-            )));
+            let msg = tr!(
+                "import-dry-run",
+                file = args.file.display(),
+                posted = summary.posted,
+                already = summary.already_posted
+            );
+            *dry.borrow_mut() = Some(msg.clone());
+            return Err(townledger::Error::Rule(msg));
         }
         Ok(summary)
     };
@@ -56,7 +61,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
         ledger.write(&ctx.operator, import)
     };
     let summary = match summary {
-        Err(townledger::Error::Rule(msg)) if args.dry_run && msg.contains("dry run") => {
+        Err(townledger::Error::Rule(msg)) if dry.borrow().as_ref() == Some(&msg) => {
             outln!("{msg}");
             return Ok(0);
         }
@@ -65,18 +70,26 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
     let file = args.file.display();
     if summary.posted == 0 {
         outln!(
-            "{file}: nothing posted: all {} transaction(s) were already posted",
-            summary.already_posted
+            "{}",
+            tr!(
+                "import-nothing-posted",
+                file = file,
+                already = summary.already_posted
+            )
         );
     } else {
         outln!(
-            "{file}: posted {} transaction(s), {} posting(s), vouchers {} … {}{}",
-            summary.posted,
-            summary.postings,
-            summary.first_voucher.as_deref().unwrap_or(""),
-            summary.last_voucher.as_deref().unwrap_or(""),
+            "{}{}",
+            tr!(
+                "import-posted",
+                file = file,
+                posted = summary.posted,
+                postings = summary.postings,
+                first = summary.first_voucher.as_deref().unwrap_or(""),
+                last = summary.last_voucher.as_deref().unwrap_or("")
+            ),
             if summary.already_posted > 0 {
-                format!("; {} already posted, skipped", summary.already_posted)
+                tr!("import-skipped", already = summary.already_posted)
             } else {
                 String::new()
             }
@@ -88,11 +101,14 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
         const SHOWN: usize = 10;
         let more = created.len().saturating_sub(SHOWN);
         outln!(
-            "created {} account(s): {}{}",
-            created.len(),
-            created[..created.len().min(SHOWN)].join(", "),
+            "{}{}",
+            tr!(
+                "import-accounts-created",
+                count = created.len(),
+                names = created[..created.len().min(SHOWN)].join(", ")
+            ),
             if more > 0 {
-                format!(" and {more} more (townledger accounts list)")
+                tr!("import-accounts-more", more = more)
             } else {
                 String::new()
             }

@@ -23,8 +23,12 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
         Ok(VILLAGE_COLLECTIVE_2023.len())
     })?;
     outln!(
-        "created {} with the village collective chart of accounts (财会〔2023〕14号, {n} accounts)",
-        ctx.ledger_path.display()
+        "{}",
+        townledger::tr!(
+            "init-created",
+            ledger = ctx.ledger_path.display(),
+            accounts = n
+        )
     );
     Ok(0)
 }

@@ -20,10 +20,17 @@ pub fn run(_ctx: &Context, command: Command) -> Result<i32> {
         Command::New { file } => {
             let (public, hex) = new_key(&file)?;
             outln!(
-                "secret key {} (keep it outside the ledger, away from whoever can write the ledger file)",
-                file.display()
+                "{}",
+                townledger::tr!("key-secret-written", file = file.display())
             );
-            outln!("public key {} (key {})", public.display(), key_id(&hex));
+            outln!(
+                "{}",
+                townledger::tr!(
+                    "key-public-written",
+                    file = public.display(),
+                    key = key_id(&hex)
+                )
+            );
             Ok(0)
         }
     }

@@ -18,6 +18,7 @@ mod demo;
 mod dividend;
 mod export;
 mod fund;
+pub mod help;
 mod households;
 mod import;
 mod init;
@@ -40,6 +41,7 @@ use townledger::error::{Error, Result};
 use townledger::render::{self, Font, Format};
 use townledger::report::document::{Document, Lang};
 use townledger::store::Ledger;
+use townledger::tr;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -59,6 +61,10 @@ pub struct Cli {
     /// Who is posting (recorded on every transaction); defaults to the login name.
     #[arg(long, global = true, env = "TOWNLEDGER_OPERATOR")]
     pub operator: Option<String>,
+    /// The language of messages and help: zh (default) or en; on the command line it also
+    /// sets the language of the report printed.
+    #[arg(long, global = true, env = "TOWNLEDGER_LANG", value_parser = parse_lang)]
+    pub lang: Option<Lang>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -181,8 +187,9 @@ pub struct OutputArgs {
     /// text, csv, json, xlsx or pdf; default the --out file's extension, else text.
     #[arg(long)]
     pub format: Option<Format>,
-    /// Language of headings: zh or en.
-    #[arg(long, default_value = "zh", value_parser = parse_lang)]
+    /// The language of the report's headings: the global `--lang` when given on the command
+    /// line, else Chinese.
+    #[arg(skip = report_lang())]
     pub lang: Lang,
     /// Write to this file instead of standard output (.txt, .csv, .json, .xlsx or .pdf).
     #[arg(long, short)]
@@ -212,21 +219,25 @@ impl OutputArgs {
         };
         let format = match (self.format, from_path) {
             (Some(asked), Some(by_name)) if asked != by_name => {
-                return Err(Error::rule(format!(
-                "--format {asked} but --out {} names a {by_name} file; give a matching extension",
-                self.out
-                    .as_deref()
-                    .unwrap_or_else(|| std::path::Path::new(""))
-                    .display()
-            )))
+                return Err(Error::rule(tr!(
+                    "out-format-mismatch",
+                    format = asked.to_string(),
+                    out = self
+                        .out
+                        .as_deref()
+                        .unwrap_or_else(|| std::path::Path::new(""))
+                        .display(),
+                    named = by_name.to_string()
+                )))
             }
             (Some(asked), _) => asked,
             (None, Some(by_name)) => by_name,
             (None, None) => Format::Text,
         };
         if format.is_binary() && self.out.is_none() && std::io::stdout().is_terminal() {
-            return Err(Error::rule(format!(
-                "{format} output is binary and standard output is a terminal: use --out FILE, or redirect (> FILE)"
+            return Err(Error::rule(tr!(
+                "out-binary-to-terminal",
+                format = format.to_string()
             )));
         }
         Ok(format)
@@ -254,11 +265,11 @@ pub fn format_of_path(path: &std::path::Path) -> Result<Option<Format>> {
         return Ok(None);
     };
     Format::from_path(path).map(Some).ok_or_else(|| {
-        Error::rule(format!(
-            "--out {}: unknown extension '.{}' (known: {})",
-            path.display(),
-            ext.to_string_lossy(),
-            known_extensions()
+        Error::rule(tr!(
+            "out-unknown-extension",
+            out = path.display(),
+            extension = ext.to_string_lossy(),
+            known = known_extensions()
         ))
     })
 }
@@ -327,11 +338,21 @@ fn create_parent(path: &std::path::Path) -> Result<()> {
 }
 
 pub fn parse_lang(s: &str) -> std::result::Result<Lang, String> {
-    match s {
-        "zh" | "cn" | "zh-CN" => Ok(Lang::Zh),
-        "en" => Ok(Lang::En),
-        _ => Err(format!("unknown language '{s}' (zh or en)")),
-    }
+    townledger::i18n::parse_lang(s)
+        .ok_or_else(|| townledger::tr!("cli-unknown-language", value = s))
+}
+
+static REPORT_LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
+
+/// Set once at start: the language asked for by `--lang` on the command line.
+pub fn set_report_lang(lang: Option<Lang>) {
+    let _ = REPORT_LANG.set(lang.unwrap_or(Lang::Zh));
+}
+
+/// The language of printed reports: `--lang` when given on the command line; Chinese
+/// otherwise (the forms a town files and posts are Chinese whatever the clerk's settings).
+pub fn report_lang() -> Lang {
+    REPORT_LANG.get().copied().unwrap_or(Lang::Zh)
 }
 
 pub fn parse_date(s: &str) -> std::result::Result<chrono::NaiveDate, String> {
@@ -341,7 +362,7 @@ pub fn parse_date(s: &str) -> std::result::Result<chrono::NaiveDate, String> {
 /// Render `doc` to the file or standard output chosen in `out`.
 /// An error writing to standard output.
 pub fn stdout_error(e: std::io::Error) -> Error {
-    Error::io("standard output", e)
+    Error::io(tr!("standard-output"), e)
 }
 
 /// Print `text` as it is to standard output.

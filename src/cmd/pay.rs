@@ -32,16 +32,24 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     })?;
     match &summary.voucher {
         Some(v) => outln!(
-            "run {}: paid {} household(s), {} from {} (voucher {v}, {date})",
-            args.run,
-            summary.paid.len(),
-            summary.total().grouped(),
-            args.from
+            "{}",
+            townledger::tr!(
+                "pay-paid",
+                run = args.run,
+                households = summary.paid.len(),
+                amount = summary.total().grouped(),
+                from = &args.from,
+                voucher = v,
+                date = date
+            )
         ),
-        None => outln!("run {}: nothing paid", args.run),
+        None => outln!("{}", townledger::tr!("pay-nothing", run = args.run)),
     }
     if !summary.unpaid.is_empty() {
-        outln!("still payable ({}):", summary.unpaid.len());
+        outln!(
+            "{}",
+            townledger::tr!("pay-still-payable", count = summary.unpaid.len())
+        );
         for (household, amount, why) in &summary.unpaid {
             outln!("  {household}  {}  {why}", amount.grouped());
         }

@@ -41,8 +41,13 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
         Command::Add(args) => {
             let new = NewProject {
                 invested: parse_money("--invested", &args.invested)?,
-                rate: parse_rate(&args.rate)
-                    .map_err(|e| townledger::Error::rule(format!("--rate: {e}")))?,
+                rate: parse_rate(&args.rate).map_err(|e| {
+                    townledger::Error::rule(townledger::tr!(
+                        "option-refused",
+                        option = "--rate",
+                        reason = e.to_string()
+                    ))
+                })?,
                 id: args.id,
                 name: args.name,
                 owner: args.owner,

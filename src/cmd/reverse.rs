@@ -27,12 +27,25 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     })?;
     let named = args.voucher.trim();
     if named == reversal.original {
-        outln!("reversed {named} by {} ({date})", reversal.voucher);
+        outln!(
+            "{}",
+            townledger::tr!(
+                "reverse-done",
+                voucher = named,
+                reversal = &reversal.voucher,
+                date = date
+            )
+        );
     } else {
         outln!(
-            "reversed {named} ({}) by {} ({date})",
-            reversal.original,
-            reversal.voucher
+            "{}",
+            townledger::tr!(
+                "reverse-done-named",
+                voucher = named,
+                original = &reversal.original,
+                reversal = &reversal.voucher,
+                date = date
+            )
         );
     }
     for note in &reversal.notes {

@@ -8,7 +8,8 @@ use townledger::render::{render_to_vec, Font, RenderOptions};
 use townledger::report::document::Lang;
 use townledger::report::statement::household_statements;
 
-use super::{format_of_path, known_extensions, parse_date, parse_lang, Context};
+use super::{format_of_path, known_extensions, parse_date, Context};
+use townledger::tr;
 
 #[derive(clap::Subcommand, Debug)]
 pub enum Command {
@@ -18,7 +19,7 @@ pub enum Command {
         #[command(flatten)]
         period: Period,
         /// The file to write; its extension picks the format (.pdf, .xlsx, .csv, .json, .txt).
-        #[arg(long)]
+        #[arg(long, short)]
         out: PathBuf,
         #[command(flatten)]
         print: PrintArgs,
@@ -29,19 +30,20 @@ pub enum Command {
         #[command(flatten)]
         period: Period,
         /// The folder to write into (one subfolder per village).
-        #[arg(long)]
+        #[arg(long, short)]
         out: PathBuf,
         #[command(flatten)]
-        print: PrintArgs,
+        print: BatchArgs,
     },
     /// A PDF for every household of every village.
     Town {
         #[command(flatten)]
         period: Period,
-        #[arg(long)]
+        /// The folder to write into (one subfolder per village).
+        #[arg(long, short)]
         out: PathBuf,
         #[command(flatten)]
-        print: PrintArgs,
+        print: BatchArgs,
     },
 }
 
@@ -58,12 +60,20 @@ pub struct Period {
 
 #[derive(clap::Args, Debug)]
 pub struct PrintArgs {
-    /// zh (default) or en.
-    #[arg(long, default_value = "zh", value_parser = parse_lang)]
+    /// The language of the statements: the global `--lang` when given on the command line,
+    /// else Chinese.
+    #[arg(skip = super::report_lang())]
     pub lang: Lang,
     /// Another font (TTF, OTF or TTC; `file.ttc#2` picks a face).
     #[arg(long)]
     pub font: Option<PathBuf>,
+}
+
+/// What a batch of statements takes besides: the threads that print them.
+#[derive(clap::Args, Debug)]
+pub struct BatchArgs {
+    #[command(flatten)]
+    pub print: PrintArgs,
     /// Threads for batches.
     #[arg(long, default_value_t = 2)]
     pub threads: usize,
@@ -74,7 +84,7 @@ impl Period {
         match (self.year, self.from, self.to) {
             (Some(y), _, _) => {
                 let from = NaiveDate::from_ymd_opt(y, 1, 1)
-                    .ok_or_else(|| Error::rule(format!("year {y} is out of range")))?;
+                    .ok_or_else(|| Error::rule(tr!("statement-year-out-of-range", year = y)))?;
                 let to = NaiveDate::from_ymd_opt(y, 12, 31).expect("valid");
                 Ok((from, to, y.to_string()))
             }
@@ -90,12 +100,12 @@ impl Period {
                 };
                 Ok((from, to, label))
             }
-            (None, Some(from), Some(to)) => {
-                Err(Error::rule(format!("--from {from} is after --to {to}")))
-            }
-            _ => Err(Error::rule(
-                "give --year YEAR, or --from DATE and --to DATE",
-            )),
+            (None, Some(from), Some(to)) => Err(Error::rule(tr!(
+                "period-from-after-to",
+                from = from,
+                to = to
+            ))),
+            _ => Err(Error::rule(tr!("statement-period-needed"))),
         }
     }
 }
@@ -123,32 +133,44 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
                 .households_on(to)?
                 .into_iter()
                 .find(|h| h.id == id)
-                .ok_or_else(|| Error::NotFound(format!("no household {id} in the register")))?;
+                .ok_or_else(|| Error::NotFound(tr!("household-not-found", id = &id)))?;
             let statement =
                 household_statements(&ledger, &[household], from, to, today, print.lang)?
                     .pop()
                     .expect("one statement");
             let format = format_of_path(&out)?.ok_or_else(|| {
-                Error::rule(format!(
-                    "--out {}: the extension picks the format (known: {})",
-                    out.display(),
-                    known_extensions()
+                Error::rule(tr!(
+                    "statement-out-extension",
+                    out = out.display(),
+                    known = known_extensions()
                 ))
             })?;
             let bytes = render_to_vec(&statement.document(print.lang), format, &options(&print)?)
-                .map_err(|e| Error::rule(format!("household {id}: {e}")))?;
+                .map_err(|e| {
+                Error::rule(tr!(
+                    "statement-household-failed",
+                    id = &id,
+                    reason = e.to_string()
+                ))
+            })?;
             if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
             }
             std::fs::write(&out, &bytes).map_err(|e| Error::io(&out, e))?;
             outln!(
-                "{}: statement of {id} for {from} — {to}: {} line(s), allocated {}, paid {}, payable {} ({} bytes)",
-                out.display(),
-                statement.lines.len(),
-                statement.allocated.grouped(),
-                statement.paid.grouped(),
-                statement.payable().grouped(),
-                bytes.len()
+                "{}",
+                tr!(
+                    "statement-written",
+                    out = out.display(),
+                    id = &id,
+                    from = from,
+                    to = to,
+                    lines = statement.lines.len(),
+                    allocated = statement.allocated.grouped(),
+                    paid = statement.paid.grouped(),
+                    payable = statement.payable().grouped(),
+                    bytes = bytes.len()
+                )
             );
             Ok(0)
         }
@@ -167,9 +189,10 @@ fn batch(
     village: Option<&str>,
     period: Period,
     out: PathBuf,
-    print: PrintArgs,
+    batch_args: BatchArgs,
     today: NaiveDate,
 ) -> Result<i32> {
+    let BatchArgs { print, threads } = batch_args;
     let (from, to, label) = period.resolve()?;
     let all = ledger.households_on(to)?;
     let households: Vec<_> = match village {
@@ -181,11 +204,12 @@ fn batch(
         villages.sort();
         villages.dedup();
         return Err(Error::NotFound(match village {
-            Some(v) => format!(
-                "no households in village {v} (villages: {})",
-                villages.join(", ")
+            Some(v) => tr!(
+                "statement-no-village",
+                village = v,
+                villages = villages.join(", ")
             ),
-            None => "the household register is empty".into(),
+            None => tr!("statement-register-empty"),
         }));
     }
     let start = std::time::Instant::now();
@@ -196,15 +220,18 @@ fn batch(
         &label,
         print.lang,
         &options(&print)?,
-        print.threads,
+        threads,
     )?;
     outln!(
-        "wrote {} statement(s) to {}: {} page(s), {:.1} MB, {:.1} s",
-        summary.files.len(),
-        out.display(),
-        summary.pages,
-        summary.bytes as f64 / 1e6,
-        start.elapsed().as_secs_f64()
+        "{}",
+        tr!(
+            "statement-batch-written",
+            count = summary.files.len(),
+            out = out.display(),
+            pages = summary.pages,
+            megabytes = summary.bytes as f64 / 1e6,
+            seconds = start.elapsed().as_secs_f64()
+        )
     );
     if !summary.empty.is_empty() {
         let shown: Vec<String> = summary
@@ -214,9 +241,12 @@ fn batch(
             .map(|id| id.escape_debug().to_string())
             .collect();
         outln!(
-            "{} household(s) had nothing in the period (printed all the same): {}{}",
-            summary.empty.len(),
-            shown.join(", "),
+            "{}{}",
+            tr!(
+                "statement-batch-empty",
+                count = summary.empty.len(),
+                ids = shown.join(", ")
+            ),
             if summary.empty.len() > shown.len() {
                 ", …"
             } else {
@@ -225,7 +255,10 @@ fn batch(
         );
     }
     if !summary.failed.is_empty() {
-        outln!("{} household(s) failed:", summary.failed.len());
+        outln!(
+            "{}",
+            tr!("statement-batch-failed", count = summary.failed.len())
+        );
         for (id, why) in &summary.failed {
             // An id is data: shown with its control characters escaped.
             outln!("  {}: {why}", id.escape_debug());

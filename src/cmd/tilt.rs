@@ -33,7 +33,13 @@ pub struct Args {
 pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let request = TiltRequest {
         year: args.year,
-        share: parse_rate(&args.share).map_err(|e| Error::rule(format!("--share: {e}")))?,
+        share: parse_rate(&args.share).map_err(|e| {
+            Error::rule(townledger::tr!(
+                "option-refused",
+                option = "--share",
+                reason = e.to_string()
+            ))
+        })?,
         projects: args.projects,
         from_630: args
             .from_630

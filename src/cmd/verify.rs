@@ -5,6 +5,7 @@ use townledger::checkpoint::{key_id, read_public_key};
 use townledger::error::Result;
 
 use super::Context;
+use townledger::tr;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -23,34 +24,41 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     let ledger = ctx.open()?;
     let v = verify_signed(&ledger, key.as_deref())?;
     let mut out = String::new();
-    out.push_str(&format!(
-        "ok: {} transactions, {} postings; every voucher matches its audit hash and balances\n",
-        v.transactions, v.postings
+    let mut line = |text: String| {
+        out.push_str(&text);
+        out.push('\n');
+    };
+    line(tr!(
+        "verify-journal-ok",
+        transactions = v.transactions,
+        postings = v.postings
     ));
-    out.push_str(&format!(
-        "ok: {} records cover {} tables ({} rows); every row is as recorded\n",
-        v.records, v.tables, v.rows
+    line(tr!(
+        "verify-records-ok",
+        records = v.records,
+        tables = v.tables,
+        rows = v.rows
     ));
     match (&v.last_checkpoint, &key) {
-        (None, _) => out.push_str("no signed checkpoint yet (townledger checkpoint --key FILE)\n"),
-        (Some(last), Some(k)) => out.push_str(&format!(
-            "ok: {} checkpoint(s), {} signed by key {}; the last #{} signed {} by {}\n",
-            v.checkpoints,
-            v.signed_by_key,
-            key_id(k),
-            last.id,
-            last.signed_at,
-            key_id(&last.public_key)
+        (None, _) => line(tr!("verify-no-checkpoint")),
+        (Some(last), Some(k)) => line(tr!(
+            "verify-checkpoints-signed",
+            checkpoints = v.checkpoints,
+            signed = v.signed_by_key,
+            key = key_id(k),
+            last = last.id,
+            at = last.signed_at.to_string(),
+            last_key = key_id(&last.public_key)
         )),
-        (Some(last), None) => out.push_str(&format!(
-            "ok: {} checkpoint(s) hold (each under its own key; pass --public-key to require yours); the last #{} signed {} by key {}\n",
-            v.checkpoints,
-            last.id,
-            last.signed_at,
-            key_id(&last.public_key)
+        (Some(last), None) => line(tr!(
+            "verify-checkpoints-hold",
+            checkpoints = v.checkpoints,
+            last = last.id,
+            at = last.signed_at.to_string(),
+            last_key = key_id(&last.public_key)
         )),
     }
-    out.push_str(&format!("chain head {}\n", v.head));
+    line(tr!("chain-head", head = v.head.to_string()));
     super::print(&out)?;
     Ok(0)
 }

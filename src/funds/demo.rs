@@ -131,20 +131,20 @@ pub fn record_demo_funds(ledger: &mut Ledger, operator: &str) -> Result<Vec<Stri
                 },
             )?;
             let d = &recorded.dividend;
-            out.push(format!(
-                "{} {}: invested {} at {} → expected {}; {} {} received {} (land rent {}, upkeep {}), net {} — voucher {}",
-                project.id,
-                project.name,
-                project.invested.grouped(),
-                project.rate,
-                project.expected().grouped(),
-                d.date,
-                project.kind,
-                d.amount.grouped(),
-                d.rent.grouped(),
-                d.upkeep.grouped(),
-                d.net().grouped(),
-                d.voucher
+            out.push(crate::tr!(
+                "demo-project",
+                id = &project.id,
+                name = &project.name,
+                invested = project.invested.grouped(),
+                rate = project.rate.to_string(),
+                expected = project.expected().grouped(),
+                date = d.date,
+                kind = crate::tr!(&format!("project-kind-{}", project.kind)),
+                amount = d.amount.grouped(),
+                rent = d.rent.grouped(),
+                upkeep = d.upkeep.grouped(),
+                net = d.net().grouped(),
+                voucher = &d.voucher
             ));
         }
         let mut request = TiltRequest {
@@ -165,11 +165,11 @@ pub fn record_demo_funds(ledger: &mut Ledger, operator: &str) -> Result<Vec<Stri
         if !contribution.is_zero() {
             request.from_630 = Some(contribution);
         }
-        out.push(format!(
-            "dynamic-assistance fund before the tilt: {}; 6·30 fund: {}; contribution from 6·30: {}",
-            holds.grouped(),
-            available_630.grouped(),
-            contribution.grouped()
+        out.push(crate::tr!(
+            "demo-before-tilt",
+            holds = holds.grouped(),
+            available = available_630.grouped(),
+            contribution = contribution.grouped()
         ));
         let outcome = tilt(w, &request)?;
         out.extend(outcome.lines());

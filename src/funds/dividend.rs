@@ -108,23 +108,23 @@ impl RecordedDividend {
     pub fn lines(&self) -> Vec<String> {
         let d = &self.dividend;
         vec![
-            format!(
-                "recorded {} {} {} for {}: {} received, land rent {}, upkeep {}, net {}",
-                self.project.kind,
-                self.project.id,
-                self.project.name,
-                d.year,
-                d.amount.grouped(),
-                d.rent.grouped(),
-                d.upkeep.grouped(),
-                d.net().grouped()
+            crate::tr!(
+                "dividend-recorded",
+                kind = crate::tr!(&format!("project-kind-{}", self.project.kind)),
+                project = &self.project.id,
+                name = &self.project.name,
+                year = d.year,
+                amount = d.amount.grouped(),
+                rent = d.rent.grouped(),
+                upkeep = d.upkeep.grouped(),
+                net = d.net().grouped()
             ),
-            format!(
-                "voucher {} ({}): {} paid into {}",
-                d.voucher,
-                d.date,
-                d.net().grouped(),
-                self.to
+            crate::tr!(
+                "dividend-voucher",
+                voucher = &d.voucher,
+                date = d.date,
+                net = d.net().grouped(),
+                to = &self.to
             ),
         ]
     }
@@ -133,9 +133,11 @@ impl RecordedDividend {
 /// Make sure `name` exists with type `kind`, creating it if missing.
 pub(crate) fn ensure_account(w: &mut Writer<'_>, name: &str, kind: AccountKind) -> Result<()> {
     match w.account(name)? {
-        Some(a) if a.kind != kind => Err(Error::rule(format!(
-            "account '{name}' exists but is a {} account, not {kind}",
-            a.kind
+        Some(a) if a.kind != kind => Err(Error::rule(crate::tr!(
+            "account-wrong-kind",
+            name = name,
+            kind = a.kind.to_string(),
+            wanted = kind.to_string()
         ))),
         Some(_) => Ok(()),
         None => w.add_account(name, kind, None).map(|_| ()),
@@ -150,7 +152,7 @@ pub(crate) fn ensure_account(w: &mut Writer<'_>, name: &str, kind: AccountKind) 
 /// (the tilt would miss this dividend).
 pub fn record_dividend(w: &mut Writer<'_>, new: &NewDividend) -> Result<RecordedDividend> {
     if let Some(memo) = &new.memo {
-        check_stored_rule("the memo (--memo)", memo, MEMO_MAX)?;
+        check_stored_rule(&crate::tr!("dividend-field-memo"), memo, MEMO_MAX)?;
     }
     let project = match w.project(&new.project)? {
         Some(p) => p,
@@ -160,32 +162,33 @@ pub fn record_dividend(w: &mut Writer<'_>, new: &NewDividend) -> Result<Recorded
         }
     };
     if new.amount <= Amount::ZERO {
-        return Err(Error::rule(format!(
-            "the dividend amount must be more than 0.00 (got {})",
-            new.amount
+        return Err(Error::rule(crate::tr!(
+            "dividend-not-positive",
+            amount = new.amount.to_string()
         )));
     }
     if new.rent.is_negative() || new.upkeep.is_negative() {
-        return Err(Error::rule("land rent and upkeep cannot be negative"));
+        return Err(Error::rule(crate::tr!("dividend-negative-costs")));
     }
     let paid_out = new
         .rent
         .checked_add(new.upkeep)
-        .ok_or_else(|| Error::rule("land rent + upkeep is too large"))?;
+        .ok_or_else(|| Error::rule(crate::tr!("dividend-costs-too-large")))?;
     if paid_out > new.amount {
-        return Err(Error::rule(format!(
-            "land rent {} + upkeep {} = {} is more than the dividend {}: a dividend pays its rent and upkeep first, it cannot pay more than it brings",
-            new.rent.grouped(),
-            new.upkeep.grouped(),
-            paid_out.grouped(),
-            new.amount.grouped()
+        return Err(Error::rule(crate::tr!(
+            "dividend-costs-exceed",
+            rent = new.rent.grouped(),
+            upkeep = new.upkeep.grouped(),
+            total = paid_out.grouped(),
+            amount = new.amount.grouped()
         )));
     }
     let year = new.year.unwrap_or(new.date.year());
     if year > new.date.year() {
-        return Err(Error::rule(format!(
-            "a dividend received on {} cannot be income of {year}, a later year",
-            new.date
+        return Err(Error::rule(crate::tr!(
+            "dividend-later-year",
+            date = new.date,
+            year = year
         )));
     }
     if let Some((_, voucher)) = w
@@ -193,10 +196,11 @@ pub fn record_dividend(w: &mut Writer<'_>, new: &NewDividend) -> Result<Recorded
         .into_iter()
         .find(|(p, _)| *p == project.id)
     {
-        return Err(Error::rule(format!(
-            "{}'s {year} income was already tilted by voucher {voucher}; a dividend recorded now would be left out of it \
-             (record it for another year with --year, or reverse {voucher} first)",
-            project.id
+        return Err(Error::rule(crate::tr!(
+            "dividend-year-tilted",
+            project = &project.id,
+            year = year,
+            voucher = &voucher
         )));
     }
     let to = match new.to.as_deref().map(str::trim) {
@@ -207,14 +211,16 @@ pub fn record_dividend(w: &mut Writer<'_>, new: &NewDividend) -> Result<Recorded
         Some(name) => match w.account(name)? {
             Some(a) if a.kind == AccountKind::Asset => a.name.clone(),
             Some(a) => {
-                return Err(Error::rule(format!(
-                    "--to {name}: the dividend must be paid into an asset account (a bank or cash account), not a {} account",
-                    a.kind
+                return Err(Error::rule(crate::tr!(
+                    "dividend-to-not-asset",
+                    name = name,
+                    kind = a.kind.to_string()
                 )))
             }
             None => {
-                return Err(Error::NotFound(format!(
-                    "--to {name}: no such account (add it with `townledger accounts add`)"
+                return Err(Error::NotFound(crate::tr!(
+                    "dividend-to-unknown",
+                    name = name
                 )))
             }
         },

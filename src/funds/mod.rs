@@ -38,7 +38,10 @@ mod tests {
         assert_eq!(fund_name("负债:专项应付款:动态帮扶"), "动态帮扶资金");
         assert_eq!(fund_name("负债:专项应付款:631资金"), "631资金");
         assert_eq!(fund_name("负债:专项应付款:6·30资金"), "6·30资金");
-        assert_eq!(fund_name("负债:专项应付款:防止返贫储备金"), "防止返贫储备金");
+        assert_eq!(
+            fund_name("负债:专项应付款:防止返贫储备金"),
+            "防止返贫储备金"
+        );
         assert_eq!(fund_name("负债:专项应付款:产业奖补"), "产业奖补资金");
     }
 }

@@ -67,7 +67,7 @@ impl FromStr for ProjectKind {
         match s.trim().to_lowercase().as_str() {
             "dividend" | "分红" => Ok(ProjectKind::Dividend),
             "rent" | "租金" => Ok(ProjectKind::Rent),
-            other => Err(format!("unknown project kind '{other}' (dividend or rent)")),
+            other => Err(crate::tr!("project-kind-unknown", kind = other)),
         }
     }
 }
@@ -132,9 +132,7 @@ pub fn check_id(id: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::rule(format!(
-            "project id '{id}' is not valid: use 1–32 lower-case ASCII letters, digits, '-' or '_' (e.g. oyster)"
-        )))
+        Err(Error::rule(crate::tr!("project-id-invalid", id = id)))
     }
 }
 
@@ -149,7 +147,7 @@ pub fn parse_rate(text: &str) -> std::result::Result<Decimal, String> {
         && number.bytes().all(|b| b.is_ascii_digit() || b == b'.')
         && number.bytes().filter(|&b| b == b'.').count() <= 1
         && number.bytes().any(|b| b.is_ascii_digit());
-    let bad = || format!("'{s}' is not a rate (expected a decimal like 0.12, or 12%)");
+    let bad = || crate::tr!("rate-invalid", text = s);
     if !well_formed {
         return Err(bad());
     }
@@ -164,19 +162,24 @@ pub fn parse_rate(text: &str) -> std::result::Result<Decimal, String> {
 
 /// A money argument: strict [`Amount::parse`], naming the flag in the error.
 pub fn parse_money(flag: &str, text: &str) -> Result<Amount> {
-    Amount::parse(text).map_err(|e| Error::rule(format!("{flag}: {e}")))
+    Amount::parse(text).map_err(|e| {
+        Error::rule(crate::tr!(
+            "option-refused",
+            option = flag,
+            reason = e.to_string()
+        ))
+    })
 }
 
 /// The error for an unknown project id, listing the known ones.
 pub fn unknown_project(id: &str, known: &[String]) -> Error {
     if known.is_empty() {
-        Error::NotFound(format!(
-            "unknown project '{id}': no projects yet (add one with `townledger project add`)"
-        ))
+        Error::NotFound(crate::tr!("project-unknown-none", id = id))
     } else {
-        Error::NotFound(format!(
-            "unknown project '{id}'; known projects: {}",
-            known.join(", ")
+        Error::NotFound(crate::tr!(
+            "project-unknown",
+            id = id,
+            known = known.join(", ")
         ))
     }
 }
@@ -184,55 +187,56 @@ pub fn unknown_project(id: &str, known: &[String]) -> Error {
 /// Add a project and, if missing, its income account. A duplicate id or name is refused.
 pub fn add_project(w: &mut Writer<'_>, new: &NewProject) -> Result<Project> {
     check_id(&new.id)?;
-    check_stored_rule("the project name (--name)", &new.name, NAME_MAX)?;
+    check_stored_rule(&crate::tr!("project-field-name"), &new.name, NAME_MAX)?;
     if let Some(owner) = &new.owner {
-        check_stored_rule("the owner (--owner)", owner, NAME_MAX)?;
+        check_stored_rule(&crate::tr!("project-field-owner"), owner, NAME_MAX)?;
     }
     let name = new.name.trim();
     if name.is_empty() {
-        return Err(Error::rule("a project needs a name (--name)"));
+        return Err(Error::rule(crate::tr!("project-needs-name")));
     }
     if name.contains(':') {
-        return Err(Error::rule(format!(
-            "project name '{name}' may not contain ':' (it names the income account)"
-        )));
+        return Err(Error::rule(crate::tr!("project-name-colon", name = name)));
     }
     let account = income_account(name);
     validate_account_name(&account)
-        .map_err(|e| Error::rule(format!("project name '{name}' is not usable: {e}")))?;
+        .map_err(|e| Error::rule(crate::tr!("project-name-unusable", name = name, reason = e)))?;
     if new.invested <= Amount::ZERO {
-        return Err(Error::rule(format!(
-            "the investment must be more than 0.00 (got {})",
-            new.invested
+        return Err(Error::rule(crate::tr!(
+            "project-invested-not-positive",
+            amount = new.invested.to_string()
         )));
     }
     if new.rate <= Decimal::ZERO || new.rate > Decimal::ONE {
-        return Err(Error::rule(format!(
-            "the expected rate must be above 0 and at most 1 (got {}; 12% is 0.12)",
-            new.rate
+        return Err(Error::rule(crate::tr!(
+            "project-rate-range",
+            rate = new.rate.to_string()
         )));
     }
     let owner = match new.owner.as_deref().map(str::trim) {
         None => TOWN_OWNER.to_string(),
-        Some("") => return Err(Error::rule("--owner is empty")),
+        Some("") => return Err(Error::rule(crate::tr!("project-owner-empty"))),
         Some(o) => o.to_string(),
     };
     if let Some(existing) = w.project(&new.id)? {
-        return Err(Error::rule(format!(
-            "project '{}' already exists ({})",
-            existing.id, existing.name
+        return Err(Error::rule(crate::tr!(
+            "project-exists",
+            id = &existing.id,
+            name = &existing.name
         )));
     }
     if let Some(existing) = w.projects()?.into_iter().find(|p| p.name == name) {
-        return Err(Error::rule(format!(
-            "a project named {name} already exists (id '{}')",
-            existing.id
+        return Err(Error::rule(crate::tr!(
+            "project-name-exists",
+            name = name,
+            id = &existing.id
         )));
     }
     match w.account(&account)? {
         Some(a) if a.kind != AccountKind::Income => {
-            return Err(Error::rule(format!(
-                "account '{account}' exists but is not an income account"
+            return Err(Error::rule(crate::tr!(
+                "project-account-not-income",
+                account = &account
             )))
         }
         Some(_) => {}
@@ -256,17 +260,17 @@ pub fn add_project(w: &mut Writer<'_>, new: &NewProject) -> Result<Project> {
 /// What `project add` prints.
 pub fn added_lines(p: &Project) -> Vec<String> {
     vec![
-        format!(
-            "added project {} {} ({}, {}): invested {} at {} → expected {} a year",
-            p.id,
-            p.name,
-            p.owner,
-            p.kind,
-            p.invested.grouped(),
-            p.rate,
-            p.expected().grouped()
+        crate::tr!(
+            "project-added",
+            id = &p.id,
+            name = &p.name,
+            owner = &p.owner,
+            kind = crate::tr!(&format!("project-kind-{}", p.kind)),
+            invested = p.invested.grouped(),
+            rate = p.rate.to_string(),
+            expected = p.expected().grouped()
         ),
-        format!("income account {}", p.account),
+        crate::tr!("project-income-account", account = &p.account),
     ]
 }
 

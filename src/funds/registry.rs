@@ -223,9 +223,7 @@ pub fn add_fund(w: &mut Writer<'_>, new: &NewFund) -> Result<Fund> {
     let id = new.id.trim();
     check_stored_rule("the fund id", id, NAME_MAX)?;
     if id.is_empty() || id.contains(':') || id.chars().any(char::is_whitespace) {
-        return Err(Error::rule(format!(
-            "fund id '{id}' must be one word without ':' (e.g. 助学基金)"
-        )));
+        return Err(Error::rule(crate::tr!("fund-id-one-word", id = id)));
     }
     let name = new.name.as_deref().map(str::trim).unwrap_or(id);
     check_stored_rule("the fund name (--name)", name, NAME_MAX)?;
@@ -243,13 +241,23 @@ pub fn add_fund(w: &mut Writer<'_>, new: &NewFund) -> Result<Fund> {
         ("--account", &account, FUND_PARENT),
         ("--bank", &bank, BANK_PARENT),
     ] {
-        validate_account_name(value).map_err(|e| Error::rule(format!("{what} {value}: {e}")))?;
+        validate_account_name(value).map_err(|e| {
+            Error::rule(crate::tr!(
+                "fund-account-unusable",
+                flag = what,
+                account = value.as_str(),
+                reason = e.to_string()
+            ))
+        })?;
         if !value
             .strip_prefix(parent)
             .is_some_and(|rest| rest.starts_with(':'))
         {
-            return Err(Error::rule(format!(
-                "{what} {value}: must be a sub-account of {parent}"
+            return Err(Error::rule(crate::tr!(
+                "fund-account-outside",
+                flag = what,
+                account = value.as_str(),
+                parent = parent
             )));
         }
     }
@@ -259,16 +267,20 @@ pub fn add_fund(w: &mut Writer<'_>, new: &NewFund) -> Result<Fund> {
         .chain(aliases.iter().map(String::as_str))
     {
         if let Some(other) = fund_named(&funds, word) {
-            return Err(Error::rule(format!(
-                "'{word}' already names fund {} ({})",
-                other.id, other.name
+            return Err(Error::rule(crate::tr!(
+                "fund-name-taken",
+                word = word,
+                fund = other.id.as_str(),
+                name = other.name.as_str()
             )));
         }
     }
     if let Some(other) = funds.iter().find(|f| f.account == account) {
-        return Err(Error::rule(format!(
-            "{account} already holds fund {} ({})",
-            other.id, other.name
+        return Err(Error::rule(crate::tr!(
+            "fund-account-taken",
+            account = account.as_str(),
+            fund = other.id.as_str(),
+            name = other.name.as_str()
         )));
     }
     for (name, kind) in [
@@ -277,9 +289,10 @@ pub fn add_fund(w: &mut Writer<'_>, new: &NewFund) -> Result<Fund> {
     ] {
         match w.account(name)? {
             Some(a) if a.kind != kind => {
-                return Err(Error::rule(format!(
-                    "account '{name}' exists but is not a {} account",
-                    kind.as_str()
+                return Err(Error::rule(crate::tr!(
+                    "fund-account-wrong-kind",
+                    account = name.as_str(),
+                    kind = kind.as_str()
                 )))
             }
             Some(_) => {}

@@ -142,26 +142,23 @@ pub fn share_of(net: Amount, share: Decimal) -> Amount {
 /// Check the share against 10%–12% and the override rules; returns the reason to keep.
 pub fn check_share(share: Decimal, override_range: bool, reason: Option<&str>) -> Result<bool> {
     if share <= Decimal::ZERO || share > Decimal::ONE {
-        return Err(Error::rule(format!(
-            "share {share} is not a fraction of income: it must be above 0 and at most 1 (12% is 0.12)"
+        return Err(Error::rule(crate::tr!(
+            "tilt-share-not-fraction",
+            share = share.to_string()
         )));
     }
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     if override_range && reason.is_none() {
-        return Err(Error::rule(
-            "--override needs --reason TEXT: why this year's share differs (kept with the tilt)",
-        ));
+        return Err(Error::rule(crate::tr!("tilt-override-needs-reason")));
     }
     if !override_range && reason.is_some() {
-        return Err(Error::rule(
-            "--reason goes with --override (a share within 0.10–0.12 needs no reason)",
-        ));
+        return Err(Error::rule(crate::tr!("tilt-reason-without-override")));
     }
     let outside = share < MIN_SHARE || share > MAX_SHARE;
     if outside && !override_range {
-        return Err(Error::rule(format!(
-            "share {share} is outside 0.10–0.12 (the tilt sets aside 10%–12% of each project's net income); \
-             to use it anyway pass --override --reason TEXT"
+        return Err(Error::rule(crate::tr!(
+            "tilt-share-outside",
+            share = share.to_string()
         )));
     }
     Ok(outside)
@@ -171,19 +168,20 @@ pub fn check_share(share: Decimal, override_range: bool, reason: Option<&str>) -
 /// earlier tilts, the date and the 6·30 fund's balance.
 pub fn plan(w: &mut Writer<'_>, req: &TiltRequest) -> Result<TiltPlan> {
     if let Some(reason) = &req.reason {
-        check_stored_rule("the reason (--reason)", reason, MEMO_MAX)?;
+        check_stored_rule(&crate::tr!("run-field-reason"), reason, MEMO_MAX)?;
     }
     let outside_range = check_share(req.share, req.override_range, req.reason.as_deref())?;
     let year = req.year;
     let date = match req.date {
         Some(d) => d,
         None => NaiveDate::from_ymd_opt(year, 12, 31)
-            .ok_or_else(|| Error::rule(format!("{year} is not a usable year")))?,
+            .ok_or_else(|| Error::rule(crate::tr!("tilt-year-unusable", year = year)))?,
     };
     let from_630 = req.from_630.unwrap_or(Amount::ZERO);
     if from_630.is_negative() {
-        return Err(Error::rule(format!(
-            "--from-630 must not be negative (got {from_630})"
+        return Err(Error::rule(crate::tr!(
+            "tilt-630-negative",
+            amount = from_630.to_string()
         )));
     }
     let projects = w.projects()?;
@@ -194,9 +192,7 @@ pub fn plan(w: &mut Writer<'_>, req: &TiltRequest) -> Result<TiltPlan> {
             .filter(|p| totals.iter().any(|t| t.project == p.id))
             .collect();
         if with_dividends.is_empty() {
-            return Err(Error::rule(format!(
-                "no dividend recorded for {year}: nothing to tilt (record one with `townledger dividend record`)"
-            )));
+            return Err(Error::rule(crate::tr!("tilt-no-dividend", year = year)));
         }
         with_dividends
     } else {
@@ -217,9 +213,10 @@ pub fn plan(w: &mut Writer<'_>, req: &TiltRequest) -> Result<TiltPlan> {
             .map(|p| p.id.as_str())
             .collect();
         if !missing.is_empty() {
-            return Err(Error::rule(format!(
-                "no dividend recorded for {year} from {}: nothing to tilt",
-                missing.join(", ")
+            return Err(Error::rule(crate::tr!(
+                "tilt-no-dividend-from",
+                year = year,
+                projects = missing.join(", ")
             )));
         }
         chosen
@@ -232,7 +229,7 @@ pub fn plan(w: &mut Writer<'_>, req: &TiltRequest) -> Result<TiltPlan> {
     if !done.is_empty() {
         let list: Vec<String> = done
             .iter()
-            .map(|(p, v)| format!("{p} by voucher {v}"))
+            .map(|(p, v)| crate::tr!("tilt-done-by", project = p, voucher = v))
             .collect();
         let rest: Vec<&str> = targets
             .iter()
@@ -242,11 +239,13 @@ pub fn plan(w: &mut Writer<'_>, req: &TiltRequest) -> Result<TiltPlan> {
         let hint = if rest.is_empty() {
             String::new()
         } else {
-            format!("; tilt the others with --project ({})", rest.join(", "))
+            crate::tr!("tilt-others-hint", projects = rest.join(", "))
         };
-        return Err(Error::rule(format!(
-            "{year} income was already tilted: {}{hint}",
-            list.join(", ")
+        return Err(Error::rule(crate::tr!(
+            "tilt-already",
+            year = year,
+            list = list.join(", "),
+            hint = hint
         )));
     }
     let mut lines = Vec::with_capacity(targets.len());
@@ -256,9 +255,11 @@ pub fn plan(w: &mut Writer<'_>, req: &TiltRequest) -> Result<TiltPlan> {
             .find(|t| t.project == p.id)
             .expect("targets have dividends");
         if t.last_date > date {
-            return Err(Error::rule(format!(
-                "a tilt dated {date} cannot come before the {} dividend of {} it sets aside from (use --date)",
-                p.id, t.last_date
+            return Err(Error::rule(crate::tr!(
+                "tilt-before-dividend",
+                date = date,
+                project = &p.id,
+                dividend_date = t.last_date
             )));
         }
         lines.push(TiltLine {
@@ -275,15 +276,17 @@ pub fn plan(w: &mut Writer<'_>, req: &TiltRequest) -> Result<TiltPlan> {
         let now = -w.balance_of(&account, None)?;
         let holds = on_date.min(now);
         if from_630 > holds {
-            return Err(Error::rule(format!(
-                "the 6·30 fund ({account}) holds only {} (on {date}{}); it cannot contribute {}",
-                holds.grouped(),
-                if now < on_date {
-                    ", after later postings"
+            return Err(Error::rule(crate::tr!(
+                "tilt-630-short",
+                account = &account,
+                holds = holds.grouped(),
+                date = date,
+                later = if now < on_date {
+                    crate::tr!("tilt-630-after-later")
                 } else {
-                    ""
+                    String::new()
                 },
-                from_630.grouped()
+                amount = from_630.grouped()
             )));
         }
     }
@@ -302,9 +305,9 @@ pub fn plan(w: &mut Writer<'_>, req: &TiltRequest) -> Result<TiltPlan> {
         outside_range,
     };
     if plan.into_fund().is_zero() {
-        return Err(Error::rule(format!(
-            "nothing to set aside: net income × {} is 0.00 for every project",
-            plan.share
+        return Err(Error::rule(crate::tr!(
+            "tilt-nothing",
+            share = plan.share.to_string()
         )));
     }
     Ok(plan)
@@ -401,27 +404,43 @@ impl TiltOutcome {
             .max()
             .unwrap_or(0)
             .max(7);
-        let mut out = vec![format!(
-            "tilt {}: share {} of each project's net income into {} — voucher {} ({})",
-            p.year,
-            share,
-            dynamic_fund(),
-            self.voucher,
-            p.date
+        let mut out = vec![crate::tr!(
+            "tilt-done",
+            year = p.year,
+            share = share.as_str(),
+            fund = dynamic_fund(),
+            voucher = &self.voucher,
+            date = p.date
         )];
         if let Some(reason) = &p.reason {
-            out.push(format!(
-                "override: share {share}{}; reason: {reason}",
-                if p.outside_range {
-                    " is outside 0.10–0.12"
+            out.push(crate::tr!(
+                "tilt-override",
+                share = share.as_str(),
+                outside = if p.outside_range {
+                    crate::tr!("tilt-override-outside")
                 } else {
-                    ""
-                }
+                    String::new()
+                },
+                reason = reason.as_str()
             ));
         }
+        // Headings padded by display width (a Chinese character takes two columns).
+        let pad = |text: String, width: usize, left: bool| {
+            let w = unicode_width::UnicodeWidthStr::width(text.as_str());
+            let fill = " ".repeat(width.saturating_sub(w));
+            if left {
+                format!("{text}{fill}")
+            } else {
+                format!("{fill}{text}")
+            }
+        };
         out.push(format!(
-            "{:<id_width$}  {:>16}  {:>6}  {:>14}  name",
-            "project", "net income", "share", "amount"
+            "{}  {}  {}  {}  {}",
+            pad(crate::tr!("tilt-col-project"), id_width, true),
+            pad(crate::tr!("tilt-col-net"), 16, false),
+            pad(crate::tr!("tilt-col-share"), 6, false),
+            pad(crate::tr!("tilt-col-amount"), 14, false),
+            crate::tr!("tilt-col-name")
         ));
         for l in &p.lines {
             out.push(format!(
@@ -434,28 +453,25 @@ impl TiltOutcome {
             ));
         }
         out.push(format!(
-            "{:<id_width$}  {:>16}  {:>6}  {:>14}",
-            "total",
+            "{}  {:>16}  {:>6}  {:>14}",
+            pad(crate::tr!("tilt-col-total"), id_width, true),
             p.net().grouped(),
             "",
             p.total().grouped()
         ));
         if !p.from_630.is_zero() {
-            out.push(format!(
-                "from the 6·30 fund ({}): {}",
-                fund_630(),
-                p.from_630.grouped()
+            out.push(crate::tr!(
+                "tilt-from-630",
+                fund = fund_630(),
+                amount = p.from_630.grouped()
             ));
         }
-        out.push(format!(
-            "into the dynamic-assistance fund: {}; it now holds {}",
-            p.into_fund().grouped(),
-            self.fund_holds.grouped()
+        out.push(crate::tr!(
+            "tilt-into-fund",
+            amount = p.into_fund().grouped(),
+            holds = self.fund_holds.grouped()
         ));
-        out.push(
-            "amount = net income × share, rounded to the fen per project (half away from zero)"
-                .to_string(),
-        );
+        out.push(crate::tr!("tilt-rounding"));
         out
     }
 }

@@ -30,20 +30,17 @@ pub enum IdNumberError {
 impl fmt::Display for IdNumberError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            IdNumberError::Empty => write!(f, "ID number is empty"),
-            IdNumberError::Length(n) => {
-                write!(f, "ID number must have 18 characters, this one has {n}")
-            }
-            IdNumberError::Characters => {
-                write!(f, "ID number must be 17 digits followed by a digit or X")
-            }
+            IdNumberError::Empty => f.write_str(&crate::tr!("id-number-empty")),
+            IdNumberError::Length(n) => f.write_str(&crate::tr!("id-number-length", count = n)),
+            IdNumberError::Characters => f.write_str(&crate::tr!("id-number-characters")),
             IdNumberError::BirthDate(d) => {
-                write!(f, "ID number has an impossible birth date {d}")
+                f.write_str(&crate::tr!("id-number-birth-date", date = d))
             }
-            IdNumberError::CheckDigit { found, expected } => write!(
-                f,
-                "ID number has a wrong check digit: last character is {found}, expected {expected}"
-            ),
+            IdNumberError::CheckDigit { found, expected } => f.write_str(&crate::tr!(
+                "id-number-check-digit",
+                found = *found,
+                expected = *expected
+            )),
         }
     }
 }

@@ -144,7 +144,11 @@ impl Category {
     fn allowed() -> String {
         let names: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
         let aliases: Vec<&str> = Category::ALL.iter().map(|c| c.alias()).collect();
-        format!("{} or empty; also {}", names.join(", "), aliases.join(", "))
+        crate::tr!(
+            "category-allowed",
+            names = names.join(", "),
+            aliases = aliases.join(", ")
+        )
     }
 }
 
@@ -165,7 +169,7 @@ impl FromStr for Category {
             .find(|c| {
                 c.as_str() == t || c.alias().eq_ignore_ascii_case(t) || stem(c.as_str()) == stem(t)
             })
-            .ok_or_else(|| format!("unknown category '{t}' (allowed: {})", Category::allowed()))
+            .ok_or_else(|| crate::tr!("category-unknown", text = t, allowed = Category::allowed()))
     }
 }
 
@@ -269,10 +273,7 @@ impl FromStr for Labour {
                     .iter()
                     .map(|l| format!("{}: {}", l.as_str(), l.accepted().join("/")))
                     .collect();
-                format!(
-                    "unknown labour capacity '{t}' (accepted: {}; empty means full)",
-                    lists.join("; ")
-                )
+                crate::tr!("labour-unknown", text = t, accepted = lists.join("; "))
             })
     }
 }

@@ -126,7 +126,7 @@ fn check_csv(text: &str, file: &str) -> Result<Vec<HouseholdRecord>> {
                 unreadable.push(RowError::new(
                     file,
                     line,
-                    format!("unreadable CSV row: {e}"),
+                    crate::tr!("register-unreadable-row", reason = e.to_string()),
                 ));
             }
         }
@@ -135,7 +135,7 @@ fn check_csv(text: &str, file: &str) -> Result<Vec<HouseholdRecord>> {
         return Err(Error::Input(unreadable));
     }
     check
-        .ok_or_else(|| file_error(file, "the file is empty: expected a header row"))??
+        .ok_or_else(|| file_error(file, crate::tr!("register-file-empty")))??
         .finish()
 }
 
@@ -291,12 +291,13 @@ impl Columns {
                 errors.push(RowError::new(
                     file,
                     header.line,
-                    format!(
-                        "column '{}' given twice: column {} '{first_name}' and column {} '{}'",
-                        field.english(),
-                        first + 1,
-                        col + 1,
-                        text.trim()
+                    crate::tr!(
+                        "import-column-twice",
+                        name = field.english(),
+                        first = first + 1,
+                        first_header = first_name,
+                        second = col + 1,
+                        second_header = text.trim()
                     ),
                 ));
             } else {
@@ -308,10 +309,10 @@ impl Columns {
                 errors.push(RowError::new(
                     file,
                     header.line,
-                    format!(
-                        "missing required column '{}' ({})",
-                        field.english(),
-                        field.chinese()
+                    crate::tr!(
+                        "register-missing-column",
+                        name = field.english(),
+                        chinese = field.chinese()
                     ),
                 ));
             }
@@ -358,15 +359,16 @@ impl RowCheck<'_> {
             Some(Cell::Text(t)) => Some(crate::render::csv::unescape_text(t.trim()).to_string()),
             Some(Cell::Inexact) => {
                 let label = self.label(field);
-                self.error(format!(
-                    "{label}: the number has more digits than a spreadsheet keeps exactly (15); \
-                     format the column as text and enter it again"
-                ));
+                self.error(crate::tr!("register-inexact-number", label = label));
                 None
             }
             Some(Cell::Error(e)) => {
                 let label = self.label(field);
-                self.error(format!("{label}: the cell holds the spreadsheet error {e}"));
+                self.error(crate::tr!(
+                    "register-cell-error",
+                    label = label,
+                    error = e.to_string()
+                ));
                 None
             }
         }
@@ -408,7 +410,7 @@ impl RowCheck<'_> {
         let t = self.text(field)?;
         if t.is_empty() {
             let label = self.label(field);
-            self.error(format!("{label} is empty"));
+            self.error(crate::tr!("text-empty", field = label));
             return None;
         }
         Some(t)
@@ -480,19 +482,22 @@ impl RowCheck<'_> {
 
 fn parse_members(t: &str) -> std::result::Result<u32, String> {
     if t.is_empty() {
-        return Err("household size is empty".into());
+        return Err(crate::tr!("register-members-empty"));
     }
     match t.parse::<i64>() {
-        Ok(n) if n < 1 => Err(format!("household size must be at least 1, found {n}")),
-        Ok(n) => u32::try_from(n).map_err(|_| format!("household size {n} is too large")),
-        Err(_) => Err(format!("'{t}' is not a whole number of people")),
+        Ok(n) if n < 1 => Err(crate::tr!("register-members-below-one", count = n)),
+        Ok(n) => u32::try_from(n).map_err(|_| crate::tr!("register-members-too-large", count = n)),
+        Err(_) => Err(crate::tr!("register-members-not-a-number", text = t)),
     }
 }
 
 fn parse_income(t: &str) -> std::result::Result<Amount, String> {
     let a = Amount::parse(t).map_err(|e| e.to_string())?;
     if a.is_negative() {
-        return Err(format!("income {a} is negative"));
+        return Err(crate::tr!(
+            "register-income-negative",
+            amount = a.to_string()
+        ));
     }
     Ok(a)
 }
@@ -521,8 +526,8 @@ struct RegisterCheck<'f> {
 
 /// The values no two households may share, with how messages call them.
 const UNIQUE: [(Field, &str); 2] = [
-    (Field::IdNumber, "ID number"),
-    (Field::BankCard, "card number"),
+    (Field::IdNumber, "register-what-id-number"),
+    (Field::BankCard, "register-what-card"),
 ];
 
 fn unique_value(field: Field, r: &HouseholdRecord) -> &str {
@@ -568,9 +573,12 @@ impl<'f> RegisterCheck<'f> {
             if !id.is_empty() {
                 if let Some(first) = self.seen.get(id) {
                     let label = check.label(Field::Id);
-                    check.error(format!(
-                        "{label}: duplicate household id '{id}' (rows {first} and {})",
-                        row.line
+                    check.error(crate::tr!(
+                        "register-duplicate-id",
+                        label = label,
+                        id = id,
+                        first = *first,
+                        line = row.line
                     ));
                 } else {
                     self.seen.insert(id.to_string(), row.line);
@@ -598,8 +606,13 @@ impl<'f> RegisterCheck<'f> {
                             _ => mask_bank_card(value),
                         };
                         let other = &records[other].id;
-                        check.error(format!(
-                            "{label}: {what} {shown} is also household {other}'s (row {line})"
+                        check.error(crate::tr!(
+                            "register-shared-value",
+                            label = label,
+                            what = crate::tr!(what),
+                            shown = shown,
+                            other = other,
+                            line = line
                         ));
                     }
                     None => firsts[k] = Some(hash),

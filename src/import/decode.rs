@@ -58,8 +58,7 @@ impl Encoding {
 impl std::str::FromStr for Encoding {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        Encoding::from_label(s)
-            .ok_or_else(|| format!("unknown encoding '{s}' (expected auto, utf-8 or gbk)"))
+        Encoding::from_label(s).ok_or_else(|| crate::tr!("encoding-unknown", value = s))
     }
 }
 
@@ -177,8 +176,8 @@ fn judge(sample: &[u8], complete: bool) -> Verdict {
 fn hex_bytes(bytes: &[u8]) -> String {
     let shown: Vec<String> = bytes.iter().map(|b| format!("0x{b:02X}")).collect();
     match bytes.len() {
-        1 => format!("byte {}", shown[0]),
-        _ => format!("bytes {}", shown.join(" ")),
+        1 => crate::tr!("decode-byte", bytes = &shown[0]),
+        _ => crate::tr!("decode-bytes", bytes = shown.join(" ")),
     }
 }
 
@@ -194,26 +193,20 @@ enum Reading {
 /// a character).
 fn reason(reading: Reading, offset: u64, bytes: &[u8], at_end: bool) -> String {
     let what = if at_end {
-        format!("the file ends inside a character ({})", hex_bytes(bytes))
+        crate::tr!("decode-ends-inside", bytes = hex_bytes(bytes))
     } else {
         hex_bytes(bytes)
     };
     match reading {
-        Reading::Utf8(Why::Asked) => format!(
-            "not valid UTF-8: {what} at byte offset {offset} (if the file was saved as GBK, pass --encoding gbk)"
-        ),
-        Reading::Utf8(Why::Bom) => format!(
-            "not valid UTF-8, though the file starts with a UTF-8 byte-order mark: {what} at byte offset {offset}"
-        ),
-        Reading::Utf8(Why::Looked) => format!(
-            "not valid UTF-8: {what} at byte offset {offset}, in a file that is UTF-8 elsewhere (a stray or damaged byte: correct it and read the file again; it is not read as GBK)"
-        ),
-        Reading::Gbk(true) => format!(
-            "not valid GBK/GB 18030: {what} at byte offset {offset} (if the file was saved as UTF-8, pass --encoding utf-8)"
-        ),
-        Reading::Gbk(false) => format!(
-            "neither UTF-8 nor GBK/GB 18030 text: {what} at byte offset {offset}"
-        ),
+        Reading::Utf8(Why::Asked) => {
+            crate::tr!("decode-not-utf8-asked", what = what, offset = offset)
+        }
+        Reading::Utf8(Why::Bom) => crate::tr!("decode-not-utf8-bom", what = what, offset = offset),
+        Reading::Utf8(Why::Looked) => {
+            crate::tr!("decode-not-utf8-stray", what = what, offset = offset)
+        }
+        Reading::Gbk(true) => crate::tr!("decode-not-gbk-asked", what = what, offset = offset),
+        Reading::Gbk(false) => crate::tr!("decode-neither", what = what, offset = offset),
     }
 }
 
@@ -360,7 +353,7 @@ impl<R: Read> TextReader<R> {
                     if self.asked == Encoding::Gbk {
                         self.fail(Reading::Gbk(true), self.pos, BOM.len(), false);
                         if let Some(e) = &mut self.failed {
-                            e.reason = "the file starts with a UTF-8 byte-order mark, but --encoding gbk was given (pass --encoding utf-8, or leave it out)".into();
+                            e.reason = crate::tr!("decode-bom-but-gbk");
                         }
                         return true;
                     }

@@ -117,12 +117,13 @@ fn find_columns(file: &str, headers: &csv::StringRecord) -> Result<Columns> {
             Some(RowError::new(
                 file,
                 1,
-                format!(
-                    "column '{n}' given twice: column {} '{}' and column {} '{}'",
-                    first + 1,
-                    excerpt(written(first)),
-                    at + 1,
-                    excerpt(written(at))
+                crate::tr!(
+                    "import-column-twice",
+                    name = n,
+                    first = first + 1,
+                    first_header = excerpt(written(first)),
+                    second = at + 1,
+                    second_header = excerpt(written(at))
                 ),
             ))
         })
@@ -145,10 +146,10 @@ fn find_columns(file: &str, headers: &csv::StringRecord) -> Result<Columns> {
         return Err(Error::Input(vec![RowError::new(
             file,
             1,
-            format!(
-                "missing column{} {} (the header must be txn_id,date,account,amount,memo with optional household,ref; debit,credit may stand for amount)",
-                if missing.len() > 1 { "s" } else { "" },
-                missing.join(", ")
+            crate::tr!(
+                "import-missing-columns",
+                count = missing.len(),
+                columns = missing.join(", ")
             ),
         )]));
     }
@@ -293,14 +294,16 @@ impl Rows<'_> {
                 self.errors.push(RowError::new(
                     file,
                     line,
-                    format!(
-                        "date {d} differs from {first} on line {} of the same transaction {}{}",
-                        g.first_line,
-                        g.txn_id,
-                        if (d.year(), d.month()) != (first.year(), first.month()) {
-                            " (if voucher numbers restart each month, put the month in txn_id: 2024-03-记-1)"
+                    crate::tr!(
+                        "import-date-differs",
+                        date = d,
+                        first = first,
+                        line = g.first_line,
+                        txn = &*g.txn_id,
+                        month_hint = if (d.year(), d.month()) != (first.year(), first.month()) {
+                            crate::tr!("import-month-hint")
                         } else {
-                            ""
+                            String::new()
                         }
                     ),
                 ));
@@ -393,9 +396,9 @@ impl Rows<'_> {
                 if self.register.is_empty() || self.register.contains(raw) {
                     Ok(())
                 } else {
-                    Err(format!(
-                        "household '{}' is not in the household register (a tag names a registered household: import the register first, or correct the tag)",
-                        excerpt(raw)
+                    Err(crate::tr!(
+                        "import-household-not-registered",
+                        household = excerpt(raw)
                     ))
                 }
             });
@@ -597,38 +600,33 @@ pub fn import_postings(
     for (name, first, more) in unknown {
         let also = match more.len() {
             0 => String::new(),
-            n if n <= 5 => format!(
-                "; also on line{} {}",
-                if n > 1 { "s" } else { "" },
-                more.iter()
+            n if n <= 5 => crate::tr!(
+                "import-also-on-lines",
+                count = n,
+                lines = more
+                    .iter()
                     .map(u64::to_string)
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            n => format!(
-                "; also on lines {} and {} more",
-                more[..5]
+            n => crate::tr!(
+                "import-also-on-lines-more",
+                lines = more[..5]
                     .iter()
                     .map(u64::to_string)
                     .collect::<Vec<_>>()
                     .join(", "),
-                n - 5
+                more = n - 5
             ),
         };
         errors.push(RowError::new(
             &file,
             first,
-            format!(
-                "unknown account '{name}'{also} (add it with `townledger accounts add`, or import with --create-accounts)"
-            ),
+            crate::tr!("import-unknown-account", name = &*name, also = also),
         ));
     }
     if count == 0 && errors.is_empty() {
-        errors.push(RowError::new(
-            &file,
-            0,
-            "no rows: the file has a header only",
-        ));
+        errors.push(RowError::new(&file, 0, crate::tr!("import-header-only")));
     }
     if !errors.is_empty() {
         errors.sort_by_key(|e| e.line);
@@ -657,7 +655,7 @@ fn read_rows(
     let mut count = 0u64;
     while let Some(line) = source.next_record(&mut record, file, &mut rows.errors) {
         let Some(record) = Fields::checked(&record) else {
-            rows.errors.push(RowError::new(file, line, NOT_UTF8));
+            rows.errors.push(RowError::new(file, line, not_utf8()));
             continue;
         };
         if rows.writer_gone {
@@ -673,7 +671,7 @@ fn read_rows(
                 continue;
             }
             rows.errors
-                .push(RowError::new(file, line, "txn_id is empty"));
+                .push(RowError::new(file, line, crate::tr!("import-txn-id-empty")));
             continue;
         }
         let g = if in_memory {
@@ -870,18 +868,16 @@ fn row_amount<'r>(
                 } else {
                     Amount::parse(text)
                         .map(Some)
-                        .map_err(|e| format!("{name}: {e}"))
+                        .map_err(|e| format!("{}: {e}", crate::tr!(name)))
                 }
             };
-            match (side(debit, "debit")?, side(credit, "credit")?) {
+            match (side(debit, "import-debit")?, side(credit, "import-credit")?) {
                 (Some(d), None) => Ok(d),
                 (None, Some(c)) => Ok(-c),
                 (Some(d), Some(c)) if c.is_zero() => Ok(d),
                 (Some(d), Some(c)) if d.is_zero() => Ok(-c),
-                (None, None) => Err("debit and credit are both empty".into()),
-                (Some(_), Some(_)) => {
-                    Err("both debit and credit are filled in; a row is one or the other".into())
-                }
+                (None, None) => Err(crate::tr!("import-debit-credit-empty")),
+                (Some(_), Some(_)) => Err(crate::tr!("import-debit-credit-both")),
             }
         }
     }
@@ -900,7 +896,7 @@ fn resolve_account<'b>(
     options: &ImportOptions,
 ) -> std::result::Result<(&'b crate::ledger::Account, bool), Unresolved> {
     if text.is_empty() {
-        return Err(Unresolved::Invalid("account is empty".into()));
+        return Err(Unresolved::Invalid(crate::tr!("import-account-empty")));
     }
     if let Some(at) = bulk.find(text) {
         return Ok((bulk.account_at(at), false));
@@ -909,11 +905,8 @@ fn resolve_account<'b>(
         return Err(Unresolved::Unknown);
     }
     validate_account_name(text).map_err(Unresolved::Invalid)?;
-    let kind = AccountKind::from_top_segment(text).ok_or_else(|| {
-        Unresolved::Invalid(format!(
-            "cannot tell the type of new account '{text}' from its top segment (use 资产/assets, 负债/liabilities, 净资产/equity/funds, 收入/income or 支出/expenses)"
-        ))
-    })?;
+    let kind = AccountKind::from_top_segment(text)
+        .ok_or_else(|| Unresolved::Invalid(crate::tr!("import-new-account-type", name = text)))?;
     let account = bulk
         .create_account(text, kind)
         .map_err(|e| Unresolved::Invalid(e.to_string()))?;
@@ -935,10 +928,7 @@ fn finish_group(
         errors.push(RowError::new(
             file,
             g.first_line,
-            format!(
-                "transaction {} has a single posting; it needs at least two that balance",
-                g.txn_id
-            ),
+            crate::tr!("import-single-posting", txn = &*g.txn_id),
         ));
         return Ok(None);
     }
@@ -946,9 +936,9 @@ fn finish_group(
     let off: Total = g.postings.iter().map(|p| p.amount).collect();
     let lines = || {
         if g.first_line == g.last_line {
-            format!("line {}", g.first_line)
+            crate::tr!("import-line", line = g.first_line)
         } else {
-            format!("lines {}-{}", g.first_line, g.last_line)
+            crate::tr!("import-lines", first = g.first_line, last = g.last_line)
         }
     };
     if !off.is_zero() {
@@ -956,9 +946,11 @@ fn finish_group(
         errors.push(RowError::new(
             file,
             g.first_line,
-            format!(
-                "transaction {} does not balance: its postings ({lines}) sum to {off}, not 0.00",
-                g.txn_id
+            crate::tr!(
+                "import-unbalanced",
+                txn = &*g.txn_id,
+                lines = lines,
+                sum = off.to_string()
             ),
         ));
         return Ok(None);
@@ -967,11 +959,7 @@ fn finish_group(
         errors.push(RowError::new(
             file,
             g.first_line,
-            format!(
-                "transaction {} moves no money: every posting ({}) is 0.00",
-                g.txn_id,
-                lines()
-            ),
+            crate::tr!("import-no-money", txn = &*g.txn_id, lines = lines()),
         ));
         return Ok(None);
     }
@@ -1036,7 +1024,9 @@ fn trim(s: &str) -> &str {
     }
 }
 
-const NOT_UTF8: &str = "not valid UTF-8 text";
+fn not_utf8() -> String {
+    crate::tr!("import-not-utf8")
+}
 
 /// A row's fields as text. The row's bytes are checked as text once, as a whole, with SIMD
 /// (checking Chinese text byte by byte costs more than all the rest of reading a row).
@@ -1071,8 +1061,8 @@ fn csv_row_error(file: &str, e: &csv::Error) -> RowError {
     }
     let line = e.position().map(|p| p.line()).unwrap_or(0);
     let reason = match e.kind() {
-        csv::ErrorKind::Utf8 { .. } => NOT_UTF8.to_string(),
-        _ => format!("unreadable CSV: {e}"),
+        csv::ErrorKind::Utf8 { .. } => not_utf8(),
+        _ => crate::tr!("import-unreadable-csv", reason = e.to_string()),
     };
     RowError::new(file, line, reason)
 }

@@ -58,15 +58,13 @@ fn cell(data: &Data) -> Cell {
 pub fn first_sheet(bytes: Vec<u8>, file: &str) -> Result<Vec<SheetRow>> {
     let unreadable = |reason: String| Error::Input(vec![RowError::new(file, 0, reason)]);
     let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|e| unreadable(format!("cannot read the spreadsheet: {e}")))?;
+        .map_err(|e| unreadable(crate::tr!("sheet-unreadable", reason = e.to_string())))?;
     let range = workbook
         .worksheet_range_at(0)
-        .ok_or_else(|| unreadable("the workbook has no sheet".into()))?
-        .map_err(|e| unreadable(format!("cannot read the first sheet: {e}")))?;
+        .ok_or_else(|| unreadable(crate::tr!("sheet-none")))?
+        .map_err(|e| unreadable(crate::tr!("sheet-first-unreadable", reason = e.to_string())))?;
     let Some((first_row, _)) = range.start() else {
-        return Err(unreadable(
-            "the first sheet is empty: expected a header row".into(),
-        ));
+        return Err(unreadable(crate::tr!("sheet-first-empty")));
     };
     Ok(range
         .rows()

@@ -90,11 +90,7 @@ impl FromStr for AccountKind {
             .into_iter()
             .find(|k| k.as_str() == lower || k.chinese() == lower)
             .or_else(|| AccountKind::from_top_segment(&lower))
-            .ok_or_else(|| {
-                format!(
-                    "unknown account type '{s}' (asset, liability, net_assets, income, expense)"
-                )
-            })
+            .ok_or_else(|| crate::tr!("account-type-unknown", text = s))
     }
 }
 
@@ -114,37 +110,26 @@ pub struct Account {
 pub fn validate_account_name(name: &str) -> Result<(), String> {
     if !plainly_valid(name) {
         if name.is_empty() {
-            return Err("account name is empty".into());
+            return Err(crate::tr!("account-name-empty"));
         }
         let shown = crate::text::excerpt(name);
         for segment in name.split(':') {
             if segment.is_empty() {
-                return Err(format!("account name '{shown}' has an empty segment"));
+                return Err(crate::tr!("account-name-empty-segment", name = &shown));
             }
             if segment.trim() != segment {
-                return Err(format!(
-                    "account name '{shown}' has spaces around a ':'-separated segment"
-                ));
+                return Err(crate::tr!("account-name-padded-segment", name = &shown));
             }
             if segment.chars().any(char::is_control) || segment.contains("  ") {
-                return Err(format!(
-                    "account name '{shown}' contains a tab, control character or double space"
-                ));
+                return Err(crate::tr!("account-name-control", name = &shown));
             }
             if segment.contains(';') || segment.contains('"') {
-                return Err(format!(
-                    "account name '{shown}' contains ';' or '\"', which journal files cannot carry"
-                ));
+                return Err(crate::tr!("account-name-journal-char", name = &shown));
             }
         }
     }
-    crate::text::check_stored_text("account name", name, crate::text::NAME_MAX).map_err(|e| {
-        e.replacen(
-            "account name",
-            &format!("account name '{}'", crate::text::excerpt(name)),
-            1,
-        )
-    })
+    let field = crate::tr!("account-name-field", name = crate::text::excerpt(name));
+    crate::text::check_stored_text(&field, name, crate::text::NAME_MAX)
 }
 
 /// One pass that accepts only names the checks below would accept: no ':' at either end or

@@ -148,7 +148,7 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     }
     let sep = if s.contains('/') { '/' } else { '-' };
     let parts: Vec<&str> = s.split(sep).collect();
-    let bad = || format!("'{s}' is not a date (expected YYYY-MM-DD or YYYY/MM/DD)");
+    let bad = || crate::tr!("date-invalid", text = s);
     if parts.len() != 3
         || parts[0].len() != 4
         || !(1..=2).contains(&parts[1].len())
@@ -162,7 +162,7 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
         parts[1].parse::<u32>().map_err(|_| bad())?,
         parts[2].parse::<u32>().map_err(|_| bad())?,
     );
-    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| format!("'{s}' is not a valid calendar date"))
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| crate::tr!("date-not-in-calendar", text = s))
 }
 
 /// `YYYY-MM-DD` exactly and a real date, read without allocating; `None` otherwise (then

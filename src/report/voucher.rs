@@ -12,7 +12,7 @@ use crate::store::Ledger;
 pub fn voucher(ledger: &Ledger, name: &str, lang: Lang) -> Result<Document> {
     let txn = ledger
         .transaction_named(name)?
-        .ok_or_else(|| Error::NotFound(format!("no voucher {} in the ledger", name.trim())))?;
+        .ok_or_else(|| Error::NotFound(crate::tr!("voucher-not-found", voucher = name.trim())))?;
     let (reverses, reversed_by) = ledger.reversal_links(txn.id)?;
     let mut doc = Document::new(tr(lang, "记账凭证", "Voucher"));
     doc.lang = lang;

@@ -95,12 +95,7 @@ pub(crate) fn decode_entries(blob: &[u8], mut f: impl FnMut(Entry)) -> Result<()
                 fen: ((z >> 1) as i64) ^ -((z & 1) as i64),
             })
         })()
-        .ok_or_else(|| {
-            Error::Tampered(
-                "the account index is not readable: it was altered outside townledger (`verify` says where)"
-                    .into(),
-            )
-        })?;
+        .ok_or_else(|| Error::Tampered(crate::tr!("index-unreadable")))?;
         f(entry);
     }
     Ok(())
@@ -231,9 +226,7 @@ impl Pending {
                     ));
                 }
             }
-            return Err(Error::rule(
-                "a month total of the account index would go beyond the largest total a ledger keeps; nothing was written",
-            ));
+            return Err(Error::rule(crate::tr!("index-month-too-large")));
         }
         Ok(())
     }
@@ -254,14 +247,18 @@ fn month_total_too_large(
         .ok();
     let total = stored.plus_fen(adding);
     let refused = too_large(
-        &format!(
-            "the total of {} for {}",
-            name.unwrap_or_else(|| format!("account #{account}")),
-            month_text(month)
+        &crate::tr!(
+            "index-total-of",
+            account =
+                name.unwrap_or_else(|| crate::tr!("verify-account-number", account = account)),
+            month = month_text(month)
         ),
         total,
     );
-    Error::Rule(format!("{refused}; nothing was written"))
+    Error::Rule(crate::tr!(
+        "index-nothing-written",
+        refused = refused.to_string()
+    ))
 }
 
 /// Build the per-month totals and the index afresh from the journal (after the migration

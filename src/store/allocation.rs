@@ -207,11 +207,7 @@ fn run(conn: &Connection, id: i64) -> Result<RunRecord> {
     ))?
     .query_row([id], run_from_row)
     .optional()?
-    .ok_or_else(|| {
-        Error::NotFound(format!(
-            "no allocation run {id} (see `townledger allocate list`)"
-        ))
-    })
+    .ok_or_else(|| Error::NotFound(crate::tr!("run-not-found", run = id)))
 }
 
 /// What each household of run `id` was paid and not returned by the bank.

@@ -222,8 +222,9 @@ pub(super) fn external_id_posted<'a>(
         return Ok(None);
     };
     if id >= first_new_id {
-        return Err(Error::rule(format!(
-            "txn_id {external_id} appears twice (its rows must be together, and ids unique)"
+        return Err(Error::rule(crate::tr!(
+            "journal-txn-twice",
+            txn = external_id
         )));
     }
     let mut stored: Vec<(String, i64)> = super::query::transaction_by_id(conn, id)?
@@ -238,9 +239,10 @@ pub(super) fn external_id_posted<'a>(
     stored.sort();
     offered.sort();
     if stored != offered || date_stored != date_text(date) {
-        return Err(Error::rule(format!(
-            "txn_id {external_id} was already posted as voucher {voucher} with different content; \
-             posted entries are never changed: reverse {voucher} and import the correction under a new txn_id"
+        return Err(Error::rule(crate::tr!(
+            "journal-txn-changed",
+            txn = external_id,
+            voucher = &voucher
         )));
     }
     Ok(Some(voucher))
@@ -375,7 +377,7 @@ impl<'c> Writer<'c> {
     fn check_new_account(&mut self, name: &str, kind: AccountKind) -> Result<()> {
         check_account_name(name, kind)?;
         if self.account_id(name)?.is_some() {
-            return Err(Error::rule(format!("account '{name}' already exists")));
+            return Err(Error::rule(crate::tr!("account-exists", name = name)));
         }
         Ok(())
     }
@@ -390,17 +392,17 @@ impl<'c> Writer<'c> {
         self.check_new_account(name, kind)?;
         if let Some(code) = code {
             if code.trim().is_empty() || code.contains(':') {
-                return Err(Error::rule(format!("account code '{code}' is not valid")));
+                return Err(Error::rule(crate::tr!("account-code-invalid", code = code)));
             }
             if let Some(other) = self.account_with_code(code)? {
-                return Err(Error::rule(format!(
-                    "account code {code} is already used by '{other}'"
+                return Err(Error::rule(crate::tr!(
+                    "account-code-used",
+                    code = code,
+                    other = &other
                 )));
             }
             if self.account_id(code)?.is_some() {
-                return Err(Error::rule(format!(
-                    "account code {code} is already the name of an account"
-                )));
+                return Err(Error::rule(crate::tr!("account-code-is-name", code = code)));
             }
         }
         self.tx
@@ -436,7 +438,10 @@ impl<'c> Writer<'c> {
                 None => self.account_id(name)?.is_some(),
             };
             if exists || seen.insert(name.as_str(), ()).is_some() {
-                return Err(Error::rule(format!("account '{name}' already exists")));
+                return Err(Error::rule(crate::tr!(
+                    "account-exists",
+                    name = name.as_str()
+                )));
             }
         }
         drop(seen);
@@ -493,7 +498,10 @@ impl<'c> Writer<'c> {
                 Ok(Some(id)) => ids.push(id),
                 Ok(None) => {
                     self.ids = ids;
-                    return Err(Error::rule(format!("unknown account '{}'", p.account)));
+                    return Err(Error::rule(crate::tr!(
+                        "account-unknown",
+                        name = &p.account
+                    )));
                 }
                 Err(e) => {
                     self.ids = ids;
@@ -570,8 +578,9 @@ impl<'c> Writer<'c> {
         if let Err(e) = inserted {
             if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) {
                 if let Some(external_id) = p.external_id() {
-                    return Err(Error::rule(format!(
-                        "txn_id {external_id} appears twice (its rows must be together, and ids unique)"
+                    return Err(Error::rule(crate::tr!(
+                        "journal-txn-twice",
+                        txn = external_id
                     )));
                 }
             }
@@ -672,20 +681,23 @@ impl<'c> Writer<'c> {
     /// A voucher is reversed at most once.
     pub fn reverse(&mut self, voucher: &str, reason: &str, date: NaiveDate) -> Result<String> {
         if reason.trim().is_empty() {
-            return Err(Error::rule("a reversal needs a reason (--reason)"));
+            return Err(Error::rule(crate::tr!("reversal-needs-reason")));
         }
         let original = self
             .transaction_by_voucher(voucher)?
-            .ok_or_else(|| Error::NotFound(format!("no voucher {voucher} in the ledger")))?;
+            .ok_or_else(|| Error::NotFound(crate::tr!("voucher-not-found", voucher = voucher)))?;
         if let Some(by) = self.reversal_of(original.id)? {
-            return Err(Error::rule(format!(
-                "voucher {voucher} was already reversed by {by}"
+            return Err(Error::rule(crate::tr!(
+                "voucher-already-reversed",
+                voucher = voucher,
+                by = &by
             )));
         }
         if date < original.date {
-            return Err(Error::rule(format!(
-                "a reversal cannot be dated {date}, before the voucher it reverses ({})",
-                original.date
+            return Err(Error::rule(crate::tr!(
+                "reversal-before-voucher",
+                date = date,
+                original = original.date
             )));
         }
         let postings = original
@@ -714,7 +726,7 @@ impl<'c> Writer<'c> {
     /// clerk's own, its import `txn_id`); refused when no voucher has the name.
     pub fn voucher_named(&self, name: &str) -> Result<String> {
         super::query::voucher_named(&self.tx, name)?
-            .ok_or_else(|| Error::NotFound(format!("no voucher {} in the ledger", name.trim())))
+            .ok_or_else(|| Error::NotFound(crate::tr!("voucher-not-found", voucher = name.trim())))
     }
 
     /// The transaction with this voucher number, if any.

@@ -64,9 +64,9 @@ impl Ledger {
     /// Create a new, empty ledger file with the current schema. Fails if the file exists.
     pub fn create(path: &Path) -> Result<Ledger> {
         if path.exists() {
-            return Err(Error::rule(format!(
-                "{} already exists; townledger will not overwrite a ledger (use --ledger to pick another file)",
-                path.display()
+            return Err(Error::rule(crate::tr!(
+                "ledger-exists",
+                path = path.display()
             )));
         }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -86,9 +86,9 @@ impl Ledger {
     /// Open an existing ledger, applying any pending migrations.
     pub fn open(path: &Path) -> Result<Ledger> {
         if !path.exists() {
-            return Err(Error::NotFound(format!(
-                "no ledger at {}: run `townledger init` first, or pass --ledger PATH",
-                path.display()
+            return Err(Error::NotFound(crate::tr!(
+                "ledger-missing",
+                path = path.display()
             )));
         }
         let conn = Connection::open_with_flags(
@@ -126,10 +126,11 @@ impl Ledger {
             .conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version > schema::CURRENT_VERSION {
-            return Err(Error::rule(format!(
-                "{} has schema version {version}, newer than this townledger understands ({}); upgrade townledger",
-                self.path.display(),
-                schema::CURRENT_VERSION
+            return Err(Error::rule(crate::tr!(
+                "ledger-newer",
+                path = self.path.display(),
+                version = version,
+                current = schema::CURRENT_VERSION
             )));
         }
         if version == schema::CURRENT_VERSION {
@@ -166,9 +167,10 @@ impl Ledger {
             .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
             .optional()?;
         if let Some(table) = broken {
-            return Err(Error::Tampered(format!(
-                "{}: rows of table {table} refer to rows that do not exist; the ledger was not migrated",
-                path.display()
+            return Err(Error::Tampered(crate::tr!(
+                "ledger-broken-references",
+                path = path.display(),
+                table = &table
             )));
         }
         tx.commit().map_err(|e| classify(&path, e))?;

@@ -247,31 +247,30 @@ fn index_postings(
 /// whatever their number.
 pub(crate) fn check_shape(fen: impl ExactSizeIterator<Item = i64>) -> Result<()> {
     if fen.len() < 2 {
-        return Err(Error::rule("a transaction needs at least two postings"));
+        return Err(Error::rule(crate::tr!("txn-two-postings")));
     }
     let mut off = Total::ZERO;
     let mut moves = false;
     for f in fen {
         let amount = Amount::from_fen(f);
         if !amount.within_posting_limit() {
-            return Err(Error::rule(format!(
-                "a posting of {} exceeds the largest amount per posting, {}",
-                amount.grouped(),
-                Amount::MAX.grouped()
+            return Err(Error::rule(crate::tr!(
+                "txn-posting-too-large",
+                amount = amount.grouped(),
+                max = Amount::MAX.grouped()
             )));
         }
         moves |= f != 0;
         off.add(amount);
     }
     if !off.is_zero() {
-        return Err(Error::rule(format!(
-            "transaction does not balance: postings sum to {off}, not 0.00"
+        return Err(Error::rule(crate::tr!(
+            "txn-unbalanced",
+            sum = off.to_string()
         )));
     }
     if !moves {
-        return Err(Error::rule(
-            "transaction moves no money: every posting is 0.00",
-        ));
+        return Err(Error::rule(crate::tr!("txn-no-money")));
     }
     Ok(())
 }
@@ -282,9 +281,12 @@ pub(crate) fn check_account_name(name: &str, kind: AccountKind) -> Result<()> {
     validate_account_name(name).map_err(Error::Rule)?;
     if let Some(implied) = AccountKind::from_top_segment(name) {
         if implied != kind {
-            return Err(Error::rule(format!(
-                "account '{name}' is under '{}', which is for {implied} accounts, not {kind}",
-                name.split(':').next().unwrap_or_default()
+            return Err(Error::rule(crate::tr!(
+                "account-under-wrong-top",
+                name = name,
+                top = name.split(':').next().unwrap_or_default(),
+                implied = implied.to_string(),
+                kind = kind.to_string()
             )));
         }
     }

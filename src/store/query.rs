@@ -421,8 +421,9 @@ impl Ledger {
                 .filter(|a| a.name.starts_with(&prefix))
                 .collect();
             if children.is_empty() {
-                return Err(Error::NotFound(format!(
-                    "no account '{name_or_code}' (see `townledger accounts list`)"
+                return Err(Error::NotFound(crate::tr!(
+                    "account-not-found",
+                    name = name_or_code
                 )));
             }
             return Ok(children);

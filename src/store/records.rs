@@ -239,8 +239,9 @@ pub fn stored_digests(conn: &Connection) -> Result<std::collections::HashMap<Str
         let table: String = r.get(0)?;
         let bytes = r.get_ref(1)?.as_blob()?;
         if bytes.len() != 32 {
-            return Err(Error::Tampered(format!(
-                "the digest of table {table} in audit_digests is not 32 bytes: audit_digests was altered outside townledger"
+            return Err(Error::Tampered(crate::tr!(
+                "records-digest-length",
+                table = &table
             )));
         }
         out.insert(table, TableDigest::from_stored(bytes, r.get(2)?));
@@ -696,9 +697,9 @@ fn require_recorded(conn: &Connection, names: &[&str]) -> Result<()> {
             Ok(())
         })?;
         if Some(&found) != expected.get(t.name.as_str()) {
-            return Err(Error::Tampered(format!(
-                "table {} no longer matches the record chain: it was altered outside townledger; nothing was written (run `townledger verify`)",
-                t.name
+            return Err(Error::Tampered(crate::tr!(
+                "records-table-altered",
+                table = &t.name
             )));
         }
     }

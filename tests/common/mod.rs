@@ -79,7 +79,9 @@ impl Town {
         let mut c = Command::cargo_bin("townledger").expect("binary");
         c.current_dir(self.dir.path())
             .env_remove("TOWNLEDGER_LEDGER")
-            .env("TOWNLEDGER_OPERATOR", "出纳张");
+            .env("TOWNLEDGER_OPERATOR", "出纳张")
+            // The tests read the English messages; tests/language.rs checks the Chinese ones.
+            .env("TOWNLEDGER_LANG", "en");
         c
     }
 

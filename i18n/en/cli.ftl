@@ -1,0 +1,30 @@
+# The command line: help layout and clap's messages.
+help-heading-usage = Usage:
+help-heading-commands = Commands
+help-heading-arguments = Arguments
+help-heading-global = Global options
+help-heading-options = Options
+help-value-command = COMMAND
+help-flag-help = Print help (see more with '--help')
+help-flag-version = Print version
+help-help = Print this message or the help of the given command(s)
+help-help-command = The command to explain (several levels, e.g. allocate plan)
+
+cli-error = error: { $message }
+cli-usage = Usage: { $usage }
+cli-more-help = For more information, try '--help'.
+cli-suggestion = tip: did you mean '{ $suggestion }'?
+cli-unknown-language = unknown language '{ $value }' (zh, zh-CN or en)
+cli-missing-value = a value is required for '{ $arg }' but none was supplied
+cli-invalid-value = invalid value '{ $value }' for '{ $arg }'
+cli-invalid-value-one-of = invalid value '{ $value }' for '{ $arg }' (possible values: { $valid })
+cli-value-refused = invalid value '{ $value }' for '{ $arg }': { $reason }
+cli-unknown-argument = unexpected argument '{ $arg }' found
+cli-unknown-command = unrecognized subcommand '{ $name }'
+cli-missing-argument = the following required arguments were not provided: { $arg }
+cli-missing-command = '{ $name }' requires a subcommand
+cli-conflict = the argument '{ $arg }' cannot be used with '{ $other }'
+cli-no-equals = equal sign is needed when assigning values to '{ $arg }'
+cli-value-count = wrong number of values for '{ $arg }'
+cli-invalid-utf8 = invalid UTF-8 was detected in one or more arguments
+cli-other = invalid command line ({ $detail })

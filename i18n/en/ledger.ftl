@@ -1,0 +1,77 @@
+journal-txn-twice = txn_id { $txn } appears twice (its rows must be together, and ids unique)
+journal-txn-changed = txn_id { $txn } was already posted as voucher { $voucher } with different content; posted entries are never changed: reverse { $voucher } and import the correction under a new txn_id
+account-exists = account '{ $name }' already exists
+account-code-invalid = account code '{ $code }' is not valid
+account-code-used = account code { $code } is already used by '{ $other }'
+account-code-is-name = account code { $code } is already the name of an account
+account-unknown = unknown account '{ $name }'
+reversal-needs-reason = a reversal needs a reason (--reason)
+voucher-not-found = no voucher { $voucher } in the ledger
+voucher-already-reversed = voucher { $voucher } was already reversed by { $by }
+reversal-before-voucher = a reversal cannot be dated { $date }, before the voucher it reverses ({ $original })
+reverse-run-reversal = voucher { $voucher } reversed allocation run { $of } (as run { $run }); a reversed run is not restored: plan a new run
+reverse-run-voucher = voucher { $voucher } posted allocation run { $run }; reverse the run instead: townledger allocate reverse { $run } --reason …
+reverse-dividend-tilted = voucher { $voucher } is a dividend of { $project } for { $year }, and { $year } was tilted by voucher { $tilt } (a share of this dividend went into the dynamic-assistance fund); reverse { $tilt } first
+reverse-payable-again = run { $run }: { $households } payable again (bank return); pay with `townledger pay { $run }`
+reverse-bank-return = voucher { $voucher } returned run { $run }'s payment { $original } (bank return); it is not reversed: pay the households again with `townledger pay { $run }`
+reverse-dividend-reversal = voucher { $voucher } reversed the dividend { $original } of { $project } for { $year }; it is not reversed: record the dividend again with `townledger dividend record { $project }`
+reverse-tilt-reversal = voucher { $voucher } reversed the tilt { $original } of { $year }; it is not reversed: tilt the year again with `townledger tilt --year { $year }`
+reverse-tilt-overdraw = voucher { $voucher } set aside { $amount } into { $fund }, which now holds only { $holds } (allocation runs have used it); reversing the tilt would overdraw the fund
+reverse-households-more = {" "}… ({ $count } households)
+verify-missing-transactions = voucher { $voucher }: { $count } transaction(s) missing from the journal between { $last } and { $voucher }
+verify-unknown-account = voucher { $voucher } posts to account #{ $account }, which is not in the ledger: accounts were altered outside townledger
+verify-voucher-hash = voucher { $voucher } ({ $date }) no longer matches its audit hash: it, or the chain before it, was altered outside townledger
+verify-unbalanced = voucher { $voucher } does not balance (postings sum to { $sum })
+verify-sum-overflow = more than an amount can hold
+verify-month-overflow = voucher { $voucher }: the month's total of account #{ $account } overflows
+verify-head-missing = the ledger's recorded chain head is missing
+verify-journal-length = the journal ends at { $last } (transaction #{ $transactions }) but the ledger recorded { $recorded } transactions: transactions were deleted or added outside townledger
+verify-journal-head = the journal's head recorded in meta ({ $recorded }) is not the hash of its last transaction { $last } ({ $head }): meta.chain_head was altered outside townledger
+verify-monthly-totals = the stored monthly totals disagree with the postings ({ $list }): they were altered outside townledger
+verify-account-index = the account index disagrees with the journal ({ $list }): it was altered outside townledger
+verify-account-number = account #{ $account }
+verify-voucher-sequence = the voucher sequence of { $month } says { $last } vouchers were numbered, the journal holds { $found }: voucher_months was altered outside townledger
+verify-voucher-sequence-missing = the voucher sequence of { $month } is missing: voucher_months was altered outside townledger
+verify-records-missing = record #{ $seq }: { $count } record(s) of the record chain are missing before it
+verify-row-hash-length = record #{ $seq } has a row hash of the wrong length
+verify-record-hash = record #{ $seq } (table { $table }) no longer matches its audit hash: it, or the record chain before it, was altered outside townledger
+verify-records-head-missing = the record chain's recorded head is missing from meta: it was altered outside townledger
+verify-records-length = the record chain ends at record #{ $length } but meta records { $recorded } records with another head: records were deleted or added outside townledger
+verify-digest = the digest of table { $table } stored in audit_digests is not what the record chain gives: audit_digests was altered outside townledger
+verify-table-dropped = table { $table }, which the record chain covers, is missing from the ledger: it was dropped outside townledger
+verify-rows-changed = { $count ->
+        [one] row
+       *[other] rows
+    } { $rows } changed or added
+verify-rows-missing = { $count } recorded { $count ->
+        [one] row
+       *[other] rows
+    } missing
+verify-rows-differ = its rows differ
+verify-table-differs = table { $table } no longer matches the record chain ({ $what }): it was altered outside townledger
+verify-checkpoint-cut = checkpoint #{ $id } signed the ledger at { $transactions } transactions and { $records } records, which it no longer reaches: the chains were cut outside townledger
+verify-checkpoint-rewritten = checkpoint #{ $id } (signed { $at } by key { $key }) no longer matches the ledger: what it signed was rewritten outside townledger
+verify-checkpoint-signature = checkpoint #{ $id }: its signature does not hold: it was altered outside townledger
+verify-no-checkpoint-by-key = no checkpoint of this ledger is signed by key { $key }: the ledger's checkpoints were removed or it was never signed with this key
+verify-and-more = {" "}and { $more } more
+ledger-exists = { $path } already exists; townledger will not overwrite a ledger (use --ledger to pick another file)
+ledger-missing = no ledger at { $path }: run `townledger init` first, or pass --ledger PATH
+ledger-newer = { $path } has schema version { $version }, newer than this townledger understands ({ $current }); upgrade townledger
+ledger-broken-references = { $path }: rows of table { $table } refer to rows that do not exist; the ledger was not migrated
+run-not-found = no allocation run { $run } (see `townledger allocate list`)
+txn-two-postings = a transaction needs at least two postings
+txn-posting-too-large = a posting of { $amount } exceeds the largest amount per posting, { $max }
+txn-unbalanced = transaction does not balance: postings sum to { $sum }, not 0.00
+txn-no-money = transaction moves no money: every posting is 0.00
+account-under-wrong-top = account '{ $name }' is under '{ $top }', which is for { $implied } accounts, not { $kind }
+account-not-found = no account '{ $name }' (see `townledger accounts list`)
+records-digest-length = the digest of table { $table } in audit_digests is not 32 bytes: audit_digests was altered outside townledger
+records-table-altered = table { $table } no longer matches the record chain: it was altered outside townledger; nothing was written (run `townledger verify`)
+key-exists = { $path } already exists; townledger will not overwrite a key
+key-file-invalid = { $path }: not a townledger key file (expected a line '{ $header }' and 64 hexadecimal digits)
+key-public-invalid = { $path }: the key is not a valid Ed25519 public key
+checkpoint-ledger-changed = the ledger changed while it was being verified; run `townledger checkpoint` again
+index-unreadable = the account index is not readable: it was altered outside townledger (`verify` says where)
+index-month-too-large = a month total of the account index would go beyond the largest total a ledger keeps; nothing was written
+index-total-of = the total of { $account } for { $month }
+index-nothing-written = { $refused }; nothing was written
