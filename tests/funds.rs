@@ -1089,3 +1089,56 @@ fn funds_are_registered_data_with_aliases() {
     town.sql("UPDATE funds SET bank = '资产:银行存款:别处' WHERE id = '助学基金'");
     town.run(&["verify"]).fails(2);
 }
+
+/// No write leaves a fund holding less than nothing on any day, whichever command writes:
+/// an import whose spend is dated before the money arrives (even in the same file), and the
+/// reversal of a gift the fund has since spent, are refused with nothing written.
+#[test]
+fn no_write_overdraws_a_fund_on_any_day() {
+    let town = Town::new();
+    town.write(
+        "early.csv",
+        "txn_id,date,account,amount,memo,household\n\
+         S,2024-06-01,负债:专项应付款:6·30资金,300,助学金,H1\n\
+         S,2024-06-01,资产:银行存款:基本户,-300,助学金,H1\n\
+         G,2024-06-30,资产:银行存款:基本户,5000,6·30捐赠,\n\
+         G,2024-06-30,负债:专项应付款:6·30资金,-5000,6·30捐赠,\n",
+    );
+    let r = town
+        .run(&["import", "postings", "early.csv", "--create-accounts"])
+        .fails(1);
+    assert!(
+        r.stderr.contains(
+            "fund 630 (6·30扶贫济困捐赠, 负债:专项应付款:6·30资金) would hold -300.00 at the end of 2024-06-01 (voucher 2024-06-0001)"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(town.count("SELECT COUNT(*) FROM transactions"), 0);
+
+    // The gift first, the stipend after: both posted; the fund holds 4,700.00.
+    town.write(
+        "late.csv",
+        "txn_id,date,account,amount,memo,household\n\
+         G,2024-06-30,资产:银行存款:基本户,5000,6·30捐赠,\n\
+         G,2024-06-30,负债:专项应付款:6·30资金,-5000,6·30捐赠,\n\
+         S,2024-07-15,负债:专项应付款:6·30资金,300,助学金,H1\n\
+         S,2024-07-15,资产:银行存款:基本户,-300,助学金,H1\n",
+    );
+    town.run(&["import", "postings", "late.csv", "--create-accounts"])
+        .ok();
+    // Reversing the gift would leave the stipend paid from nothing.
+    let r = town
+        .run(&["reverse", "G", "--reason", "退回捐赠", "--date", "2024-08-01"])
+        .fails(1);
+    assert!(
+        r.stderr.contains("would hold -300.00 at the end of 2024-08-01"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(town.count("SELECT COUNT(*) FROM transactions"), 2);
+    // Reversing the stipend is fine.
+    town.run(&["reverse", "S", "--reason", "重复", "--date", "2024-08-01"])
+        .ok();
+    town.run(&["verify"]).ok();
+}

@@ -171,6 +171,11 @@ impl Pending {
         self.bytes += row.entries.len() - before;
     }
 
+    /// (month, account) of every pending row.
+    pub(crate) fn keys(&self) -> impl Iterator<Item = (u32, i64)> + '_ {
+        self.rows.iter().map(|r| (r.month, r.account))
+    }
+
     pub(crate) fn is_large(&self) -> bool {
         self.bytes >= FLUSH_BYTES
     }

@@ -48,6 +48,9 @@ pub struct Writer<'c> {
     first_new_id: i64,
     /// Account index entries of this write, appended at commit (or sooner, when large).
     index: Pending,
+    /// Every account this write posted to, with the first month it posted to it in: the
+    /// rules on balances are checked from there at commit.
+    touched: FastMap<i64, u32>,
     /// Scratch: the account ids of the transaction being posted.
     ids: Vec<i64>,
     /// Whether any transaction with an external id existed before this write; if none did,
@@ -283,6 +286,7 @@ impl<'c> Writer<'c> {
             loaded_parents: Vec::new(),
             first_new_id: last_id + 1,
             index: Pending::default(),
+            touched: FastMap::default(),
             ids: Vec::new(),
             prior_external_ids,
         })
@@ -557,6 +561,7 @@ impl<'c> Writer<'c> {
         self.write_row(p)?;
         p.index_into(&mut self.index);
         if self.index.is_large() {
+            note_touched(&mut self.touched, &self.index);
             self.index.flush(&self.tx)?;
         }
         Ok(())
@@ -624,6 +629,7 @@ impl<'c> Writer<'c> {
 
     /// Write the month totals and index entries a [`Bulk`] gathered.
     pub fn write_index(&mut self, mut pending: Pending) -> Result<()> {
+        note_touched(&mut self.touched, &pending);
         pending.flush(&self.tx)
     }
 
@@ -776,6 +782,7 @@ impl<'c> Writer<'c> {
     /// every posting made — a balance reads the index through the months that have vouchers,
     /// so a month first used by this write must be among them.
     pub(super) fn settle(&mut self) -> Result<()> {
+        note_touched(&mut self.touched, &self.index);
         self.index.flush(&self.tx)?;
         if let Some(numbering) = &self.numbering {
             let mut seq = self.tx.prepare_cached(
@@ -805,8 +812,19 @@ impl<'c> Writer<'c> {
                 meta.execute(params!["chain_length", (numbering.next_id - 1).to_string()])?;
             }
         }
+        super::fund_rules::check_funds_hold_enough(&self.tx, &self.touched)?;
         super::records::seal(&self.tx)?;
         self.tx.commit()?;
         Ok(())
+    }
+}
+
+/// Keep the earliest month `pending` posts to each account in.
+fn note_touched(touched: &mut FastMap<i64, u32>, pending: &Pending) {
+    for (month, account) in pending.keys() {
+        touched
+            .entry(account)
+            .and_modify(|m| *m = (*m).min(month))
+            .or_insert(month);
     }
 }

@@ -12,6 +12,7 @@ mod engine;
 pub mod faults;
 pub use engine::configure as configure_sqlite;
 mod fund_registry;
+mod fund_rules;
 mod funds;
 mod households;
 mod journal;
