@@ -57,7 +57,10 @@ pub fn write_town_journal(
             // The year's money for dynamic assistance, set aside first: no later spend from
             // the fund (at most 5,000.99 each) overdraws it.
             let a = Amount::from_fen(500_100 * transactions as i64);
-            writeln!(out, "T{t},{date},资产:银行存款:基本户,{a},提取动态帮扶资金,,")?;
+            writeln!(
+                out,
+                "T{t},{date},资产:银行存款:基本户,{a},提取动态帮扶资金,,"
+            )?;
             writeln!(
                 out,
                 "T{t},{date},负债:专项应付款:动态帮扶,{},提取动态帮扶资金,,",

@@ -1129,10 +1129,18 @@ fn no_write_overdraws_a_fund_on_any_day() {
         .ok();
     // Reversing the gift would leave the stipend paid from nothing.
     let r = town
-        .run(&["reverse", "G", "--reason", "退回捐赠", "--date", "2024-08-01"])
+        .run(&[
+            "reverse",
+            "G",
+            "--reason",
+            "退回捐赠",
+            "--date",
+            "2024-08-01",
+        ])
         .fails(1);
     assert!(
-        r.stderr.contains("would hold -300.00 at the end of 2024-08-01"),
+        r.stderr
+            .contains("would hold -300.00 at the end of 2024-08-01"),
         "{}",
         r.stderr
     );

@@ -1,6 +1,7 @@
 //! Invariants of the journal, over random input: the trial balance always totals 0.00 and
 //! every account's balance is the sum of what was posted to it; an export re-imports to the
-//! same balances; any single-field change behind the program's back is caught by `verify`.
+//! same balances; any single-field change behind the program's back is caught by `verify`; no
+//! sequence of writes leaves a fund holding less than nothing on any day.
 
 use std::collections::BTreeMap;
 
@@ -19,7 +20,7 @@ const ACCOUNTS: [&str; 6] = [
     "资产:银行存款:基本户",
     "资产:银行存款:储备金专户",
     "负债:应付款:农户:H0001",
-    "负债:专项应付款:动态帮扶",
+    "负债:应付工资",
     "收入:投资收益:光伏",
     "支出:公益支出:防贫保",
 ];
@@ -276,5 +277,84 @@ proptest! {
         let beyond = Amount::from_fen(MAX_FEN + over);
         prop_assert!(Amount::parse(&beyond.to_string()).is_err());
         prop_assert!(Amount::parse(&(-beyond).grouped()).is_err());
+    }
+
+    /// Gifts into the 6·30 fund and spends from it, dated in any order, and reversals of any
+    /// of them: a write that would leave the fund holding less than nothing at the end of any
+    /// day is refused and changes nothing; what was accepted never does.
+    #[test]
+    fn no_sequence_of_writes_overdraws_a_fund(
+        moves in prop::collection::vec((0i64..90, -40_000i64..60_000, 0usize..8), 1..30),
+    ) {
+        townledger::i18n::set_lang(townledger::i18n::Lang::En);
+        const FUND: &str = "负债:专项应付款:6·30资金";
+        const BANK: &str = "资产:银行存款:基本户";
+        let dir = tempfile::tempdir().unwrap();
+        let mut ledger = Ledger::create(&dir.path().join("t.db")).unwrap();
+        ledger.write("test", |w| {
+            w.add_account(FUND, AccountKind::Liability, None)?;
+            w.add_account(BANK, AccountKind::Asset, None)
+        }).unwrap();
+        let day = |d: i64| NaiveDate::from_ymd_opt(2024, 6, 1).unwrap() + chrono::Duration::days(d);
+        // What the fund holds, by day, of the writes accepted; vouchers that may be reversed.
+        let mut accepted: Vec<(i64, i64)> = Vec::new();
+        let mut reversible: Vec<(String, i64, i64)> = Vec::new();
+        for (d, fen, reverse) in moves {
+            let before = ledger.balance_of(FUND, None).unwrap();
+            // One move in four reverses an earlier voucher (its mirror dated this day or later).
+            let outcome = if reverse < 2 && !reversible.is_empty() {
+                let (voucher, on, gift) = reversible[reverse % reversible.len()].clone();
+                let date = d.max(on);
+                ledger.write("test", |w| {
+                    townledger::reversal::reverse_voucher(w, &voucher, "测试", day(date))
+                }).map(|_| {
+                    reversible.retain(|(v, ..)| *v != voucher);
+                    accepted.push((date, -gift));
+                })
+            } else if fen != 0 {
+                let amount = Amount::from_fen(fen);
+                ledger.write("test", |w| {
+                    w.post(NewTransaction {
+                        date: day(d),
+                        memo: if fen > 0 { "6·30捐赠" } else { "助学金" }.into(),
+                        external_id: None,
+                        reverses: None,
+                        reason: None,
+                        postings: vec![
+                            Posting { account: BANK.into(), amount, memo: String::new(), household: None, reference: None },
+                            Posting { account: FUND.into(), amount: -amount, memo: String::new(), household: None, reference: None },
+                        ],
+                    })
+                }).map(|outcome| {
+                    let townledger::store::PostOutcome::Posted { voucher, .. } = outcome else {
+                        unreachable!("no external id")
+                    };
+                    reversible.push((voucher, d, fen));
+                    accepted.push((d, fen));
+                })
+            } else {
+                continue;
+            };
+            match outcome {
+                Ok(()) => {}
+                Err(Error::Rule(message)) => {
+                    prop_assert!(message.contains("a fund never pays out more than it holds"), "{}", message);
+                    prop_assert_eq!(ledger.balance_of(FUND, None).unwrap(), before);
+                }
+                Err(e) => return Err(TestCaseError::fail(format!("{e}"))),
+            }
+            // What was accepted holds at the end of every day.
+            let mut by_day = accepted.clone();
+            by_day.sort();
+            let mut holds = 0i64;
+            for (i, (d, fen)) in by_day.iter().enumerate() {
+                holds += fen;
+                if by_day.get(i + 1).is_none_or(|(next, _)| next != d) {
+                    prop_assert!(holds >= 0, "the fund holds {holds} fen at the end of day {d}");
+                }
+            }
+            prop_assert_eq!(-ledger.balance_of(FUND, None).unwrap(), Amount::from_fen(holds));
+        }
+        verify(&ledger).unwrap();
     }
 }

@@ -232,9 +232,12 @@ pub fn voucher(
             row(RESERVE, -amount, "防止返贫储备金 拨入", ""),
         ],
         4 => {
-            // A relief grant from the reserve fund, after the three-gate review.
+            // A relief grant from the reserve fund, after the three-gate review, paid the day
+            // the fund's money arrives (a fund never pays out more than it holds).
             let grant = Amount::from_fen(amount.fen() / 20);
             vec![
+                row(BANK, amount, "防止返贫储备金 拨入", ""),
+                row(RESERVE, -amount, "防止返贫储备金 拨入", ""),
                 row(RESERVE, grant, "临时救助（三关审核）", &someone),
                 row(BANK, -grant, "临时救助 转账", ""),
             ]

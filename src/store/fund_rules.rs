@@ -42,10 +42,14 @@ pub(super) fn check_funds_hold_enough(
             let voucher: String = conn
                 .prepare_cached("SELECT voucher FROM transactions WHERE id = ?1")?
                 .query_row([txn], |r| r.get(0))?;
-            return Err(Error::rule(format!(
-                "fund {id} ({name}, {account_name}) would hold {} at the end of {date} (voucher {voucher}): \
-                 a fund never pays out more than it holds on the day; nothing was written",
-                holds.grouped()
+            return Err(Error::rule(crate::tr!(
+                "fund-overdrawn",
+                fund = id.as_str(),
+                name = name.as_str(),
+                account = account_name.as_str(),
+                holds = holds.grouped(),
+                date = date,
+                voucher = voucher.as_str()
             )));
         }
     }
