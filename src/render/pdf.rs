@@ -293,7 +293,9 @@ pub fn to_bytes(doc: &Document, opts: &RenderOptions) -> Result<Vec<u8>> {
     check_glyphs(doc, &font)?;
 
     let font_id = FontId(subset_tag(doc));
-    let pages = Layout::new(&font, font_id.clone(), doc.lang).run(doc);
+    let mut pages = Layout::new(&font, font_id.clone(), doc.lang).run(doc);
+    // The font program carries only the glyphs the pages draw (renumbered in `pages`).
+    let embedded = font.embed(&mut pages, &font_id.0)?;
 
     let mut pdf = PdfDocument::new(&doc.title);
     let when = pdf_date(&opts.created);
@@ -306,14 +308,15 @@ pub fn to_bytes(doc: &Document, opts: &RenderOptions) -> Result<Vec<u8>> {
     pdf.resources
         .fonts
         .map
-        .insert(font_id, PdfFont::new(font.parsed().clone()));
+        .insert(font_id, PdfFont::new(embedded));
     let pages = pages
         .into_iter()
         .map(|ops| PdfPage::new(Pt(PAGE_W).into(), Pt(PAGE_H).into(), ops))
         .collect();
     pdf.with_pages(pages);
+    // The font is already cut down to the document's glyphs.
     let save = PdfSaveOptions {
-        subset_fonts: true,
+        subset_fonts: false,
         ..Default::default()
     };
     let mut warnings = Vec::new();
