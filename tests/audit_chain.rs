@@ -472,7 +472,7 @@ fn keys_are_never_overwritten_and_bad_keys_are_named() {
 #[test]
 fn verify_into_a_closed_pipe_does_not_panic() {
     let town = Town::new();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("townledger"))
+    let mut child = std::process::Command::new(common::binary())
         .current_dir(town.dir.path())
         .arg("verify")
         .stdout(std::process::Stdio::piped())

@@ -566,7 +566,7 @@ fn two_writers_at_once_lose_nothing() {
     let children: Vec<_> = files
         .iter()
         .map(|f| {
-            std::process::Command::new(assert_cmd::cargo::cargo_bin("townledger"))
+            std::process::Command::new(common::binary())
                 .current_dir(town.dir.path())
                 .args(["import", "postings"])
                 .arg(f)
@@ -746,7 +746,7 @@ fn on_a_terminal(town: &Town, args: &[&str]) -> Option<(i32, String)> {
         eprintln!("skipping: script (util-linux) is not installed");
         return None;
     }
-    let bin = assert_cmd::cargo::cargo_bin("townledger");
+    let bin = common::binary();
     let mut line = format!("'{}'", bin.display());
     for a in args {
         line.push_str(&format!(" '{a}'"));

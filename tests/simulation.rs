@@ -194,7 +194,7 @@ fn an_interrupt_anywhere_in_a_small_write_leaves_the_ledger_usable() {
 #[test]
 fn an_import_killed_at_any_moment_leaves_all_or_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let binary = assert_cmd::cargo::cargo_bin("townledger");
+    let binary = common::binary();
     let summary = passed(simulate::kill::kill_rounds(
         31,
         4,

@@ -1,21 +1,26 @@
-//! The font used for PDF pages: parsed once, shared between threads, with fast glyph look-ups.
+//! The font used for PDF pages: parsed once, shared between threads, with fast glyph look-ups,
+//! and cut down to the glyphs each PDF draws when it is embedded.
 //!
 //! townledger ships a subset of Noto Sans CJK SC Regular inside the binary (all of GBK, all of
 //! CJK Extension A, Latin-1 and the usual punctuation; see `assets/fonts/README.md`), so a fresh
 //! machine with no system fonts still prints Chinese statements. `--font PATH` swaps in any
 //! TTF/OTF/TTC file (`PATH#N` picks face N of a collection).
 //!
-//! Looking a character up in a large CJK `cmap` is slow (microseconds per character), and a
-//! statement measures every string several times while laying it out, so each character's glyph
-//! id and advance are cached on first use. The cache is lock-free for the Basic Multilingual
-//! Plane, so one [`Font`] can serve several rendering threads at once.
+//! A statement measures every string several times while laying it out, so the character map
+//! and the advances are read into flat tables when the font is loaded: a look-up is an index
+//! into an array, and one [`Font`] serves several rendering threads at once without locks.
+//!
+//! A PDF carries only the glyphs its pages draw ([`Font::embed`]): the font program is cut
+//! down to them and renumbered, so a one-page statement embeds tens of kilobytes, not the
+//! megabytes of the whole font. Copying text out of the PDF works through the `/ToUnicode`
+//! map written from the characters each glyph was drawn for.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, OnceLock};
 
-use printpdf::ParsedFont;
+use printpdf::{FontMetrics, FontType, Op, ParsedFont, PdfFontMetricsStub, TextItem};
 
 use crate::error::{Error, Result};
 
@@ -29,22 +34,28 @@ pub struct Glyph {
     pub advance: u16,
 }
 
-/// Cache slot flags for the BMP table: bit 63 = looked up, bit 62 = present in the font,
-/// bits 16..32 = glyph id, bits 0..16 = advance.
-const LOOKED_UP: u64 = 1 << 63;
-const PRESENT: u64 = 1 << 62;
-
 /// A parsed font face, ready to measure text and to be embedded into PDFs.
 pub struct Font {
-    parsed: ParsedFont,
+    /// The font file (a whole collection for a `.ttc`) and the face used in it.
+    data: Cow<'static, [u8]>,
+    face: u32,
     /// Where the font came from, for messages: `built-in Noto Sans SC` or a path.
     name: String,
+    /// The face's PostScript name, for the PDF's font dictionary.
+    postscript_name: String,
     units_per_em: f32,
-    /// Ascender and descender in font units (descender negative).
-    ascender: f32,
-    descender: f32,
-    bmp: Box<[AtomicU64]>,
-    astral: RwLock<HashMap<u32, Option<Glyph>>>,
+    /// Ascender and descender in font units (descender negative), from `hhea`.
+    ascender: i16,
+    descender: i16,
+    /// What a PDF font descriptor says of the face.
+    descriptor: PdfFontMetricsStub,
+    cff: bool,
+    /// Glyph id of each Basic Multilingual Plane character; 0 where the font has none.
+    bmp: Box<[u16]>,
+    /// Glyph ids of the characters beyond the BMP that the font has.
+    astral: HashMap<u32, u16>,
+    /// Horizontal advance of each glyph, in font units.
+    advances: Box<[u16]>,
 }
 
 impl std::fmt::Debug for Font {
@@ -60,37 +71,101 @@ impl Font {
     /// Parse a font from its bytes. `face` selects the face of a collection (`.ttc`); use 0
     /// for a plain TTF/OTF. `name` says where it came from, for error messages.
     pub fn from_bytes(bytes: &[u8], face: usize, name: impl Into<String>) -> Result<Font> {
-        let name = name.into();
-        let mut warnings = Vec::new();
-        let parsed = ParsedFont::from_bytes(bytes, face, &mut warnings).ok_or_else(|| {
+        Font::parse(Cow::Owned(bytes.to_vec()), face, name.into())
+    }
+
+    fn parse(data: Cow<'static, [u8]>, face: usize, name: String) -> Result<Font> {
+        let unusable = |why: &dyn std::fmt::Display| {
             Error::rule(format!(
-                "{name}: not a usable TrueType/OpenType font (face {face}){}",
-                warnings
-                    .first()
-                    .map(|w| format!(": {}", w.message))
-                    .unwrap_or_default()
+                "{name}: not a usable TrueType/OpenType font (face {face}): {why}"
             ))
-        })?;
-        if parsed.cmap_subtable.is_none() {
+        };
+        let index = u32::try_from(face).map_err(|e| unusable(&e))?;
+        let parsed = ttf_parser::Face::parse(&data, index).map_err(|e| unusable(&e))?;
+        let raw = parsed.raw_face();
+        let table = |tag: &[u8; 4]| raw.table(ttf_parser::Tag::from_bytes(tag));
+        let cff = table(b"CFF ").is_some();
+        if !cff && table(b"glyf").is_none() {
+            return Err(unusable(&"it has neither TrueType nor CFF outlines"));
+        }
+
+        // The character map: the first Unicode subtable that maps a character wins, as in
+        // every text renderer.
+        let mut bmp = vec![0u16; 0x1_0000].into_boxed_slice();
+        let mut astral = HashMap::new();
+        let mut any_unicode = false;
+        if let Some(cmap) = parsed.tables().cmap {
+            for sub in cmap.subtables.into_iter().filter(|s| s.is_unicode()) {
+                any_unicode = true;
+                sub.codepoints(|cp| {
+                    let Some(gid) = sub.glyph_index(cp).map(|g| g.0).filter(|&g| g != 0) else {
+                        return;
+                    };
+                    match bmp.get_mut(cp as usize) {
+                        Some(slot) if *slot == 0 => *slot = gid,
+                        Some(_) => {}
+                        None if char::from_u32(cp).is_some() => {
+                            astral.entry(cp).or_insert(gid);
+                        }
+                        None => {}
+                    }
+                });
+            }
+        }
+        if !any_unicode {
             return Err(Error::rule(format!(
                 "{name}: the font has no Unicode character map (face {face})"
             )));
         }
-        let metrics = &parsed.pdf_font_metrics;
-        let units_per_em = match metrics.units_per_em {
+        let advances = (0..parsed.number_of_glyphs())
+            .map(|g| {
+                parsed
+                    .glyph_hor_advance(ttf_parser::GlyphId(g))
+                    .unwrap_or(0)
+            })
+            .collect();
+
+        let head = parsed.tables().head;
+        let hhea = parsed.tables().hhea;
+        // `hhea`'s caret slope (for the descriptor's italic angle) is not parsed by
+        // ttf-parser: read it from the table, rise at byte 18 and run at byte 20.
+        let caret = |at: usize| {
+            table(b"hhea")
+                .and_then(|t| t.get(at..at + 2))
+                .map(|b| i16::from_be_bytes([b[0], b[1]]))
+        };
+        let descriptor = PdfFontMetricsStub {
+            units_per_em: head.units_per_em,
+            x_min: head.global_bbox.x_min,
+            y_min: head.global_bbox.y_min,
+            x_max: head.global_bbox.x_max,
+            y_max: head.global_bbox.y_max,
+            caret_slope_rise: caret(18).unwrap_or(1),
+            caret_slope_run: caret(20).unwrap_or(0),
+            us_weight_class: parsed
+                .tables()
+                .os2
+                .map_or(0, |os2| os2.weight().to_number()),
+        };
+        let postscript_name = postscript_name(&parsed).unwrap_or_else(|| "Font".to_string());
+        let units_per_em = match head.units_per_em {
             0 => 1000.0,
             u => f32::from(u),
         };
-        let (ascender, descender) = (f32::from(metrics.ascender), f32::from(metrics.descender));
-        let bmp = (0..0x1_0000).map(|_| AtomicU64::new(0)).collect();
+        let (ascender, descender) = (hhea.ascender, hhea.descender);
         Ok(Font {
-            parsed,
+            data,
+            face: index,
             name,
+            postscript_name,
             units_per_em,
             ascender,
             descender,
+            descriptor,
+            cff,
             bmp,
-            astral: RwLock::new(HashMap::new()),
+            astral,
+            advances,
         })
     }
 
@@ -100,7 +175,7 @@ impl Font {
         let spec = spec.as_ref();
         let (path, face) = split_face_suffix(spec);
         let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-        Font::from_bytes(&bytes, face, path.display().to_string())
+        Font::parse(Cow::Owned(bytes), face, path.display().to_string())
     }
 
     /// The built-in font, parsed on first use and shared afterwards.
@@ -109,8 +184,12 @@ impl Font {
         BUILTIN
             .get_or_init(|| {
                 Arc::new(
-                    Font::from_bytes(BUILTIN_BYTES, 0, "built-in Noto Sans SC")
-                        .expect("the built-in font parses"),
+                    Font::parse(
+                        Cow::Borrowed(BUILTIN_BYTES),
+                        0,
+                        "built-in Noto Sans SC".to_string(),
+                    )
+                    .expect("the built-in font parses"),
                 )
             })
             .clone()
@@ -121,52 +200,21 @@ impl Font {
         &self.name
     }
 
-    /// The parsed face, for embedding into a PDF.
-    pub fn parsed(&self) -> &ParsedFont {
-        &self.parsed
-    }
-
     /// The glyph for a character, or `None` when the font does not have it.
     pub fn glyph(&self, c: char) -> Option<Glyph> {
         let cp = u32::from(c);
-        if let Some(slot) = self.bmp.get(cp as usize) {
-            let v = slot.load(Ordering::Relaxed);
-            if v & LOOKED_UP != 0 {
-                return (v & PRESENT != 0).then_some(Glyph {
-                    gid: (v >> 16) as u16,
-                    advance: v as u16,
-                });
-            }
-            let g = self.lookup(cp);
-            let packed = match g {
-                Some(g) => LOOKED_UP | PRESENT | (u64::from(g.gid) << 16) | u64::from(g.advance),
-                None => LOOKED_UP,
-            };
-            slot.store(packed, Ordering::Relaxed);
-            return g;
-        }
-        if let Some(g) = self
-            .astral
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&cp)
-        {
-            return *g;
-        }
-        let g = self.lookup(cp);
-        self.astral
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(cp, g);
-        g
+        let gid = match self.bmp.get(cp as usize) {
+            Some(&gid) => gid,
+            None => self.astral.get(&cp).copied().unwrap_or(0),
+        };
+        (gid != 0).then(|| Glyph {
+            gid,
+            advance: self.advance_of(gid),
+        })
     }
 
-    fn lookup(&self, cp: u32) -> Option<Glyph> {
-        let gid = self.parsed.lookup_glyph_index(cp).filter(|&g| g != 0)?;
-        Some(Glyph {
-            gid,
-            advance: self.parsed.get_horizontal_advance(gid),
-        })
+    fn advance_of(&self, gid: u16) -> u16 {
+        self.advances.get(usize::from(gid)).copied().unwrap_or(0)
     }
 
     /// Whether the font can draw the character.
@@ -207,13 +255,94 @@ impl Font {
 
     /// Distance from the baseline to the top of the tallest glyphs, in points at `size_pt`.
     pub fn ascent(&self, size_pt: f32) -> f32 {
-        self.ascender * size_pt / self.units_per_em
+        f32::from(self.ascender) * size_pt / self.units_per_em
     }
 
     /// Distance from the baseline down to the lowest glyphs (positive), in points at `size_pt`.
     pub fn descent(&self, size_pt: f32) -> f32 {
-        -self.descender * size_pt / self.units_per_em
+        -f32::from(self.descender) * size_pt / self.units_per_em
     }
+
+    /// The font program for one PDF: only the glyphs that `pages` draw, renumbered from 1 in
+    /// the order of their ids in this font, with the glyph ids in `pages` rewritten to the new
+    /// numbers. `tag` is the six-letter subset tag put before the face's name.
+    pub fn embed(&self, pages: &mut [Vec<Op>], tag: &str) -> Result<ParsedFont> {
+        let used: BTreeSet<u16> = pages
+            .iter()
+            .flatten()
+            .filter_map(|op| match op {
+                Op::ShowText { items } => Some(items),
+                _ => None,
+            })
+            .flatten()
+            .filter_map(|item| match item {
+                TextItem::GlyphIds(glyphs) => Some(glyphs),
+                _ => None,
+            })
+            .flatten()
+            .map(|g| g.gid)
+            .collect();
+        let mut remapper = subsetter::GlyphRemapper::new();
+        for &gid in &used {
+            remapper.remap(gid);
+        }
+        let program = subsetter::subset(&self.data, self.face, &remapper).map_err(|e| {
+            Error::rule(format!(
+                "{}: the font cannot be cut down for embedding: {e}",
+                self.name
+            ))
+        })?;
+        for op in pages.iter_mut().flatten() {
+            if let Op::ShowText { items } = op {
+                for item in items {
+                    if let TextItem::GlyphIds(glyphs) = item {
+                        for g in glyphs {
+                            g.gid = remapper.get(g.gid).unwrap_or(0);
+                        }
+                    }
+                }
+            }
+        }
+        let glyph_widths: BTreeMap<u16, u16> = std::iter::once(0)
+            .chain(used)
+            .filter_map(|old| Some((remapper.get(old)?, self.advance_of(old))))
+            .collect();
+        Ok(ParsedFont {
+            original_bytes: program,
+            font_index: 0,
+            font_name: Some(format!("{tag}+{}", self.postscript_name)),
+            codepoint_to_glyph: BTreeMap::new(),
+            glyph_widths,
+            units_per_em: self.descriptor.units_per_em,
+            font_metrics: FontMetrics {
+                ascent: self.ascender,
+                descent: self.descender,
+            },
+            font_type: if self.cff {
+                FontType::OpenTypeCFF(())
+            } else {
+                FontType::TrueType
+            },
+            pdf_font_metrics: self.descriptor.clone(),
+        })
+    }
+}
+
+/// The face's PostScript name (`name` id 6), as PDF font dictionaries name a font.
+fn postscript_name(face: &ttf_parser::Face) -> Option<String> {
+    face.names()
+        .into_iter()
+        .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+        .find_map(|n| {
+            n.to_string().or_else(|| {
+                // Macintosh Roman: PostScript names are printable ASCII.
+                n.name
+                    .iter()
+                    .all(|b| b.is_ascii_graphic())
+                    .then(|| String::from_utf8_lossy(n.name).into_owned())
+            })
+        })
+        .filter(|n| !n.is_empty())
 }
 
 /// Tab, line feed and carriage return: drawn as a space on paper.

@@ -2,9 +2,7 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
-
-use assert_cmd::Command;
+use std::process::{Command, Output};
 
 pub struct Town {
     pub dir: tempfile::TempDir,
@@ -76,7 +74,7 @@ impl Town {
     }
 
     pub fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("townledger").expect("binary");
+        let mut c = Command::new(binary());
         c.current_dir(self.dir.path())
             .env_remove("TOWNLEDGER_LEDGER")
             .env("TOWNLEDGER_OPERATOR", "出纳张")
@@ -138,11 +136,18 @@ pub fn parse_balance_csv(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The townledger binary that Cargo built for these tests.
+pub fn binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_townledger"))
+}
+
 pub fn demo_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("ledgers/demo")
 }
 
-/// Whether an outside tool is installed; when CI demands the peers, a missing one fails.
+/// Whether an outside tool is installed. A test that needs one and finds it missing says so on
+/// the terminal, `SKIPPED: <tool> not installed (<test>)`, and passes without its comparison;
+/// with `TOWNLEDGER_REQUIRE_PEERS` set (as CI sets it) a missing tool fails the test instead.
 pub fn have_tool(name: &str) -> bool {
     // hledger, ledger and bean-check answer --version; poppler's tools answer -v.
     let found = ["--version", "-v"].iter().any(|flag| {
@@ -153,12 +158,30 @@ pub fn have_tool(name: &str) -> bool {
             .unwrap_or(false)
     });
     if !found {
+        let test = std::thread::current()
+            .name()
+            .filter(|n| *n != "main")
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default();
         if std::env::var_os("TOWNLEDGER_REQUIRE_PEERS").is_some() {
-            panic!("{name} is required (TOWNLEDGER_REQUIRE_PEERS) but not installed");
+            panic!("{name} is required (TOWNLEDGER_REQUIRE_PEERS) but not installed{test}");
         }
-        eprintln!("skipping: {name} is not installed");
+        skipped(&format!(
+            "{name} not installed{test}: this comparison did not run \
+             (TOWNLEDGER_REQUIRE_PEERS=1 makes it fail instead)"
+        ));
     }
     found
+}
+
+/// Print `SKIPPED: <why>` where `cargo test` shows it. The test harness captures `print!` and
+/// `eprint!` of passing tests, so the line is written to the process's standard error
+/// directly.
+pub fn skipped(why: &str) {
+    use std::io::Write;
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "SKIPPED: {why}");
+    let _ = err.flush();
 }
 
 /// SQL that turns a ledger's runs back into schema 7: a row per household in the

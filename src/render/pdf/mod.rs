@@ -315,7 +315,9 @@ fn to_bytes_grouped(
     let font_id = FontId(subset_tag(doc));
     let mut layout = Layout::new(&font, font_id.clone(), doc.lang);
     layout.groups = groups;
-    let pages = layout.run(doc);
+    let mut pages = layout.run(doc);
+    // The font program carries only the glyphs the pages draw (renumbered in `pages`).
+    let embedded = font.embed(&mut pages, &font_id.0)?;
 
     let mut pdf = PdfDocument::new(&doc.title);
     let when = pdf_date(&opts.created);
@@ -328,14 +330,15 @@ fn to_bytes_grouped(
     pdf.resources
         .fonts
         .map
-        .insert(font_id, PdfFont::new(font.parsed().clone()));
+        .insert(font_id, PdfFont::new(embedded));
     let pages = pages
         .into_iter()
         .map(|ops| PdfPage::new(Pt(PAGE_W).into(), Pt(PAGE_H).into(), ops))
         .collect();
     pdf.with_pages(pages);
+    // The font is already cut down to the document's glyphs.
     let save = PdfSaveOptions {
-        subset_fonts: true,
+        subset_fonts: false,
         ..Default::default()
     };
     let mut warnings = Vec::new();
