@@ -83,28 +83,28 @@ fn is_windows_device(stem: &str) -> bool {
 /// kept as it is.
 pub fn safe_component(text: &str) -> std::result::Result<String, String> {
     if text.is_empty() {
-        return Err("it is empty".into());
+        return Err(crate::tr!("file-name-empty"));
     }
     if text == "." || text == ".." {
-        return Err(format!("it is `{text}`"));
+        return Err(crate::tr!("file-name-dots", text = text));
     }
     if text.starts_with('.') {
-        return Err("it starts with a dot".into());
+        return Err(crate::tr!("file-name-leading-dot"));
     }
     if let Some(c) = text.chars().find(|c| matches!(c, '/' | '\\')) {
-        return Err(format!("it contains the path separator `{c}`"));
+        return Err(crate::tr!("file-name-separator", char = c));
     }
     if let Some(c) = text
         .chars()
         .find(|&c| c.is_control() || crate::people::is_invisible(c))
     {
-        return Err(format!(
-            "it contains the control or format character U+{:04X}",
-            c as u32
+        return Err(crate::tr!(
+            "file-name-control",
+            code = format!("U+{:04X}", c as u32)
         ));
     }
     if text.ends_with([' ', '.']) {
-        return Err("it ends with a space or a dot".into());
+        return Err(crate::tr!("file-name-trailing"));
     }
     let mut safe: String = text
         .chars()
@@ -143,31 +143,34 @@ pub fn statement_path(dir: &Path, s: &HouseholdStatement, period: &str) -> Resul
 /// `DIR/<village>/<id>-<period>.pdf`, made safe and checked (see [`statement_path`]).
 fn household_file(dir: &Path, village: &str, id: &str, period: &str) -> Result<PathBuf> {
     let safe_village = safe_component(village).map_err(|why| {
-        Error::rule(format!(
-            "its village \"{}\" cannot be a folder name: {why}; no statement written",
-            village.escape_debug()
+        Error::rule(crate::tr!(
+            "statement-village-not-folder",
+            village = village.escape_debug().to_string(),
+            why = why
         ))
     })?;
     let safe_id = safe_component(id).map_err(|why| {
-        Error::rule(format!(
-            "its id \"{}\" cannot be a file name: {why}; no statement written",
-            id.escape_debug()
+        Error::rule(crate::tr!(
+            "statement-id-not-file",
+            id = id.escape_debug().to_string(),
+            why = why
         ))
     })?;
     let period = safe_component(period).map_err(|why| {
-        Error::rule(format!(
-            "the period \"{}\" cannot be part of a file name: {why}",
-            period.escape_debug()
+        Error::rule(crate::tr!(
+            "statement-period-not-file",
+            period = period.escape_debug().to_string(),
+            why = why
         ))
     })?;
     let path = dir
         .join(safe_village)
         .join(format!("{safe_id}-{period}.pdf"));
     if !stays_inside(dir, &path, 2) {
-        return Err(Error::rule(format!(
-            "its statement would be written to {}, outside {}; no statement written",
-            path.display(),
-            dir.display()
+        return Err(Error::rule(crate::tr!(
+            "statement-outside-dir",
+            path = path.display(),
+            dir = dir.display()
         )));
     }
     Ok(path)
@@ -196,10 +199,10 @@ pub fn write_statements(
         .map(|s| {
             let path = statement_path(dir, s, period).map_err(|e| e.to_string())?;
             match taken.entry(path.clone()) {
-                Entry::Occupied(first) => Err(format!(
-                    "its statement would overwrite {}'s ({}); no statement written",
-                    first.get().escape_debug(),
-                    path.display()
+                Entry::Occupied(first) => Err(crate::tr!(
+                    "statement-would-overwrite",
+                    other = first.get().escape_debug().to_string(),
+                    path = path.display()
                 )),
                 Entry::Vacant(free) => {
                     free.insert(&s.household.id);

@@ -42,7 +42,7 @@ pub fn reverse_voucher(
     reason: &str,
     date: NaiveDate,
 ) -> Result<Reversal> {
-    check_stored_rule("the reason (--reason)", reason, MEMO_MAX)?;
+    check_stored_rule(&crate::tr!("run-field-reason"), reason, MEMO_MAX)?;
     // What keeps vouchers in step with runs, payments, dividends and tilts is read from these:
     // refuse if any was altered behind the program's back.
     w.require_recorded(&[

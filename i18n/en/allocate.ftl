@@ -76,3 +76,22 @@ plan-fixed-overflow = fixed items overflow
 plan-weight-too-large = household { $household }: its weight is too large for exact arithmetic; check its data and the policy's factors
 plan-weights-overflow = weights too large for exact arithmetic; use fewer decimals in the policy's factors
 plan-failed = allocation failed: { $reason }
+policy-quote-names = (put Chinese names in quotes: "突发严重困难户" = "1.6")
+policy-no-line-for-year = [lines] has no monitoring line for { $year } (it has { $years }); add a line such as { $year } = "7000"
+policy-amount-expected = an amount of yuan as a string like "1000" or "1,000.50"
+policy-amount-decimals = write amounts with decimals as a string, e.g. "{ $value }" (unquoted decimals are not exact)
+policy-factor-expected = a factor as a string like "1.3" or a whole number
+policy-factor-not-number = '{ $text }' is not a number like "1.3"
+policy-factor-quote-decimals = write factors with decimals as a string, e.g. "{ $value }" (unquoted decimals are not exact)
+policy-calendar-bad-day = [calendar] { $what }: { $reason }
+policy-calendar-both = [calendar] { $date } is listed both as a holiday and as a workday
+calendar-not-a-year = [{ $year }] is not a year
+calendar-not-a-date = [{ $year }]: '{ $text }' is not a date of { $year }
+calendar-workday-not-weekend = [{ $year }]: working day { $date } is not a weekend day
+calendar-both = [{ $year }]: { $date } is both a holiday and a working day
+run-notice-calendar-warning = warning: run { $run }'s notice period { $published } – { $earliest } falls in { $years }, outside the built-in holiday calendar ({ $covered }): its working days were counted as Monday to Friday, less only the holidays its policy's [calendar] lists. Check the State Council's holiday arrangements for that year and list them in the policy ([calendar] holidays, workdays) if they matter
+household-row-label = household { $household }
+run-stored-lines = lines
+run-stored-payments = payments
+run-stored-unreadable = a run's stored { $kind } ({ $table }) are not readable ({ $what }): they were altered outside townledger
+store-unknown-role = unknown role '{ $role }'

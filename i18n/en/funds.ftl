@@ -68,3 +68,7 @@ fund-name-taken = '{ $word }' already names fund { $fund } ({ $name })
 fund-account-taken = { $account } already holds fund { $fund } ({ $name })
 fund-account-wrong-kind = account '{ $account }' exists but is not a { $kind } account
 fund-overdrawn = fund { $fund } ({ $name }, { $account }) would hold { $holds } at the end of { $date } (voucher { $voucher }): a fund never pays out more than it holds on the day; nothing was written
+fund-kind-unknown = unknown fund kind '{ $kind }' ({ $known })
+fund-field-id = the fund id
+fund-field-name = the fund name (--name)
+fund-field-alias = an alias (--alias)

@@ -96,3 +96,4 @@ sheet-unreadable = cannot read the spreadsheet: { $reason }
 sheet-none = the workbook has no sheet
 sheet-first-unreadable = cannot read the first sheet: { $reason }
 sheet-first-empty = the first sheet is empty: expected a header row
+register-unreadable = the household register is not readable ({ $what }): it was altered outside townledger

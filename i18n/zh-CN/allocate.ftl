@@ -76,3 +76,22 @@ plan-fixed-overflow = 固定项目合计溢出
 plan-weight-too-large = 农户 { $household }：权重过大，无法精确计算；请检查该户数据和方案的系数
 plan-weights-overflow = 权重过大，无法精确计算；请减少方案系数的小数位数
 plan-failed = 分配失败：{ $reason }
+policy-quote-names = （中文名称须加引号，如 "突发严重困难户" = "1.6"）
+policy-no-line-for-year = [lines] 中没有 { $year } 年的监测线（现有 { $years }）；请加一行，如 { $year } = "7000"
+policy-amount-expected = 用引号写的金额（元），如 "1000" 或 "1,000.50"
+policy-amount-decimals = 带小数的金额须加引号写成字符串，如 "{ $value }"（不加引号的小数不精确）
+policy-factor-expected = 用引号写的系数，如 "1.3"，或整数
+policy-factor-not-number = “{ $text }” 不是数字（应如 "1.3"）
+policy-factor-quote-decimals = 带小数的系数须加引号写成字符串，如 "{ $value }"（不加引号的小数不精确）
+policy-calendar-bad-day = [calendar] { $what }：{ $reason }
+policy-calendar-both = [calendar] { $date } 既列为节假日（holidays），又列为调休上班日（workdays）
+calendar-not-a-year = [{ $year }] 不是年度
+calendar-not-a-date = [{ $year }]：“{ $text }” 不是 { $year } 年的日期
+calendar-workday-not-weekend = [{ $year }]：调休上班日 { $date } 不是周末
+calendar-both = [{ $year }]：{ $date } 既是节假日又是调休上班日
+run-notice-calendar-warning = 注意：批次 { $run } 的公示期 { $published } – { $earliest } 落在 { $years } 年，超出内置节假日表的范围（{ $covered }）：其工作日按周一至周五计算，只扣除分配方案文件 [calendar] 中列出的节假日。请核对国务院办公厅当年的放假安排，如有影响，请写入分配方案文件（[calendar] 的 holidays、workdays）
+household-row-label = 农户 { $household }
+run-stored-lines = 分配明细
+run-stored-payments = 发放记录
+run-stored-unreadable = 批次存储的{ $kind }（{ $table }）无法读取（{ $what }）：已在 townledger 之外被改动
+store-unknown-role = 未知角色 “{ $role }”

@@ -68,3 +68,7 @@ fund-name-taken = “{ $word }”已是资金 { $fund }（{ $name }）的名称
 fund-account-taken = { $account } 已用于资金 { $fund }（{ $name }）
 fund-account-wrong-kind = 科目“{ $account }”已存在，但不是{ $kind }类科目
 fund-overdrawn = 资金 { $fund }（{ $name }，{ $account }）在 { $date } 日终将余 { $holds }（凭证 { $voucher }）：资金当日支出不得超过其结存；未写入任何内容
+fund-kind-unknown = 未知资金类别 “{ $kind }”（{ $known }）
+fund-field-id = 资金代号
+fund-field-name = 资金名称（--name）
+fund-field-alias = 别名（--alias）

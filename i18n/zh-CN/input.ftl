@@ -90,3 +90,4 @@ sheet-unreadable = 无法读取电子表格：{ $reason }
 sheet-none = 工作簿中没有工作表
 sheet-first-unreadable = 无法读取第一张工作表：{ $reason }
 sheet-first-empty = 第一张工作表是空的：应有表头行
+register-unreadable = 监测户名册无法读取（{ $what }）：已在 townledger 之外被改动

@@ -134,12 +134,12 @@ fn parse_builtin(text: &str) -> Result<Calendar, String> {
     for (year, raw) in years {
         let y: i32 = year
             .parse()
-            .map_err(|_| format!("[{year}] is not a year"))?;
+            .map_err(|_| crate::tr!("calendar-not-a-year", year = &year))?;
         let day = |s: &String| {
             NaiveDate::parse_from_str(s, "%Y-%m-%d")
                 .ok()
                 .filter(|d| d.year() == y)
-                .ok_or_else(|| format!("[{year}]: '{s}' is not a date of {year}"))
+                .ok_or_else(|| crate::tr!("calendar-not-a-date", year = &year, text = s))
         };
         for s in &raw.holidays {
             c.holidays.insert(day(s)?);
@@ -147,10 +147,14 @@ fn parse_builtin(text: &str) -> Result<Calendar, String> {
         for s in &raw.workdays {
             let d = day(s)?;
             if !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
-                return Err(format!("[{year}]: working day {d} is not a weekend day"));
+                return Err(crate::tr!(
+                    "calendar-workday-not-weekend",
+                    year = &year,
+                    date = d
+                ));
             }
             if c.holidays.contains(&d) {
-                return Err(format!("[{year}]: {d} is both a holiday and a working day"));
+                return Err(crate::tr!("calendar-both", year = &year, date = d));
             }
             c.workdays.insert(d);
         }

@@ -145,7 +145,8 @@ impl Policy {
             };
             let mut reason = format!("{place}{}", e.message().trim_end());
             if reason.contains("invalid unquoted key") {
-                reason.push_str(" (put Chinese names in quotes: \"突发严重困难户\" = \"1.6\")");
+                reason.push(' ');
+                reason.push_str(&crate::tr!("policy-quote-names"));
             }
             Error::Input(vec![RowError::new(source_name, line, reason)])
         })?;
@@ -187,9 +188,10 @@ impl Policy {
             Error::Input(vec![RowError::new(
                 &self.source_name,
                 self.lines_line,
-                format!(
-                    "[lines] has no monitoring line for {year} (it has {}); add a line such as {year} = \"7000\"",
-                    years.join(", ")
+                crate::tr!(
+                    "policy-no-line-for-year",
+                    year = year.to_string(),
+                    years = years.join(", ")
                 ),
             )])
         })
@@ -260,7 +262,7 @@ impl<'de> Deserialize<'de> for Money {
         impl Visitor<'_> for V {
             type Value = Money;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an amount of yuan as a string like \"1000\" or \"1,000.50\"")
+                f.write_str(&crate::tr!("policy-amount-expected"))
             }
             fn visit_str<E: de::Error>(self, s: &str) -> std::result::Result<Money, E> {
                 Amount::parse(s).map(Money).map_err(E::custom)
@@ -269,16 +271,17 @@ impl<'de> Deserialize<'de> for Money {
                 v.checked_mul(100)
                     .filter(|f| f.abs() <= MAX_SETTING_FEN)
                     .map(|f| Money(Amount::from_fen(f)))
-                    .ok_or_else(|| E::custom(format!("{v} is too large")))
+                    .ok_or_else(|| E::custom(crate::tr!("policy-too-large", value = v.to_string())))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<Money, E> {
                 i64::try_from(v)
-                    .map_err(|_| E::custom(format!("{v} is too large")))
+                    .map_err(|_| E::custom(crate::tr!("policy-too-large", value = v.to_string())))
                     .and_then(|v| self.visit_i64(v))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<Money, E> {
-                Err(E::custom(format!(
-                    "write amounts with decimals as a string, e.g. \"{v}\" (unquoted decimals are not exact)"
+                Err(E::custom(crate::tr!(
+                    "policy-amount-decimals",
+                    value = v.to_string()
                 )))
             }
         }
@@ -296,7 +299,7 @@ impl<'de> Deserialize<'de> for Factor {
         impl Visitor<'_> for V {
             type Value = Factor;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a factor as a string like \"1.3\" or a whole number")
+                f.write_str(&crate::tr!("policy-factor-expected"))
             }
             fn visit_str<E: de::Error>(self, s: &str) -> std::result::Result<Factor, E> {
                 let t = s.trim();
@@ -309,7 +312,7 @@ impl<'de> Deserialize<'de> for Factor {
                     .ok()
                     .filter(|_| ok)
                     .map(|d| Factor(d.normalize()))
-                    .ok_or_else(|| E::custom(format!("'{s}' is not a number like \"1.3\"")))
+                    .ok_or_else(|| E::custom(crate::tr!("policy-factor-not-number", text = s)))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<Factor, E> {
                 Ok(Factor(Decimal::from(v)))
@@ -318,8 +321,9 @@ impl<'de> Deserialize<'de> for Factor {
                 Ok(Factor(Decimal::from(v)))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<Factor, E> {
-                Err(E::custom(format!(
-                    "write factors with decimals as a string, e.g. \"{v}\" (unquoted decimals are not exact)"
+                Err(E::custom(crate::tr!(
+                    "policy-factor-quote-decimals",
+                    value = v.to_string()
                 )))
             }
         }
@@ -651,14 +655,17 @@ fn check(raw: RawPolicy, text: &str, file: &str, errors: &mut Vec<RowError>) -> 
                     Ok(d) => {
                         into.insert(d);
                     }
-                    Err(reason) => c.err(day.span(), format!("[calendar] {what}: {reason}")),
+                    Err(reason) => c.err(
+                        day.span(),
+                        crate::tr!("policy-calendar-bad-day", what = what, reason = reason),
+                    ),
                 }
             }
         }
         for both in holidays.intersection(&workdays) {
             c.err(
                 raw_calendar.workdays[0].span(),
-                format!("[calendar] {both} is listed both as a holiday and as a workday"),
+                crate::tr!("policy-calendar-both", date = both),
             );
         }
     }

@@ -65,14 +65,13 @@ pub fn notice_calendar_warning(run: &RunRecord) -> Option<String> {
         return None;
     }
     let years: Vec<String> = years.iter().map(i32::to_string).collect();
-    Some(format!(
-        "warning: run {}'s notice period {published} – {earliest} falls in {}, outside the built-in \
-         holiday calendar ({}): its working days were counted as Monday to Friday, less only the \
-         holidays its policy's [calendar] lists. Check the State Council's holiday arrangements \
-         for that year and list them in the policy ([calendar] holidays, workdays) if they matter",
-        run.id,
-        years.join(", "),
-        builtin.covered_label()
+    Some(crate::tr!(
+        "run-notice-calendar-warning",
+        run = &run.id,
+        published = published,
+        earliest = earliest,
+        years = years.join(", "),
+        covered = builtin.covered_label()
     ))
 }
 

@@ -52,7 +52,11 @@ fn run_once(args: &[&str]) -> Result<Measured> {
     let seconds = start.elapsed().as_secs_f64();
     let stderr = String::from_utf8_lossy(&output.stderr);
     if !output.status.success() {
-        return Err(Error::rule(format!("bench step {args:?} failed: {stderr}")));
+        return Err(Error::rule(townledger::tr!(
+            "bench-step-failed",
+            step = format!("{args:?}"),
+            stderr = stderr
+        )));
     }
     let peak_kb = stderr
         .lines()
@@ -121,7 +125,7 @@ fn allocation_bench(dir: &std::path::Path, n: u64, journal: Option<u64>) -> Resu
         .unwrap_or_default();
     let top_up = pool
         .checked_add(-held.min(townledger::Amount::ZERO))
-        .ok_or_else(|| Error::rule("the fund's balance is out of range"))?;
+        .ok_or_else(|| Error::rule(townledger::tr!("bench-fund-out-of-range")))?;
     let fund = dir.join("fund.csv");
     std::fs::write(
         &fund,
@@ -227,8 +231,12 @@ fn allocation_bench(dir: &std::path::Path, n: u64, journal: Option<u64>) -> Resu
     )?;
     let verify = run_once(&["--ledger", &db, "verify"])?;
     outln!(
-        "allocation run across {n} households, pool {}",
-        pool.grouped()
+        "{}",
+        townledger::tr!(
+            "bench-allocation-run",
+            households = n.to_string(),
+            pool = pool.grouped()
+        )
     );
     outln!("{:<28} {:>10} {:>12}", "step", "seconds", "peak MB");
     for (name, m) in [
@@ -283,12 +291,15 @@ pub fn run(_ctx: &Context, args: Args) -> Result<i32> {
     write_journal(&journal, args.transactions, args.households)?;
     let size = std::fs::metadata(&journal).map(|m| m.len()).unwrap_or(0);
     outln!(
-        "generated {} transactions, {} households: {} ({:.1} MB) in {:.1} s",
-        args.transactions,
-        args.households,
-        journal.display(),
-        size as f64 / 1e6,
-        start.elapsed().as_secs_f64()
+        "{}",
+        townledger::tr!(
+            "bench-generated",
+            transactions = args.transactions.to_string(),
+            households = args.households.to_string(),
+            path = journal.display(),
+            megabytes = size as f64 / 1e6,
+            seconds = start.elapsed().as_secs_f64()
+        )
     );
     let db_s = db.display().to_string();
     let journal_s = journal.display().to_string();
@@ -372,6 +383,9 @@ pub fn run(_ctx: &Context, args: Args) -> Result<i32> {
         );
     }
     let db_size = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
-    outln!("ledger file: {:.1} MB", db_size as f64 / 1e6);
+    outln!(
+        "{}",
+        townledger::tr!("bench-ledger-file", megabytes = db_size as f64 / 1e6)
+    );
     Ok(0)
 }

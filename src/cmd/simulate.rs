@@ -56,19 +56,24 @@ pub fn run(_ctx: &Context, args: Args) -> Result<i32> {
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     let sequences: Vec<usize> = match args.sequence {
         Some(q) if q >= args.sequences => {
-            return Err(Error::rule(format!(
-                "--sequence {q}: the run has sequences 0 to {}",
-                args.sequences.saturating_sub(1)
+            return Err(Error::rule(townledger::tr!(
+                "simulate-sequence-out-of-range",
+                sequence = q.to_string(),
+                last = args.sequences.saturating_sub(1).to_string()
             )))
         }
         Some(q) => vec![q],
         None => (0..args.sequences).collect(),
     };
     eprintln!(
-        "simulating: seed {seed}, {} sequence(s) of {} steps, in {}",
-        sequences.len(),
-        args.steps,
-        dir.display()
+        "{}",
+        townledger::tr!(
+            "simulate-start",
+            seed = seed.to_string(),
+            sequences = sequences.len(),
+            steps = args.steps.to_string(),
+            dir = dir.display()
+        )
     );
     let started = Instant::now();
     let mut total = Summary {
@@ -86,13 +91,16 @@ pub fn run(_ctx: &Context, args: Args) -> Result<i32> {
         total.add(&one);
         if shown.elapsed().as_secs() >= 10 || i + 1 == sequences.len() {
             eprintln!(
-                "  {}/{} sequences, {} steps, {} refused, {} failures injected, {:.0} s",
-                i + 1,
-                sequences.len(),
-                total.steps,
-                total.refused,
-                total.interrupted + total.commits_failed,
-                started.elapsed().as_secs_f64()
+                "  {}",
+                townledger::tr!(
+                    "simulate-progress",
+                    done = i + 1,
+                    sequences = sequences.len(),
+                    steps = total.steps.to_string(),
+                    refused = total.refused.to_string(),
+                    injected = (total.interrupted + total.commits_failed).to_string(),
+                    seconds = format!("{:.0}", started.elapsed().as_secs_f64())
+                )
             );
             shown = Instant::now();
         }
@@ -112,8 +120,13 @@ pub fn run(_ctx: &Context, args: Args) -> Result<i32> {
         let _ = std::fs::remove_dir_all(&dir);
     }
     println!(
-        "ok: every invariant held after every step (replay: townledger simulate --seed {seed} --sequences {} --steps {})",
-        args.sequences, args.steps
+        "{}",
+        townledger::tr!(
+            "simulate-ok",
+            seed = seed.to_string(),
+            sequences = args.sequences.to_string(),
+            steps = args.steps.to_string()
+        )
     );
     Ok(0)
 }

@@ -30,9 +30,7 @@ impl std::str::FromStr for ExportFormat {
             "ledger" | "hledger" | "journal" => Ok(ExportFormat::Ledger),
             "beancount" | "bean" => Ok(ExportFormat::Beancount),
             "csv" => Ok(ExportFormat::Csv),
-            _ => Err(format!(
-                "unknown export format '{s}' (ledger, beancount or csv)"
-            )),
+            _ => Err(crate::tr!("export-format-unknown", format = s)),
         }
     }
 }

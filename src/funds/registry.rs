@@ -90,9 +90,10 @@ impl FromStr for FundKind {
             .into_iter()
             .find(|k| k.as_str().eq_ignore_ascii_case(s) || k.chinese() == s)
             .ok_or_else(|| {
-                format!(
-                    "unknown fund kind '{s}' ({})",
-                    FundKind::ALL.map(|k| k.as_str()).join(", ")
+                crate::tr!(
+                    "fund-kind-unknown",
+                    kind = s,
+                    known = FundKind::ALL.map(|k| k.as_str()).join(", ")
                 )
             })
     }
@@ -221,16 +222,16 @@ pub struct NewFund {
 /// 专项应付款 or held by another fund, a bank account outside 102 银行存款.
 pub fn add_fund(w: &mut Writer<'_>, new: &NewFund) -> Result<Fund> {
     let id = new.id.trim();
-    check_stored_rule("the fund id", id, NAME_MAX)?;
+    check_stored_rule(&crate::tr!("fund-field-id"), id, NAME_MAX)?;
     if id.is_empty() || id.contains(':') || id.chars().any(char::is_whitespace) {
         return Err(Error::rule(crate::tr!("fund-id-one-word", id = id)));
     }
     let name = new.name.as_deref().map(str::trim).unwrap_or(id);
-    check_stored_rule("the fund name (--name)", name, NAME_MAX)?;
+    check_stored_rule(&crate::tr!("fund-field-name"), name, NAME_MAX)?;
     let mut aliases = Vec::new();
     for alias in &new.aliases {
         let alias = alias.trim();
-        check_stored_rule("an alias (--alias)", alias, NAME_MAX)?;
+        check_stored_rule(&crate::tr!("fund-field-alias"), alias, NAME_MAX)?;
         if !alias.is_empty() && alias != id && !aliases.iter().any(|a| a == alias) {
             aliases.push(alias.to_string());
         }

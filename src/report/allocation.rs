@@ -24,9 +24,9 @@ fn compact_mask(masked: &str) -> String {
     format!("****{shown}")
 }
 
-/// How messages (which are in English) name a household's row: `household H0003`.
+/// How messages name a household's row: `household H0003`.
 fn household_label(household: &str) -> String {
-    format!("household {household}")
+    crate::tr!("household-row-label", household = household)
 }
 
 fn opt(s: &Option<String>) -> Cell {

@@ -77,8 +77,9 @@ pub fn balance(ledger: &Ledger, q: &BalanceQuery) -> Result<BalanceReport> {
             .get(&name)
             .copied()
             .unwrap_or_default()
-            .checked(|| format!("the balance of {name}"))?;
-        let subtotal = subtotal[&name].checked(|| format!("the subtotal of {name}"))?;
+            .checked(|| crate::tr!("total-balance-of", name = name.to_string()))?;
+        let subtotal =
+            subtotal[&name].checked(|| crate::tr!("total-subtotal-of", name = name.to_string()))?;
         if subtotal.is_zero() && balance.is_zero() {
             continue;
         }
@@ -197,8 +198,9 @@ impl Subtrees {
                         .iter()
                         .any(|a| a.name.starts_with(&prefix))
                     {
-                        return Err(Error::NotFound(format!(
-                            "no account '{name}' (see `townledger accounts list`)"
+                        return Err(Error::NotFound(crate::tr!(
+                            "account-not-found",
+                            name = name
                         )));
                     }
                     name.clone()

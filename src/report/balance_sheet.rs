@@ -111,10 +111,14 @@ impl Sums {
         Ok(Figures {
             opening: self
                 .opening
-                .checked(|| format!("the opening balance of {what}"))?,
-            debit: self.debit.checked(|| format!("the debits of {what}"))?,
-            credit: self.credit.checked(|| format!("the credits of {what}"))?,
-            closing: closing.checked(|| format!("the closing balance of {what}"))?,
+                .checked(|| crate::tr!("total-opening-of", name = what.to_string()))?,
+            debit: self
+                .debit
+                .checked(|| crate::tr!("total-debits-of", name = what.to_string()))?,
+            credit: self
+                .credit
+                .checked(|| crate::tr!("total-credits-of", name = what.to_string()))?,
+            closing: closing.checked(|| crate::tr!("total-closing-of", name = what.to_string()))?,
         })
     }
 }
@@ -183,7 +187,7 @@ pub fn balance_sheet(ledger: &Ledger, q: &SheetQuery) -> Result<BalanceSheet> {
         from: q.from,
         to: q.to,
         lines,
-        total: total.figures("the total")?,
+        total: total.figures(&crate::tr!("total-all"))?,
     })
 }
 

@@ -130,7 +130,7 @@ fn statement_lines(
     let mut owed: HashMap<&str, Total> = HashMap::new();
     let mut opening = Amount::ZERO;
     let mut running = Total::ZERO;
-    let what = || format!("what is payable to household {household}");
+    let what = || crate::tr!("total-payable-to", household = household.to_string());
     let mut lines = Vec::new();
     for group in postings.chunk_by(|a, b| a.txn == b.txn) {
         let has_claim = group.iter().any(|p| is_claim(p));
@@ -268,12 +268,12 @@ pub fn household_statements(
                 .iter()
                 .map(|l| l.allocated)
                 .collect::<Total>()
-                .checked(|| format!("the total allocated to household {}", h.id))?;
+                .checked(|| crate::tr!("total-allocated-to", household = h.id.to_string()))?;
             let paid = lines
                 .iter()
                 .map(|l| l.paid)
                 .collect::<Total>()
-                .checked(|| format!("the total paid to household {}", h.id))?;
+                .checked(|| crate::tr!("total-paid-to", household = h.id.to_string()))?;
             Ok(HouseholdStatement {
                 town: town.clone(),
                 household: h.clone(),

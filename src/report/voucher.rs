@@ -63,7 +63,7 @@ pub fn voucher(ledger: &Ledger, name: &str, lang: Lang) -> Result<Document> {
             credit,
         ]));
     }
-    let what = || format!("the lines of voucher {}", txn.voucher);
+    let what = || crate::tr!("total-voucher-lines", voucher = txn.voucher.to_string());
     let mut total = Row::new(vec![
         Cell::text(tr(lang, "合计", "Total")),
         Cell::Empty,

@@ -278,7 +278,7 @@ pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
         let txn: i64 = row.get(0)?;
         let date: String = row.get(1)?;
         let date = NaiveDate::parse_from_str(&date, "%Y-%m-%d")
-            .map_err(|_| Error::Tampered(format!("transaction #{txn} has no valid date")))?;
+            .map_err(|_| Error::Tampered(crate::tr!("index-txn-no-date", txn = txn)))?;
         super::postings_json::decode_into(row.get_ref(2)?.as_str()?, &mut postings)?;
         for (line, p) in postings.iter().enumerate() {
             pending.push(

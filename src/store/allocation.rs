@@ -383,7 +383,7 @@ impl Writer<'_> {
                 "UPDATE allocation_runs SET town_by = ?2, town_at = ?3, town_on = ?4,
                  town_operator = ?5 WHERE id = ?1"
             }
-            other => return Err(Error::rule(format!("unknown role '{other}'"))),
+            other => return Err(Error::rule(crate::tr!("store-unknown-role", role = other))),
         };
         let operator = self.operator().to_string();
         self.sql()

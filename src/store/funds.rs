@@ -136,7 +136,7 @@ fn balance_of(conn: &Connection, name: &str, as_of: Option<NaiveDate>) -> Result
         Some(after) => super::account_index::balance_before(conn, id, after)?,
         None => super::account_index::account_total(conn, id)?,
     };
-    total.checked(|| format!("the balance of {name}"))
+    total.checked(|| crate::tr!("total-balance-of", name = name.to_string()))
 }
 
 impl Writer<'_> {

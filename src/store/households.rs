@@ -86,9 +86,7 @@ impl RawRows {
 }
 
 fn unreadable(what: &str) -> Error {
-    Error::Tampered(format!(
-        "the household register is not readable ({what}): it was altered outside townledger"
-    ))
+    Error::Tampered(crate::tr!("register-unreadable", what = what))
 }
 
 /// A version from its text columns (in `TEXT_COLUMNS` order) and its integers.

@@ -657,7 +657,7 @@ impl<'c> Writer<'c> {
         self.conn
             .path()
             .map(std::path::PathBuf::from)
-            .ok_or_else(|| Error::rule("the ledger has no file"))
+            .ok_or_else(|| Error::rule(crate::tr!("ledger-no-file")))
     }
 
     /// Write accounts a [`Bulk`] created (with the ids it gave them).

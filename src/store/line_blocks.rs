@@ -128,11 +128,14 @@ enum Stored {
 
 fn unreadable(stored: Stored, what: &str) -> Error {
     let (table, kind) = match stored {
-        Stored::Lines => ("allocation_line_blocks", "lines"),
-        Stored::Payments => ("allocation_payment_batches", "payments"),
+        Stored::Lines => ("allocation_line_blocks", "run-stored-lines"),
+        Stored::Payments => ("allocation_payment_batches", "run-stored-payments"),
     };
-    Error::Tampered(format!(
-        "a run's stored {kind} ({table}) are not readable ({what}): they were altered outside townledger"
+    Error::Tampered(crate::tr!(
+        "run-stored-unreadable",
+        kind = crate::tr!(kind),
+        table = table,
+        what = what
     ))
 }
 

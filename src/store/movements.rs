@@ -100,6 +100,9 @@ impl Ledger {
         let accounts: HashMap<i64, Account> =
             self.accounts()?.into_iter().map(|a| (a.id, a)).collect();
         let mut out = Vec::with_capacity(sums.len());
+        // In account order, so that a sum beyond the limit is reported the same way each time.
+        let mut sums: Vec<(i64, Sums)> = sums.into_iter().collect();
+        sums.sort_unstable_by_key(|(id, _)| *id);
         for (id, s) in sums {
             if s.opening.is_zero() && s.debit.is_zero() && s.credit.is_zero() {
                 continue;
@@ -109,9 +112,13 @@ impl Ledger {
             out.push(AccountMovement {
                 opening: s
                     .opening
-                    .checked(|| format!("the opening balance of {name}"))?,
-                debit: s.debit.checked(|| format!("the debits of {name}"))?,
-                credit: s.credit.checked(|| format!("the credits of {name}"))?,
+                    .checked(|| crate::tr!("total-opening-of", name = name.to_string()))?,
+                debit: s
+                    .debit
+                    .checked(|| crate::tr!("total-debits-of", name = name.to_string()))?,
+                credit: s
+                    .credit
+                    .checked(|| crate::tr!("total-credits-of", name = name.to_string()))?,
                 account,
             });
         }

@@ -109,7 +109,7 @@ pub(crate) fn decode_into(json: &str, out: &mut Vec<StoredPosting>) -> Result<()
         s: json.as_bytes(),
         at: 0,
     };
-    let bad = |what: &str| Error::Tampered(format!("stored postings are not readable: {what}"));
+    let bad = |what: &str| Error::Tampered(crate::tr!("postings-unreadable", what = what));
     p.expect(b'[').map_err(|_| bad("not a JSON array"))?;
     if p.eat(b']') {
         return p.end().map_err(|_| bad("text after the array"));

@@ -394,7 +394,7 @@ impl Bulk {
     pub fn create_account(&mut self, name: &str, kind: AccountKind) -> Result<&Account> {
         check_account_name(name, kind)?;
         if self.book.by_text.contains_key(name) {
-            return Err(Error::rule(format!("account '{name}' already exists")));
+            return Err(Error::rule(crate::tr!("account-exists", name = name)));
         }
         let book = &mut self.book;
         book.by_text.insert(name.to_string(), book.accounts.len());

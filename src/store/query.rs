@@ -69,16 +69,15 @@ impl TransactionReader {
             "SELECT voucher, memo, postings, external_id FROM transactions WHERE id = ?1",
         )?;
         let mut rows = stmt.query([txn])?;
-        let row = rows.next()?.ok_or_else(|| {
-            Error::Tampered(format!(
-                "the account index names transaction #{txn}, which is not in the journal"
-            ))
-        })?;
+        let row = rows
+            .next()?
+            .ok_or_else(|| Error::Tampered(crate::tr!("index-txn-not-in-journal", txn = txn)))?;
         let voucher = row.get_ref(0)?.as_str()?;
         postings_json::decode_into(row.get_ref(2)?.as_str()?, &mut self.stored)?;
         let p = self.stored.get(place as usize).ok_or_else(|| {
-            Error::Tampered(format!(
-                "the account index names a posting voucher {voucher} does not have"
+            Error::Tampered(crate::tr!(
+                "index-posting-not-in-voucher",
+                voucher = voucher
             ))
         })?;
         let memo = match p.memo.as_deref().filter(|m| !m.is_empty()) {
@@ -400,7 +399,8 @@ impl Ledger {
         totals.sort_by(|a, b| a.0.name.cmp(&b.0.name));
         let mut out = Vec::with_capacity(totals.len());
         for (account, total) in totals {
-            let amount = total.checked(|| format!("the balance of {}", account.name))?;
+            let amount = total
+                .checked(|| crate::tr!("total-balance-of", name = account.name.to_string()))?;
             out.push(AccountBalance {
                 account: account.clone(),
                 amount,
@@ -617,8 +617,13 @@ impl Ledger {
         while let Some(row) = rows.next()? {
             let mut txn = transaction_header(row)?;
             let hash = row.get_ref(9)?.as_blob_or_null()?.unwrap_or_default();
-            postings_json::decode_into(row.get_ref(10)?.as_str()?, &mut stored)
-                .map_err(|e| Error::Tampered(format!("voucher {}: {e}", txn.voucher)))?;
+            postings_json::decode_into(row.get_ref(10)?.as_str()?, &mut stored).map_err(|e| {
+                Error::Tampered(crate::tr!(
+                    "voucher-unreadable",
+                    voucher = &txn.voucher,
+                    reason = e.to_string()
+                ))
+            })?;
             f(&mut txn, hash, &mut stored, &names)?;
         }
         Ok(())

@@ -485,7 +485,7 @@ pub(super) fn seal(tx: &Connection) -> Result<()> {
     let (seq, head, changed) = std::mem::take(
         &mut *state
             .lock()
-            .map_err(|_| Error::rule("the record chain's state was poisoned"))?,
+            .map_err(|_| Error::rule(crate::tr!("record-chain-poisoned")))?,
     );
     Appender {
         seq,
