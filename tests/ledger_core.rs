@@ -743,7 +743,9 @@ fn on_a_terminal(town: &Town, args: &[&str]) -> Option<(i32, String)> {
         .arg("--version")
         .output();
     if !script.is_ok_and(|o| o.status.success()) {
-        eprintln!("skipping: script (util-linux) is not installed");
+        common::skipped(
+            "script (util-linux) is not installed: the progress-bar-on-a-terminal test did not run",
+        );
         return None;
     }
     let bin = common::binary();
