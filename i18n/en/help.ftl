@@ -206,3 +206,9 @@ help-fund-add-bank = The bank account that holds its money, under 资产:银行�
 help-fund-add-kind = What it is: dynamic, 631, donation, reserve, insurance or other
 help-fund-add-name = Its full name; the id if omitted
 help-fund-add-aliases = Another name commands may use for it (repeatable)
+
+help-notes = {" "}[{ $notes }]
+help-note-separator = ] [
+help-note-default = default: { $value }
+help-note-possible = possible values: { $values }
+help-note-env = env: { $name }

@@ -205,3 +205,9 @@ help-fund-add-bank = 存放资金的银行账户，在 资产:银行存款 之�
 help-fund-add-kind = 类型：dynamic（动态帮扶）、631、donation（捐赠）、reserve（储备金）、insurance（防贫保）或 other
 help-fund-add-name = 全称；不给则同编号
 help-fund-add-aliases = 别名，各命令也可用它称呼该资金（可重复）
+
+help-notes = （{ $notes }）
+help-note-separator = ；
+help-note-default = 默认：{ $value }
+help-note-possible = 可选：{ $values }
+help-note-env = 环境变量：{ $name }

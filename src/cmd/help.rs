@@ -105,8 +105,19 @@ fn localize(mut cmd: clap::Command, path: &mut Vec<String>) -> clap::Command {
                 tr!("help-heading-options")
             };
             let a = a.help_heading(heading);
+            // clap's own `[default: …]`, `[env: …]` and `[possible values: …]` are English:
+            // they are written after the help text from the catalog instead.
+            let notes = annotations(&a);
+            let a = if a.get_action().takes_values() {
+                a.hide_default_value(true).hide_possible_values(true)
+            } else {
+                a
+            }
+            .hide_env(true);
             match help {
-                Some((short, long)) => a.help(short).long_help(reset(long)),
+                Some((short, long)) => a
+                    .help(format!("{short}{notes}"))
+                    .long_help(reset(long.map(|l| format!("{l}{notes}")))),
                 None => a,
             }
         });
@@ -155,6 +166,46 @@ fn localize(mut cmd: clap::Command, path: &mut Vec<String>) -> clap::Command {
         path.pop();
     }
     cmd
+}
+
+/// An argument's default, environment variable and possible values, in the process language:
+/// `（默认：zh；环境变量：TOWNLEDGER_LANG）` / ` [default: zh] [env: TOWNLEDGER_LANG]`; empty when it
+/// has none.
+fn annotations(a: &Arg) -> String {
+    let mut notes = Vec::new();
+    if a.get_action().takes_values() {
+        let defaults: Vec<String> = a
+            .get_default_values()
+            .iter()
+            .map(|v| v.to_string_lossy().into_owned())
+            .collect();
+        if !defaults.is_empty() {
+            notes.push(tr!("help-note-default", value = defaults.join(", ")));
+        }
+        let possible: Vec<String> = a
+            .get_possible_values()
+            .iter()
+            .filter(|p| !p.is_hide_set())
+            .map(|p| p.get_name().to_string())
+            .collect();
+        if !possible.is_empty() {
+            notes.push(tr!("help-note-possible", values = possible.join(", ")));
+        }
+    }
+    if let Some(env) = a.get_env() {
+        notes.push(tr!(
+            "help-note-env",
+            name = env.to_string_lossy().into_owned()
+        ));
+    }
+    if notes.is_empty() {
+        String::new()
+    } else {
+        tr!(
+            "help-notes",
+            notes = notes.join(&tr!("help-note-separator"))
+        )
+    }
 }
 
 /// Parse the command line: help, version and usage errors are printed here in the process
@@ -368,6 +419,7 @@ mod tests {
             .into_iter()
             .filter(|id| id.starts_with("help-") && !id.starts_with("help-heading-"))
             .filter(|id| !id.starts_with("help-flag-") && !id.starts_with("help-help"))
+            .filter(|id| !id.starts_with("help-note"))
             .filter(|id| id != "help-value-command")
             .map(|id| id.trim_end_matches("-long").to_string())
             .filter(|id| !keys.contains(id))
