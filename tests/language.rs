@@ -146,12 +146,18 @@ fn help_in_both_languages() {
 
     // Defaults, environment variables and possible values in the help's own language.
     let zh = chinese(&town, &["balance", "--help"]).ok();
-    has(&zh.stdout, "默认：townledger.db；环境变量：TOWNLEDGER_LEDGER");
+    has(
+        &zh.stdout,
+        "默认：townledger.db；环境变量：TOWNLEDGER_LEDGER",
+    );
     has(&zh.stdout, "可选：cn, plain");
     assert!(!zh.stdout.contains("[default:"), "{}", zh.stdout);
     assert!(!zh.stdout.contains("[env:"), "{}", zh.stdout);
     let en = english(&town, &["balance", "--help"]).ok();
-    has(&en.stdout, "[default: townledger.db] [env: TOWNLEDGER_LEDGER]");
+    has(
+        &en.stdout,
+        "[default: townledger.db] [env: TOWNLEDGER_LEDGER]",
+    );
 
     // Every export format has a line of its own.
     let zh = chinese(&town, &["export", "--help"]).ok();

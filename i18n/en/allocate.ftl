@@ -95,3 +95,9 @@ run-stored-lines = lines
 run-stored-payments = payments
 run-stored-unreadable = a run's stored { $kind } ({ $table }) are not readable ({ $what }): they were altered outside townledger
 store-unknown-role = unknown role '{ $role }'
+
+toml-missing-field = missing field { $field }
+toml-unknown-field = unknown field { $field }, expected one of { $expected }
+toml-unknown-field-alone = unknown field { $field }
+toml-invalid-type = invalid type: { $found }, expected { $expected }
+toml-duplicate-key = { $reason }

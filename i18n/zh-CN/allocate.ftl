@@ -95,3 +95,9 @@ run-stored-lines = 分配明细
 run-stored-payments = 发放记录
 run-stored-unreadable = 批次存储的{ $kind }（{ $table }）无法读取（{ $what }）：已在 townledger 之外被改动
 store-unknown-role = 未知角色 “{ $role }”
+
+toml-missing-field = 缺少字段 { $field }
+toml-unknown-field = 未知字段 { $field }，应为以下之一：{ $expected }
+toml-unknown-field-alone = 未知字段 { $field }
+toml-invalid-type = 值的类型不对：这里是 { $found }，应为 { $expected }
+toml-duplicate-key = 键重复（{ $reason }）

@@ -143,7 +143,7 @@ impl Policy {
                 Some(span) => locate(text, span.start),
                 None => (0, String::new()),
             };
-            let mut reason = format!("{place}{}", e.message().trim_end());
+            let mut reason = format!("{place}{}", toml_reason(e.message().trim_end()));
             if reason.contains("invalid unquoted key") {
                 reason.push(' ');
                 reason.push_str(&crate::tr!("policy-quote-names"));
@@ -287,6 +287,51 @@ impl<'de> Deserialize<'de> for Money {
         }
         d.deserialize_any(V)
     }
+}
+
+/// The TOML reader's own reason, in the process language: its common wordings (a missing or
+/// unknown field, a duplicate key, a value of the wrong type) have catalog messages; any other
+/// is kept as the reader gave it.
+fn toml_reason(reason: &str) -> String {
+    toml_reason_in(crate::i18n::lang(), reason)
+}
+
+fn toml_reason_in(lang: crate::i18n::Lang, reason: &str) -> String {
+    use crate::i18n::{message_in, Arg};
+    if lang == crate::i18n::Lang::En {
+        return reason.to_string();
+    }
+    let say = |id: &str, args: &[(&str, &str)]| {
+        let args: Vec<(&str, Arg)> = args.iter().map(|(k, v)| (*k, Arg::from(*v))).collect();
+        message_in(lang, id, &args)
+    };
+    if let Some(field) = reason.strip_prefix("missing field ") {
+        return say("toml-missing-field", &[("field", field)]);
+    }
+    if let Some(rest) = reason.strip_prefix("unknown field ") {
+        return match rest.split_once(", expected ") {
+            Some((field, expected)) => say(
+                "toml-unknown-field",
+                &[
+                    ("field", field),
+                    ("expected", expected.trim_start_matches("one of ")),
+                ],
+            ),
+            None => say("toml-unknown-field-alone", &[("field", rest)]),
+        };
+    }
+    if let Some(rest) = reason.strip_prefix("invalid type: ") {
+        if let Some((found, expected)) = rest.split_once(", expected ") {
+            return say(
+                "toml-invalid-type",
+                &[("found", found), ("expected", expected)],
+            );
+        }
+    }
+    if reason.starts_with("duplicate key") {
+        return say("toml-duplicate-key", &[("reason", reason)]);
+    }
+    reason.to_string()
 }
 
 /// A factor in the policy: a string parsed as an exact decimal or a whole number.
@@ -717,6 +762,31 @@ fn check(raw: RawPolicy, text: &str, file: &str, errors: &mut Vec<RowError>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_toml_readers_reasons_read_in_chinese() {
+        use crate::i18n::Lang;
+        assert_eq!(
+            toml_reason_in(Lang::Zh, "missing field `name`"),
+            "缺少字段 `name`"
+        );
+        assert_eq!(
+            toml_reason_in(
+                Lang::Zh,
+                "unknown field `wieghts`, expected one of `name`, `weights`"
+            ),
+            "未知字段 `wieghts`，应为以下之一：`name`, `weights`"
+        );
+        assert_eq!(
+            toml_reason_in(Lang::Zh, "invalid type: integer `3`, expected a string"),
+            "值的类型不对：这里是 integer `3`，应为 a string"
+        );
+        assert_eq!(
+            toml_reason_in(Lang::En, "missing field `name`"),
+            "missing field `name`"
+        );
+        assert_eq!(toml_reason_in(Lang::Zh, "something else"), "something else");
+    }
 
     const GOOD: &str = r#"
 name = "测试方案"
