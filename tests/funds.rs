@@ -1150,3 +1150,26 @@ fn no_write_overdraws_a_fund_on_any_day() {
         .ok();
     town.run(&["verify"]).ok();
 }
+
+/// A ledger written before the fund registry (schema 11, made by that version of townledger:
+/// one voucher into the reserve fund) gets the standard funds on its first open, recorded in
+/// its record chain: `verify` passes, and an edited fund row is still caught.
+#[test]
+fn a_ledger_from_before_the_registry_gets_the_standard_funds_under_the_chain() {
+    let town = Town::empty();
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/ledger-schema-11.db"
+        ),
+        town.ledger(),
+    )
+    .unwrap();
+    let csv = town.run(&["fund", "list", "--format", "csv"]).ok().stdout;
+    assert_eq!(csv.lines().count(), 6, "{csv}");
+    assert!(csv.contains(",800000.00,"), "{csv}");
+    assert_eq!(town.count("PRAGMA user_version"), 12);
+    town.run(&["verify"]).ok();
+    town.sql("UPDATE funds SET bank = '资产:银行存款:别处' WHERE id = 'reserve'");
+    town.run(&["verify"]).fails(2);
+}

@@ -147,8 +147,7 @@ impl StandardFund {
     }
 }
 
-/// The standard funds every ledger starts with. The ledger's schema registers the same rows
-/// (a test keeps them equal).
+/// The standard funds every ledger starts with, in this order.
 pub const STANDARD_FUNDS: [StandardFund; 5] = [
     StandardFund {
         id: "dynamic",

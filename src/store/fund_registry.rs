@@ -5,7 +5,7 @@ use rusqlite::{params, Connection};
 
 use super::{Ledger, Writer};
 use crate::error::Result;
-use crate::funds::registry::{fund_account_in, Fund, FundKind};
+use crate::funds::registry::{fund_account_in, Fund, FundKind, STANDARD_FUNDS};
 
 const FUND_COLUMNS: &str = "id, name, account, bank, kind, aliases";
 
@@ -23,6 +23,23 @@ fn fund_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Fund> {
         kind: kind.parse::<FundKind>().map_err(|e| conversion(4, e))?,
         aliases: serde_json::from_str(&aliases).map_err(|e| conversion(5, e.to_string()))?,
     })
+}
+
+fn insert_fund(conn: &Connection, fund: &Fund) -> Result<()> {
+    let aliases = serde_json::to_string(&fund.aliases).expect("a list of strings");
+    conn.execute(
+        "INSERT INTO funds (id, name, account, bank, kind, aliases) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![fund.id, fund.name, fund.account, fund.bank, fund.kind.as_str(), aliases],
+    )?;
+    Ok(())
+}
+
+/// Register the standard funds (a new ledger, or one migrated from before the registry).
+pub(super) fn register_standard_funds(conn: &Connection) -> Result<()> {
+    for fund in &STANDARD_FUNDS {
+        insert_fund(conn, &fund.fund())?;
+    }
+    Ok(())
 }
 
 fn funds(conn: &Connection) -> Result<Vec<Fund>> {
@@ -45,12 +62,7 @@ impl Writer<'_> {
     }
 
     pub(crate) fn insert_fund(&mut self, fund: &Fund) -> Result<()> {
-        let aliases = serde_json::to_string(&fund.aliases).expect("a list of strings");
-        self.sql().execute(
-            "INSERT INTO funds (id, name, account, bank, kind, aliases) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![fund.id, fund.name, fund.account, fund.bank, fund.kind.as_str(), aliases],
-        )?;
-        Ok(())
+        insert_fund(self.sql(), fund)
     }
 }
 

@@ -161,8 +161,14 @@ impl Ledger {
         if version < schema::ACCOUNT_INDEX_VERSION {
             account_index::rebuild(&tx)?;
         }
+        if version < schema::FUNDS_VERSION {
+            fund_registry::register_standard_funds(&tx)?;
+        }
         if version < schema::RECORDS_VERSION {
             records::record_all_rows(&tx, 1)?;
+        } else if version < schema::FUNDS_VERSION {
+            // The chain exists already: the funds just registered are its next records.
+            records::record_table_rows(&tx, "funds", 1)?;
         }
         let broken: Option<String> = tx
             .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))

@@ -508,6 +508,16 @@ pub(super) fn record_all_rows(tx: &Connection, change: i64) -> Result<()> {
     log.finish()
 }
 
+/// Record every row of the audited table `table` as it is now: for a table a migration adds
+/// to a ledger that has the record chain already.
+pub(super) fn record_table_rows(tx: &Connection, table: &str, change: i64) -> Result<()> {
+    let mut log = Appender::at_end(tx)?;
+    for t in audited_tables(tx)?.into_iter().filter(|t| t.name == table) {
+        for_each_row_hash(tx, &t, |_, h| log.append(&t.name, change, &h))?;
+    }
+    log.finish()
+}
+
 /// Each audited row of `t` with its hash; the first argument gives the row's key as text.
 pub fn for_each_row_hash(
     conn: &Connection,

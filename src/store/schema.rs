@@ -448,8 +448,8 @@ CREATE TABLE checkpoints (
 ALTER TABLE allocation_runs ADD COLUMN village_operator TEXT;
 ALTER TABLE allocation_runs ADD COLUMN town_operator TEXT;
 "#,
-    // 12: the funds the town runs, as data (see `funds::registry`): the standard ones are
-    // registered here, in the order of `STANDARD_FUNDS`.
+    // 12: the funds the town runs, as data (see `funds::registry`); the standard ones
+    // (`STANDARD_FUNDS`) are registered once the migrations have run.
     r#"
 CREATE TABLE funds (
     id      TEXT PRIMARY KEY,
@@ -459,12 +459,6 @@ CREATE TABLE funds (
     kind    TEXT NOT NULL,
     aliases TEXT NOT NULL
 );
-INSERT INTO funds (id, name, account, bank, kind, aliases) VALUES
- ('dynamic', '动态帮扶资金', '负债:专项应付款:动态帮扶', '资产:银行存款:基本户', 'dynamic', '["动态帮扶","动态帮扶资金"]'),
- ('631', '631帮扶资金', '负债:专项应付款:631资金', '资产:银行存款:基本户', '631', '["631资金","fund631"]'),
- ('630', '6·30扶贫济困捐赠', '负债:专项应付款:6·30资金', '资产:银行存款:基本户', 'donation', '["6·30","6.30","6·30资金","630资金"]'),
- ('reserve', '防止返贫储备金', '负债:专项应付款:防止返贫储备金', '资产:银行存款:储备金专户', 'reserve', '["储备金","防止返贫储备金"]'),
- ('insurance', '防贫保', '负债:专项应付款:防贫保', '资产:银行存款:基本户', 'insurance', '["防贫保","防贫保险"]');
 "#,
 ];
 
@@ -475,5 +469,9 @@ pub const RECORDS_VERSION: i64 = 11;
 /// The version that introduced the account index: a ledger migrated from before it has the
 /// index built from the journal once every migration has run.
 pub const ACCOUNT_INDEX_VERSION: i64 = 5;
+
+/// The version that introduced the fund registry: a ledger migrated from before it gets the
+/// standard funds, recorded in the record chain, once every migration has run.
+pub const FUNDS_VERSION: i64 = 12;
 
 pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
