@@ -44,6 +44,11 @@ pub fn build(data: &Path, out: &Path, operator: &str) -> Result<Demo> {
             w.add_account(name, *kind, Some(code))?;
         }
         w.set_town_name("阳西县程村镇（示例）")?;
+        let rules_path = data.join("funds.toml");
+        let text = std::fs::read_to_string(&rules_path).map_err(|e| Error::io(&rules_path, e))?;
+        let rules =
+            crate::funds::rules::FundRules::from_toml_str(&text, "funds.toml", &w.funds()?)?;
+        w.load_fund_rules(&rules)?;
         import_postings(
             w,
             &data.join("vouchers-2024.csv"),

@@ -56,6 +56,7 @@ fn post_all(ledger: &mut Ledger, txns: &[(u32, Vec<(usize, i64)>)]) {
         .write("test", |w| {
             for (day, lines) in txns {
                 w.post(NewTransaction {
+                    tags: Vec::new(),
                     date: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()
                         + chrono::Duration::days(*day as i64),
                     memo: "随机".into(),
@@ -198,6 +199,7 @@ proptest! {
         let day = NaiveDate::from_ymd_opt(2024, 3, 5).unwrap();
         let sign = if negative { -1 } else { 1 };
         let transaction = |fen: &[i64]| NewTransaction {
+            tags: Vec::new(),
             date: day,
             memo: "近上限".into(),
             external_id: None,
@@ -315,6 +317,7 @@ proptest! {
                 let amount = Amount::from_fen(fen);
                 ledger.write("test", |w| {
                     w.post(NewTransaction {
+                        tags: Vec::new(),
                         date: day(d),
                         memo: if fen > 0 { "6·30捐赠" } else { "助学金" }.into(),
                         external_id: None,

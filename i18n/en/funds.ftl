@@ -72,3 +72,35 @@ fund-kind-unknown = unknown fund kind '{ $kind }' ({ $known })
 fund-field-id = the fund id
 fund-field-name = the fund name (--name)
 fund-field-alias = an alias (--alias)
+
+## The funds' rules (funds.toml)
+rules-fund-unknown = no fund { $fund } is registered (funds: { $known }); register it with `townledger fund add` first
+rules-fund-twice = fund { $fund } has rules twice (under its id and an alias)
+rules-purpose-forbidden-too = { $purpose } is both a purpose and on the negative list
+rules-parts-total = the parts of { $source } add up to { $parts }, not its share { $share }
+rules-shares-total = the sources' shares add up to { $total }, not 100%
+rules-year-bad = yearly_total: { $year } is not a year
+rules-year-starts-bad = year_starts: { $text } is not a month and day (06-01)
+rules-share-bad = { $text } is not a share: write "60%" or "0.6"
+rules-share-expected = a share, as "60%" or "0.6"
+rules-loaded = fund rules { $source } loaded (version { $version }, sha256 { $sha256 })
+rules-unchanged = fund rules { $source } are the rules in force already (version { $version }, sha256 { $sha256 }); nothing was written
+rules-standard = the standard rules (built in); load a town's own with `townledger fund rules FILE`
+
+## Fund columns of a posting
+fund-tag-unknown = no fund { $fund } (funds: { $known })
+fund-tag-other-fund = the row names fund { $fund } but its account { $account } belongs to fund { $other }
+fund-tag-no-fund = the row gives a purpose, source, donor or project, but names no fund and its account { $account } is no fund's
+fund-tag-no-posting = the row names fund { $fund }, but the voucher posts nothing to its account { $account }
+fund-purpose-forbidden = { $purpose } is on fund { $fund }'s negative list ({ $rules }): its money is never spent on it
+fund-purpose-unknown = fund { $fund } has no purpose { $purpose } ({ $rules }; its purposes: { $known })
+fund-source-unknown = fund { $fund } takes no money from { $source } ({ $rules }; its sources: { $known })
+fund-restricted-misused = fund { $fund } ({ $name }): on { $date } voucher { $voucher } (for { $purpose }) would spend money given for another purpose: its unrestricted money would hold { $free } (restricted: { $restricted }); money given for a purpose is spent on that purpose only; nothing was written
+fund-no-purpose = no purpose
+rules-standard-name = the standard rules
+fund-amount-not-positive = the amount must be more than zero, not { $amount }
+fund-source-needed = fund { $fund } records where each contribution comes from: give --source (see `townledger fund rules`)
+fund-donor-needed = fund { $fund } records who gave each gift: give --donor
+fund-purpose-needed = a spend names its purpose: give --purpose
+fund-show-rules = Rules: { $rules } (sha256 { $sha256 })
+fund-show-short = Short of their share (缺口): { $sources }

@@ -72,3 +72,35 @@ fund-kind-unknown = 未知资金类别 “{ $kind }”（{ $known }）
 fund-field-id = 资金代号
 fund-field-name = 资金名称（--name）
 fund-field-alias = 别名（--alias）
+
+## 资金规则（funds.toml）
+rules-fund-unknown = 没有登记资金 { $fund }（已登记：{ $known }）；请先用 `townledger fund add` 登记
+rules-fund-twice = 资金 { $fund } 的规则写了两次（编号和别名各一次）
+rules-purpose-forbidden-too = { $purpose } 既是允许用途又在负面清单上
+rules-parts-total = { $source } 各部分合计 { $parts }，与其比例 { $share } 不符
+rules-shares-total = 各来源比例合计 { $total }，不是 100%
+rules-year-bad = yearly_total：{ $year } 不是年份
+rules-year-starts-bad = year_starts：{ $text } 不是月-日（如 06-01）
+rules-share-bad = { $text } 不是比例：请写 "60%" 或 "0.6"
+rules-share-expected = 比例，写成 "60%" 或 "0.6"
+rules-loaded = 已导入资金规则 { $source }（第 { $version } 版，sha256 { $sha256 }）
+rules-unchanged = 资金规则 { $source } 与现行规则相同（第 { $version } 版，sha256 { $sha256 }）；未写入任何内容
+rules-standard = 标准规则（程序内置）；导入本镇规则：`townledger fund rules 文件`
+
+## 凭证行的资金栏
+fund-tag-unknown = 没有资金 { $fund }（已登记：{ $known }）
+fund-tag-other-fund = 该行写的资金是 { $fund }，但其科目 { $account } 属于资金 { $other }
+fund-tag-no-fund = 该行写了用途、来源、捐赠方或项目，却没写资金，其科目 { $account } 也不属于任何资金
+fund-tag-no-posting = 该行写的资金是 { $fund }，但本凭证没有记到其科目 { $account }
+fund-purpose-forbidden = { $purpose } 在资金 { $fund } 的负面清单上（{ $rules }）：不得列支
+fund-purpose-unknown = 资金 { $fund } 没有用途 { $purpose }（{ $rules }；允许用途：{ $known }）
+fund-source-unknown = 资金 { $fund } 没有来源 { $source }（{ $rules }；来源：{ $known }）
+fund-restricted-misused = 资金 { $fund }（{ $name }）：{ $date } 凭证 { $voucher }（用于{ $purpose }）将动用其他用途的定向资金：非定向部分将余 { $free }（定向：{ $restricted }）；定向捐赠只能用于捐赠方指定的用途；未写入任何内容
+fund-no-purpose = 未注明用途
+rules-standard-name = 标准规则
+fund-amount-not-positive = 金额必须大于零，不能是 { $amount }
+fund-source-needed = 资金 { $fund } 的每笔收入都要写明来源：请加 --source（见 `townledger fund rules`）
+fund-donor-needed = 资金 { $fund } 的每笔捐赠都要写明捐赠方：请加 --donor
+fund-purpose-needed = 支出须写明用途：请加 --purpose
+fund-show-rules = 资金规则：{ $rules }（sha256 { $sha256 }）
+fund-show-short = 未足额到位（缺口）：{ $sources }

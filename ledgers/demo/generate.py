@@ -239,19 +239,21 @@ def fen(x):
 
 class Book:
     def __init__(self):
-        self.txns = []  # (txn_id, date, [(account, amount, memo, household, ref)])
+        self.txns = []  # (txn_id, date, [(account, amount, memo, household, ref, tags)])
         self.per_month = Counter()
 
     def add(self, date, postings, memo, ref="", household=""):
-        """postings: [(account, amount, household_or_None)]; household None = the default."""
+        """postings: [(account, amount, household_or_None, tags)]; household None = the default;
+        tags: the fund columns of the row ({"fund": "630", "purpose": "助学", "donor": …})."""
         month = date.strftime("%Y-%m")
         self.per_month[month] += 1
         txn_id = f"{month}-{self.per_month[month]:03d}"
         rows = []
         for p in postings:
             account, amount = p[0], fen(p[1])
-            hh = p[2] if len(p) > 2 else ""
-            rows.append((account, amount, memo, hh, ref))
+            hh = (p[2] or "") if len(p) > 2 else ""
+            tags = p[3] if len(p) > 3 else {}
+            rows.append((account, amount, memo, hh, ref, tags))
         assert 2 <= len(rows) <= 4, (memo, rows)
         assert sum(r[1] for r in rows) == 0, (memo, rows)
         self.txns.append((txn_id, date, rows))
@@ -298,12 +300,18 @@ WELFARE = "支出:公益支出"
 ADMIN = "支出:管理费用"
 
 
-def fund_spend(book, date, expense, bank, fund, income, amount, memo, hh, ref, via_farmer=False):
+FUND_IDS = {DYN: "dynamic", F631: "631", F630: "630", RESERVE: "reserve"}
+
+
+def fund_spend(book, date, expense, bank, fund, income, amount, memo, hh, ref, via_farmer=False,
+               purpose=None):
     """Spending financed by a fund: the expense by purpose, the money out of the fund's bank
     account (or owed to the household first), and the fund's liability released to income, in
     one voucher so the fund's balance is always right."""
     out = (f"{FARMER}:{hh}", -amount, hh) if via_farmer else (bank, -amount, hh)
-    book.add(date, [(expense, amount, hh), out, (fund, amount), (income, -amount)], memo, ref)
+    tags = {"fund": FUND_IDS[fund], "purpose": purpose} if purpose and fund in FUND_IDS else {}
+    book.add(date, [(expense, amount, hh), out, (fund, amount, None, tags), (income, -amount)],
+             memo, ref)
 
 
 def make_vouchers(hh):
@@ -327,8 +335,10 @@ def make_vouchers(hh):
     f631_open = D("3862415.60")
     book.add(jan1, [(F631_BANK, f631_open), (F631, -f631_open)],
              "期初余额：2023年度631资金结余结转")
-    dyn_open, f630_open = D("186400.00"), D("68500.00")
-    book.add(jan1, [(BASIC, dyn_open + f630_open), (DYN, -dyn_open), (F630, -f630_open)],
+    dyn_open, f630_open, f630_school = D("186400.00"), D("68500.00"), D("40000.00")
+    book.add(jan1, [(BASIC, dyn_open + f630_open), (DYN, -dyn_open),
+                    (F630, -f630_school, None, {"fund": "630", "purpose": "助学"}),
+                    (F630, -(f630_open - f630_school))],
              "期初余额：动态帮扶资金结余18.64万元、“6·30”帮扶资金结余6.85万元（其中定向助学4万元、"
              "非定向2.85万元），存基本户，分账核算")
     cash_open, recv_open, basic_own = D("2860.00"), D("2000.00"), D("228746.20")
@@ -338,13 +348,14 @@ def make_vouchers(hh):
 
     # --- The 631 fund: three sources in the ratio 6:3:1 of 20,000,000 ------------------------
     total_631 = D("20000000.00")
-    for date, share, who, doc in [
-        (datetime.date(2024, 3, 15), D("0.6"), "省级财政（60%）", "粤财农〔2024〕38号"),
-        (datetime.date(2024, 4, 12), D("0.3"), "对口帮扶市珠海市（30%）", "珠财农〔2024〕15号"),
-        (datetime.date(2024, 5, 10), D("0.1"), "阳江市本级（10%）", "阳财农〔2024〕22号"),
+    for date, share, who, doc, source in [
+        (datetime.date(2024, 3, 15), D("0.6"), "省级财政（60%）", "粤财农〔2024〕38号", "省级"),
+        (datetime.date(2024, 4, 12), D("0.3"), "对口帮扶市珠海市（30%）", "珠财农〔2024〕15号",
+         "帮扶市"),
+        (datetime.date(2024, 5, 10), D("0.1"), "阳江市本级（10%）", "阳财农〔2024〕22号", "本市"),
     ]:
         amount = total_631 * share
-        book.add(date, [(F631_BANK, amount), (F631, -amount)],
+        book.add(date, [(F631_BANK, amount), (F631, -amount, None, {"fund": "631", "source": source})],
                  f"收2024年驻镇帮镇扶村资金（631资金）{who}，文号{doc}", bank_ref(date))
 
     # --- 防贫保 premiums: 400 per person for the three categories, paid from the 631 fund -----
@@ -355,22 +366,25 @@ def make_vouchers(hh):
         fund_spend(book, pay_date, f"{WELFARE}:防贫保", F631_BANK, F631, SUBSIDY_INCOME, amount,
                    f"支付2024年防贫保保费（太平洋保险）：{h['village']}{h['name']}户"
                    f"{h['members']}人×400元，631资金列支",
-                   h["id"], f"PYX2024441721{h['id'][1:]}")
+                   h["id"], f"PYX2024441721{h['id'][1:]}", purpose="防贫保保费")
 
     # --- "6·30" donations (Guangdong poverty-relief day), restricted and unrestricted -------
-    for date, amount, memo in [
+    for date, amount, memo, donor, purpose in [
         (datetime.date(2024, 7, 5), D("120000.00"),
-         "收珠海市慈善会“6·30”捐款，定向：助学金（限用于监测户在校学生）"),
+         "收珠海市慈善会“6·30”捐款，定向：助学金（限用于监测户在校学生）", "珠海市慈善会", "助学"),
         (datetime.date(2024, 7, 12), D("85000.00"),
-         "收阳江市慈善会“6·30”捐款，非定向（先保基本生活，再用于生产、保费、大病救助）"),
+         "收阳江市慈善会“6·30”捐款，非定向（先保基本生活，再用于生产、保费、大病救助）",
+         "阳江市慈善会", None),
         (datetime.date(2024, 7, 19), D("30000.00"),
-         "收珠海爱心企业“6·30”捐款，定向：大病救助"),
+         "收珠海爱心企业“6·30”捐款，定向：大病救助", "珠海某爱心企业", "大病救助"),
         (datetime.date(2024, 7, 26), D("150000.00"),
-         "收阳西县慈善会“6·30”捐款，非定向（可用于动态帮扶）"),
+         "收阳西县慈善会“6·30”捐款，非定向（可用于动态帮扶）", "阳西县慈善会", None),
     ]:
-        book.add(date, [(BASIC, amount), (F630, -amount)], memo, bank_ref(date))
+        tags = {"fund": "630", "donor": donor, "purpose": purpose}
+        book.add(date, [(BASIC, amount), (F630, -amount, None, tags)], memo, bank_ref(date))
     d = datetime.date(2024, 7, 22)
-    book.add(d, [(F630, D("50000.00")), (DYN, D("-50000.00"))],
+    book.add(d, [(F630, D("50000.00"), None, {"fund": "630", "purpose": "动态帮扶"}),
+                 (DYN, D("-50000.00"))],
              "经镇审核，划拨“6·30”非定向资金5万元用于动态帮扶困难户", "程村农办〔2024〕31号")
 
     # --- Student stipends from 6·30 restricted donations: 300 (primary/junior) or 500 --------
@@ -385,7 +399,8 @@ def make_vouchers(hh):
         for h, amount, school in students:
             fund_spend(book, date, f"{WELFARE}:助学金", BASIC, F630, OTHER_INCOME, amount,
                        f"{month}月助学金（{school}）：{h['village']}{h['name']}户，"
-                       f"“6·30”定向助学捐款列支，转入一卡通", h["id"], bank_ref(date))
+                       f"“6·30”定向助学捐款列支，转入一卡通", h["id"], bank_ref(date),
+                       purpose="助学")
 
     # --- Public-welfare jobs 公益岗位: accrued at month end, paid on the 10th ---------------
     jobs = [h for h in hh if h["category"] in ("边缘易致贫户", "关注户") and h["labour"] != "none"]
@@ -430,7 +445,7 @@ def make_vouchers(hh):
     ]
     for approve, pay, h, amount, fund, income, bank, purpose, memo, doc in grants:
         fund_spend(book, approve, f"{WELFARE}:{purpose}", bank, fund, income, amount,
-                   memo, h["id"], doc, via_farmer=True)
+                   memo, h["id"], doc, via_farmer=True, purpose=purpose)
         book.add(pay, [(f"{FARMER}:{h['id']}", amount, h["id"]), (bank, -amount, h["id"])],
                  f"支付{purpose}款：{h['name']}，转入一卡通", bank_ref(pay))
 
@@ -442,7 +457,7 @@ def make_vouchers(hh):
         fund_spend(book, approve, f"{WELFARE}:就业奖补", F631_BANK, F631, SUBSIDY_INCOME,
                    D("1500.00"),
                    f"631资金就业奖补：{h['village']}{h['name']}稳定就业满6个月，以奖代补1500元，公示无异议",
-                   h["id"], "程村农办〔2024〕45号", via_farmer=True)
+                   h["id"], "程村农办〔2024〕45号", via_farmer=True, purpose="以奖代补")
         book.add(pay, [(f"{FARMER}:{h['id']}", D("1500.00"), h["id"]),
                        (F631_BANK, D("-1500.00"), h["id"])],
                  f"支付就业奖补：{h['name']}，转入一卡通", bank_ref(pay))
@@ -561,7 +576,8 @@ def normalise_core(data):
                   data)
 
 
-VOUCHER_HEADER = ["txn_id", "date", "account", "amount", "memo", "household", "ref"]
+VOUCHER_HEADER = ["txn_id", "date", "account", "amount", "memo", "household", "ref",
+                  "fund", "purpose", "source", "donor"]
 
 
 def write_vouchers(txns, path):
@@ -569,8 +585,9 @@ def write_vouchers(txns, path):
         w = csv.writer(f, lineterminator="\n")
         w.writerow(VOUCHER_HEADER)
         for txn_id, date, rows in txns:
-            for account, amount, memo, hh, ref in rows:
-                w.writerow([txn_id, date.isoformat(), account, f"{amount:.2f}", memo, hh, ref])
+            for account, amount, memo, hh, ref, tags in rows:
+                w.writerow([txn_id, date.isoformat(), account, f"{amount:.2f}", memo, hh, ref]
+                           + [tags.get(k) or "" for k in ("fund", "purpose", "source", "donor")])
 
 
 BAD_VOUCHERS = """txn_id,date,account,amount,memo,household,ref

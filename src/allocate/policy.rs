@@ -222,7 +222,7 @@ impl Policy {
 
 /// 1-based line of byte `offset`, and a `[table] key: ` prefix found by looking at the source:
 /// the key on that line (text before `=`) and the nearest table header above it.
-fn locate(text: &str, offset: usize) -> (u64, String) {
+pub(crate) fn locate(text: &str, offset: usize) -> (u64, String) {
     let offset = offset.min(text.len());
     let before = &text[..offset];
     let line_no = before.matches('\n').count() as u64 + 1;
@@ -254,7 +254,7 @@ fn locate(text: &str, offset: usize) -> (u64, String) {
 
 /// Money in the policy: a string parsed as an [`Amount`] or a whole number of yuan.
 #[derive(Clone, Copy, Debug)]
-struct Money(Amount);
+pub(crate) struct Money(pub(crate) Amount);
 
 impl<'de> Deserialize<'de> for Money {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
@@ -292,7 +292,7 @@ impl<'de> Deserialize<'de> for Money {
 /// The TOML reader's own reason, in the process language: its common wordings (a missing or
 /// unknown field, a duplicate key, a value of the wrong type) have catalog messages; any other
 /// is kept as the reader gave it.
-fn toml_reason(reason: &str) -> String {
+pub(crate) fn toml_reason(reason: &str) -> String {
     toml_reason_in(crate::i18n::lang(), reason)
 }
 

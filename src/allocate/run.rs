@@ -482,6 +482,7 @@ pub fn post(
         });
     }
     let voucher = match w.post(NewTransaction {
+        tags: Vec::new(),
         date,
         memo,
         external_id: Some(format!("allocation-run-{id}")),
@@ -914,6 +915,7 @@ pub fn pay(
         reference: Some(format!("run:{id}")),
     });
     let voucher = match w.post(NewTransaction {
+        tags: Vec::new(),
         date,
         memo,
         external_id: None,

@@ -9,6 +9,7 @@ use townledger::render::{render, Format, RenderOptions};
 use townledger::report::allocation::{notice_document, run_document};
 use townledger::report::balance::{balance, BalanceQuery};
 use townledger::report::document::Lang;
+use townledger::report::fund_show::fund_show;
 use townledger::report::register::register;
 use townledger::report::statement::household_statements;
 
@@ -170,6 +171,14 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     written.push(write_file(out.join("balance.csv"), |b| {
         render(&trial.flat_document(Lang::Zh), Format::Csv, b, &options)
     })?);
+    // The funds' own statements: the 631 year by source against 6:3:1, the 6·30 campaign
+    // year with its restricted money kept apart.
+    for (fund, file) in [("631", "资金-631-2024.txt"), ("630", "资金-630-2024.txt")] {
+        let doc = fund_show(ledger, fund, Some(2024), Lang::Zh)?;
+        written.push(write_file(out.join(file), |b| {
+            render(&doc, Format::Text, b, &options)
+        })?);
+    }
     let reserve = register(ledger, "资产:银行存款:储备金专户", None, None)?;
     outln!();
     render(

@@ -1,8 +1,15 @@
-use townledger::error::Result;
-use townledger::funds::registry::{add_fund, FundKind, NewFund};
-use townledger::report::fund_list::fund_list;
+use std::path::PathBuf;
 
-use super::{emit, Context, OutputArgs};
+use chrono::NaiveDate;
+use townledger::error::{Error, Result};
+use townledger::funds::flow::{contribute, spend, Contribution, Spend};
+use townledger::funds::project::parse_money;
+use townledger::funds::registry::{add_fund, FundKind, NewFund};
+use townledger::funds::rules::FundRules;
+use townledger::report::fund_list::fund_list;
+use townledger::report::fund_show::fund_show;
+
+use super::{emit, parse_date, Context, OutputArgs};
 
 #[derive(clap::Subcommand, Debug)]
 pub enum Command {
@@ -10,6 +17,88 @@ pub enum Command {
     List(#[command(flatten)] OutputArgs),
     /// Register a fund (its accounts are created when missing).
     Add(AddArgs),
+    /// The funds' rules (funds.toml): load a file, or show the rules in force.
+    Rules(RulesArgs),
+    /// Money into a fund: a 631 transfer from its source, a 6·30 gift from its donor.
+    Contribute(ContributeArgs),
+    /// Money out of a fund, for a purpose.
+    Spend(SpendArgs),
+    /// One fund's year: receipts by source or donor, payments by purpose, restricted money.
+    Show(ShowArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RulesArgs {
+    /// The rules file to load (funds.toml); without it, the rules in force are shown.
+    pub file: Option<PathBuf>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ContributeArgs {
+    /// The fund (631, 630, 储备金 …).
+    pub fund: String,
+    /// Where the money comes from (631: 省级, 帮扶市, 本市 …).
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Who gave it (a 6·30 gift).
+    #[arg(long)]
+    pub donor: Option<String>,
+    /// The purpose a gift is restricted to (定向); without it, unrestricted.
+    #[arg(long)]
+    pub restricted: Option<String>,
+    /// Yuan, exact to the fen.
+    #[arg(long)]
+    pub amount: String,
+    /// The day the money arrived (default today).
+    #[arg(long, value_parser = parse_date)]
+    pub date: Option<NaiveDate>,
+    /// The voucher's description (default: the fund, the source or donor).
+    #[arg(long)]
+    pub memo: Option<String>,
+    /// An outside reference: the bank's serial number.
+    #[arg(long = "ref")]
+    pub reference: Option<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SpendArgs {
+    /// The fund (631, 630, 储备金 …).
+    pub fund: String,
+    /// What the money is spent on (就业补贴, 助学 …), as funds.toml allows.
+    #[arg(long)]
+    pub purpose: String,
+    /// The household paid.
+    #[arg(long)]
+    pub household: Option<String>,
+    /// The project the money goes to.
+    #[arg(long)]
+    pub project: Option<String>,
+    /// Yuan, exact to the fen.
+    #[arg(long)]
+    pub amount: String,
+    /// The day it is paid (default today).
+    #[arg(long, value_parser = parse_date)]
+    pub date: Option<NaiveDate>,
+    /// The voucher's description (default: the fund, the purpose, the household).
+    #[arg(long)]
+    pub memo: Option<String>,
+    /// An outside reference: the bank's serial number.
+    #[arg(long = "ref")]
+    pub reference: Option<String>,
+    /// The account credited instead of the fund's bank account (a payable, paid later).
+    #[arg(long)]
+    pub to: Option<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ShowArgs {
+    /// The fund (631, 630, 储备金 …).
+    pub fund: String,
+    /// The year (a fund with a campaign year, as 6·30, shows that year: June to May).
+    #[arg(long)]
+    pub year: Option<i32>,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(clap::Args, Debug)]
@@ -66,5 +155,108 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
             );
             Ok(0)
         }
+        Command::Rules(args) => rules(ctx, args),
+        Command::Contribute(args) => {
+            let c = Contribution {
+                fund: args.fund,
+                source: args.source,
+                donor: args.donor,
+                restricted: args.restricted,
+                amount: parse_money("--amount", &args.amount)?,
+                date: args.date,
+                memo: args.memo,
+                reference: args.reference,
+            };
+            let mut ledger = ctx.open()?;
+            let voucher = ledger.write(&ctx.operator, |w| contribute(w, &c))?;
+            outln!("{voucher}");
+            Ok(0)
+        }
+        Command::Spend(args) => {
+            let s = Spend {
+                fund: args.fund,
+                purpose: args.purpose,
+                household: args.household,
+                project: args.project,
+                amount: parse_money("--amount", &args.amount)?,
+                date: args.date,
+                memo: args.memo,
+                reference: args.reference,
+                to: args.to,
+            };
+            let mut ledger = ctx.open()?;
+            let voucher = ledger.write(&ctx.operator, |w| spend(w, &s))?;
+            outln!("{voucher}");
+            Ok(0)
+        }
+        Command::Show(args) => {
+            let ledger = ctx.open()?;
+            let mut doc = fund_show(&ledger, &args.fund, args.year, args.out.lang)?;
+            doc.footer = Some(townledger::report::ledger_footer(&ledger, args.out.lang)?);
+            emit(&doc, &args.out)?;
+            Ok(0)
+        }
     }
+}
+
+/// `fund rules [FILE]`: load a rules file (unless it is the one in force), or print the rules
+/// in force with their origin and SHA-256.
+fn rules(ctx: &Context, args: RulesArgs) -> Result<i32> {
+    let mut ledger = ctx.open()?;
+    let Some(path) = args.file else {
+        let book = ledger.fund_book()?;
+        match ledger.stored_fund_rules()? {
+            Some(stored) => outln!(
+                "# {} · v{} · sha256 {} · {} · {}",
+                stored.source,
+                stored.version,
+                stored.sha256,
+                stored.loaded_at,
+                stored.operator
+            ),
+            None => outln!(
+                "# {} · sha256 {}",
+                townledger::tr!("rules-standard"),
+                book.rules.sha256()
+            ),
+        }
+        {
+            use std::io::Write as _;
+            write!(std::io::stdout().lock(), "{}", book.rules.text())
+                .map_err(super::stdout_error)?;
+        }
+        return Ok(0);
+    };
+    let source = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+    let funds = ledger.funds()?;
+    let rules = FundRules::from_toml_str(&text, &source, &funds)?;
+    if let Some(stored) = ledger.stored_fund_rules()? {
+        if stored.sha256 == rules.sha256() {
+            outln!(
+                "{}",
+                townledger::tr!(
+                    "rules-unchanged",
+                    source = source.as_str(),
+                    version = stored.version,
+                    sha256 = stored.sha256.as_str()
+                )
+            );
+            return Ok(0);
+        }
+    }
+    let version = ledger.write(&ctx.operator, |w| w.load_fund_rules(&rules))?;
+    outln!(
+        "{}",
+        townledger::tr!(
+            "rules-loaded",
+            source = source.as_str(),
+            version = version,
+            sha256 = rules.sha256()
+        )
+    );
+    Ok(0)
 }

@@ -156,7 +156,10 @@ pub fn record_demo_funds(ledger: &mut Ledger, operator: &str) -> Result<Vec<Stri
         // the balances, never more than the 6·30 fund holds.
         let set_aside = plan(w, &request)?.total();
         let holds = -w.balance_of(&dynamic_fund(), None)?;
-        let available_630 = (-w.balance_of(&fund_630(), None)?).max(Amount::ZERO);
+        // Only the unrestricted part of the 6·30 fund may go to the dynamic fund.
+        let free = w.fund_held("630")?.free;
+        let available_630 = Amount::from_fen(i64::try_from(free.max(0)).unwrap_or(i64::MAX))
+            .min((-w.balance_of(&fund_630(), None)?).max(Amount::ZERO));
         let shortfall = (DYNAMIC_TARGET - holds - set_aside).max(Amount::ZERO);
         let rounded_up = Amount::from_fen(
             (shortfall.fen() + CONTRIBUTION_STEP - 1) / CONTRIBUTION_STEP * CONTRIBUTION_STEP,

@@ -259,6 +259,7 @@ pub fn record_dividend(w: &mut Writer<'_>, new: &NewDividend) -> Result<Recorded
     }
     postings.push(line(&project.account, -new.amount, &memo));
     let voucher = match w.post(NewTransaction {
+        tags: Vec::new(),
         date: new.date,
         memo,
         external_id: None,

@@ -6,8 +6,11 @@
 
 pub mod demo;
 pub mod dividend;
+pub mod flow;
+pub mod movement;
 pub mod project;
 pub mod registry;
+pub mod rules;
 pub mod tilt;
 
 /// A fund's name as people say it, from its account: `负债:专项应付款:动态帮扶` →

@@ -161,7 +161,7 @@ pub const STANDARD_FUNDS: [StandardFund; 5] = [
         id: "631",
         name: "631帮扶资金",
         account: "负债:专项应付款:631资金",
-        bank: "资产:银行存款:基本户",
+        bank: "资产:银行存款:631专户",
         kind: FundKind::Fund631,
         aliases: &["631资金", "fund631"],
     },

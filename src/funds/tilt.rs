@@ -44,6 +44,9 @@ pub const MAX_SHARE: Decimal = Decimal::from_parts(12, 0, 0, false, 2);
 /// The debit side of the set-aside: a sub-account of 322 收益分配.
 pub const APPROPRIATION_ACCOUNT: &str = "净资产:收益分配:动态帮扶提取";
 
+/// The purpose 6·30 money given to the dynamic-assistance fund is spent on.
+pub const DYNAMIC_PURPOSE: &str = "动态帮扶";
+
 /// The dynamic-assistance fund's account.
 pub fn dynamic_fund() -> String {
     standard_account(FundKind::Dynamic)
@@ -355,7 +358,16 @@ pub fn tilt(w: &mut Writer<'_>, req: &TiltRequest) -> Result<TiltOutcome> {
             ),
         ));
     }
+    let mut tags = Vec::new();
     if !plan.from_630.is_zero() {
+        // The 6·30 money goes to dynamic assistance: unrestricted money only.
+        tags.push((
+            postings.len(),
+            crate::funds::movement::FundTag {
+                purpose: Some(DYNAMIC_PURPOSE.to_string()),
+                ..Default::default()
+            },
+        ));
         postings.extend(pair(
             &fund_630(),
             &fund,
@@ -374,6 +386,7 @@ pub fn tilt(w: &mut Writer<'_>, req: &TiltRequest) -> Result<TiltOutcome> {
         memo.push_str(&format!("（比例经批准调整：{reason}）"));
     }
     let voucher = match w.post(NewTransaction {
+        tags,
         date: plan.date,
         memo,
         external_id: None,

@@ -13,6 +13,7 @@ use chrono::Datelike;
 use std::sync::atomic::Ordering;
 
 use crate::error::{Error, Result, RowError};
+use crate::funds::movement::{FundBook, FundTag, Movement};
 use crate::import::sheet::{first_sheet, Cell};
 use crate::import::{open_text, progress_bar, DecodeError, Encoding};
 use crate::ledger::account::validate_account_name;
@@ -62,7 +63,18 @@ struct Columns {
     memo: usize,
     household: Option<usize>,
     reference: Option<usize>,
+    /// The fund columns: fund, purpose, source, donor, project (see `funds::movement`).
+    fund: [Option<usize>; 5],
 }
+
+impl Columns {
+    fn has_fund_columns(&self) -> bool {
+        self.fund.iter().any(Option::is_some)
+    }
+}
+
+/// The fund columns' names, in [`Columns::fund`]'s order.
+const FUND_COLUMNS: [&str; 5] = ["fund", "purpose", "source", "donor", "project"];
 
 fn canonical_header(h: &str) -> String {
     let h = h.trim().trim_start_matches('\u{feff}').to_lowercase();
@@ -79,12 +91,17 @@ fn canonical_header(h: &str) -> String {
         "摘要" | "备注" | "description" => "memo".into(),
         "户编号" | "农户" => "household".into(),
         "参考号" | "单据号" | "reference" => "ref".into(),
+        "资金" | "资金名称" | "专项资金" => "fund".into(),
+        "用途" | "资金用途" => "purpose".into(),
+        "来源" | "资金来源" => "source".into(),
+        "捐赠方" | "捐赠人" | "捐赠单位" => "donor".into(),
+        "项目" | "项目名称" => "project".into(),
         _ => h,
     }
 }
 
 /// The columns the import reads; any other column is ignored.
-const KNOWN_COLUMNS: [&str; 10] = [
+const KNOWN_COLUMNS: [&str; 15] = [
     "txn_id",
     "date",
     "account",
@@ -95,6 +112,11 @@ const KNOWN_COLUMNS: [&str; 10] = [
     "memo",
     "household",
     "ref",
+    "fund",
+    "purpose",
+    "source",
+    "donor",
+    "project",
 ];
 
 fn find_columns(file: &str, headers: &csv::StringRecord) -> Result<Columns> {
@@ -162,6 +184,7 @@ fn find_columns(file: &str, headers: &csv::StringRecord) -> Result<Columns> {
         memo: find("memo").unwrap_or_default(),
         household: find("household"),
         reference: find("ref"),
+        fund: FUND_COLUMNS.map(find),
     })
 }
 
@@ -174,6 +197,8 @@ struct Group {
     /// The postings' texts (account name, memo, household, ref), one after another.
     text: String,
     postings: Vec<GroupPosting>,
+    /// The fund columns of some postings, by posting.
+    tags: Vec<(usize, FundTag)>,
     /// A row of this group was bad (already reported).
     bad: bool,
 }
@@ -186,6 +211,7 @@ struct GroupPosting {
     bounds: [u32; 5],
     has_household: bool,
     has_reference: bool,
+    line: u64,
 }
 
 impl Group {
@@ -197,6 +223,7 @@ impl Group {
             date: None,
             text: String::with_capacity(256),
             postings: Vec::with_capacity(4),
+            tags: Vec::new(),
             bad: false,
         };
         g.reset(txn_id, line);
@@ -212,10 +239,17 @@ impl Group {
         self.date = None;
         self.text.clear();
         self.postings.clear();
+        self.tags.clear();
         self.bad = false;
     }
 
-    fn push(&mut self, account: &crate::ledger::Account, amount: Amount, texts: [Option<&str>; 3]) {
+    fn push(
+        &mut self,
+        account: &crate::ledger::Account,
+        amount: Amount,
+        texts: [Option<&str>; 3],
+        line: u64,
+    ) {
         let mut bounds = [self.text.len() as u32; 5];
         self.text.push_str(&account.name);
         bounds[1] = self.text.len() as u32;
@@ -229,6 +263,7 @@ impl Group {
             bounds,
             has_household: texts[1].is_some(),
             has_reference: texts[2].is_some(),
+            line,
         });
     }
 
@@ -270,6 +305,8 @@ struct Rows<'a> {
     /// The households of the ledger's register, which household tags must name; empty when
     /// the ledger has no register yet (then a tag is checked for its form only).
     register: &'a rustc_hash::FxHashSet<String>,
+    /// The funds and their rules, when the file has fund columns.
+    book: Option<&'a FundBook>,
     unknown_at: FastMap<String, usize>,
     summary: ImportSummary,
 }
@@ -326,6 +363,7 @@ impl Rows<'_> {
         let household = optional(cols.household);
         let reference = optional(cols.reference);
         self.check_texts(g, record, line, memo, household, reference);
+        let tag = self.fund_tag(&text, line);
         let account_text = match cols.account.map(text).filter(|t| !t.is_empty()) {
             Some(name) => name,
             None => cols.account_code.map(text).unwrap_or(""),
@@ -357,7 +395,10 @@ impl Rows<'_> {
         };
         match (account, amount) {
             (Some(account), Some(amount)) if self.errors.len() == before => {
-                g.push(account, amount, [Some(memo), household, reference]);
+                if let Some(tag) = tag {
+                    g.tags.push((g.postings.len(), tag));
+                }
+                g.push(account, amount, [Some(memo), household, reference], line);
             }
             _ => g.bad = true,
         }
@@ -408,11 +449,38 @@ impl Rows<'_> {
         }
     }
 
+    /// The fund columns of a row, each checked as stored text; `None` when it has none.
+    fn fund_tag<'t>(&mut self, text: &impl Fn(usize) -> &'t str, line: u64) -> Option<FundTag> {
+        if !self.cols.has_fund_columns() {
+            return None;
+        }
+        let mut values: [Option<String>; 5] = Default::default();
+        for (i, col) in self.cols.fund.iter().enumerate() {
+            let Some(value) = col.map(text).filter(|v| !v.is_empty()) else {
+                continue;
+            };
+            match check_stored_text(FUND_COLUMNS[i], value, NAME_MAX) {
+                Ok(()) => values[i] = Some(value.to_string()),
+                Err(reason) => self.errors.push(RowError::new(self.file, line, reason)),
+            }
+        }
+        let [fund, purpose, source, donor, project] = values;
+        let tag = FundTag {
+            fund,
+            purpose,
+            source,
+            donor,
+            project,
+        };
+        (!tag.is_empty()).then_some(tag)
+    }
+
     fn finish(&mut self, g: &Group) -> Result<()> {
         let Some(prepared) = finish_group(
             &mut self.bulk,
             self.file,
             g,
+            self.book,
             &mut self.errors,
             &mut self.summary,
         )?
@@ -462,7 +530,15 @@ enum ToWrite {
     Transaction {
         prepared: Prepared,
         first_line: u64,
+        /// What its postings say about fund money, with their (account id, fen).
+        movements: Option<Box<Movements>>,
     },
+}
+
+/// A transaction's fund movements, with its postings' (account id, fen) in order.
+struct Movements {
+    postings: Vec<(i64, i64)>,
+    movements: Vec<Movement>,
 }
 
 /// Write the transaction rows gathered in `rows`, and empty it. A row refused by a rule
@@ -494,6 +570,17 @@ fn write_rows(
     result
 }
 
+/// Write the movements gathered in `moved` (their transactions written), and empty it.
+fn write_movements(
+    writer: &mut Writer<'_>,
+    moved: &mut Vec<(i64, chrono::NaiveDate, Box<Movements>)>,
+) -> Result<()> {
+    for (txn, date, m) in moved.drain(..) {
+        writer.write_movements(txn, date, &m.postings, &m.movements)?;
+    }
+    Ok(())
+}
+
 /// Items per message between the threads, and messages in flight: enough to keep both
 /// busy, little enough memory.
 const BATCH: usize = 512;
@@ -523,6 +610,11 @@ pub fn import_postings(
     // One thread reads, checks and prepares (numbers, hashes, encodes) the transactions; this
     // one writes them, so both halves of the work run at once.
     let register = writer.household_ids()?;
+    let book: Option<FundBook> = if cols.has_fund_columns() {
+        Some(FundBook::clone(&*writer.fund_book()?))
+    } else {
+        None
+    };
     let bulk = writer.begin_bulk()?;
     let (send, receive) = sync_channel::<Vec<ToWrite>>(IN_FLIGHT);
     let (read, mut write_errors, failed) = std::thread::scope(|scope| {
@@ -541,6 +633,7 @@ pub fn import_postings(
                     unknown: Vec::new(),
                     unknown_at: FastMap::default(),
                     register: &register,
+                    book: book.as_ref(),
                     summary: ImportSummary::default(),
                 };
                 read_rows(rows, &mut source, &bar)
@@ -552,6 +645,8 @@ pub fn import_postings(
         let mut write_errors = Vec::new();
         let mut failed = None;
         let mut rows: Vec<(Prepared, u64)> = Vec::with_capacity(ROWS_PER_INSERT);
+        // Movements wait for their transactions' rows.
+        let mut moved: Vec<(i64, chrono::NaiveDate, Box<Movements>)> = Vec::new();
         'write: for batch in receive.iter() {
             for item in batch {
                 let written = match item {
@@ -560,10 +655,15 @@ pub fn import_postings(
                     ToWrite::Transaction {
                         prepared,
                         first_line,
+                        movements,
                     } => {
+                        if let Some(m) = movements {
+                            moved.push((prepared.id, prepared.date, m));
+                        }
                         rows.push((prepared, first_line));
                         if rows.len() == ROWS_PER_INSERT {
                             write_rows(writer, &mut rows, &file, &mut write_errors)
+                                .and_then(|()| write_movements(writer, &mut moved))
                         } else {
                             Ok(())
                         }
@@ -576,7 +676,9 @@ pub fn import_postings(
             }
         }
         if failed.is_none() {
-            if let Err(e) = write_rows(writer, &mut rows, &file, &mut write_errors) {
+            if let Err(e) = write_rows(writer, &mut rows, &file, &mut write_errors)
+                .and_then(|()| write_movements(writer, &mut moved))
+            {
                 failed = Some(e);
             }
         }
@@ -918,6 +1020,7 @@ fn finish_group(
     bulk: &mut Bulk,
     file: &str,
     g: &Group,
+    book: Option<&FundBook>,
     errors: &mut Vec<RowError>,
     summary: &mut ImportSummary,
 ) -> Result<Option<ToWrite>> {
@@ -963,6 +1066,35 @@ fn finish_group(
         ));
         return Ok(None);
     }
+    let movements = match book.filter(|_| !g.tags.is_empty()) {
+        Some(book) => {
+            let postings: Vec<(&str, Amount)> = g
+                .postings()
+                .map(|(p, _)| (p.account, Amount::from_fen(p.fen)))
+                .collect();
+            let tags: Vec<(usize, &FundTag)> = g.tags.iter().map(|(i, t)| (*i, t)).collect();
+            let (movements, refused) = book.movements(&postings, &tags);
+            if !refused.is_empty() {
+                errors.extend(
+                    refused
+                        .into_iter()
+                        .map(|(i, reason)| RowError::new(file, g.postings[i].line, reason)),
+                );
+                return Ok(None);
+            }
+            (!movements.is_empty()).then(|| {
+                Box::new(Movements {
+                    postings: g
+                        .postings
+                        .iter()
+                        .map(|p| (p.account, p.amount.fen()))
+                        .collect(),
+                    movements,
+                })
+            })
+        }
+        None => None,
+    };
     if !errors.is_empty() {
         // Nothing will be posted; keep checking rows only.
         return Ok(None);
@@ -994,6 +1126,7 @@ fn finish_group(
             Ok(Some(ToWrite::Transaction {
                 prepared,
                 first_line: g.first_line,
+                movements,
             }))
         }
         Ok(BulkOutcome::AlreadyPosted(_)) => {

@@ -31,6 +31,9 @@ pub struct NewTransaction {
     pub reverses: Option<i64>,
     pub reason: Option<String>,
     pub postings: Vec<Posting>,
+    /// What some postings say about fund money (by posting line): the fund, the purpose, the
+    /// source, the donor (see `funds::movement`).
+    pub tags: Vec<(usize, crate::funds::movement::FundTag)>,
 }
 
 /// A posted, immutable transaction as stored.

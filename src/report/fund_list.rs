@@ -18,6 +18,7 @@ pub fn fund_list(ledger: &Ledger, lang: Lang) -> Result<Document> {
             Column::text("kind", tr(lang, "类型", "Kind"), 2),
             Column::text("account", tr(lang, "科目", "Account"), 5),
             Column::money("balance", tr(lang, "余额", "Holds")),
+            Column::text("restricted", tr(lang, "其中定向", "Of which restricted"), 4),
             Column::text("bank", tr(lang, "存放账户", "Bank account"), 4),
             Column::text("aliases", tr(lang, "别名", "Aliases"), 4),
         ],
@@ -28,6 +29,13 @@ pub fn fund_list(ledger: &Ledger, lang: Lang) -> Result<Document> {
         // A fund is owed money: a credit balance, shown as what it holds.
         let holds = -ledger.balance_of(&fund.account, None)?;
         total.add(holds);
+        let (_, held) = ledger.fund_flows(&fund.id)?;
+        let restricted: Vec<String> = held
+            .given
+            .iter()
+            .filter(|(_, &fen)| fen > 0)
+            .map(|(p, &fen)| format!("{p} {}", Total::ZERO.plus_fen(fen).grouped()))
+            .collect();
         table.rows.push(Row::new(vec![
             Cell::text(fund.id.clone()),
             Cell::text(fund.name.clone()),
@@ -37,6 +45,7 @@ pub fn fund_list(ledger: &Ledger, lang: Lang) -> Result<Document> {
             }),
             Cell::text(fund.account.clone()),
             Cell::Money(holds),
+            Cell::text(restricted.join("；")),
             Cell::text(fund.bank.clone()),
             Cell::text(fund.aliases.join("、")),
         ]));
@@ -47,6 +56,7 @@ pub fn fund_list(ledger: &Ledger, lang: Lang) -> Result<Document> {
         Cell::Empty,
         Cell::Empty,
         Cell::Money(total.checked(|| "what the funds hold".to_string())?),
+        Cell::Empty,
         Cell::Empty,
         Cell::Empty,
     ]);

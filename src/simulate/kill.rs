@@ -85,6 +85,7 @@ fn base_ledger(path: &Path, dir: &Path, with_ids: bool) -> Result<i64> {
         let day = NaiveDate::from_ymd_opt(2023, 12, 31).expect("valid date");
         for i in 1..=3 {
             w.post(NewTransaction {
+                tags: Vec::new(),
                 date: day,
                 memo: format!("期初余额 {i}"),
                 external_id: None,

@@ -42,7 +42,7 @@ pub(super) fn register_standard_funds(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-fn funds(conn: &Connection) -> Result<Vec<Fund>> {
+pub(super) fn funds(conn: &Connection) -> Result<Vec<Fund>> {
     let mut stmt =
         conn.prepare_cached(&format!("SELECT {FUND_COLUMNS} FROM funds ORDER BY rowid"))?;
     let rows = stmt.query_map([], fund_from_row)?;

@@ -56,6 +56,8 @@ pub struct Writer<'c> {
     /// Whether any transaction with an external id existed before this write; if none did,
     /// a repeated id can only come from this write, which the unique index reports.
     prior_external_ids: bool,
+    /// The funds and their rules, read at the first posting that names a fund.
+    pub(super) fund_book: Option<std::rc::Rc<crate::funds::movement::FundBook>>,
 }
 
 #[derive(Default)]
@@ -289,12 +291,18 @@ impl<'c> Writer<'c> {
             touched: FastMap::default(),
             ids: Vec::new(),
             prior_external_ids,
+            fund_book: None,
         })
     }
 
     /// Who is posting, as recorded on each transaction.
     pub fn operator(&self) -> &str {
         &self.operator
+    }
+
+    /// When this write posts (local time, `YYYY-MM-DDTHH:MM:SS`).
+    pub fn posted_at(&self) -> &str {
+        &self.posted_at
     }
 
     /// An account by exact name, or by code.
@@ -527,6 +535,34 @@ impl<'c> Writer<'c> {
                 }
             }
         }
+        let movements = if new.tags.is_empty() {
+            Vec::new()
+        } else {
+            let book = self.fund_book()?;
+            let postings: Vec<(&str, crate::money::Amount)> = new
+                .postings
+                .iter()
+                .map(|p| (p.account.as_str(), p.amount))
+                .collect();
+            let tags: Vec<(usize, &crate::funds::movement::FundTag)> =
+                new.tags.iter().map(|(line, tag)| (*line, tag)).collect();
+            let (movements, errors) = book.movements(&postings, &tags);
+            if let Some((_, reason)) = errors.into_iter().next() {
+                return Err(Error::rule(reason));
+            }
+            movements
+        };
+        let date = new.date;
+        let moved: Vec<(i64, i64)> = if movements.is_empty() {
+            Vec::new()
+        } else {
+            let ids = &self.ids;
+            new.postings
+                .iter()
+                .zip(ids.iter())
+                .map(|(p, id)| (*id, p.amount.fen()))
+                .collect()
+        };
         let ids = std::mem::take(&mut self.ids);
         let numbering = self
             .numbering
@@ -543,7 +579,11 @@ impl<'c> Writer<'c> {
         // row is written.
         drop(new);
         self.ids = ids;
-        if let Err(e) = self.write_prepared(&prepared) {
+        let mut written = self.write_prepared(&prepared);
+        if written.is_ok() && !movements.is_empty() {
+            written = self.write_movements(prepared.id, date, &moved, &movements);
+        }
+        if let Err(e) = written {
             // Nothing was written: the next transaction takes this one's number.
             if let Some(numbering) = self.numbering.as_mut() {
                 numbering.rewind(before);
@@ -714,7 +754,10 @@ impl<'c> Writer<'c> {
                 p
             })
             .collect();
+        // The reversal says of its fund money what the original said.
+        let tags = self.movement_tags_of(original.id)?;
         let outcome = self.post(NewTransaction {
+            tags,
             date,
             memo: format!("冲销 {voucher}: {}", original.memo),
             external_id: None,

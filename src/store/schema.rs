@@ -460,6 +460,35 @@ CREATE TABLE funds (
     aliases TEXT NOT NULL
 );
 "#,
+    // 13: the funds' rules files (see `funds::rules`), every one kept with its SHA-256, and
+    // what postings on a fund's account say about its money (see `funds::movement`): the
+    // purpose, the source, the donor, the project. Amount, date and account repeat the
+    // journal's so that a fund's report reads one table.
+    r#"
+CREATE TABLE fund_rules (
+    version   INTEGER PRIMARY KEY,
+    source    TEXT NOT NULL,
+    text      TEXT NOT NULL,
+    sha256    TEXT NOT NULL,
+    loaded_at TEXT NOT NULL,
+    operator  TEXT NOT NULL
+);
+
+CREATE TABLE fund_movements (
+    txn     INTEGER NOT NULL REFERENCES transactions(id),
+    line    INTEGER NOT NULL,
+    fund    TEXT NOT NULL REFERENCES funds(id),
+    account INTEGER NOT NULL REFERENCES accounts(id),
+    date    TEXT NOT NULL,
+    fen     INTEGER NOT NULL,
+    purpose TEXT,
+    source  TEXT,
+    donor   TEXT,
+    project TEXT,
+    PRIMARY KEY (txn, line)
+) WITHOUT ROWID;
+CREATE INDEX fund_movements_fund ON fund_movements(fund, date);
+"#,
 ];
 
 /// The version that introduced the record chain: a ledger migrated from before it records

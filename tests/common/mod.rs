@@ -188,6 +188,8 @@ pub fn skipped(why: &str) {
 /// `allocation_lines` and `allocation_payments` tables, without schema 11's record chain,
 /// checkpoints and approval operators.
 pub const RUNS_AS_IN_SCHEMA_7: &str = "
+    DROP TABLE fund_movements;
+    DROP TABLE fund_rules;
     DROP TABLE funds;
     DROP TABLE audit_log;
     DROP TABLE audit_digests;

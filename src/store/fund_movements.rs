@@ -1,0 +1,248 @@
+//! The funds' rules files (`fund_rules`) and what postings on a fund's account say about its
+//! money (`fund_movements`), migration 13.
+
+use std::rc::Rc;
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::journal::date_text;
+use super::{Ledger, Writer};
+use crate::error::{Error, Result};
+use crate::funds::movement::{FundBook, FundTag, Movement};
+use crate::funds::rules::FundRules;
+
+/// A rules file as the ledger keeps it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredRules {
+    pub version: i64,
+    pub source: String,
+    pub sha256: String,
+    pub loaded_at: String,
+    pub operator: String,
+}
+
+/// A stored movement with its posting's date, amount and account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FundMovement {
+    pub txn: i64,
+    pub voucher: String,
+    pub date: NaiveDate,
+    pub account: String,
+    pub fen: i64,
+    pub purpose: Option<String>,
+    pub source: Option<String>,
+    pub donor: Option<String>,
+    pub project: Option<String>,
+    pub household: Option<String>,
+}
+
+/// The rules in force: the latest file loaded, or the standard rules.
+fn fund_rules(conn: &Connection, funds: &[crate::funds::registry::Fund]) -> Result<FundRules> {
+    let latest: Option<(String, String)> = conn
+        .query_row(
+            "SELECT text, source FROM fund_rules ORDER BY version DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    match latest {
+        Some((text, source)) => FundRules::from_toml_str(&text, &source, funds),
+        None => FundRules::standard(funds),
+    }
+}
+
+fn stored_rules(conn: &Connection) -> Result<Option<StoredRules>> {
+    Ok(conn
+        .query_row(
+            "SELECT version, source, sha256, loaded_at, operator FROM fund_rules
+             ORDER BY version DESC LIMIT 1",
+            [],
+            |r| {
+                Ok(StoredRules {
+                    version: r.get(0)?,
+                    source: r.get(1)?,
+                    sha256: r.get(2)?,
+                    loaded_at: r.get(3)?,
+                    operator: r.get(4)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+fn fund_book(conn: &Connection) -> Result<FundBook> {
+    let funds = super::fund_registry::funds(conn)?;
+    let rules = fund_rules(conn, &funds)?;
+    Ok(FundBook { funds, rules })
+}
+
+/// The movements of fund `fund` dated `from..=to`, in date and voucher order.
+fn movements_of(
+    conn: &Connection,
+    fund: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<FundMovement>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT m.txn, t.voucher, m.date, a.name, m.fen, m.purpose, m.source, m.donor,
+                m.project, json_extract(t.postings, '$[' || m.line || '][3]')
+         FROM fund_movements m
+         JOIN transactions t ON t.id = m.txn
+         JOIN accounts a ON a.id = m.account
+         WHERE m.fund = ?1 AND m.date BETWEEN ?2 AND ?3
+         ORDER BY m.date, m.txn, m.line",
+    )?;
+    let rows = stmt.query_map(params![fund, date_text(from), date_text(to)], |r| {
+        let date: String = r.get(2)?;
+        Ok(FundMovement {
+            txn: r.get(0)?,
+            voucher: r.get(1)?,
+            date: NaiveDate::parse_from_str(&date, "%Y-%m-%d").unwrap_or(NaiveDate::MIN),
+            account: r.get(3)?,
+            fen: r.get(4)?,
+            purpose: r.get(5)?,
+            source: r.get(6)?,
+            donor: r.get(7)?,
+            project: r.get(8)?,
+            household: r.get(9)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+impl Writer<'_> {
+    /// The funds and their rules as this write sees them.
+    pub fn fund_book(&mut self) -> Result<Rc<FundBook>> {
+        if let Some(book) = &self.fund_book {
+            return Ok(book.clone());
+        }
+        let book = Rc::new(fund_book(self.sql())?);
+        self.fund_book = Some(book.clone());
+        Ok(book)
+    }
+
+    /// Keep a rules file (checked against the registered funds); it applies from this write
+    /// on. Returns its version.
+    pub fn load_fund_rules(&mut self, rules: &FundRules) -> Result<i64> {
+        let version: i64 = self.sql().query_row(
+            "SELECT COALESCE(MAX(version), 0) + 1 FROM fund_rules",
+            [],
+            |r| r.get(0),
+        )?;
+        self.sql().execute(
+            "INSERT INTO fund_rules (version, source, text, sha256, loaded_at, operator)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                version,
+                rules.source(),
+                rules.text(),
+                rules.sha256(),
+                self.posted_at(),
+                self.operator()
+            ],
+        )?;
+        self.fund_book = None;
+        Ok(version)
+    }
+
+    /// Write the movements of transaction `txn` (its postings' account ids and amounts, in
+    /// order), each checked against the funds' rules: every write that says what fund money
+    /// is for passes here.
+    pub fn write_movements(
+        &mut self,
+        txn: i64,
+        date: NaiveDate,
+        postings: &[(i64, i64)],
+        movements: &[Movement],
+    ) -> Result<()> {
+        let book = self.fund_book()?;
+        let mut stmt = self.sql().prepare_cached(
+            "INSERT INTO fund_movements
+               (txn, line, fund, account, date, fen, purpose, source, donor, project)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?;
+        let date = date_text(date);
+        for m in movements {
+            book.check(m).map_err(Error::rule)?;
+            let &(account, fen) = postings
+                .get(m.line)
+                .ok_or_else(|| Error::rule(format!("posting {} of transaction {txn}", m.line)))?;
+            stmt.execute(params![
+                txn,
+                m.line as i64,
+                m.fund,
+                account,
+                date,
+                fen,
+                m.purpose,
+                m.source,
+                m.donor,
+                m.project
+            ])?;
+        }
+        Ok(())
+    }
+
+    /// What transaction `txn`'s postings said of fund money, by line, as tags.
+    pub(super) fn movement_tags_of(&self, txn: i64) -> Result<Vec<(usize, FundTag)>> {
+        let mut stmt = self.sql().prepare_cached(
+            "SELECT line, fund, purpose, source, donor, project FROM fund_movements
+             WHERE txn = ?1 ORDER BY line",
+        )?;
+        let rows = stmt.query_map([txn], |r| {
+            let line: i64 = r.get(0)?;
+            Ok((
+                line as usize,
+                FundTag {
+                    fund: Some(r.get(1)?),
+                    purpose: r.get(2)?,
+                    source: r.get(3)?,
+                    donor: r.get(4)?,
+                    project: r.get(5)?,
+                },
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The movements of fund `fund` dated `from..=to`.
+    pub fn fund_movements(
+        &self,
+        fund: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<FundMovement>> {
+        movements_of(self.sql(), fund, from, to)
+    }
+}
+
+impl Ledger {
+    /// The funds and their rules.
+    pub fn fund_book(&self) -> Result<FundBook> {
+        fund_book(&self.conn)
+    }
+
+    /// The voucher of transaction `id`.
+    pub fn voucher_of_id(&self, id: i64) -> Result<String> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT voucher FROM transactions WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))?)
+    }
+
+    /// The rules file in force, as kept (`None`: the standard rules apply).
+    pub fn stored_fund_rules(&self) -> Result<Option<StoredRules>> {
+        stored_rules(&self.conn)
+    }
+
+    /// The movements of fund `fund` dated `from..=to`.
+    pub fn fund_movements(
+        &self,
+        fund: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<FundMovement>> {
+        movements_of(&self.conn, fund, from, to)
+    }
+}
