@@ -1746,3 +1746,66 @@ fn a_plan_excluding_every_household_says_why_counted_by_reason() {
         r.stderr
     );
 }
+
+/// `pay --from` pays from an asset only, and only what it holds on the day: a liability or an
+/// account that would be overdrawn is refused, and nothing is written.
+#[test]
+fn pay_from_is_an_asset_that_holds_enough() {
+    let town = town();
+    let run = plan(&town, "10000");
+    approve_and_notice(&town, &run);
+    town.run(&["allocate", "post", &run]).ok();
+    let before = town.balances();
+    let r = town
+        .run_as(
+            "出纳王",
+            &[
+                "pay",
+                &run,
+                "--date",
+                "2025-01-07",
+                "--from",
+                "负债:专项应付款:动态帮扶",
+            ],
+        )
+        .fails(1);
+    assert!(
+        r.stderr.contains(
+            "负债:专项应付款:动态帮扶 is a liability account: money is paid from an asset"
+        ),
+        "{}",
+        r.stderr
+    );
+    town.write(
+        "cash.csv",
+        "txn_id,date,account,amount,memo\n\
+         C1,2024-12-01,资产:库存现金,500,备用金\n\
+         C1,2024-12-01,净资产:公积公益金,-500,备用金\n",
+    );
+    town.run(&["import", "postings", "cash.csv", "--create-accounts"])
+        .ok();
+    let before_cash = town.balances();
+    let r = town
+        .run_as(
+            "出纳王",
+            &[
+                "pay",
+                &run,
+                "--date",
+                "2025-01-07",
+                "--from",
+                "资产:库存现金",
+            ],
+        )
+        .fails(1);
+    assert!(
+        r.stderr
+            .contains("资产:库存现金 would hold -9,500.00 at the end of 2025-01-07"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(town.balances(), before_cash);
+    assert_ne!(before, before_cash);
+    town.run_as("出纳王", &["pay", &run, "--date", "2025-01-07"])
+        .ok();
+}

@@ -360,4 +360,102 @@ proptest! {
         }
         verify(&ledger).unwrap();
     }
+
+    /// Restricted and unrestricted gifts, spends for purposes, reversals and voucher files
+    /// with fund columns, dated in any order: whatever is accepted, no purpose's money and no
+    /// unrestricted money is ever less than nothing at the end of a day — a spend never took
+    /// money given for another purpose — and what is refused changes nothing.
+    #[test]
+    fn restricted_money_is_never_spent_on_another_purpose(
+        moves in prop::collection::vec((0i64..60, 1i64..40_000, 0usize..3, 0usize..10), 1..25),
+    ) {
+        use townledger::funds::flow::{contribute, spend, Contribution, Spend};
+        townledger::i18n::set_lang(townledger::i18n::Lang::En);
+        const PURPOSES: [&str; 3] = ["助学", "助医", "慰问"];
+        let dir = tempfile::tempdir().unwrap();
+        let mut ledger = Ledger::create(&dir.path().join("t.db")).unwrap();
+        let day = |d: i64| NaiveDate::from_ymd_opt(2024, 6, 1).unwrap() + chrono::Duration::days(d);
+        let mut vouchers: Vec<(String, i64)> = Vec::new();
+        for (i, (d, fen, p, how)) in moves.into_iter().enumerate() {
+            let before = ledger.balance_of("负债:专项应付款:6·30资金", None).unwrap();
+            let amount = Amount::from_fen(fen * 100);
+            let purpose = PURPOSES[p].to_string();
+            let written: Result<Option<String>, Error> = match how {
+                // A gift, restricted to a purpose or not.
+                0..=2 => ledger.write("test", |w| contribute(w, &Contribution {
+                    fund: "630".into(),
+                    donor: Some("捐赠方".into()),
+                    restricted: (how < 2).then(|| purpose.clone()),
+                    amount,
+                    date: Some(day(d)),
+                    ..Default::default()
+                })).map(Some),
+                // A spend for a purpose.
+                3..=5 => ledger.write("test", |w| spend(w, &Spend {
+                    fund: "630".into(),
+                    purpose: purpose.clone(),
+                    amount,
+                    date: Some(day(d)),
+                    ..Default::default()
+                })).map(Some),
+                // A voucher file spending for a purpose, or for none.
+                6 | 7 => {
+                    let file = dir.path().join(format!("v{i}.csv"));
+                    let tag = if how == 6 { purpose.as_str() } else { "" };
+                    std::fs::write(&file, format!(
+                        "txn_id,date,account,amount,memo,fund,purpose\n\
+                         T{i},{date},负债:专项应付款:6·30资金,{a},支出,630,{tag}\n\
+                         T{i},{date},资产:银行存款:基本户,-{a},支出,,\n",
+                        date = day(d), a = amount.plain()
+                    )).unwrap();
+                    ledger.write("test", |w| import_postings(w, &file, &ImportOptions {
+                        create_accounts: true,
+                        ..Default::default()
+                    })).map(|_| None)
+                }
+                // A reversal of something accepted before.
+                _ if !vouchers.is_empty() => {
+                    let (voucher, on) = vouchers[fen as usize % vouchers.len()].clone();
+                    ledger.write("test", |w| {
+                        townledger::reversal::reverse_voucher(w, &voucher, "测试", day(d.max(on)))
+                    }).map(|_| None)
+                }
+                _ => continue,
+            };
+            match written {
+                Ok(Some(voucher)) => vouchers.push((voucher, d)),
+                Ok(None) => {}
+                Err(Error::Rule(_)) | Err(Error::Input(_)) => {
+                    prop_assert_eq!(ledger.balance_of("负债:专项应付款:6·30资金", None).unwrap(), before);
+                }
+                Err(e) => return Err(TestCaseError::fail(format!("{e}"))),
+            }
+            // Replay what was accepted, day by day, as the rule reads it.
+            let (flows, _) = ledger.fund_flows("630").unwrap();
+            let mut given: BTreeMap<String, i128> = BTreeMap::new();
+            let mut free: i128 = 0;
+            for (k, f) in flows.iter().enumerate() {
+                let fen = i128::from(f.fen);
+                if f.fen < 0 {
+                    match &f.purpose {
+                        Some(p) => *given.entry(p.clone()).or_default() -= fen,
+                        None => free -= fen,
+                    }
+                } else {
+                    if f.from_restricted > 0 {
+                        let p = f.purpose.as_ref().expect("restricted money is taken for its purpose");
+                        *given.get_mut(p).expect("given before") -= f.from_restricted;
+                    }
+                    free -= fen - f.from_restricted;
+                }
+                if flows.get(k + 1).is_none_or(|n| n.date != f.date) {
+                    prop_assert!(free >= 0, "unrestricted {free} at the end of {}", f.date);
+                    for (p, held) in &given {
+                        prop_assert!(*held >= 0, "{p} holds {held} at the end of {}", f.date);
+                    }
+                }
+            }
+        }
+        verify(&ledger).unwrap();
+    }
 }

@@ -102,5 +102,5 @@ fund-amount-not-positive = the amount must be more than zero, not { $amount }
 fund-source-needed = fund { $fund } records where each contribution comes from: give --source (see `townledger fund rules`)
 fund-donor-needed = fund { $fund } records who gave each gift: give --donor
 fund-purpose-needed = a spend names its purpose: give --purpose
-fund-show-rules = Rules: { $rules } (sha256 { $sha256 })
-fund-show-short = Short of their share (缺口): { $sources }
+pay-from-not-asset = { $account } is a { $kind } account: money is paid from an asset (a bank account or cash)
+pay-from-overdrawn = { $account } would hold { $holds } at the end of { $date } (voucher { $voucher }): money is paid only from what the account holds; nothing was written

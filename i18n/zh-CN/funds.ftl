@@ -102,5 +102,5 @@ fund-amount-not-positive = 金额必须大于零，不能是 { $amount }
 fund-source-needed = 资金 { $fund } 的每笔收入都要写明来源：请加 --source（见 `townledger fund rules`）
 fund-donor-needed = 资金 { $fund } 的每笔捐赠都要写明捐赠方：请加 --donor
 fund-purpose-needed = 支出须写明用途：请加 --purpose
-fund-show-rules = 资金规则：{ $rules }（sha256 { $sha256 }）
-fund-show-short = 未足额到位（缺口）：{ $sources }
+pay-from-not-asset = { $account } 是{ $kind }类科目：只能从资产（银行存款或现金）付款
+pay-from-overdrawn = { $account } 在 { $date } 日终将余 { $holds }（凭证 { $voucher }）：付款不得超过账户结存；未写入任何内容

@@ -767,6 +767,7 @@ pub fn pay(
     let Some(bank) = w.account(from)?.map(|a| a.name.clone()) else {
         return Err(Error::NotFound(crate::tr!("pay-no-account", from = from)));
     };
+    w.pay_only_what_is_held(&bank)?;
     let lines = w.run_dues(id)?;
     let outstanding: Vec<&RunDue> = lines.iter().filter(|l| l.total > l.paid).collect();
     if outstanding.is_empty() {

@@ -166,7 +166,9 @@ pub fn spend(w: &mut Writer<'_>, s: &Spend) -> Result<String> {
     let household = match s.household.as_deref() {
         Some(h) => {
             check_household_id("--household", h).map_err(Error::rule)?;
-            if !w.household_ids()?.contains(h) {
+            // A ledger without a register checks the id's form only (as `import postings`).
+            let register = w.household_ids()?;
+            if !register.is_empty() && !register.contains(h) {
                 return Err(Error::rule(crate::tr!(
                     "import-household-not-registered",
                     household = h
@@ -199,6 +201,12 @@ pub fn spend(w: &mut Writer<'_>, s: &Spend) -> Result<String> {
         None => fund.bank.clone(),
     };
     ensure_account(w, &fund.account, AccountKind::Liability)?;
+    ensure_account(w, &to, AccountKind::Asset)?;
+    if w.account(&to)?
+        .is_some_and(|a| a.kind == AccountKind::Asset)
+    {
+        w.pay_only_what_is_held(&to)?;
+    }
     let line = |account: &str, amount: Amount| Posting {
         account: account.to_string(),
         amount,

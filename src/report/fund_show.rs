@@ -380,8 +380,15 @@ fn sources_table(
     table.totals.push(total);
     doc.tables.push(table);
     if !short.is_empty() {
-        doc.notes
-            .push(crate::tr!("fund-show-short", sources = short.join("、")));
+        doc.notes.push(format!(
+            "{}{}",
+            tr(
+                lang,
+                "未足额到位（缺口）：",
+                "Short of their share (缺口): "
+            ),
+            short.join("、")
+        ));
     }
     Ok(())
 }

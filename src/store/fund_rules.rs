@@ -73,7 +73,7 @@ pub(super) fn check_funds_hold_enough(
             None => months.insert(index_months(conn)?),
         };
         let from = month_day(month, 1).unwrap_or(NaiveDate::MIN);
-        if let Some((date, holds, txn)) = first_overdraft(conn, months, &accounts, from)? {
+        if let Some((date, holds, txn)) = first_below_zero(conn, months, &accounts, from, -1)? {
             return Err(Error::rule(crate::tr!(
                 "fund-overdrawn",
                 fund = id.as_str(),
@@ -85,6 +85,39 @@ pub(super) fn check_funds_hold_enough(
             )));
         }
         check_restricted(conn, months, &id, &name, &accounts)?;
+    }
+    Ok(())
+}
+
+/// Refuse the write if an account it paid from (see `Writer::pay_only_what_is_held`) would
+/// hold less than nothing at the end of a day.
+pub(super) fn check_paid_from_what_is_held(
+    conn: &Connection,
+    touched: &FastMap<i64, u32>,
+    guarded: &[i64],
+) -> Result<()> {
+    let mut months = None;
+    for &account in guarded {
+        let Some(&month) = touched.get(&account) else {
+            continue;
+        };
+        let months = match &months {
+            Some(m) => m,
+            None => months.insert(index_months(conn)?),
+        };
+        let from = month_day(month, 1).unwrap_or(NaiveDate::MIN);
+        if let Some((date, holds, txn)) = first_below_zero(conn, months, &[account], from, 1)? {
+            let name: String = conn
+                .prepare_cached("SELECT name FROM accounts WHERE id = ?1")?
+                .query_row([account], |r| r.get(0))?;
+            return Err(Error::rule(crate::tr!(
+                "pay-from-overdrawn",
+                account = name.as_str(),
+                holds = holds.grouped(),
+                date = date,
+                voucher = voucher_of(conn, txn)?.as_str()
+            )));
+        }
     }
     Ok(())
 }
@@ -122,14 +155,15 @@ fn fund_entries(
     Ok(entries)
 }
 
-/// The first day from `from` on at whose end the liability `accounts` together hold less
-/// than zero (a debit balance): the day, what they would hold, and the transaction of the
-/// day's largest spend.
-fn first_overdraft(
+/// The first day from `from` on at whose end `accounts` together hold less than zero: the
+/// day, what they would hold, and the transaction of the day's largest spend. `sign` is 1
+/// for assets (a debit balance is what they hold), -1 for liabilities (a credit balance).
+fn first_below_zero(
     conn: &Connection,
     months: &[u32],
     accounts: &[i64],
     from: NaiveDate,
+    sign: i64,
 ) -> Result<Option<(NaiveDate, Amount, i64)>> {
     let mut balance = Total::ZERO;
     for &account in accounts {
@@ -143,13 +177,14 @@ fn first_overdraft(
         while at < entries.len() && entries[at].0 == day {
             let e = entries[at].2;
             balance.add_fen(e.fen);
-            if e.fen > largest {
-                (spend, largest) = (e.txn, e.fen);
+            let out = -sign * e.fen;
+            if out > largest {
+                (spend, largest) = (e.txn, out);
             }
             at += 1;
         }
-        // A liability's balance is a credit: negative when it holds money.
-        let holds = -balance.checked(|| "a fund's balance".to_string())?;
+        let held = balance.checked(|| "a balance".to_string())?;
+        let holds = if sign < 0 { -held } else { held };
         if holds.is_negative() {
             return Ok(Some((day, holds, spend)));
         }

@@ -56,6 +56,9 @@ pub struct Writer<'c> {
     /// Whether any transaction with an external id existed before this write; if none did,
     /// a repeated id can only come from this write, which the unique index reports.
     prior_external_ids: bool,
+    /// Asset accounts this write pays from, which never hold less than nothing on any day
+    /// (see [`Writer::pay_only_what_is_held`]).
+    guarded: Vec<i64>,
     /// The funds and their rules, read at the first posting that names a fund.
     pub(super) fund_book: Option<std::rc::Rc<crate::funds::movement::FundBook>>,
 }
@@ -291,6 +294,7 @@ impl<'c> Writer<'c> {
             touched: FastMap::default(),
             ids: Vec::new(),
             prior_external_ids,
+            guarded: Vec::new(),
             fund_book: None,
         })
     }
@@ -298,6 +302,28 @@ impl<'c> Writer<'c> {
     /// Who is posting, as recorded on each transaction.
     pub fn operator(&self) -> &str {
         &self.operator
+    }
+
+    /// Pay from `account` only what it holds: it must be an asset, and at commit it must
+    /// hold no less than nothing at the end of any day this write posted to it on or after.
+    pub fn pay_only_what_is_held(&mut self, account: &str) -> Result<()> {
+        let Some(a) = self.account(account)?.cloned() else {
+            return Err(Error::NotFound(crate::tr!(
+                "account-unknown",
+                name = account
+            )));
+        };
+        if a.kind != crate::ledger::AccountKind::Asset {
+            return Err(Error::rule(crate::tr!(
+                "pay-from-not-asset",
+                account = a.name.as_str(),
+                kind = a.kind.as_str()
+            )));
+        }
+        if !self.guarded.contains(&a.id) {
+            self.guarded.push(a.id);
+        }
+        Ok(())
     }
 
     /// When this write posts (local time, `YYYY-MM-DDTHH:MM:SS`).
@@ -856,6 +882,7 @@ impl<'c> Writer<'c> {
             }
         }
         super::fund_rules::check_funds_hold_enough(&self.tx, &self.touched)?;
+        super::fund_rules::check_paid_from_what_is_held(&self.tx, &self.touched, &self.guarded)?;
         super::records::seal(&self.tx)?;
         self.tx.commit()?;
         Ok(())
