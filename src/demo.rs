@@ -87,7 +87,10 @@ pub fn allocate(
     let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("valid date");
     let records = crate::households::read_households(&data.join("households.xlsx"))?;
     ledger.write(operator, |w| w.import_households(&records, day(2024, 1, 1)))?;
-    let funds = crate::funds::demo::record_demo_funds(ledger, operator)?;
+    let mut funds = crate::funds::demo::record_demo_funds(ledger, operator)?;
+    funds.extend(crate::funds::demo::insure_demo_households(
+        ledger, operator,
+    )?);
     let fund = crate::funds::tilt::dynamic_fund();
     let (run, plan) = ledger.write(operator, |w| {
         workflow::plan_run(

@@ -84,6 +84,11 @@ impl Amount {
         self.0.checked_add(other.0).map(Amount)
     }
 
+    /// This amount `n` times, `None` when the product is beyond what an amount holds.
+    pub fn checked_mul(self, n: i64) -> Option<Amount> {
+        self.0.checked_mul(n).map(Amount)
+    }
+
     /// The exact decimal value in yuan (scale 2).
     pub fn to_decimal(self) -> Decimal {
         Decimal::new(self.0, 2)

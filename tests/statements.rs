@@ -51,7 +51,7 @@ fn household_statement_reads_back_with_names_amounts_totals_and_pages() {
         ])
         .ok();
     assert!(
-        r.stdout.contains("allocated 49,500.00, paid 49,500.00"),
+        r.stdout.contains("allocated 46,800.00, paid 46,800.00"),
         "{}",
         r.stdout
     );
@@ -68,9 +68,9 @@ fn household_statement_reads_back_with_names_amounts_totals_and_pages() {
         "突发严重困难户",
         "**************4031",
         "8,000.00",
-        "31,600.00",
-        "49,500.00",
-        "人民币肆万玖仟伍佰元整",
+        "30,500.00",
+        "46,800.00",
+        "人民币肆万陆仟捌佰元整",
         "动态帮扶",
         "经办人",
         "审核人",

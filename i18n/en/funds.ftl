@@ -104,3 +104,21 @@ fund-donor-needed = fund { $fund } records who gave each gift: give --donor
 fund-purpose-needed = a spend names its purpose: give --purpose
 pay-from-not-asset = { $account } is a { $kind } account: money is paid from an asset (a bank account or cash)
 pay-from-overdrawn = { $account } would hold { $holds } at the end of { $date } (voucher { $voucher }): money is paid only from what the account holds; nothing was written
+
+## Anti-poverty insurance 防贫保
+insurance-no-categories = name the categories insured: unstable, marginal, sudden, watch
+insurance-insurer-needed = name the insurer (--insurer)
+insurance-enrolled-already = { $year } has a roster already ({ $insurer }, { $persons } persons); nothing was written
+insurance-year-bad = { $year } is not a year
+insurance-premium-too-large = the premium is beyond what an amount holds
+insurance-nobody = no household of the register on { $date } is in the categories { $categories }; nothing was written
+insurance-not-enrolled = { $year } has no insurance roster (townledger insurance enroll --year { $year } …)
+insurance-premium-paid = the { $year } premium was paid already (voucher { $voucher }); reverse that voucher first to pay it again
+insurance-not-insured = { $household } is not on the { $year } insurance roster
+insurance-claim-unknown = no claim { $claim }
+insurance-no-claims-to-pay = every claim received has been passed on; nothing was written
+insurance-claim-paid-before-received = claim { $claim } was received on { $date }: it is passed on on that day or later
+insurance-enrolled = { $year }: { $households } households, { $persons } persons × { $rate } = premium { $premium }, payable to { $insurer }
+insurance-claimed = claim { $claim }: { $vouchers }
+insurance-claim-passed = claim { $claim } passed on: { $voucher }
+demo-insurance = 防贫保 2024: { $households } households, { $persons } persons, premium { $premium } paid to { $insurer } from the 631 fund ({ $voucher }); a claim of H0038 received and passed on ({ $claim })

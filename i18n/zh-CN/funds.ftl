@@ -104,3 +104,21 @@ fund-donor-needed = 资金 { $fund } 的每笔捐赠都要写明捐赠方：请�
 fund-purpose-needed = 支出须写明用途：请加 --purpose
 pay-from-not-asset = { $account } 是{ $kind }类科目：只能从资产（银行存款或现金）付款
 pay-from-overdrawn = { $account } 在 { $date } 日终将余 { $holds }（凭证 { $voucher }）：付款不得超过账户结存；未写入任何内容
+
+## 防贫保
+insurance-no-categories = 请写明参保类别：unstable、marginal、sudden、watch
+insurance-insurer-needed = 请写明保险公司（--insurer）
+insurance-enrolled-already = { $year } 年已有参保名单（{ $insurer }，{ $persons } 人）；未写入任何内容
+insurance-year-bad = { $year } 不是年份
+insurance-premium-too-large = 保费超出金额上限
+insurance-nobody = { $date } 的农户名册中没有 { $categories } 类别的农户；未写入任何内容
+insurance-not-enrolled = { $year } 年没有防贫保参保名单（townledger insurance enroll --year { $year } …）
+insurance-premium-paid = { $year } 年保费已付（凭证 { $voucher }）；如需重付，请先冲销该凭证
+insurance-not-insured = { $household } 不在 { $year } 年防贫保参保名单上
+insurance-claim-unknown = 没有第 { $claim } 号理赔
+insurance-no-claims-to-pay = 收到的理赔款均已转付；未写入任何内容
+insurance-claim-paid-before-received = 第 { $claim } 号理赔款 { $date } 到账：转付日期不得早于到账日
+insurance-enrolled = { $year } 年：{ $households } 户 { $persons } 人 × { $rate } 元 = 保费 { $premium } 元，付给 { $insurer }
+insurance-claimed = 第 { $claim } 号理赔：{ $vouchers }
+insurance-claim-passed = 第 { $claim } 号理赔已转付：{ $voucher }
+demo-insurance = 2024 年防贫保：{ $households } 户 { $persons } 人，保费 { $premium } 元由 631 资金付给{ $insurer }（{ $voucher }）；H0038 理赔款收到并转付（{ $claim }）

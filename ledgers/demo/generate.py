@@ -358,15 +358,8 @@ def make_vouchers(hh):
         book.add(date, [(F631_BANK, amount), (F631, -amount, None, {"fund": "631", "source": source})],
                  f"收2024年驻镇帮镇扶村资金（631资金）{who}，文号{doc}", bank_ref(date))
 
-    # --- 防贫保 premiums: 400 per person for the three categories, paid from the 631 fund -----
-    insured = [h for h in hh if h["category"] in ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户")]
-    pay_date = datetime.date(2024, 3, 25)
-    for h in insured:
-        amount = D(400) * h["members"]
-        fund_spend(book, pay_date, f"{WELFARE}:防贫保", F631_BANK, F631, SUBSIDY_INCOME, amount,
-                   f"支付2024年防贫保保费（太平洋保险）：{h['village']}{h['name']}户"
-                   f"{h['members']}人×400元，631资金列支",
-                   h["id"], f"PYX2024441721{h['id'][1:]}", purpose="防贫保保费")
+    # --- 防贫保 premiums: paid to the insurer from the 631 fund by `townledger insurance` (the
+    # roster from the register, 400 per person), not in this file.
 
     # --- "6·30" donations (Guangdong poverty-relief day), restricted and unrestricted -------
     for date, amount, memo, donor, purpose in [

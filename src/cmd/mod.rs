@@ -22,6 +22,7 @@ pub mod help;
 mod households;
 mod import;
 mod init;
+mod insurance;
 mod key;
 mod pay;
 mod project;
@@ -107,9 +108,12 @@ pub enum Command {
     /// Industry projects: add, list.
     #[command(subcommand)]
     Project(project::Command),
-    /// The funds the town runs: list, add.
+    /// The funds the town runs: list, add, rules, contribute, spend, show.
     #[command(subcommand)]
     Fund(fund::Command),
+    /// Anti-poverty insurance 防贫保: the year's roster, the premium to the insurer, claims.
+    #[command(subcommand)]
+    Insurance(insurance::Command),
     /// Project dividends: record one, report expected against received.
     #[command(subcommand)]
     Dividend(dividend::Command),
@@ -173,6 +177,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Project(c) => project::run(&ctx, c),
         Command::Dividend(c) => dividend::run(&ctx, c),
         Command::Fund(c) => fund::run(&ctx, c),
+        Command::Insurance(c) => insurance::run(&ctx, c),
         Command::Tilt(args) => tilt::run(&ctx, args),
         Command::Statement(c) => statement::run(&ctx, c),
         Command::Demo(args) => demo::run(&ctx, args),

@@ -179,3 +179,44 @@ pub fn record_demo_funds(ledger: &mut Ledger, operator: &str) -> Result<Vec<Stri
         Ok(out)
     })
 }
+
+/// The demo town's 防贫保 year: the 2024 roster of the three categories at 400 a person, the
+/// premium paid to the insurer from the 631 fund, and one claim passed to its household.
+/// Returns the lines to print.
+pub fn insure_demo_households(ledger: &mut Ledger, operator: &str) -> Result<Vec<String>> {
+    use crate::funds::insurance::{claim, enroll, pay_premium, Enrolment, NewClaim};
+    use crate::households::Category;
+    ledger.write(operator, |w| {
+        let roster = enroll(
+            w,
+            &Enrolment {
+                year: 2024,
+                per_member: Amount::from_yuan(400),
+                insurer: "太平洋财险阳西支公司".to_string(),
+                categories: vec![Category::Unstable, Category::Marginal, Category::Sudden],
+                date: Some(date((2024, 1, 1))),
+            },
+        )?;
+        let premium = pay_premium(w, 2024, date((2024, 3, 25)), "631")?;
+        let (_, vouchers) = claim(
+            w,
+            &NewClaim {
+                household: "H0038".to_string(),
+                amount: Amount::from_yuan(30_000),
+                cause: "意外".to_string(),
+                date: date((2024, 10, 8)),
+                year: None,
+                pay: true,
+            },
+        )?;
+        Ok(vec![crate::tr!(
+            "demo-insurance",
+            households = roster.households,
+            persons = roster.persons,
+            premium = roster.premium.grouped(),
+            insurer = roster.insurer.as_str(),
+            voucher = premium.as_str(),
+            claim = vouchers.join(", ")
+        )])
+    })
+}

@@ -264,10 +264,14 @@ pub fn fund_show(ledger: &Ledger, name: &str, year: Option<i32>, lang: Lang) -> 
     total.strong = true;
     paid.totals.push(total);
     doc.tables.push(paid);
-    doc.notes.push(crate::tr!(
-        "fund-show-rules",
-        rules = book.rules.source(),
-        sha256 = book.rules.sha256()
+    if fund.kind == crate::funds::registry::FundKind::Insurance {
+        insurance_table(&mut doc, ledger, year, lang)?;
+    }
+    doc.notes.push(format!(
+        "{}{}（sha256 {}）",
+        tr(lang, "资金规则：", "Rules: "),
+        book.rules.source(),
+        book.rules.sha256()
     ));
     Ok(doc)
 }
@@ -390,5 +394,64 @@ fn sources_table(
             short.join("、")
         ));
     }
+    Ok(())
+}
+
+/// The insurance years: who was insured, the premium paid to the insurer, the claims passed
+/// to households.
+fn insurance_table(
+    doc: &mut Document,
+    ledger: &Ledger,
+    year: Option<i32>,
+    lang: Lang,
+) -> Result<()> {
+    let mut table = Table {
+        caption: Some(tr(lang, "防贫保参保与理赔", "Insured, premiums and claims").to_string()),
+        columns: vec![
+            Column::text("year", tr(lang, "年度", "Year"), 1),
+            Column::text("insurer", tr(lang, "保险公司", "Insurer"), 3),
+            Column::new(
+                "households",
+                tr(lang, "户数", "Households"),
+                super::document::Align::Right,
+                1,
+            ),
+            Column::new(
+                "persons",
+                tr(lang, "人数", "Persons"),
+                super::document::Align::Right,
+                1,
+            ),
+            Column::money("premium", tr(lang, "保费", "Premium")),
+            Column::text("voucher", tr(lang, "保费凭证", "Premium voucher"), 2),
+            Column::new(
+                "claims",
+                tr(lang, "理赔笔数", "Claims"),
+                super::document::Align::Right,
+                1,
+            ),
+            Column::money("claimed", tr(lang, "理赔金额", "Claimed")),
+        ],
+        ..Default::default()
+    };
+    for r in ledger.rosters(year)? {
+        let claims = ledger.claims(Some(r.year))?;
+        let claimed: Total = claims.iter().map(|c| c.amount).collect();
+        table.rows.push(Row::new(vec![
+            Cell::text(r.year.to_string()),
+            Cell::text(r.insurer.clone()),
+            Cell::Int(r.households),
+            Cell::Int(r.persons),
+            Cell::Money(r.premium),
+            Cell::text(
+                r.paid
+                    .map(|(v, _)| v)
+                    .unwrap_or_else(|| tr(lang, "未付", "not paid").to_string()),
+            ),
+            Cell::Int(claims.len() as i64),
+            Cell::Money(claimed.checked(|| "the claims".to_string())?),
+        ]));
+    }
+    doc.tables.push(table);
     Ok(())
 }

@@ -16,6 +16,7 @@ mod fund_registry;
 pub mod fund_rules;
 mod funds;
 mod households;
+pub mod insurance;
 mod journal;
 mod line_blocks;
 mod movements;

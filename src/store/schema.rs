@@ -489,6 +489,52 @@ CREATE TABLE fund_movements (
 ) WITHOUT ROWID;
 CREATE INDEX fund_movements_fund ON fund_movements(fund, date);
 "#,
+    // 14: anti-poverty insurance 防贫保 (see `funds::insurance`): each year's roster from the
+    // household register, the premium paid to the insurer, the claims passed to households.
+    // Whether a premium or a claim is paid is read from the journal (a voucher not reversed).
+    r#"
+CREATE TABLE insurance_rosters (
+    year        INTEGER PRIMARY KEY,
+    insurer     TEXT NOT NULL,
+    per_member  INTEGER NOT NULL,
+    categories  TEXT NOT NULL,
+    enrolled_on TEXT NOT NULL,
+    households  INTEGER NOT NULL,
+    persons     INTEGER NOT NULL,
+    premium     INTEGER NOT NULL,
+    enrolled_at TEXT NOT NULL,
+    operator    TEXT NOT NULL
+);
+
+CREATE TABLE insurance_members (
+    year      INTEGER NOT NULL REFERENCES insurance_rosters(year),
+    household TEXT NOT NULL,
+    members   INTEGER NOT NULL,
+    premium   INTEGER NOT NULL,
+    PRIMARY KEY (year, household)
+) WITHOUT ROWID;
+
+CREATE TABLE insurance_premiums (
+    voucher TEXT PRIMARY KEY REFERENCES transactions(voucher),
+    year    INTEGER NOT NULL REFERENCES insurance_rosters(year),
+    fund    TEXT NOT NULL REFERENCES funds(id)
+);
+
+CREATE TABLE insurance_claims (
+    id        INTEGER PRIMARY KEY,
+    year      INTEGER NOT NULL REFERENCES insurance_rosters(year),
+    household TEXT NOT NULL,
+    amount    INTEGER NOT NULL,
+    cause     TEXT NOT NULL,
+    date      TEXT NOT NULL,
+    voucher   TEXT NOT NULL REFERENCES transactions(voucher)
+);
+
+CREATE TABLE insurance_claim_payments (
+    voucher TEXT PRIMARY KEY REFERENCES transactions(voucher),
+    claim   INTEGER NOT NULL REFERENCES insurance_claims(id)
+);
+"#,
 ];
 
 /// The version that introduced the record chain: a ledger migrated from before it records

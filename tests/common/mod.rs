@@ -188,6 +188,11 @@ pub fn skipped(why: &str) {
 /// `allocation_lines` and `allocation_payments` tables, without schema 11's record chain,
 /// checkpoints and approval operators.
 pub const RUNS_AS_IN_SCHEMA_7: &str = "
+    DROP TABLE insurance_claim_payments;
+    DROP TABLE insurance_claims;
+    DROP TABLE insurance_premiums;
+    DROP TABLE insurance_members;
+    DROP TABLE insurance_rosters;
     DROP TABLE fund_movements;
     DROP TABLE fund_rules;
     DROP TABLE funds;
