@@ -44,8 +44,41 @@ pub fn write_town_journal(
     households: u64,
     seed: u64,
 ) -> std::io::Result<()> {
+    write_journal(out, transactions, households, seed, false)
+}
+
+/// [`write_town_journal`] with the fund columns (`fund,purpose`): the same transactions, a
+/// tenth of them saying what the dynamic-assistance fund's money is spent on.
+pub fn write_town_journal_with_funds(
+    out: &mut impl Write,
+    transactions: u64,
+    households: u64,
+    seed: u64,
+) -> std::io::Result<()> {
+    write_journal(out, transactions, households, seed, true)
+}
+
+/// The purposes a tagged spend of the generated journal names, in turn.
+const PURPOSES: [&str; 3] = ["临时救助", "产业发展", "就业补贴"];
+
+fn write_journal(
+    out: &mut impl Write,
+    transactions: u64,
+    households: u64,
+    seed: u64,
+    funds: bool,
+) -> std::io::Result<()> {
     let mut rng = Rng::new(seed);
-    writeln!(out, "txn_id,date,account,amount,memo,household,ref")?;
+    // The fund columns of a row: none, or (with `funds`) empty ones or a tag.
+    let no_tag = if funds { ",," } else { "" };
+    if funds {
+        writeln!(
+            out,
+            "txn_id,date,account,amount,memo,household,ref,fund,purpose"
+        )?;
+    } else {
+        writeln!(out, "txn_id,date,account,amount,memo,household,ref")?;
+    }
     let per_day = transactions.div_ceil(365).max(1);
     for t in 0..transactions {
         let day = (t / per_day).min(364) as i64;
@@ -59,11 +92,11 @@ pub fn write_town_journal(
             let a = Amount::from_fen(500_100 * transactions as i64);
             writeln!(
                 out,
-                "T{t},{date},资产:银行存款:基本户,{a},提取动态帮扶资金,,"
+                "T{t},{date},资产:银行存款:基本户,{a},提取动态帮扶资金,,{no_tag}"
             )?;
             writeln!(
                 out,
-                "T{t},{date},负债:专项应付款:动态帮扶,{},提取动态帮扶资金,,",
+                "T{t},{date},负债:专项应付款:动态帮扶,{},提取动态帮扶资金,,{no_tag}",
                 -a
             )?;
             continue;
@@ -72,10 +105,10 @@ pub fn write_town_journal(
             0 => {
                 let project = PROJECTS[rng.below(6) as usize];
                 let a = Amount::from_fen(fen);
-                writeln!(out, "T{t},{date},{bank},{a},{project}分红,,")?;
+                writeln!(out, "T{t},{date},{bank},{a},{project}分红,,{no_tag}")?;
                 writeln!(
                     out,
-                    "T{t},{date},收入:投资收益:{project},{},{project}分红,,",
+                    "T{t},{date},收入:投资收益:{project},{},{project}分红,,{no_tag}",
                     -a
                 )?;
             }
@@ -85,17 +118,21 @@ pub fn write_town_journal(
                 let (a, b) = (Amount::from_fen(fen), Amount::from_fen(fen / 2 + 1));
                 writeln!(
                     out,
-                    "T{t},{date},{},{},发放帮扶金,H{h1:06},",
+                    "T{t},{date},{},{},发放帮扶金,H{h1:06},{no_tag}",
                     household_account(h1),
                     a
                 )?;
                 writeln!(
                     out,
-                    "T{t},{date},{},{},发放帮扶金,H{h2:06},",
+                    "T{t},{date},{},{},发放帮扶金,H{h2:06},{no_tag}",
                     household_account(h2),
                     b
                 )?;
-                writeln!(out, "T{t},{date},{bank},{},发放帮扶金,,B{t}", -(a + b))?;
+                writeln!(
+                    out,
+                    "T{t},{date},{bank},{},发放帮扶金,,B{t}{no_tag}",
+                    -(a + b)
+                )?;
             }
             _ => {
                 let h = rng.below(households);
@@ -106,16 +143,24 @@ pub fn write_town_journal(
                 );
                 writeln!(
                     out,
-                    "T{t},{date},负债:专项应付款:动态帮扶,{a},分配动态帮扶,,"
+                    "T{t},{date},负债:专项应付款:动态帮扶,{a},分配动态帮扶,,{}",
+                    if funds && t % 3 == 0 {
+                        format!(",dynamic,{}", PURPOSES[(t / 3 % 3) as usize])
+                    } else {
+                        no_tag.to_string()
+                    }
                 )?;
-                writeln!(out, "T{t},{date},支出:公益支出:防贫保,{b},防贫保,H{h:06},")?;
                 writeln!(
                     out,
-                    "T{t},{date},{},{},分配动态帮扶,H{h:06},",
+                    "T{t},{date},支出:公益支出:防贫保,{b},防贫保,H{h:06},{no_tag}"
+                )?;
+                writeln!(
+                    out,
+                    "T{t},{date},{},{},分配动态帮扶,H{h:06},{no_tag}",
                     household_account(h),
                     -(a + b + c)
                 )?;
-                writeln!(out, "T{t},{date},支出:管理费用,{c},手续费,,")?;
+                writeln!(out, "T{t},{date},支出:管理费用,{c},手续费,,{no_tag}")?;
             }
         }
     }

@@ -329,7 +329,8 @@ def make_vouchers(hh):
     book.add(jan1, [(f"{INVEST}:扶贫车间", D("1000000.00")), (CAPITAL, D("-1000000.00"))],
              "期初余额：扶贫车间建设投入100万元（15间）")
     reserve_open = D("806352.18")
-    book.add(jan1, [(RESERVE_BANK, reserve_open), (RESERVE, -reserve_open)],
+    book.add(jan1, [(RESERVE_BANK, reserve_open),
+                    (RESERVE, -reserve_open, None, {"fund": "reserve", "source": "光伏超额分红结余"})],
              "期初余额：光伏项目2020年超额分红194.27万元使用后结余，设立防止返贫储备金",
              "储备金专户")
     f631_open = D("3862415.60")

@@ -32,6 +32,10 @@ pub struct Args {
     /// same ledger, so that the closing `verify` covers both (the journal and the run's tables).
     #[arg(long, requires = "allocation")]
     pub journal: Option<u64>,
+    /// Also import the same journal with fund columns (a tenth of its transactions saying
+    /// what fund money is spent on), side by side with the plain one, and time `fund show`.
+    #[arg(long)]
+    pub funds: bool,
 }
 
 struct Measured {
@@ -159,6 +163,21 @@ fn allocation_bench(dir: &std::path::Path, n: u64, journal: Option<u64>) -> Resu
             "--create-accounts",
         ],
     )?;
+    let enroll = run_as(
+        "镇农办",
+        &[
+            "--ledger",
+            &db,
+            "insurance",
+            "enroll",
+            "--year",
+            "2024",
+            "--per-member",
+            "400",
+            "--insurer",
+            "太平洋财险",
+        ],
+    )?;
     let plan = run_as(
         "村文书",
         &[
@@ -241,6 +260,7 @@ fn allocation_bench(dir: &std::path::Path, n: u64, journal: Option<u64>) -> Resu
     outln!("{:<28} {:>10} {:>12}", "step", "seconds", "peak MB");
     for (name, m) in [
         ("households import", &import),
+        ("insurance enroll", &enroll),
         ("allocate plan", &plan),
         ("allocate post", &post),
         ("pay", &pay),
@@ -275,6 +295,95 @@ fn write_journal(path: &std::path::Path, transactions: u64, households: u64) -> 
     synth::write_town_journal(&mut w, transactions, households, 2024)
         .and_then(|_| std::io::Write::flush(&mut w))
         .map_err(|e| Error::io(path, e))
+}
+
+/// The same journal as [`write_journal`], with the fund columns.
+fn write_journal_with_funds(
+    path: &std::path::Path,
+    transactions: u64,
+    households: u64,
+) -> Result<()> {
+    let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+    synth::write_town_journal_with_funds(&mut w, transactions, households, 2024)
+        .and_then(|_| std::io::Write::flush(&mut w))
+        .map_err(|e| Error::io(path, e))
+}
+
+/// Import `journal` into a new ledger at `db`.
+fn import_fresh(db: &std::path::Path, journal: &str) -> Result<Measured> {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    let db = db.display().to_string();
+    run_once(&["--ledger", &db, "init"])?;
+    run_once(&[
+        "--ledger",
+        &db,
+        "import",
+        "postings",
+        journal,
+        "--create-accounts",
+    ])
+}
+
+/// The plain journal and the one with fund columns, each imported `runs` times into a new
+/// ledger, in turn; the medians, and the tagged ledger left at `dir/funds.db`.
+fn funds_bench(args: &Args, plain: &str) -> Result<()> {
+    let tagged = args.dir.join(format!("town-{}-funds.csv", args.transactions));
+    write_journal_with_funds(&tagged, args.transactions, args.households)?;
+    let tagged_s = tagged.display().to_string();
+    let (plain_db, funds_db) = (args.dir.join("plain.db"), args.dir.join("funds.db"));
+    let (mut without, mut with) = (Vec::new(), Vec::new());
+    for _ in 0..args.runs.clamp(1, 5) {
+        without.push(import_fresh(&plain_db, plain)?.seconds);
+        with.push(import_fresh(&funds_db, &tagged_s)?.seconds);
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (a, b) = (median(&mut without), median(&mut with));
+    let db = funds_db.display().to_string();
+    let show = median_of(&["--ledger", &db, "fund", "show", "dynamic"], args.runs)?;
+    let show_year = median_of(
+        &["--ledger", &db, "fund", "show", "dynamic", "--year", "2024"],
+        args.runs,
+    )?;
+    let list = median_of(&["--ledger", &db, "fund", "list"], args.runs)?;
+    let verify = run_once(&["--ledger", &db, "verify"])?;
+    let n = args.transactions as f64;
+    outln!("{:<44} {:>10} {:>16}", "step", "seconds", "rate");
+    outln!(
+        "{:<44} {a:>10.3} {:>16}",
+        "import postings (no fund columns)",
+        format!("{:.0} txn/s", n / a)
+    );
+    outln!(
+        "{:<44} {b:>10.3} {:>16}",
+        "import postings (a tenth tagged with funds)",
+        format!("{:.0} txn/s", n / b)
+    );
+    outln!(
+        "{:<44} {:>10}",
+        "cost of the fund rules",
+        format!("{:+.1}%", (b / a - 1.0) * 100.0)
+    );
+    outln!("{:<44} {:>10.3}", "fund show dynamic", show);
+    outln!("{:<44} {:>10.3}", "fund show dynamic --year 2024", show_year);
+    outln!("{:<44} {:>10.3}", "fund list", list);
+    outln!(
+        "{:<44} {:>10.3} {:>16}",
+        "verify (with fund movements)",
+        verify.seconds,
+        format!("{:.0} txn/s", n / verify.seconds)
+    );
+    Ok(())
+}
+
+/// The median wall time of `runs` runs of `args`.
+fn median_of(args: &[&str], runs: usize) -> Result<f64> {
+    Ok(median(args, runs)?.seconds)
 }
 
 pub fn run(_ctx: &Context, args: Args) -> Result<i32> {
@@ -387,5 +496,9 @@ pub fn run(_ctx: &Context, args: Args) -> Result<i32> {
         "{}",
         townledger::tr!("bench-ledger-file", megabytes = db_size as f64 / 1e6)
     );
+    if args.funds {
+        outln!();
+        funds_bench(&args, &journal_s)?;
+    }
     Ok(0)
 }
