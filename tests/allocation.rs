@@ -1614,7 +1614,10 @@ fn runs_stored_a_row_per_household_are_migrated_to_blocks() {
         town.count(&payments.replace("COUNT(*), ", "")),
     );
     assert_eq!(paid_after, paid_before);
-    assert_eq!(town.count("PRAGMA user_version"), 12);
+    assert_eq!(
+        town.count("PRAGMA user_version"),
+        townledger::store::schema::CURRENT_VERSION
+    );
     assert_eq!(
         town.count(&format!(
             "SELECT COUNT(*) FROM allocation_lines WHERE run = {second}"

@@ -18,6 +18,7 @@ mod demo;
 mod dividend;
 mod export;
 mod fund;
+mod grant;
 pub mod help;
 mod households;
 mod import;
@@ -110,6 +111,9 @@ pub enum Command {
     /// The funds the town runs: list, add.
     #[command(subcommand)]
     Fund(fund::Command),
+    /// Relief grants from the reserve fund through the three gates: apply, review, pay, list.
+    #[command(subcommand)]
+    Grant(grant::Command),
     /// Project dividends: record one, report expected against received.
     #[command(subcommand)]
     Dividend(dividend::Command),
@@ -173,6 +177,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Project(c) => project::run(&ctx, c),
         Command::Dividend(c) => dividend::run(&ctx, c),
         Command::Fund(c) => fund::run(&ctx, c),
+        Command::Grant(c) => grant::run(&ctx, c),
         Command::Tilt(args) => tilt::run(&ctx, args),
         Command::Statement(c) => statement::run(&ctx, c),
         Command::Demo(args) => demo::run(&ctx, args),

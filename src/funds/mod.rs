@@ -6,6 +6,7 @@
 
 pub mod demo;
 pub mod dividend;
+pub mod grant;
 pub mod project;
 pub mod registry;
 pub mod tilt;

@@ -6,6 +6,7 @@ pub mod balance;
 pub mod balance_sheet;
 pub mod document;
 pub mod fund_list;
+pub mod grant_list;
 pub mod register;
 pub mod statement;
 pub mod voucher;

@@ -14,6 +14,7 @@ pub use engine::configure as configure_sqlite;
 mod fund_registry;
 mod fund_rules;
 mod funds;
+mod grants;
 mod households;
 mod journal;
 mod line_blocks;
