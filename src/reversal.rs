@@ -10,6 +10,8 @@
 //!   of it (reverse the tilt first).
 //! - A tilt's voucher is refused when the fund no longer holds what the tilt set aside (runs
 //!   have allocated it).
+//! - A grant's payment voucher is money returned: the grant is passed again, to be paid again
+//!   (`townledger grant pay`).
 //! - The reversal of any of these is refused: the records treat the original as gone, and
 //!   restoring it in the journal alone would not bring them back.
 //!
@@ -81,8 +83,15 @@ pub fn reverse_voucher(
         check_fund_keeps_the_tilt(w, voucher)?;
     }
     let payments = w.payments_by_voucher(voucher)?;
+    let grant = w.grant_paid_by(voucher)?;
     let mirror = w.reverse(voucher, reason, date)?;
     let mut notes = Vec::new();
+    if let Some(grant) = grant {
+        notes.push(crate::tr!(
+            "reverse-grant-passed-again",
+            grant = crate::funds::grant::grant_label(grant)
+        ));
+    }
     if let Some((run, households)) = payments {
         w.mark_payments_returned(voucher, &mirror)?;
         notes.push(crate::tr!(
@@ -126,6 +135,15 @@ fn refuse_reversing_a_kept_reversal(w: &mut Writer<'_>, voucher: &str) -> Result
             voucher = voucher,
             original = &original,
             year = year
+        )));
+    }
+    if let Some(grant) = w.grant_paid_by(&original)? {
+        // The grant is payable again since its payment was reversed: pay it again instead.
+        return Err(Error::rule(crate::tr!(
+            "reverse-grant-reversal",
+            voucher = voucher,
+            original = &original,
+            grant = crate::funds::grant::grant_label(grant)
         )));
     }
     Ok(())

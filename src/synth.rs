@@ -231,3 +231,27 @@ pub fn write_household_register(
     }
     Ok(())
 }
+
+/// Write an applications file for `townledger grant import`: `n` applications from the
+/// reserve fund, 1,000.00 each for a loss of 10,000.00, spread over `households` in turn.
+pub fn write_grant_applications(
+    out: &mut impl Write,
+    households: &[String],
+    n: u64,
+) -> std::io::Result<()> {
+    const CAUSES: [&str; 6] = ["因病", "因灾", "因意外", "因学", "因残", "因失业"];
+    writeln!(out, "household,fund,amount,cause,loss,note")?;
+    if households.is_empty() {
+        return Ok(());
+    }
+    for i in 0..n {
+        let household = &households[(i % households.len() as u64) as usize];
+        writeln!(
+            out,
+            "{household},储备金,1000.00,{},10000.00,生成的申请第{}份",
+            CAUSES[(i % 6) as usize],
+            i + 1
+        )?;
+    }
+    Ok(())
+}

@@ -36,6 +36,10 @@ pub struct Args {
     /// what fund money is spent on), side by side with the plain one, and time `fund show`.
     #[arg(long)]
     pub funds: bool,
+    /// Instead of the journal benchmark: import this many grant applications, pass them
+    /// through the three gates and pay them.
+    #[arg(long, conflicts_with = "allocation")]
+    pub grants: Option<u64>,
 }
 
 struct Measured {
@@ -330,7 +334,9 @@ fn import_fresh(db: &std::path::Path, journal: &str) -> Result<Measured> {
 /// The plain journal and the one with fund columns, each imported `runs` times into a new
 /// ledger, in turn; the medians, and the tagged ledger left at `dir/funds.db`.
 fn funds_bench(args: &Args, plain: &str) -> Result<()> {
-    let tagged = args.dir.join(format!("town-{}-funds.csv", args.transactions));
+    let tagged = args
+        .dir
+        .join(format!("town-{}-funds.csv", args.transactions));
     write_journal_with_funds(&tagged, args.transactions, args.households)?;
     let tagged_s = tagged.display().to_string();
     let (plain_db, funds_db) = (args.dir.join("plain.db"), args.dir.join("funds.db"));
@@ -370,7 +376,11 @@ fn funds_bench(args: &Args, plain: &str) -> Result<()> {
         format!("{:+.1}%", (b / a - 1.0) * 100.0)
     );
     outln!("{:<44} {:>10.3}", "fund show dynamic", show);
-    outln!("{:<44} {:>10.3}", "fund show dynamic --year 2024", show_year);
+    outln!(
+        "{:<44} {:>10.3}",
+        "fund show dynamic --year 2024",
+        show_year
+    );
     outln!("{:<44} {:>10.3}", "fund list", list);
     outln!(
         "{:<44} {:>10.3} {:>16}",
@@ -386,7 +396,154 @@ fn median_of(args: &[&str], runs: usize) -> Result<f64> {
     Ok(median(args, runs)?.seconds)
 }
 
+/// Import `n` grant applications (a process, as a clerk runs it), then pass every one through
+/// the three gates and pay them all, each step one write through the library's batch
+/// functions (as `grant review --all-pending` and `grant pay --all-passed` do).
+fn grants_bench(dir: &std::path::Path, n: u64) -> Result<i32> {
+    use townledger::funds::grant::{
+        pay_all_passed, review_all_pending, Decision, Gate, ReviewRequest,
+    };
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let register = dir.join(format!("households-{n}.csv"));
+    let households = n.max(10);
+    {
+        let file = std::fs::File::create(&register).map_err(|e| Error::io(&register, e))?;
+        let mut w = std::io::BufWriter::new(file);
+        synth::write_household_register(&mut w, households, 2024)
+            .and_then(|_| std::io::Write::flush(&mut w))
+            .map_err(|e| Error::io(&register, e))?;
+    }
+    let eligible: Vec<String> = townledger::households::read_households(&register)?
+        .into_iter()
+        .filter(|h| h.category.is_some_and(|c| c.is_monitored()))
+        .map(|h| h.id)
+        .collect();
+    let applications = dir.join(format!("grants-{n}.csv"));
+    {
+        let file = std::fs::File::create(&applications).map_err(|e| Error::io(&applications, e))?;
+        let mut w = std::io::BufWriter::new(file);
+        synth::write_grant_applications(&mut w, &eligible, n)
+            .and_then(|_| std::io::Write::flush(&mut w))
+            .map_err(|e| Error::io(&applications, e))?;
+    }
+    let db = dir.join("grants.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    let db_s = db.display().to_string();
+    let fund = dir.join("reserve.csv");
+    let pool = townledger::Amount::from_yuan(1_000 * n as i64);
+    std::fs::write(
+        &fund,
+        format!(
+            "txn_id,date,account,amount,memo\nR1,2024-01-02,资产:银行存款:储备金专户,{pool},设立储备金\nR1,2024-01-02,负债:专项应付款:防止返贫储备金,{},设立储备金\n",
+            -pool
+        ),
+    )
+    .map_err(|e| Error::io(&fund, e))?;
+    run_once(&["--ledger", &db_s, "init"])?;
+    run_as(
+        "村文书",
+        &[
+            "--ledger",
+            &db_s,
+            "households",
+            "import",
+            &register.display().to_string(),
+            "--effective",
+            "2024-01-01",
+        ],
+    )?;
+    run_as(
+        "村文书",
+        &[
+            "--ledger",
+            &db_s,
+            "import",
+            "postings",
+            &fund.display().to_string(),
+            "--create-accounts",
+        ],
+    )?;
+    let import = run_as(
+        "村文书",
+        &[
+            "--ledger",
+            &db_s,
+            "grant",
+            "import",
+            &applications.display().to_string(),
+            "--date",
+            "2024-06-01",
+        ],
+    )?;
+    let today = chrono::Local::now().date_naive();
+    let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2024, 6, d).expect("a day of June");
+    let mut steps: Vec<(String, f64)> = Vec::new();
+    for (gate, by, on) in [
+        (Gate::Village, "村委", day(10)),
+        (Gate::Data, "民政比对", day(15)),
+        (Gate::Sector, "镇农办", day(20)),
+    ] {
+        let req = ReviewRequest {
+            gate,
+            decision: Decision::Pass,
+            by: by.to_string(),
+            note: String::new(),
+            on,
+        };
+        let start = Instant::now();
+        let mut ledger = townledger::store::Ledger::open(&db)?;
+        ledger.write("村文书", |w| review_all_pending(w, &req, today))?;
+        drop(ledger);
+        steps.push((
+            format!("review --gate {gate}"),
+            start.elapsed().as_secs_f64(),
+        ));
+    }
+    let start = Instant::now();
+    let mut ledger = townledger::store::Ledger::open(&db)?;
+    let paid = ledger.write_bulk("出纳", |w| pay_all_passed(w, day(28), None))?;
+    drop(ledger);
+    steps.push((
+        "pay (every grant)".to_string(),
+        start.elapsed().as_secs_f64(),
+    ));
+    let verify = run_once(&["--ledger", &db_s, "verify"])?;
+    outln!(
+        "{}",
+        townledger::tr!(
+            "bench-grants-run",
+            grants = n.to_string(),
+            paid = paid.len(),
+            households = eligible.len()
+        )
+    );
+    outln!("{:<28} {:>10} {:>12}", "step", "seconds", "peak MB");
+    outln!(
+        "{:<28} {:>10.3} {:>12.1}",
+        "grant import",
+        import.seconds,
+        import.peak_kb as f64 / 1024.0
+    );
+    for (name, seconds) in &steps {
+        outln!("{name:<28} {seconds:>10.3}");
+    }
+    let total = import.seconds + steps.iter().map(|(_, s)| s).sum::<f64>();
+    outln!("{:<28} {:>10.3}", "import + 3 gates + pay", total);
+    outln!(
+        "{:<28} {:>10.3} {:>12.1}",
+        "verify",
+        verify.seconds,
+        verify.peak_kb as f64 / 1024.0
+    );
+    Ok(0)
+}
+
 pub fn run(_ctx: &Context, args: Args) -> Result<i32> {
+    if let Some(n) = args.grants {
+        return grants_bench(&args.dir, n);
+    }
     if let Some(n) = args.allocation {
         return allocation_bench(&args.dir, n, args.journal);
     }

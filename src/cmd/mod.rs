@@ -18,6 +18,7 @@ mod demo;
 mod dividend;
 mod export;
 mod fund;
+mod grant;
 pub mod help;
 mod households;
 mod import;
@@ -114,6 +115,9 @@ pub enum Command {
     /// Anti-poverty insurance 防贫保: the year's roster, the premium to the insurer, claims.
     #[command(subcommand)]
     Insurance(insurance::Command),
+    /// Relief grants from the reserve fund through the three gates: apply, review, pay, list.
+    #[command(subcommand)]
+    Grant(grant::Command),
     /// Project dividends: record one, report expected against received.
     #[command(subcommand)]
     Dividend(dividend::Command),
@@ -178,6 +182,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Dividend(c) => dividend::run(&ctx, c),
         Command::Fund(c) => fund::run(&ctx, c),
         Command::Insurance(c) => insurance::run(&ctx, c),
+        Command::Grant(c) => grant::run(&ctx, c),
         Command::Tilt(args) => tilt::run(&ctx, args),
         Command::Statement(c) => statement::run(&ctx, c),
         Command::Demo(args) => demo::run(&ctx, args),

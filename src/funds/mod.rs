@@ -7,6 +7,7 @@
 pub mod demo;
 pub mod dividend;
 pub mod flow;
+pub mod grant;
 pub mod insurance;
 pub mod movement;
 pub mod project;

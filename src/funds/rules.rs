@@ -369,6 +369,16 @@ fn check_rule(raw: RawRule, key: &str) -> std::result::Result<FundRule, Vec<Stri
         }
     };
     let _ = key;
+    if let Some(table) = &raw.grants {
+        match crate::funds::grant::GrantRules::from_table(table.clone()) {
+            Ok(rules) => {
+                if let Err(why) = rules.check() {
+                    reasons.push(format!("grants: {why}"));
+                }
+            }
+            Err(why) => reasons.push(format!("grants: {}", why.trim())),
+        }
+    }
     if reasons.is_empty() {
         Ok(FundRule {
             purposes: raw.purposes,

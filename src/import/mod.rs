@@ -3,6 +3,7 @@
 //! transactions.
 
 pub mod decode;
+pub mod grants;
 pub mod postings;
 pub mod sheet;
 

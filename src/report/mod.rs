@@ -7,6 +7,7 @@ pub mod balance_sheet;
 pub mod document;
 pub mod fund_list;
 pub mod fund_show;
+pub mod grant_list;
 pub mod insurance;
 pub mod register;
 pub mod statement;

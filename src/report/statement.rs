@@ -12,7 +12,9 @@
 //! - other tagged postings (the bank side of a payment) are not counted twice;
 //! - a reversing transaction counts as the exact opposite of what it reverses.
 //!
-//! What was owed when the period starts is brought forward as the opening amount.
+//! What was owed when the period starts is brought forward as the opening amount. A grant paid
+//! after review (`townledger grant pay`) has a line under it naming its gates, who passed each
+//! and when.
 
 use std::collections::HashMap;
 
@@ -21,6 +23,7 @@ use chrono::NaiveDate;
 use super::document::{Cell, Column, Document, Lang, Row, Table};
 use super::tr;
 use crate::error::Result;
+use crate::funds::grant::{parse_grant_id, GrantState};
 use crate::households::{mask_bank_card, mask_id_number, HouseholdRecord};
 use crate::ledger::AccountKind;
 use crate::money::{Amount, Total};
@@ -40,6 +43,9 @@ pub struct StatementLine {
     pub paid: Amount,
     /// Allocated minus paid so far (still payable).
     pub running: Amount,
+    /// For a grant paid after review, its gates and who passed them (a line under it):
+    /// `村级核实 村委 2024-08-20 √ · 部门数据比对 民政比对 2024-08-25 √ · …`.
+    pub review: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -72,13 +78,28 @@ impl HouseholdStatement {
     }
 }
 
-/// Looks up allocation runs named in postings' references (`run:N`), once each.
+/// Looks up allocation runs and grants named in postings' references (`run:N`, `grant:GN`),
+/// once each.
 struct Runs<'a> {
     ledger: &'a Ledger,
     cache: HashMap<i64, Option<RunRecord>>,
+    grants: HashMap<i64, Option<GrantState>>,
 }
 
 impl Runs<'_> {
+    /// The gates of the grant a reference names, and who passed them.
+    fn review(&mut self, reference: Option<&str>, lang: Lang) -> Option<String> {
+        let id = parse_grant_id(reference?.strip_prefix("grant:")?).ok()?;
+        let ledger = self.ledger;
+        let state = self
+            .grants
+            .entry(id)
+            .or_insert_with(|| ledger.grant_state(id).ok().flatten())
+            .as_ref()?;
+        let line = state.gates_line(lang);
+        (!line.is_empty()).then_some(line)
+    }
+
     fn source(&mut self, reference: Option<&str>, lang: Lang) -> Option<String> {
         let id: i64 = reference?.strip_prefix("run:")?.parse().ok()?;
         let ledger = self.ledger;
@@ -201,6 +222,11 @@ fn statement_lines(
                         tr(lang, "发放", "payment").to_string()
                     }
                 });
+            let review = if p.reversal {
+                None
+            } else {
+                runs.review(p.reference.as_deref(), lang)
+            };
             let memo = if p.memo.is_empty() {
                 &p.txn_memo
             } else {
@@ -217,6 +243,7 @@ fn statement_lines(
                 allocated,
                 paid,
                 running: shown,
+                review,
             });
         }
     }
@@ -255,6 +282,7 @@ pub fn household_statements(
     let mut runs = Runs {
         ledger,
         cache: HashMap::new(),
+        grants: HashMap::new(),
     };
     households
         .iter()
@@ -363,6 +391,17 @@ impl HouseholdStatement {
                 Cell::Money(l.paid),
                 Cell::Money(l.running),
             ]));
+            if let Some(review) = &l.review {
+                table.rows.push(Row::new(vec![
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::text(tr(lang, "审核", "Review")),
+                    Cell::text(review.clone()),
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::Empty,
+                ]));
+            }
         }
         let mut total = Row::new(vec![
             Cell::text(tr(lang, "合计", "Total")),

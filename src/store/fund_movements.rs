@@ -122,6 +122,11 @@ impl Writer<'_> {
         Ok(book)
     }
 
+    /// The funds and their rules in force, read afresh (not kept for the write).
+    pub fn fund_book_in_force(&self) -> Result<FundBook> {
+        fund_book(self.sql())
+    }
+
     /// Keep a rules file (checked against the registered funds); it applies from this write
     /// on. Returns its version.
     pub fn load_fund_rules(&mut self, rules: &FundRules) -> Result<i64> {

@@ -248,6 +248,38 @@ impl Writer<'_> {
     pub fn households_on(&self, date: NaiveDate) -> Result<Vec<HouseholdRecord>> {
         households_on(self.sql(), date)
     }
+
+    /// Household `id` as in force on `date`, chosen among its versions as
+    /// [`Ledger::households_on`] chooses; `None` when the register does not have it.
+    pub fn household_on(&self, id: &str, date: NaiveDate) -> Result<Option<HouseholdRecord>> {
+        let mut stmt = self.sql().prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM households WHERE id = ?1 ORDER BY valid_from, import_seq"
+        ))?;
+        let mut raw = RawRows::default();
+        let mut rows = stmt.query([id])?;
+        while let Some(row) = rows.next()? {
+            raw.push(row)?;
+        }
+        // (record, its import, whether it is in force on `date`)
+        let mut best: Option<(HouseholdRecord, i64, bool)> = None;
+        for version in raw.versions() {
+            let (v, import) = version?;
+            let in_force = v.valid_from <= date;
+            let better = match &best {
+                None => true,
+                Some((_, best_import, best_in_force)) => match (in_force, *best_in_force) {
+                    (true, false) => true,
+                    (true, true) => import > *best_import,
+                    (false, false) => import < *best_import,
+                    (false, true) => false,
+                },
+            };
+            if better {
+                best = Some((v.record, import, in_force));
+            }
+        }
+        Ok(best.map(|(record, _, _)| record))
+    }
 }
 
 /// Every household's most recently imported version, in id order, handed to `f`.

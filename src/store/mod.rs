@@ -15,6 +15,7 @@ mod fund_movements;
 mod fund_registry;
 pub mod fund_rules;
 mod funds;
+mod grants;
 mod households;
 pub mod insurance;
 mod journal;

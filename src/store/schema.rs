@@ -535,6 +535,49 @@ CREATE TABLE insurance_claim_payments (
     claim   INTEGER NOT NULL REFERENCES insurance_claims(id)
 );
 "#,
+    // 15: relief grants from a reserve fund through the gates of review (see
+    // `funds::grant`). A grant keeps the gates its fund's rules required when it was applied
+    // for; its status is never stored but read from its reviews and from whether its payment
+    // voucher still stands (a reversed payment leaves the grant passed, to be paid again).
+    r#"
+CREATE TABLE grants (
+    id         INTEGER PRIMARY KEY,
+    household  TEXT NOT NULL,
+    fund       TEXT NOT NULL,
+    amount     INTEGER NOT NULL,
+    cause      TEXT NOT NULL,
+    loss       INTEGER NOT NULL,
+    note       TEXT NOT NULL,
+    gates      TEXT NOT NULL,
+    applied_on TEXT NOT NULL,
+    applicant  TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+);
+CREATE INDEX grants_household ON grants(household);
+
+-- One row per gate decided: passed (1) or rejected (0), by whom (`--by`), on which day, the
+-- note or the reason, and the operator who recorded it.
+CREATE TABLE grant_reviews (
+    grant_id    INTEGER NOT NULL REFERENCES grants(id),
+    gate        TEXT NOT NULL,
+    passed      INTEGER NOT NULL,
+    reviewer    TEXT NOT NULL,
+    decided_on  TEXT NOT NULL,
+    note        TEXT NOT NULL,
+    operator    TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    PRIMARY KEY (grant_id, gate)
+) WITHOUT ROWID;
+
+-- A grant's payment vouchers: the one not reversed (if any) is its payment.
+CREATE TABLE grant_payments (
+    voucher  TEXT PRIMARY KEY,
+    grant_id INTEGER NOT NULL REFERENCES grants(id),
+    date     TEXT NOT NULL,
+    paid_by  TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX grant_payments_grant ON grant_payments(grant_id);
+"#,
 ];
 
 /// The version that introduced the record chain: a ledger migrated from before it records

@@ -186,7 +186,7 @@ pub fn skipped(why: &str) {
 
 /// SQL that turns a ledger's runs back into schema 7: a row per household in the
 /// `allocation_lines` and `allocation_payments` tables, without schema 11's record chain,
-/// checkpoints and approval operators.
+/// checkpoints and approval operators, and without the later tables (funds, grants).
 pub const RUNS_AS_IN_SCHEMA_7: &str = "
     DROP TABLE insurance_claim_payments;
     DROP TABLE insurance_claims;
@@ -195,6 +195,9 @@ pub const RUNS_AS_IN_SCHEMA_7: &str = "
     DROP TABLE insurance_rosters;
     DROP TABLE fund_movements;
     DROP TABLE fund_rules;
+    DROP TABLE grant_payments;
+    DROP TABLE grant_reviews;
+    DROP TABLE grants;
     DROP TABLE funds;
     DROP TABLE audit_log;
     DROP TABLE audit_digests;

@@ -1,0 +1,280 @@
+//! Reading an applications file for `townledger grant import`: CSV (decoded by the one rule of
+//! [`crate::import::decode`]) or the first sheet of a workbook, one application a row.
+//!
+//! | field | English header | Chinese header | required |
+//! | --- | --- | --- | --- |
+//! | household | `household` | `户编号` | yes |
+//! | fund | `fund` | `资金` | yes |
+//! | amount applied for | `amount` | `金额` | yes |
+//! | cause | `cause` | `原因` | yes |
+//! | loss | `loss` | `损失` | yes |
+//! | note | `note` | `说明` | no |
+//!
+//! Headers are trimmed and matched without regard to case; other columns are ignored. A row
+//! whose cells are all empty is skipped. A text cell written with a `'` before a formula
+//! character (as townledger's CSV writes it) is read without it.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use super::sheet::{first_sheet, Cell};
+use super::Encoding;
+use crate::error::{Error, Result, RowError};
+use crate::funds::grant::Application;
+use crate::money::Amount;
+use crate::render::csv::unescape_text;
+
+/// The columns of an applications file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Field {
+    Household,
+    Fund,
+    Amount,
+    Cause,
+    Loss,
+    Note,
+}
+
+impl Field {
+    const ALL: [Field; 6] = [
+        Field::Household,
+        Field::Fund,
+        Field::Amount,
+        Field::Cause,
+        Field::Loss,
+        Field::Note,
+    ];
+
+    fn english(self) -> &'static str {
+        match self {
+            Field::Household => "household",
+            Field::Fund => "fund",
+            Field::Amount => "amount",
+            Field::Cause => "cause",
+            Field::Loss => "loss",
+            Field::Note => "note",
+        }
+    }
+
+    fn chinese(self) -> &'static str {
+        match self {
+            Field::Household => "户编号",
+            Field::Fund => "资金",
+            Field::Amount => "金额",
+            Field::Cause => "原因",
+            Field::Loss => "损失",
+            Field::Note => "说明",
+        }
+    }
+
+    /// Other headers clerks use for the field.
+    fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Field::Household => &["household_id", "户号", "农户编号"],
+            Field::Fund => &["资金名称", "基金"],
+            Field::Amount => &["救助金额", "申请金额"],
+            Field::Cause => &["救助原因", "致困原因"],
+            Field::Loss => &["损失金额"],
+            Field::Note => &["备注", "情况说明", "memo"],
+        }
+    }
+
+    fn required(self) -> bool {
+        self != Field::Note
+    }
+
+    fn from_header(h: &str) -> Option<Field> {
+        let h = h.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+        // A unit in brackets is not part of the name: 金额（元）.
+        let bare = match h.find(['（', '(']) {
+            Some(at) if at > 0 && h.ends_with(['）', ')']) => h[..at].trim(),
+            _ => h,
+        };
+        Field::ALL.into_iter().find(|f| {
+            [h, bare].iter().any(|name| {
+                f.chinese() == *name
+                    || f.english().eq_ignore_ascii_case(name)
+                    || f.aliases().iter().any(|a| a.eq_ignore_ascii_case(name))
+            })
+        })
+    }
+}
+
+/// Every row of the file as (its line, its application or why it cannot be read), dated
+/// `date`; the file's name as messages give it. A file that cannot be read at all, or whose
+/// header lacks a column, is an error.
+#[allow(clippy::type_complexity)]
+pub fn read_applications(
+    path: &Path,
+    encoding: Encoding,
+    date: NaiveDate,
+) -> Result<(String, Vec<(u64, std::result::Result<Application, String>)>)> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let file = path.display().to_string();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let spreadsheet = match ext.as_deref() {
+        Some("xlsx" | "xlsm" | "xlsb" | "xls" | "ods") => true,
+        Some("csv" | "txt") => false,
+        _ => bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]),
+    };
+    let rows: Vec<(u64, Vec<Cell>)> = if spreadsheet {
+        first_sheet(bytes, &file)?
+            .into_iter()
+            .map(|r| (r.line, r.cells))
+            .collect()
+    } else {
+        csv_rows(bytes, &file, encoding)?
+    };
+    let mut rows = rows.into_iter();
+    let Some((header_line, header)) = rows.next() else {
+        return Err(Error::Input(vec![RowError::new(
+            &file,
+            0,
+            crate::tr!("grant-import-empty"),
+        )]));
+    };
+    let columns = columns(&file, header_line, &header)?;
+    let out = rows
+        .filter(|(_, cells)| !cells.iter().all(Cell::is_blank))
+        .map(|(line, cells)| (line, application(&columns, &cells, date)))
+        .collect();
+    Ok((file, out))
+}
+
+fn csv_rows(bytes: Vec<u8>, file: &str, encoding: Encoding) -> Result<Vec<(u64, Vec<Cell>)>> {
+    let text = super::decode::decode_bytes(bytes, encoding)
+        .map_err(|e| Error::Input(vec![e.row_error(file)]))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    let mut unreadable = Vec::new();
+    for record in reader.records() {
+        match record {
+            Ok(record) => {
+                // A record after skipped empty lines is positioned at the first of them:
+                // count the line breaks between there and the record's first character.
+                let line = record.position().map_or(0, |p| {
+                    let from = usize::try_from(p.byte()).unwrap_or(usize::MAX);
+                    let skipped = text
+                        .as_bytes()
+                        .get(from..)
+                        .unwrap_or_default()
+                        .iter()
+                        .take_while(|b| matches!(b, b'\r' | b'\n'))
+                        .filter(|b| **b == b'\n')
+                        .count();
+                    p.line() + skipped as u64
+                });
+                rows.push((
+                    line,
+                    record.iter().map(|c| Cell::Text(c.to_string())).collect(),
+                ));
+            }
+            Err(e) => unreadable.push(RowError::new(
+                file,
+                e.position().map_or(0, |p| p.line()),
+                crate::tr!("grant-import-unreadable-row", reason = e.to_string()),
+            )),
+        }
+    }
+    if !unreadable.is_empty() {
+        return Err(Error::Input(unreadable));
+    }
+    Ok(rows)
+}
+
+/// Where each field is: its column, by [`Field`] order.
+type Columns = [Option<usize>; 6];
+
+fn columns(file: &str, line: u64, header: &[Cell]) -> Result<Columns> {
+    let mut at: Columns = [None; 6];
+    let mut errors = Vec::new();
+    for (col, cell) in header.iter().enumerate() {
+        let Cell::Text(text) = cell else { continue };
+        let Some(field) = Field::from_header(text) else {
+            continue;
+        };
+        match at[field as usize] {
+            Some(first) => errors.push(RowError::new(
+                file,
+                line,
+                crate::tr!(
+                    "import-column-twice",
+                    name = field.english(),
+                    first = first + 1,
+                    first_header = header_text(&header[first]),
+                    second = col + 1,
+                    second_header = text.trim()
+                ),
+            )),
+            None => at[field as usize] = Some(col),
+        }
+    }
+    for field in Field::ALL {
+        if field.required() && at[field as usize].is_none() {
+            errors.push(RowError::new(
+                file,
+                line,
+                crate::tr!(
+                    "grant-import-missing-column",
+                    name = field.english(),
+                    chinese = field.chinese()
+                ),
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(at)
+    } else {
+        Err(Error::Input(errors))
+    }
+}
+
+fn header_text(cell: &Cell) -> String {
+    match cell {
+        Cell::Text(t) => t.trim().to_string(),
+        _ => String::new(),
+    }
+}
+
+/// The row's application, or why its cells cannot be one.
+fn application(
+    columns: &Columns,
+    cells: &[Cell],
+    date: NaiveDate,
+) -> std::result::Result<Application, String> {
+    let text = |field: Field| -> std::result::Result<String, String> {
+        let Some(col) = columns[field as usize] else {
+            return Ok(String::new());
+        };
+        match cells.get(col) {
+            None => Ok(String::new()),
+            Some(Cell::Text(t)) => Ok(unescape_text(t.trim()).to_string()),
+            Some(Cell::Inexact) => Err(crate::tr!("grant-import-inexact", field = field.english())),
+            Some(Cell::Error(e)) => Err(crate::tr!(
+                "grant-import-cell-error",
+                field = field.english(),
+                error = e.as_str()
+            )),
+        }
+    };
+    let amount = |field: Field| -> std::result::Result<Amount, String> {
+        let t = text(field)?;
+        Amount::parse(&t).map_err(|e| format!("{}: {e}", field.english()))
+    };
+    Ok(Application {
+        household: text(Field::Household)?,
+        fund: text(Field::Fund)?,
+        amount: amount(Field::Amount)?,
+        cause: text(Field::Cause)?,
+        loss: amount(Field::Loss)?,
+        note: text(Field::Note)?,
+        date,
+    })
+}
