@@ -67,6 +67,8 @@ pub fn verify_signed(ledger: &Ledger, public_key: Option<&str>) -> Result<Verifi
         rustc_hash::FxHashMap::default();
     let mut entry = Vec::with_capacity(32);
     let mut hashed = Vec::with_capacity(16 << 10);
+    // What the fund movements table should hold: a row per tagged posting.
+    let mut movements = crate::store::records::TableDigest::default();
     ledger.for_each_stored_posting_set(|txn, stored_hash, stored, names| {
         if txn.id != expected_id {
             return Err(Error::Tampered(crate::tr!(
@@ -94,6 +96,7 @@ pub fn verify_signed(ledger: &Ledger, public_key: Option<&str>) -> Result<Verifi
                 memo: p.memo.as_deref().unwrap_or(&txn.memo),
                 household: p.household.as_deref(),
                 reference: p.reference.as_deref(),
+                tag: p.tag.as_ref().map(|t| t.content()),
             }),
         );
         if computed[..] != *stored_hash {
@@ -115,6 +118,16 @@ pub fn verify_signed(ledger: &Ledger, public_key: Option<&str>) -> Result<Verifi
             )));
         }
         let month = account_index::month_key(txn.date);
+        if stored.iter().any(|p| p.tag.is_some()) {
+            let date = txn.date.to_string();
+            for (line, p) in stored.iter().enumerate() {
+                if let Some(tag) = &p.tag {
+                    movements.add(&crate::store::movement_row_hash(
+                        tag, txn.id, line, p.account, &date, p.fen,
+                    ));
+                }
+            }
+        }
         for (line, p) in stored.iter().enumerate() {
             let (total, digest) = months
                 .entry((p.account, month))
@@ -182,6 +195,14 @@ pub fn verify_signed(ledger: &Ledger, public_key: Option<&str>) -> Result<Verifi
     }
     let journal_head = prev;
     check_voucher_months(ledger, &voucher_last)?;
+    let found = ledger.fund_movements_digest()?;
+    if found != movements {
+        return Err(Error::Tampered(crate::tr!(
+            "verify-fund-movements",
+            found = found.rows,
+            expected = movements.rows
+        )));
+    }
     // One pass over the account index: each row's total and entries against the journal's.
     let mut wrong_totals: Vec<(i64, u32)> = Vec::new();
     let mut wrong_index: Vec<(i64, u32)> = Vec::new();

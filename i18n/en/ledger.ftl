@@ -93,3 +93,4 @@ postings-unreadable = stored postings are not readable: { $what }
 record-chain-poisoned = the record chain's state was poisoned
 ledger-no-file = the ledger has no file
 total-all = the total
+verify-fund-movements = the fund movements (table fund_movements, { $found } rows) no longer match the fund tags of the journal ({ $expected } tagged postings): a row was edited, added or deleted

@@ -87,3 +87,4 @@ postings-unreadable = 存储的分录无法读取：{ $what }
 record-chain-poisoned = 记录链的状态已损坏（程序内部错误）
 ledger-no-file = 账套没有对应的文件
 total-all = 合计
+verify-fund-movements = 资金流向表（fund_movements，{ $found } 行）与日记账中的资金标记（{ $expected } 条分录）不符：有行被修改、增加或删除

@@ -331,14 +331,41 @@ fn import_fresh(db: &std::path::Path, journal: &str) -> Result<Measured> {
     ])
 }
 
-/// The plain journal and the one with fund columns, each imported `runs` times into a new
-/// ledger, in turn; the medians, and the tagged ledger left at `dir/funds.db`.
-fn funds_bench(args: &Args, plain: &str) -> Result<()> {
+/// `from` with its header's fund columns renamed, so that an import reads the same bytes and
+/// ignores them: the import as it was before funds had rules.
+fn with_fund_columns_ignored(from: &std::path::Path, to: &std::path::Path) -> Result<()> {
+    use std::io::{BufRead, Write};
+    let input = std::fs::File::open(from).map_err(|e| Error::io(from, e))?;
+    let mut input = std::io::BufReader::with_capacity(1 << 20, input);
+    let output = std::fs::File::create(to).map_err(|e| Error::io(to, e))?;
+    let mut output = std::io::BufWriter::with_capacity(1 << 20, output);
+    let mut header = String::new();
+    input
+        .read_line(&mut header)
+        .map_err(|e| Error::io(from, e))?;
+    let header = header.replace(",fund,purpose", ",note1,note2");
+    output
+        .write_all(header.as_bytes())
+        .and_then(|()| std::io::copy(&mut input, &mut output).map(|_| ()))
+        .and_then(|()| output.flush())
+        .map_err(|e| Error::io(to, e))
+}
+
+/// The journal with fund columns imported `runs` times into a new ledger, and the same file
+/// with those columns ignored (as an import read it before funds had rules), in turn; the
+/// medians, and the tagged ledger left at `dir/funds.db`.
+fn funds_bench(args: &Args) -> Result<()> {
     let tagged = args
         .dir
         .join(format!("town-{}-funds.csv", args.transactions));
     write_journal_with_funds(&tagged, args.transactions, args.households)?;
     let tagged_s = tagged.display().to_string();
+    let ignored = args
+        .dir
+        .join(format!("town-{}-funds-ignored.csv", args.transactions));
+    with_fund_columns_ignored(&tagged, &ignored)?;
+    let plain = ignored.display().to_string();
+    let plain = plain.as_str();
     let (plain_db, funds_db) = (args.dir.join("plain.db"), args.dir.join("funds.db"));
     let (mut without, mut with) = (Vec::new(), Vec::new());
     for _ in 0..args.runs.clamp(1, 5) {
@@ -362,7 +389,7 @@ fn funds_bench(args: &Args, plain: &str) -> Result<()> {
     outln!("{:<44} {:>10} {:>16}", "step", "seconds", "rate");
     outln!(
         "{:<44} {a:>10.3} {:>16}",
-        "import postings (no fund columns)",
+        "import postings (fund columns ignored)",
         format!("{:.0} txn/s", n / a)
     );
     outln!(
@@ -655,7 +682,7 @@ pub fn run(_ctx: &Context, args: Args) -> Result<i32> {
     );
     if args.funds {
         outln!();
-        funds_bench(&args, &journal_s)?;
+        funds_bench(&args)?;
     }
     Ok(0)
 }

@@ -64,6 +64,19 @@ pub struct Movement {
     pub project: Option<String>,
 }
 
+impl Movement {
+    /// The tag as the journal keeps it on the posting.
+    pub fn content(&self) -> crate::ledger::transaction::TagContent<'_> {
+        crate::ledger::transaction::TagContent {
+            fund: &self.fund,
+            purpose: self.purpose.as_deref(),
+            source: self.source.as_deref(),
+            donor: self.donor.as_deref(),
+            project: self.project.as_deref(),
+        }
+    }
+}
+
 /// The registered funds and their rules: what a write needs to read fund columns.
 #[derive(Clone, Debug)]
 pub struct FundBook {

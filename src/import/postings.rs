@@ -267,9 +267,13 @@ impl Group {
         });
     }
 
-    /// Each posting's content, with its account's id.
-    fn postings(&self) -> impl ExactSizeIterator<Item = (PostingContent<'_>, i64)> + Clone + '_ {
-        self.postings.iter().map(|p| {
+    /// Each posting's content, with its account's id; `movements` (in line order) give the
+    /// fund tags of some.
+    fn postings<'s>(
+        &'s self,
+        movements: &'s [Movement],
+    ) -> impl ExactSizeIterator<Item = (PostingContent<'s>, i64)> + Clone + 's {
+        self.postings.iter().enumerate().map(move |(line, p)| {
             let part = |i: usize| &self.text[p.bounds[i] as usize..p.bounds[i + 1] as usize];
             let content = PostingContent {
                 account: part(0),
@@ -277,6 +281,10 @@ impl Group {
                 memo: part(1),
                 household: p.has_household.then(|| part(2)),
                 reference: p.has_reference.then(|| part(3)),
+                tag: movements
+                    .binary_search_by_key(&line, |m| m.line)
+                    .ok()
+                    .map(|at| movements[at].content()),
             };
             (content, p.account)
         })
@@ -1069,7 +1077,7 @@ fn finish_group(
     let movements = match book.filter(|_| !g.tags.is_empty()) {
         Some(book) => {
             let postings: Vec<(&str, Amount)> = g
-                .postings()
+                .postings(&[])
                 .map(|(p, _)| (p.account, Amount::from_fen(p.fen)))
                 .collect();
             let tags: Vec<(usize, &FundTag)> = g.tags.iter().map(|(i, t)| (*i, t)).collect();
@@ -1099,8 +1107,9 @@ fn finish_group(
         // Nothing will be posted; keep checking rows only.
         return Ok(None);
     }
+    let tags: &[Movement] = movements.as_ref().map_or(&[], |m| &m.movements);
     let memo = g
-        .postings()
+        .postings(&[])
         .map(|(p, _)| p.memo)
         .find(|m| !m.is_empty())
         .unwrap_or("");
@@ -1112,7 +1121,7 @@ fn finish_group(
         reverses: None,
         reason: None,
     };
-    match bulk.prepare(head, g.postings()) {
+    match bulk.prepare(head, g.postings(tags)) {
         Ok(BulkOutcome::Prepared(prepared)) => {
             summary.posted += 1;
             summary.postings += count;

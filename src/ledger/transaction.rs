@@ -63,6 +63,19 @@ pub struct PostingContent<'a> {
     pub memo: &'a str,
     pub household: Option<&'a str>,
     pub reference: Option<&'a str>,
+    /// What a posting on a fund's account says of the fund's money (see `funds::movement`).
+    pub tag: Option<TagContent<'a>>,
+}
+
+/// The fund tag of a posting as posted: the fund's id, and the purpose the money is spent
+/// on or given for, the source, the donor, the project.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TagContent<'a> {
+    pub fund: &'a str,
+    pub purpose: Option<&'a str>,
+    pub source: Option<&'a str>,
+    pub donor: Option<&'a str>,
+    pub project: Option<&'a str>,
 }
 
 impl Posting {
@@ -73,6 +86,7 @@ impl Posting {
             memo: &self.memo,
             household: self.household.as_deref(),
             reference: self.reference.as_deref(),
+            tag: None,
         }
     }
 }
@@ -236,6 +250,15 @@ pub fn chain_hash_with<'a>(
         field(bytes, p.memo.as_bytes());
         field(bytes, p.household.unwrap_or("\u{0}").as_bytes());
         field(bytes, p.reference.unwrap_or("\u{0}").as_bytes());
+        // A fund tag is hashed after a marker no account name can be; an untagged posting
+        // hashes as it always has.
+        if let Some(t) = p.tag {
+            field(bytes, b"\x00fund");
+            field(bytes, t.fund.as_bytes());
+            for part in [t.purpose, t.source, t.donor, t.project] {
+                field(bytes, part.unwrap_or("\u{0}").as_bytes());
+            }
+        }
         if bytes.len() >= CHUNK {
             sha.update(&bytes[..]);
             bytes.clear();

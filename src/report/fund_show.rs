@@ -60,7 +60,7 @@ pub fn fund_show(ledger: &Ledger, name: &str, year: Option<i32>, lang: Lang) -> 
     let rule = book.rules.rule(&fund.id);
     let (from, to) = fund_period(rule, year);
     let (flows, _) = ledger.fund_flows(&fund.id)?;
-    let movements = ledger.fund_movements(&fund.id, from, to)?;
+    let movements = ledger.fund_receipts(&fund.id, from, to)?;
 
     // The fund as a whole, and its parts: unrestricted, and given for each purpose.
     let mut whole = Part::default();

@@ -77,7 +77,8 @@ fn fund_book(conn: &Connection) -> Result<FundBook> {
     Ok(FundBook { funds, rules })
 }
 
-/// The movements of fund `fund` dated `from..=to`, in date and voucher order.
+/// The money fund `fund` received dated `from..=to` (its movements that are credits), in
+/// date and voucher order.
 fn movements_of(
     conn: &Connection,
     fund: &str,
@@ -90,7 +91,7 @@ fn movements_of(
          FROM fund_movements m
          JOIN transactions t ON t.id = m.txn
          JOIN accounts a ON a.id = m.account
-         WHERE m.fund = ?1 AND m.date BETWEEN ?2 AND ?3
+         WHERE m.fund = ?1 AND m.date BETWEEN ?2 AND ?3 AND m.fen < 0
          ORDER BY m.date, m.txn, m.line",
     )?;
     let rows = stmt.query_map(params![fund, date_text(from), date_text(to)], |r| {
@@ -164,8 +165,8 @@ impl Writer<'_> {
         let book = self.fund_book()?;
         let mut stmt = self.sql().prepare_cached(
             "INSERT INTO fund_movements
-               (txn, line, fund, account, date, fen, purpose, source, donor, project)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+               (fund, txn, line, account, date, fen, purpose, source, donor, project)
+             VALUES (?3, ?1, ?2, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?;
         let date = date_text(date);
         for m in movements {
@@ -189,30 +190,35 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// What transaction `txn`'s postings said of fund money, by line, as tags.
+    /// What transaction `txn`'s postings said of fund money, by line, as tags (read from the
+    /// journal).
     pub(super) fn movement_tags_of(&self, txn: i64) -> Result<Vec<(usize, FundTag)>> {
-        let mut stmt = self.sql().prepare_cached(
-            "SELECT line, fund, purpose, source, donor, project FROM fund_movements
-             WHERE txn = ?1 ORDER BY line",
-        )?;
-        let rows = stmt.query_map([txn], |r| {
-            let line: i64 = r.get(0)?;
-            Ok((
-                line as usize,
-                FundTag {
-                    fund: Some(r.get(1)?),
-                    purpose: r.get(2)?,
-                    source: r.get(3)?,
-                    donor: r.get(4)?,
-                    project: r.get(5)?,
-                },
-            ))
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let json: String = self
+            .sql()
+            .prepare_cached("SELECT postings FROM transactions WHERE id = ?1")?
+            .query_row([txn], |r| r.get(0))?;
+        Ok(super::postings_json::decode(&json)?
+            .into_iter()
+            .enumerate()
+            .filter_map(|(line, p)| {
+                p.tag.map(|t| {
+                    (
+                        line,
+                        FundTag {
+                            fund: Some(t.fund),
+                            purpose: t.purpose,
+                            source: t.source,
+                            donor: t.donor,
+                            project: t.project,
+                        },
+                    )
+                })
+            })
+            .collect())
     }
 
-    /// The movements of fund `fund` dated `from..=to`.
-    pub fn fund_movements(
+    /// The money fund `fund` received dated `from..=to`, with what each receipt says.
+    pub fn fund_receipts(
         &self,
         fund: &str,
         from: NaiveDate,
@@ -241,13 +247,67 @@ impl Ledger {
         stored_rules(&self.conn)
     }
 
-    /// The movements of fund `fund` dated `from..=to`.
-    pub fn fund_movements(
+    /// The money fund `fund` received dated `from..=to`, with what each receipt says.
+    pub fn fund_receipts(
         &self,
         fund: &str,
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<FundMovement>> {
         movements_of(&self.conn, fund, from, to)
+    }
+}
+
+/// The row hash of a fund movement as `fund_movements` holds it (its columns in order), for
+/// `verify` to compare the table with the journal.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn movement_row_hash(
+    tag: &super::postings_json::StoredTag,
+    txn: i64,
+    line: usize,
+    account: i64,
+    date: &str,
+    fen: i64,
+) -> crate::ledger::transaction::Hash {
+    use rusqlite::types::ValueRef;
+    fn text(s: &Option<String>) -> ValueRef<'_> {
+        s.as_deref()
+            .map_or(ValueRef::Null, |s| ValueRef::Text(s.as_bytes()))
+    }
+    let mut h = super::records::RowHasher::new("fund_movements");
+    h.value(ValueRef::Text(tag.fund.as_bytes()));
+    h.value(ValueRef::Integer(txn));
+    h.value(ValueRef::Integer(line as i64));
+    h.value(ValueRef::Integer(account));
+    h.value(ValueRef::Text(date.as_bytes()));
+    h.value(ValueRef::Integer(fen));
+    for part in [&tag.purpose, &tag.source, &tag.donor, &tag.project] {
+        h.value(text(part));
+    }
+    h.finish()
+}
+
+/// The multiset digest of the rows `fund_movements` holds.
+pub(crate) fn movements_digest(conn: &Connection) -> Result<super::records::TableDigest> {
+    let mut digest = super::records::TableDigest::default();
+    let mut stmt = conn.prepare(
+        "SELECT fund, txn, line, account, date, fen, purpose, source, donor, project
+         FROM fund_movements",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let mut h = super::records::RowHasher::new("fund_movements");
+        for i in 0..10 {
+            h.value(r.get_ref(i)?);
+        }
+        digest.add(&h.finish());
+    }
+    Ok(digest)
+}
+
+impl Ledger {
+    /// The multiset digest of the fund movements table (see `audit::verify`).
+    pub fn fund_movements_digest(&self) -> Result<super::records::TableDigest> {
+        movements_digest(&self.conn)
     }
 }

@@ -13,7 +13,7 @@ use super::static_bind::{StaticStatement, Value};
 use super::FastMap;
 use crate::error::{Error, Result};
 use crate::ledger::transaction::{voucher_number, Hash, GENESIS};
-use crate::ledger::{Account, AccountKind, NewTransaction, Posting, Transaction};
+use crate::ledger::{Account, AccountKind, NewTransaction, Transaction};
 
 /// The result of offering a transaction to the journal.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -598,7 +598,15 @@ impl<'c> Writer<'c> {
         let postings = new
             .postings
             .iter()
-            .map(Posting::content)
+            .enumerate()
+            .map(|(line, p)| {
+                let mut content = p.content();
+                content.tag = movements
+                    .binary_search_by_key(&line, |m| m.line)
+                    .ok()
+                    .map(|at| movements[at].content());
+                content
+            })
             .zip(ids.iter().copied());
         let prepared = numbering.prepare(new.head(), postings, None);
         // A voucher may have a posting per household: its postings are not held while the

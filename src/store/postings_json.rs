@@ -1,16 +1,17 @@
 //! A transaction's postings as stored: one JSON array in the transaction's own row.
 //!
-//! `[[account, fen, memo, household, ref], …]`, in posting order. `account` is the account's
-//! id and `fen` the signed amount in fen; `memo` is `null` when it is the transaction's memo;
-//! trailing `null`s are left out. Keeping a transaction's postings in its row makes posting a
+//! `[[account, fen, memo, household, ref, fund, purpose, source, donor, project], …]`, in
+//! posting order. `account` is the account's id and `fen` the signed amount in fen; `memo` is
+//! `null` when it is the transaction's memo; `fund` … `project` are a fund tag (see
+//! `funds::movement`); trailing `null`s are left out. Keeping a transaction's postings in its row makes posting a
 //! transaction one row write, not one per posting; JSON keeps them readable with SQLite's own
 //! functions (`json_each`), which is what the `postings` view does.
 
 use crate::error::{Error, Result};
-use crate::ledger::transaction::PostingContent;
+use crate::ledger::transaction::{PostingContent, TagContent};
 
 /// A posting as stored: its account by id.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct StoredPosting {
     pub account: i64,
     pub fen: i64,
@@ -18,6 +19,29 @@ pub(crate) struct StoredPosting {
     pub memo: Option<String>,
     pub household: Option<String>,
     pub reference: Option<String>,
+    pub tag: Option<StoredTag>,
+}
+
+/// A posting's fund tag as stored.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct StoredTag {
+    pub fund: String,
+    pub purpose: Option<String>,
+    pub source: Option<String>,
+    pub donor: Option<String>,
+    pub project: Option<String>,
+}
+
+impl StoredTag {
+    pub fn content(&self) -> TagContent<'_> {
+        TagContent {
+            fund: &self.fund,
+            purpose: self.purpose.as_deref(),
+            source: self.source.as_deref(),
+            donor: self.donor.as_deref(),
+            project: self.project.as_deref(),
+        }
+    }
 }
 
 /// Append the JSON array of `postings`, each with its account's id (of a transaction whose
@@ -39,7 +63,17 @@ pub(crate) fn encode<'a>(
         let household = p.household.filter(|h| !h.is_empty());
         let reference = p.reference.filter(|r| !r.is_empty());
         let memo = (p.memo != txn_memo).then_some(p.memo);
-        let fields = [memo, household, reference];
+        let tag = p.tag;
+        let fields = [
+            memo,
+            household,
+            reference,
+            tag.map(|t| t.fund),
+            tag.and_then(|t| t.purpose),
+            tag.and_then(|t| t.source),
+            tag.and_then(|t| t.donor),
+            tag.and_then(|t| t.project),
+        ];
         let used = fields
             .iter()
             .rposition(Option::is_some)
@@ -122,7 +156,7 @@ pub(crate) fn decode_into(json: &str, out: &mut Vec<StoredPosting>) -> Result<()
         let fen = p
             .int()
             .map_err(|_| bad("amount is not an integer in fen"))?;
-        let mut fields: [Option<String>; 3] = [None, None, None];
+        let mut fields: [Option<String>; 8] = Default::default();
         let mut n = 0;
         while p.eat(b',') {
             if n == fields.len() {
@@ -134,13 +168,31 @@ pub(crate) fn decode_into(json: &str, out: &mut Vec<StoredPosting>) -> Result<()
             n += 1;
         }
         p.expect(b']').map_err(|_| bad("a posting is not closed"))?;
-        let [memo, household, reference] = fields;
+        let [memo, household, reference, fund, purpose, source, donor, project] = fields;
+        let tag = match fund {
+            Some(fund) => Some(StoredTag {
+                fund,
+                purpose,
+                source,
+                donor,
+                project,
+            }),
+            None if purpose.is_some()
+                || source.is_some()
+                || donor.is_some()
+                || project.is_some() =>
+            {
+                return Err(bad("a fund tag names no fund"));
+            }
+            None => None,
+        };
         out.push(StoredPosting {
             account,
             fen,
             memo,
             household,
             reference,
+            tag,
         });
         if p.eat(b',') {
             continue;
@@ -306,6 +358,7 @@ mod tests {
                     memo: p.memo.as_deref().unwrap_or(txn_memo),
                     household: p.household.as_deref(),
                     reference: p.reference.as_deref(),
+                    tag: p.tag.as_ref().map(StoredTag::content),
                 };
                 (content, p.account)
             }),
@@ -322,6 +375,7 @@ mod tests {
                 memo: None,
                 household: None,
                 reference: None,
+                tag: None,
             },
             StoredPosting {
                 account: 12,
@@ -329,6 +383,7 @@ mod tests {
                 memo: Some("手续费 \"A\"\n".into()),
                 household: Some("H0001".into()),
                 reference: None,
+                tag: None,
             },
             StoredPosting {
                 account: 1,
@@ -336,12 +391,25 @@ mod tests {
                 memo: None,
                 household: None,
                 reference: Some("B-7".into()),
+                tag: None,
+            },
+            StoredPosting {
+                account: 4,
+                fen: 300,
+                memo: None,
+                household: None,
+                reference: None,
+                tag: Some(StoredTag {
+                    fund: "630".into(),
+                    purpose: Some("助学".into()),
+                    ..StoredTag::default()
+                }),
             },
         ];
         let json = encode_one("分红", &postings);
         assert_eq!(
             json,
-            r#"[[3,12345],[12,-12345,"手续费 \"A\"\n","H0001"],[1,0,null,null,"B-7"]]"#
+            r#"[[3,12345],[12,-12345,"手续费 \"A\"\n","H0001"],[1,0,null,null,"B-7"],[4,300,null,null,null,"630","助学"]]"#
         );
         assert_eq!(decode(&json).unwrap(), postings);
         // What SQLite's json functions write back is read the same.
@@ -364,7 +432,8 @@ mod tests {
             "[[1,2e3]]",
             "[[\"1\",2]]",
             "[[1,2,3]]",
-            "[[1,2,null,null,null,null]]",
+            "[[1,2,null,null,null,null,null,null,null,null,null]]",
+            "[[1,2,null,null,null,null,\"助学\"]]",
             "[[1,2]] x",
             "[[1,99999999999999999999]]",
             "[[1,2,\"\\ud800\"]]",
@@ -400,6 +469,7 @@ mod tests {
                     memo: memo.filter(|m| *m != txn_memo),
                     household: household.filter(|h| !h.is_empty()),
                     reference: reference.filter(|r| !r.is_empty()),
+                    tag: None,
                 })
                 .collect();
             let json = encode_one(&txn_memo, &postings);

@@ -14,8 +14,9 @@
 //! those removed, lane-wise mod 2^64) and compares it with a digest of what the table holds:
 //! an edited, inserted or deleted row shows, with bounded memory, whatever the tables' size.
 //!
-//! The tables left out are derived, and `verify` re-derives them instead: the account index
-//! and the voucher sequences (from the journal), and the meta keys holding the chains' heads.
+//! The tables left out are derived, and `verify` re-derives them instead: the account index,
+//! the fund movements and the voucher sequences (from the journal), and the meta keys holding
+//! the chains' heads.
 
 use rusqlite::functions::{Context, FunctionFlags};
 use rusqlite::types::ValueRef;
@@ -30,6 +31,7 @@ use crate::ledger::transaction::{Hash, GENESIS};
 pub const UNAUDITED: &[&str] = &[
     "transactions",
     "account_postings",
+    "fund_movements",
     "voucher_months",
     "audit_log",
     "audit_digests",

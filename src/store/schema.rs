@@ -460,10 +460,11 @@ CREATE TABLE funds (
     aliases TEXT NOT NULL
 );
 "#,
-    // 13: the funds' rules files (see `funds::rules`), every one kept with its SHA-256, and
-    // what postings on a fund's account say about its money (see `funds::movement`): the
-    // purpose, the source, the donor, the project. Amount, date and account repeat the
-    // journal's so that a fund's report reads one table.
+    // 13: the funds' rules files (see `funds::rules`), every one kept with its SHA-256; and
+    // the fund movements: each posting's fund tag as the journal holds it (see
+    // `funds::movement`), with its date, amount and account, so that a fund's report and its
+    // rules read one range of one table. Derived from the journal, which `verify` checks it
+    // against.
     r#"
 CREATE TABLE fund_rules (
     version   INTEGER PRIMARY KEY,
@@ -475,19 +476,18 @@ CREATE TABLE fund_rules (
 );
 
 CREATE TABLE fund_movements (
-    txn     INTEGER NOT NULL REFERENCES transactions(id),
+    fund    TEXT NOT NULL,
+    txn     INTEGER NOT NULL,
     line    INTEGER NOT NULL,
-    fund    TEXT NOT NULL REFERENCES funds(id),
-    account INTEGER NOT NULL REFERENCES accounts(id),
+    account INTEGER NOT NULL,
     date    TEXT NOT NULL,
     fen     INTEGER NOT NULL,
     purpose TEXT,
     source  TEXT,
     donor   TEXT,
     project TEXT,
-    PRIMARY KEY (txn, line)
+    PRIMARY KEY (fund, txn, line)
 ) WITHOUT ROWID;
-CREATE INDEX fund_movements_fund ON fund_movements(fund, date);
 "#,
     // 14: anti-poverty insurance 防贫保 (see `funds::insurance`): each year's roster from the
     // household register, the premium paid to the insurer, the claims passed to households.
