@@ -578,14 +578,29 @@ fn write_rows(
     result
 }
 
-/// Write the movements gathered in `moved` (their transactions written), and empty it.
+/// Write the movements gathered in `moved` (their transactions written) and empty it: all of
+/// them at the `end`, else once they fill a few statements.
 fn write_movements(
     writer: &mut Writer<'_>,
     moved: &mut Vec<(i64, chrono::NaiveDate, Box<Movements>)>,
+    end: bool,
 ) -> Result<()> {
-    for (txn, date, m) in moved.drain(..) {
-        writer.write_movements(txn, date, &m.postings, &m.movements)?;
+    if !end
+        && moved
+            .iter()
+            .map(|(_, _, m)| m.movements.len())
+            .sum::<usize>()
+            < 256
+    {
+        return Ok(());
     }
+    let items: Vec<(i64, chrono::NaiveDate, &[(i64, i64)], &[Movement])> = moved
+        .iter()
+        .map(|(txn, date, m)| (*txn, *date, &m.postings[..], &m.movements[..]))
+        .collect();
+    writer.write_movement_batch(&items)?;
+    drop(items);
+    moved.clear();
     Ok(())
 }
 
@@ -671,7 +686,7 @@ pub fn import_postings(
                         rows.push((prepared, first_line));
                         if rows.len() == ROWS_PER_INSERT {
                             write_rows(writer, &mut rows, &file, &mut write_errors)
-                                .and_then(|()| write_movements(writer, &mut moved))
+                                .and_then(|()| write_movements(writer, &mut moved, false))
                         } else {
                             Ok(())
                         }
@@ -685,7 +700,7 @@ pub fn import_postings(
         }
         if failed.is_none() {
             if let Err(e) = write_rows(writer, &mut rows, &file, &mut write_errors)
-                .and_then(|()| write_movements(writer, &mut moved))
+                .and_then(|()| write_movements(writer, &mut moved, true))
             {
                 failed = Some(e);
             }

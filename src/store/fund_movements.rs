@@ -12,6 +12,13 @@ use crate::error::{Error, Result};
 use crate::funds::movement::{FundBook, FundTag, Movement};
 use crate::funds::rules::FundRules;
 
+/// Columns of a `fund_movements` row.
+const MOVEMENT_COLUMNS: usize = 10;
+
+/// Rows per multi-row `INSERT` of fund movements (they come in transaction order, one fund's
+/// after another's: a statement writes a run of neighbouring rows).
+const MOVEMENTS_PER_INSERT: usize = 32;
+
 /// A rules file as the ledger keeps it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredRules {
@@ -162,30 +169,58 @@ impl Writer<'_> {
         postings: &[(i64, i64)],
         movements: &[Movement],
     ) -> Result<()> {
+        self.write_movement_batch(&[(txn, date, postings, movements)])
+    }
+
+    /// [`Writer::write_movements`] for many transactions: (txn, date, postings, movements)
+    /// each, written [`MOVEMENTS_PER_INSERT`] rows a statement.
+    pub fn write_movement_batch(
+        &mut self,
+        items: &[(i64, NaiveDate, &[(i64, i64)], &[Movement])],
+    ) -> Result<()> {
         let book = self.fund_book()?;
-        let mut stmt = self.sql().prepare_cached(
-            "INSERT INTO fund_movements
-               (fund, txn, line, account, date, fen, purpose, source, donor, project)
-             VALUES (?3, ?1, ?2, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        )?;
-        let date = date_text(date);
-        for m in movements {
-            book.check(m).map_err(Error::rule)?;
-            let &(account, fen) = postings
-                .get(m.line)
-                .ok_or_else(|| Error::rule(format!("posting {} of transaction {txn}", m.line)))?;
-            stmt.execute(params![
-                txn,
-                m.line as i64,
-                m.fund,
-                account,
-                date,
-                fen,
-                m.purpose,
-                m.source,
-                m.donor,
-                m.project
-            ])?;
+        let mut rows: Vec<rusqlite::types::Value> = Vec::new();
+        let mut count = 0;
+        for &(txn, date, postings, movements) in items {
+            let date = date_text(date);
+            for m in movements {
+                book.check(m).map_err(Error::rule)?;
+                let &(account, fen) = postings.get(m.line).ok_or_else(|| {
+                    Error::rule(format!("posting {} of transaction {txn}", m.line))
+                })?;
+                use rusqlite::types::Value;
+                let text = |s: &Option<String>| s.clone().map_or(Value::Null, Value::Text);
+                rows.extend([
+                    Value::Text(m.fund.clone()),
+                    Value::Integer(txn),
+                    Value::Integer(m.line as i64),
+                    Value::Integer(account),
+                    Value::Text(date.clone()),
+                    Value::Integer(fen),
+                    text(&m.purpose),
+                    text(&m.source),
+                    text(&m.donor),
+                    text(&m.project),
+                ]);
+                count += 1;
+            }
+        }
+        const HEAD: &str = "INSERT INTO fund_movements
+            (fund, txn, line, account, date, fen, purpose, source, donor, project)";
+        let mut at = 0;
+        while at < count {
+            let n = if count - at >= MOVEMENTS_PER_INSERT {
+                MOVEMENTS_PER_INSERT
+            } else {
+                1
+            };
+            let sql = super::journal::multi_row_sql(HEAD, MOVEMENT_COLUMNS, n, "");
+            self.sql()
+                .prepare_cached(&sql)?
+                .execute(rusqlite::params_from_iter(
+                    &rows[at * MOVEMENT_COLUMNS..(at + n) * MOVEMENT_COLUMNS],
+                ))?;
+            at += n;
         }
         Ok(())
     }
