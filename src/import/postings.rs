@@ -594,7 +594,7 @@ fn write_movements(
     {
         return Ok(());
     }
-    let items: Vec<(i64, chrono::NaiveDate, &[(i64, i64)], &[Movement])> = moved
+    let items: Vec<crate::store::TransactionMovements<'_>> = moved
         .iter()
         .map(|(txn, date, m)| (*txn, *date, &m.postings[..], &m.movements[..]))
         .collect();

@@ -12,6 +12,10 @@ use crate::error::{Error, Result};
 use crate::funds::movement::{FundBook, FundTag, Movement};
 use crate::funds::rules::FundRules;
 
+/// One transaction's movements to write: its id and date, its postings' (account id, fen) in
+/// order, and the movements.
+pub type TransactionMovements<'a> = (i64, NaiveDate, &'a [(i64, i64)], &'a [Movement]);
+
 /// Columns of a `fund_movements` row.
 const MOVEMENT_COLUMNS: usize = 10;
 
@@ -174,10 +178,7 @@ impl Writer<'_> {
 
     /// [`Writer::write_movements`] for many transactions: (txn, date, postings, movements)
     /// each, written [`MOVEMENTS_PER_INSERT`] rows a statement.
-    pub fn write_movement_batch(
-        &mut self,
-        items: &[(i64, NaiveDate, &[(i64, i64)], &[Movement])],
-    ) -> Result<()> {
+    pub fn write_movement_batch(&mut self, items: &[TransactionMovements<'_>]) -> Result<()> {
         let book = self.fund_book()?;
         let mut rows: Vec<rusqlite::types::Value> = Vec::new();
         let mut count = 0;

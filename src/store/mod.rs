@@ -40,7 +40,7 @@ pub use account_index::Pending;
 pub use allocation::{NewRun, NewRunLine, RunDue, RunLine, RunRecord};
 pub use checkpoints::Checkpoint;
 pub(crate) use fund_movements::movement_row_hash;
-pub use fund_movements::{FundMovement, StoredRules};
+pub use fund_movements::{FundMovement, StoredRules, TransactionMovements};
 pub use fund_rules::{FundFlow, Restricted};
 pub use households::{HouseholdVersion, RegisterChanges};
 pub use journal::{PostOutcome, Writer, ROWS_PER_INSERT};
