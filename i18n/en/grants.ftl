@@ -123,3 +123,8 @@ grant-paid = grant { $grant }: paid { $amount } to { $household } from { $bank }
 reverse-grant-passed-again = grant { $grant } is passed again and may be paid again (money returned)
 reverse-grant-reversal = { $voucher } reverses grant { $grant }'s payment { $original }: pay the grant again instead (townledger grant pay { $grant })
 bench-grants-run = { $grants } grant applications over { $households } eligible households; { $paid } paid
+
+## The demo town
+
+demo-grant-paid = reserve-fund grant { $grant }: { $household } applied for { $amount } ({ $cause }, loss { $loss }) on { $applied } by { $applicant }; gates: { $gates }; paid on { $date } by { $payer } from { $bank }, voucher { $voucher }
+demo-grant-rejected = grant { $grant }: { $household } applied for { $amount } ({ $cause }, loss { $loss }) on { $applied }; rejected at gate { $gate } by { $by } on { $on } ({ $reason })

@@ -117,3 +117,8 @@ grant-paid = 救助 { $grant }：{ $date } 从 { $bank } 向 { $household } 发�
 reverse-grant-passed-again = 救助 { $grant } 恢复为已通过，可再次发放（款项退回）
 reverse-grant-reversal = { $voucher } 冲销的是救助 { $grant } 的发放凭证 { $original }：请重新发放该救助（townledger grant pay { $grant }）
 bench-grants-run = 临时救助：{ $households } 户符合条件的农户，{ $grants } 份申请；发放 { $paid } 项
+
+## 示例镇
+
+demo-grant-paid = 储备金救助 { $grant }：{ $household } 于 { $applied } 由 { $applicant } 申请 { $amount } 元（{ $cause }，损失 { $loss } 元）；审核：{ $gates }；{ $date } 由 { $payer } 从 { $bank } 发放，凭证 { $voucher }
+demo-grant-rejected = 救助 { $grant }：{ $household } 于 { $applied } 申请 { $amount } 元（{ $cause }，损失 { $loss } 元）；{ $on } 在{ $gate }关被 { $by } 驳回（{ $reason }）

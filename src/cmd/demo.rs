@@ -10,6 +10,7 @@ use townledger::report::allocation::{notice_document, run_document};
 use townledger::report::balance::{balance, BalanceQuery};
 use townledger::report::document::Lang;
 use townledger::report::fund_show::fund_show;
+use townledger::report::grant_list::grant_list;
 use townledger::report::register::register;
 use townledger::report::statement::household_statements;
 
@@ -179,6 +180,11 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
             render(&doc, Format::Text, b, &options)
         })?);
     }
+    // The reserve fund's relief grants: where each stands, the gates it passed, its voucher.
+    let grants = grant_list(ledger, None, Lang::Zh)?;
+    written.push(write_file(out.join("grants-2024.txt"), |b| {
+        render(&grants, Format::Text, b, &options)
+    })?);
     let reserve = register(ledger, "资产:银行存款:储备金专户", None, None)?;
     outln!();
     render(
