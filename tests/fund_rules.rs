@@ -585,3 +585,80 @@ fn rules_files_are_kept_with_their_sha256_and_bad_ones_name_every_line() {
     assert!(r.stderr.contains("float.toml:3:"), "{}", r.stderr);
     assert_eq!(town.count("SELECT COUNT(*) FROM fund_rules"), 1);
 }
+
+#[test]
+fn a_gift_in_kind_is_kept_at_its_value_never_as_cash() {
+    let town = Town::new();
+    town.run(&[
+        "fund",
+        "contribute",
+        "630",
+        "--donor",
+        "某超市",
+        "--amount",
+        "6000",
+        "--in-kind",
+        "--restricted",
+        "慰问",
+        "--date",
+        "2024-07-01",
+    ])
+    .ok();
+    assert_eq!(holds(&town, "资产:受赠物资"), "6000.00");
+    assert_eq!(holds(&town, "资产:银行存款:基本户"), "0.00");
+    assert_eq!(holds(&town, "负债:专项应付款:6·30资金"), "-6000.00");
+    // No cash came in: paying cash is refused, handing out the goods is not.
+    let r = town
+        .run(&[
+            "fund",
+            "spend",
+            "630",
+            "--purpose",
+            "慰问",
+            "--amount",
+            "500",
+            "--date",
+            "2024-07-02",
+        ])
+        .fails(1);
+    assert!(
+        r.stderr
+            .contains("资产:银行存款:基本户 would hold -500.00 at the end of 2024-07-02"),
+        "{}",
+        r.stderr
+    );
+    town.run(&[
+        "fund",
+        "spend",
+        "630",
+        "--purpose",
+        "慰问",
+        "--amount",
+        "5000",
+        "--in-kind",
+        "--date",
+        "2024-07-02",
+    ])
+    .ok();
+    let r = town
+        .run(&[
+            "fund",
+            "spend",
+            "630",
+            "--purpose",
+            "慰问",
+            "--amount",
+            "1000.01",
+            "--in-kind",
+            "--date",
+            "2024-07-03",
+        ])
+        .fails(1);
+    assert!(
+        r.stderr
+            .contains("would hold -0.01 at the end of 2024-07-03"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(holds(&town, "资产:受赠物资"), "1000.00");
+}

@@ -58,6 +58,9 @@ pub struct ContributeArgs {
     /// An outside reference: the bank's serial number.
     #[arg(long = "ref")]
     pub reference: Option<String>,
+    /// A gift in kind (goods) at its value: kept on 资产:受赠物资, never as cash.
+    #[arg(long)]
+    pub in_kind: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -88,6 +91,9 @@ pub struct SpendArgs {
     /// The account credited instead of the fund's bank account (a payable, paid later).
     #[arg(long)]
     pub to: Option<String>,
+    /// Goods given in kind handed out: 资产:受赠物资 is credited, not the bank.
+    #[arg(long, conflicts_with = "to")]
+    pub in_kind: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -166,6 +172,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
                 date: args.date,
                 memo: args.memo,
                 reference: args.reference,
+                in_kind: args.in_kind,
             };
             let mut ledger = ctx.open()?;
             let voucher = ledger.write(&ctx.operator, |w| contribute(w, &c))?;
@@ -183,6 +190,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
                 memo: args.memo,
                 reference: args.reference,
                 to: args.to,
+                in_kind: args.in_kind,
             };
             let mut ledger = ctx.open()?;
             let voucher = ledger.write(&ctx.operator, |w| spend(w, &s))?;

@@ -31,7 +31,12 @@ pub struct Contribution {
     pub date: Option<NaiveDate>,
     pub memo: Option<String>,
     pub reference: Option<String>,
+    /// A gift in kind (goods), recorded at its value on the goods account, never as cash.
+    pub in_kind: bool,
 }
+
+/// The account that holds gifts in kind at their value (受赠物资), apart from any cash.
+pub const GOODS_ACCOUNT: &str = "资产:受赠物资";
 
 /// Money out of a fund.
 #[derive(Clone, Debug, Default)]
@@ -46,6 +51,8 @@ pub struct Spend {
     pub reference: Option<String>,
     /// The account credited; the fund's bank account when none.
     pub to: Option<String>,
+    /// Goods given in kind handed out (the goods account credited, not the bank).
+    pub in_kind: bool,
 }
 
 /// The fund `name` names, or the error listing the funds.
@@ -119,6 +126,8 @@ pub fn contribute(w: &mut Writer<'_>, c: &Contribution) -> Result<String> {
         Some(m) => m.trim().to_string(),
         // Memos are the books' own words: Chinese, whatever the language of messages.
         None => match (&donor, &restricted) {
+            (Some(_), Some(p)) if c.in_kind => format!("{}：{from}捐赠物资（定向{p}）", fund.name),
+            (Some(_), None) if c.in_kind => format!("{}：{from}捐赠物资（非定向）", fund.name),
             (Some(_), Some(p)) => format!("{}：{from}捐赠（定向{p}）", fund.name),
             (Some(_), None) => format!("{}：{from}捐赠（非定向）", fund.name),
             (None, Some(p)) => format!("{}：{from}拨入（限用于{p}）", fund.name),
@@ -127,7 +136,13 @@ pub fn contribute(w: &mut Writer<'_>, c: &Contribution) -> Result<String> {
     };
     check_stored_rule("--memo", &memo, MEMO_MAX)?;
     let reference = text("--ref", &c.reference)?;
-    ensure_account(w, &fund.bank, AccountKind::Asset)?;
+    // Goods are kept at their value on the goods account: never in the bank, never cash.
+    let receives = if c.in_kind {
+        GOODS_ACCOUNT
+    } else {
+        fund.bank.as_str()
+    };
+    ensure_account(w, receives, AccountKind::Asset)?;
     ensure_account(w, &fund.account, AccountKind::Liability)?;
     let line = |account: &str, amount: Amount| Posting {
         account: account.to_string(),
@@ -149,7 +164,7 @@ pub fn contribute(w: &mut Writer<'_>, c: &Contribution) -> Result<String> {
         external_id: None,
         reverses: None,
         reason: None,
-        postings: vec![line(&fund.bank, c.amount), line(&fund.account, -c.amount)],
+        postings: vec![line(receives, c.amount), line(&fund.account, -c.amount)],
         tags: vec![(1, tag)],
     })?;
     Ok(posted(outcome))
@@ -189,6 +204,7 @@ pub fn spend(w: &mut Writer<'_>, s: &Spend) -> Result<String> {
     check_stored_rule("--memo", &memo, MEMO_MAX)?;
     let reference = text("--ref", &s.reference)?;
     let to = match &s.to {
+        _ if s.in_kind => GOODS_ACCOUNT.to_string(),
         Some(to) => {
             if w.account(to)?.is_none() {
                 return Err(Error::rule(crate::tr!(
