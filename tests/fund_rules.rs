@@ -662,3 +662,92 @@ fn a_gift_in_kind_is_kept_at_its_value_never_as_cash() {
     );
     assert_eq!(holds(&town, "资产:受赠物资"), "1000.00");
 }
+
+#[test]
+fn a_dividends_excess_over_the_expected_income_goes_to_the_reserve_fund() {
+    let town = Town::new();
+    town.run(&[
+        "project",
+        "add",
+        "pv",
+        "--name",
+        "长角水库光伏",
+        "--invested",
+        "3500000",
+        "--rate",
+        "0.15",
+    ])
+    .ok();
+    let r = town
+        .run(&[
+            "dividend",
+            "record",
+            "pv",
+            "--date",
+            "2024-12-25",
+            "--amount",
+            "525000",
+            "--excess-to",
+            "储备金",
+        ])
+        .fails(1);
+    assert!(
+        r.stderr
+            .contains("pv paid 525,000.00, not more than its expected income 525,000.00"),
+        "{}",
+        r.stderr
+    );
+    let r = town
+        .run(&[
+            "dividend",
+            "record",
+            "pv",
+            "--date",
+            "2024-12-25",
+            "--amount",
+            "600000",
+            "--upkeep",
+            "25000",
+            "--excess-to",
+            "储备金",
+        ])
+        .ok();
+    assert!(
+        r.stdout.contains("75,000.00 above the expected income set aside into fund reserve (超额分红); the project's income is 500,000.00"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(holds(&town, "负债:专项应付款:防止返贫储备金"), "-75000.00");
+    // The bank received the whole 575,000.00; the project's income is what was expected.
+    assert_eq!(holds(&town, "资产:银行存款:基本户"), "575000.00");
+    assert!(
+        town.balances()
+            .iter()
+            .any(|(a, b)| a.starts_with("收入:") && b == "-525000.00"),
+        "{:?}",
+        town.balances()
+    );
+    let show = town
+        .run(&["fund", "show", "reserve", "--format", "csv", "--lang", "en"])
+        .ok()
+        .stdout;
+    assert!(
+        show.lines()
+            .any(|l| l.contains(",长角水库光伏超额分红,,75000.00")),
+        "{show}"
+    );
+    // The tilt takes its share of the income, not of what went to the reserve fund.
+    let tilt = town
+        .run(&[
+            "tilt",
+            "--year",
+            "2024",
+            "--share",
+            "0.12",
+            "--date",
+            "2024-12-31",
+        ])
+        .ok()
+        .stdout;
+    assert!(tilt.contains("60,000.00"), "{tilt}");
+}

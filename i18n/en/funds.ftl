@@ -122,3 +122,6 @@ insurance-enrolled = { $year }: { $households } households, { $persons } persons
 insurance-claimed = claim { $claim }: { $vouchers }
 insurance-claim-passed = claim { $claim } passed on: { $voucher }
 demo-insurance = 防贫保 2024: { $households } households, { $persons } persons, premium { $premium } paid to { $insurer } from the 631 fund ({ $voucher }); a claim of H0038 received and passed on ({ $claim })
+dividend-no-excess = { $project } paid { $amount }, not more than its expected income { $expected }: there is no excess to set aside
+dividend-excess-above-net = the excess { $excess } is more than what remains after rent and upkeep, { $net }
+dividend-excess = { $excess } above the expected income set aside into fund { $fund } (超额分红); the project's income is { $net }

@@ -134,6 +134,7 @@ help-dividend-record-upkeep = Upkeep (运维) paid out of it, yuan
 help-dividend-record-to = The asset account the rest is paid into (default 资产:银行存款:基本户)
 help-dividend-record-memo = The transaction's memo (default "<name> <year>年分红")
 help-dividend-record-year = The year the income belongs to (default: the date's year)
+help-dividend-record-excess-to = Set the excess over the project's expected income (超额分红) aside into this fund (储备金)
 help-dividend-report = Expected against received income per project and year
 help-dividend-report-year = Only this year (default: every year with dividends)
 

@@ -122,3 +122,6 @@ insurance-enrolled = { $year } 年：{ $households } 户 { $persons } 人 × { $
 insurance-claimed = 第 { $claim } 号理赔：{ $vouchers }
 insurance-claim-passed = 第 { $claim } 号理赔已转付：{ $voucher }
 demo-insurance = 2024 年防贫保：{ $households } 户 { $persons } 人，保费 { $premium } 元由 631 资金付给{ $insurer }（{ $voucher }）；H0038 理赔款收到并转付（{ $claim }）
+dividend-no-excess = { $project } 分红 { $amount }，未超过预期收益 { $expected }：没有超额部分可转入
+dividend-excess-above-net = 超额部分 { $excess } 大于扣除土地租金和运维费后的余额 { $net }
+dividend-excess = 超出预期收益的 { $excess } 转入资金 { $fund }（超额分红）；项目收益为 { $net }

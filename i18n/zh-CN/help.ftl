@@ -133,6 +133,7 @@ help-dividend-record-upkeep = 从中支付的运维费，元
 help-dividend-record-to = 余款存入的资产科目（默认 资产:银行存款:基本户）
 help-dividend-record-memo = 凭证摘要（默认 “<名称> <年度>年分红”）
 help-dividend-record-year = 收益所属年度（默认为日期所在年）
+help-dividend-record-excess-to = 将超出项目预期收益的部分（超额分红）转入该资金（如 储备金）
 help-dividend-report = 按项目和年度核对应收与实收
 help-dividend-report-year = 只看此年度（默认有分红的各年度）
 

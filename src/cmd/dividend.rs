@@ -38,6 +38,9 @@ pub struct RecordArgs {
     /// The year the income belongs to (default: the date's year).
     #[arg(long)]
     pub year: Option<i32>,
+    /// Set the excess over the project's expected income (超额分红) aside into this fund (储备金).
+    #[arg(long)]
+    pub excess_to: Option<String>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -61,6 +64,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
                 to: args.to,
                 memo: args.memo,
                 year: args.year,
+                excess_to: args.excess_to,
             };
             let mut ledger = ctx.open()?;
             let recorded = ledger.write(&ctx.operator, |w| record_dividend(w, &new))?;

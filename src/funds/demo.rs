@@ -54,7 +54,8 @@ const PROJECTS: &[DemoProject] = &[
         rate: 15,
         owner: "程村镇",
         kind: ProjectKind::Dividend,
-        dividend: ((2024, 12, 25), 525_000, 0, 25_000),
+        // 75,000 above the fixed 15%: the excess goes to the reserve fund.
+        dividend: ((2024, 12, 25), 600_000, 0, 25_000),
     },
     DemoProject {
         id: "tilapia",
@@ -128,6 +129,9 @@ pub fn record_demo_funds(ledger: &mut Ledger, operator: &str) -> Result<Vec<Stri
                     to: None,
                     memo: None,
                     year: Some(2024),
+                    // The PV project pays a fixed 15%; what it pays above goes to the
+                    // reserve fund (超额分红).
+                    excess_to: (p.id == "pv").then(|| "reserve".to_string()),
                 },
             )?;
             let d = &recorded.dividend;
@@ -146,6 +150,14 @@ pub fn record_demo_funds(ledger: &mut Ledger, operator: &str) -> Result<Vec<Stri
                 net = d.net().grouped(),
                 voucher = &d.voucher
             ));
+            if let Some(fund) = &d.excess_fund {
+                out.push(crate::tr!(
+                    "dividend-excess",
+                    excess = d.excess.grouped(),
+                    fund = fund.as_str(),
+                    net = d.net().grouped()
+                ));
+            }
         }
         let mut request = TiltRequest {
             year: 2024,

@@ -54,6 +54,8 @@ pub struct NewDividend {
     pub memo: Option<String>,
     /// The year the income belongs to; `None`: the date's year.
     pub year: Option<i32>,
+    /// The fund that receives the excess over the project's expected income (超额分红), if any.
+    pub excess_to: Option<String>,
 }
 
 /// A dividend as stored in the `dividends` table.
@@ -66,12 +68,15 @@ pub struct Dividend {
     pub rent: Amount,
     pub upkeep: Amount,
     pub voucher: String,
+    /// The excess over the expected income set aside into a fund, and the fund.
+    pub excess: Amount,
+    pub excess_fund: Option<String>,
 }
 
 impl Dividend {
-    /// amount − rent − upkeep.
+    /// amount − rent − upkeep − the excess set aside: the project's income.
     pub fn net(&self) -> Amount {
-        self.amount - self.rent - self.upkeep
+        self.amount - self.rent - self.upkeep - self.excess
     }
 }
 
@@ -86,12 +91,14 @@ pub struct YearTotals {
     pub upkeep: Amount,
     /// The latest dividend's date.
     pub last_date: NaiveDate,
+    /// The excess set aside into funds.
+    pub excess: Amount,
 }
 
 impl YearTotals {
-    /// amount − rent − upkeep.
+    /// amount − rent − upkeep − the excess set aside: the income the tilt takes its share of.
     pub fn net(&self) -> Amount {
-        self.amount - self.rent - self.upkeep
+        self.amount - self.rent - self.upkeep - self.excess
     }
 }
 
@@ -107,7 +114,7 @@ impl RecordedDividend {
     /// What `dividend record` prints.
     pub fn lines(&self) -> Vec<String> {
         let d = &self.dividend;
-        vec![
+        let mut lines = vec![
             crate::tr!(
                 "dividend-recorded",
                 kind = crate::tr!(&format!("project-kind-{}", self.project.kind)),
@@ -123,10 +130,19 @@ impl RecordedDividend {
                 "dividend-voucher",
                 voucher = &d.voucher,
                 date = d.date,
-                net = d.net().grouped(),
+                net = (d.amount - d.rent - d.upkeep).grouped(),
                 to = &self.to
             ),
-        ]
+        ];
+        if let Some(fund) = &d.excess_fund {
+            lines.push(crate::tr!(
+                "dividend-excess",
+                excess = d.excess.grouped(),
+                fund = fund.as_str(),
+                net = d.net().grouped()
+            ));
+        }
+        lines
     }
 }
 
@@ -236,8 +252,42 @@ pub fn record_dividend(w: &mut Writer<'_>, new: &NewDividend) -> Result<Recorded
         household: None,
         reference: None,
     };
+    // The excess over the expected income, set aside into a fund (超额分红 → 储备金).
+    let excess = match new.excess_to.as_deref() {
+        None => None,
+        Some(name) => {
+            let funds = w.funds()?;
+            let Some(fund) = crate::funds::registry::fund_named(&funds, name).cloned() else {
+                let known: Vec<&str> = funds.iter().map(|f| f.id.as_str()).collect();
+                return Err(Error::rule(crate::tr!(
+                    "fund-tag-unknown",
+                    fund = name,
+                    known = known.join(", ")
+                )));
+            };
+            let expected = project.expected();
+            let over = new.amount - expected;
+            if over.fen() <= 0 {
+                return Err(Error::rule(crate::tr!(
+                    "dividend-no-excess",
+                    amount = new.amount.grouped(),
+                    expected = expected.grouped(),
+                    project = &project.id
+                )));
+            }
+            if over > new.amount - paid_out {
+                return Err(Error::rule(crate::tr!(
+                    "dividend-excess-above-net",
+                    excess = over.grouped(),
+                    net = (new.amount - paid_out).grouped()
+                )));
+            }
+            ensure_account(w, &fund.account, AccountKind::Liability)?;
+            Some((fund, over))
+        }
+    };
     let net = new.amount - paid_out;
-    let mut postings = Vec::with_capacity(4);
+    let mut postings = Vec::with_capacity(5);
     if !net.is_zero() {
         postings.push(line(&to, net, &memo));
     }
@@ -257,9 +307,28 @@ pub fn record_dividend(w: &mut Writer<'_>, new: &NewDividend) -> Result<Recorded
             &format!("{} 运维费", project.name),
         ));
     }
-    postings.push(line(&project.account, -new.amount, &memo));
+    let mut tags = Vec::new();
+    match &excess {
+        Some((fund, over)) => {
+            postings.push(line(&project.account, -(new.amount - *over), &memo));
+            tags.push((
+                postings.len(),
+                crate::funds::movement::FundTag {
+                    fund: Some(fund.id.clone()),
+                    source: Some(format!("{}超额分红", project.name)),
+                    ..Default::default()
+                },
+            ));
+            postings.push(line(
+                &fund.account,
+                -*over,
+                &format!("{} {year}年超额分红 转入{}", project.name, fund.name),
+            ));
+        }
+        None => postings.push(line(&project.account, -new.amount, &memo)),
+    }
     let voucher = match w.post(NewTransaction {
-        tags: Vec::new(),
+        tags,
         date: new.date,
         memo,
         external_id: None,
@@ -277,6 +346,8 @@ pub fn record_dividend(w: &mut Writer<'_>, new: &NewDividend) -> Result<Recorded
         rent: new.rent,
         upkeep: new.upkeep,
         voucher,
+        excess: excess.as_ref().map_or(Amount::ZERO, |(_, a)| *a),
+        excess_fund: excess.map(|(f, _)| f.id),
     };
     w.insert_dividend(&dividend)?;
     Ok(RecordedDividend {

@@ -493,6 +493,7 @@ impl Sim {
             // Last year's income, received early this year.
             year: (self.clock.month() <= 3 && self.rng.below(3) == 0)
                 .then(|| self.clock.year() - 1),
+            excess_to: None,
         };
         let mut what = String::new();
         if bad {

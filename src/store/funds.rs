@@ -68,8 +68,10 @@ const NOT_REVERSED: &str = "NOT EXISTS (SELECT 1 FROM transactions r WHERE r.rev
 
 fn dividend_totals(conn: &Connection, year: Option<i32>) -> Result<Vec<YearTotals>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT d.project, d.year, COUNT(*), SUM(d.amount), SUM(d.rent), SUM(d.upkeep), MAX(d.date)
+        "SELECT d.project, d.year, COUNT(*), SUM(d.amount), SUM(d.rent), SUM(d.upkeep), MAX(d.date),
+                SUM(COALESCE(x.amount, 0))
          FROM dividends d JOIN transactions t ON t.voucher = d.voucher
+         LEFT JOIN dividend_excess x ON x.voucher = d.voucher
          WHERE (?1 IS NULL OR d.year = ?1) AND {NOT_REVERSED}
          GROUP BY d.year, d.project
          ORDER BY d.year, d.project"
@@ -84,6 +86,7 @@ fn dividend_totals(conn: &Connection, year: Option<i32>) -> Result<Vec<YearTotal
             rent: Amount::from_fen(r.get(4)?),
             upkeep: Amount::from_fen(r.get(5)?),
             last_date: stored_date(6, &last)?,
+            excess: Amount::from_fen(r.get(7)?),
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -91,8 +94,9 @@ fn dividend_totals(conn: &Connection, year: Option<i32>) -> Result<Vec<YearTotal
 
 fn dividends(conn: &Connection, year: Option<i32>) -> Result<Vec<Dividend>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT d.project, d.year, d.date, d.amount, d.rent, d.upkeep, d.voucher
+        "SELECT d.project, d.year, d.date, d.amount, d.rent, d.upkeep, d.voucher, x.amount, x.fund
          FROM dividends d JOIN transactions t ON t.voucher = d.voucher
+         LEFT JOIN dividend_excess x ON x.voucher = d.voucher
          WHERE (?1 IS NULL OR d.year = ?1) AND {NOT_REVERSED}
          ORDER BY d.year, d.project, d.date, d.id"
     ))?;
@@ -106,6 +110,8 @@ fn dividends(conn: &Connection, year: Option<i32>) -> Result<Vec<Dividend>> {
             rent: Amount::from_fen(r.get(4)?),
             upkeep: Amount::from_fen(r.get(5)?),
             voucher: r.get(6)?,
+            excess: Amount::from_fen(r.get::<_, Option<i64>>(7)?.unwrap_or(0)),
+            excess_fund: r.get(8)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -188,6 +194,13 @@ impl Writer<'_> {
                 d.upkeep.fen(),
                 d.voucher,
             ])?;
+        if let Some(fund) = d.excess_fund.as_deref().filter(|_| !d.excess.is_zero()) {
+            self.sql()
+                .prepare_cached(
+                    "INSERT INTO dividend_excess (voucher, fund, amount) VALUES (?1, ?2, ?3)",
+                )?
+                .execute(params![d.voucher, fund, d.excess.fen()])?;
+        }
         Ok(())
     }
 

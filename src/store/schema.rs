@@ -578,6 +578,15 @@ CREATE TABLE grant_payments (
 ) WITHOUT ROWID;
 CREATE INDEX grant_payments_grant ON grant_payments(grant_id);
 "#,
+    // 16: the excess of a dividend over its project's expected income set aside into a fund
+    // (the PV project's 超额分红 into the reserve fund), by the dividend's voucher.
+    r#"
+CREATE TABLE dividend_excess (
+    voucher TEXT PRIMARY KEY REFERENCES dividends(voucher),
+    fund    TEXT NOT NULL REFERENCES funds(id),
+    amount  INTEGER NOT NULL CHECK (amount > 0)
+) WITHOUT ROWID;
+"#,
 ];
 
 /// The version that introduced the record chain: a ledger migrated from before it records
