@@ -751,3 +751,40 @@ fn a_dividends_excess_over_the_expected_income_goes_to_the_reserve_fund() {
         .stdout;
     assert!(tilt.contains("60,000.00"), "{tilt}");
 }
+
+#[test]
+fn a_csv_export_carries_the_fund_tags_and_reimports_to_the_same_restricted_money() {
+    let town = funded_town();
+    town.run(&[
+        "fund",
+        "spend",
+        "630",
+        "--purpose",
+        "助学",
+        "--amount",
+        "300",
+        "--date",
+        "2024-07-15",
+    ])
+    .ok();
+    let export = town.run(&["export", "--format", "csv"]).ok().stdout;
+    assert!(
+        export.starts_with(
+            "txn_id,date,account,amount,memo,household,ref,fund,purpose,source,donor,project\n"
+        ),
+        "{export}"
+    );
+    assert!(export.contains(",630,助学,,珠海某爱心企业,"), "{export}");
+    let other = Town::new();
+    other.write("export.csv", &export);
+    other
+        .run(&["import", "postings", "export.csv", "--create-accounts"])
+        .ok();
+    let list = |t: &Town| t.run(&["fund", "list", "--format", "csv"]).ok().stdout;
+    assert_eq!(list(&other), list(&town));
+    assert!(
+        list(&other).contains("\"助学 49,700.00\""),
+        "{}",
+        list(&other)
+    );
+}

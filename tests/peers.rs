@@ -216,3 +216,59 @@ fn csv_export_reimports_to_identical_balances() {
         .ok();
     assert_eq!(other.balances(), town.balances());
 }
+
+/// The fund tags reach hledger as tags: the money given to the 6·30 fund for 助学 less what was
+/// spent for 助学 (which never ran out in the demo, so every such spend took money given for
+/// it) is, by `hledger bal tag:purpose=助学`, what `fund show` keeps apart for 助学.
+#[test]
+fn hledger_reads_the_fund_tags_and_agrees_on_restricted_money() {
+    if !common::have_tool("hledger") {
+        return;
+    }
+    let town = town();
+    let journal = town.path("town.journal");
+    town.run(&[
+        "export",
+        "--format",
+        "ledger",
+        "--out",
+        journal.to_str().unwrap(),
+    ])
+    .ok();
+    let out = Command::new("hledger")
+        .args([
+            "-f",
+            journal.to_str().unwrap(),
+            "bal",
+            "--flat",
+            "-O",
+            "csv",
+            "tag:purpose=助学",
+            "负债:专项应付款:6·30资金",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let theirs = text
+        .lines()
+        .find(|l| l.starts_with("\"负债:专项应付款:6·30资金\""))
+        .and_then(|l| l.split(',').nth(1))
+        .map(|a| normalise(a.trim_matches('"')))
+        .unwrap_or_else(|| panic!("no 6·30 line in\n{text}"));
+    let show = town
+        .run(&["fund", "show", "630", "--format", "csv", "--lang", "en"])
+        .ok()
+        .stdout;
+    let ours = show
+        .lines()
+        .find(|l| l.starts_with("restricted：助学,"))
+        .and_then(|l| l.rsplit(',').next())
+        .map(normalise)
+        .unwrap_or_else(|| panic!("no 助学 line in\n{show}"));
+    assert_eq!(format!("-{ours}"), theirs);
+}

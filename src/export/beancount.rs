@@ -111,7 +111,7 @@ pub(super) fn write(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
             writeln!(out, "  code: {}", quoted(code)).map_err(io)?;
         }
     }
-    ledger.for_each_transaction(|txn, _| {
+    ledger.for_each_tagged_transaction(|txn, fund_tags| {
         writeln!(out, "\n{} * {}", txn.date, quoted(&txn.memo)).map_err(io)?;
         writeln!(out, "  voucher: {}", quoted(&txn.voucher)).map_err(io)?;
         if let Some(id) = &txn.external_id {
@@ -120,7 +120,7 @@ pub(super) fn write(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
         if let Some(reason) = &txn.reason {
             writeln!(out, "  reason: {}", quoted(reason)).map_err(io)?;
         }
-        for p in &txn.postings {
+        for (p, fund_tag) in txn.postings.iter().zip(fund_tags) {
             writeln!(out, "  {}  {} CNY", names[&p.account], p.amount).map_err(io)?;
             if !p.memo.is_empty() && p.memo != txn.memo {
                 writeln!(out, "    memo: {}", quoted(&p.memo)).map_err(io)?;
@@ -130,6 +130,19 @@ pub(super) fn write(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
             }
             if let Some(r) = &p.reference {
                 writeln!(out, "    ref: {}", quoted(r)).map_err(io)?;
+            }
+            if let Some(t) = fund_tag {
+                writeln!(out, "    fund: {}", quoted(&t.fund)).map_err(io)?;
+                for (name, value) in [
+                    ("purpose", &t.purpose),
+                    ("source", &t.source),
+                    ("donor", &t.donor),
+                    ("project", &t.project),
+                ] {
+                    if let Some(v) = value {
+                        writeln!(out, "    {name}: {}", quoted(v)).map_err(io)?;
+                    }
+                }
             }
         }
         Ok(())

@@ -1,5 +1,6 @@
 //! hledger / ledger-cli journal: `2024-12-20 * (2024-12-0007) memo` with postings in plain
-//! decimals (no commodity), household and reference as `; household: H0001` tags.
+//! decimals (no commodity), household, reference and a fund tag as `; household: H0001,
+//! fund: 630, purpose: 助学` tags.
 
 use std::io::Write;
 
@@ -19,7 +20,7 @@ pub(super) fn write(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
     for account in ledger.accounts()? {
         writeln!(out, "account {}", account.name).map_err(io)?;
     }
-    ledger.for_each_transaction(|txn, _| {
+    ledger.for_each_tagged_transaction(|txn, fund_tags| {
         // ';' starts a comment in a description: show it full-width instead.
         let description = one_line(&txn.memo).replace(';', "；");
         writeln!(
@@ -42,7 +43,7 @@ pub(super) fn write(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
             .map(|p| unicode_width::UnicodeWidthStr::width(p.account.as_str()))
             .max()
             .unwrap_or(0);
-        for p in &txn.postings {
+        for (p, fund_tag) in txn.postings.iter().zip(fund_tags) {
             let pad = width - unicode_width::UnicodeWidthStr::width(p.account.as_str());
             write!(
                 out,
@@ -62,6 +63,20 @@ pub(super) fn write(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
             if let Some(r) = &p.reference {
                 tags.push(format!("ref: {}", one_line(r).replace(',', " ")));
             }
+            // The fund tag as hledger tags: `hledger bal tag:purpose=助学` reads them.
+            if let Some(t) = fund_tag {
+                tags.push(format!("fund: {}", tag_value(&t.fund)));
+                for (name, value) in [
+                    ("purpose", &t.purpose),
+                    ("source", &t.source),
+                    ("donor", &t.donor),
+                    ("project", &t.project),
+                ] {
+                    if let Some(v) = value {
+                        tags.push(format!("{name}: {}", tag_value(v)));
+                    }
+                }
+            }
             if !tags.is_empty() {
                 write!(out, "  ; {}", tags.join(", ")).map_err(io)?;
             }
@@ -71,4 +86,9 @@ pub(super) fn write(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
     })?;
     out.flush().map_err(io)?;
     Ok(())
+}
+
+/// A tag's value as hledger reads it: one line, no comma (it ends a tag).
+fn tag_value(v: &str) -> String {
+    one_line(v).replace(',', "，")
 }

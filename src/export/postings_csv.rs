@@ -19,7 +19,10 @@ pub(super) fn write(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
         csv::ErrorKind::Io(e) => io(e),
         other => Error::rule(format!("{other:?}")),
     };
-    w.write_record([
+    // The fund columns only when some posting has a fund tag: a ledger without them exports
+    // the columns it always has.
+    let funds = ledger.has_fund_tags()?;
+    let columns = [
         "txn_id",
         "date",
         "account",
@@ -27,12 +30,18 @@ pub(super) fn write(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
         "memo",
         "household",
         "ref",
-    ])
-    .map_err(csv_err)?;
-    ledger.for_each_transaction(|txn, _| {
+        "fund",
+        "purpose",
+        "source",
+        "donor",
+        "project",
+    ];
+    let width = if funds { columns.len() } else { 7 };
+    w.write_record(&columns[..width]).map_err(csv_err)?;
+    ledger.for_each_tagged_transaction(|txn, fund_tags| {
         let id = txn.external_id.as_deref().unwrap_or(&txn.voucher);
         let date = txn.date.to_string();
-        for p in &txn.postings {
+        for (p, tag) in txn.postings.iter().zip(fund_tags) {
             let memo = if p.memo.is_empty() {
                 &txn.memo
             } else {
@@ -47,8 +56,21 @@ pub(super) fn write(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
                 escape_text(memo),
                 escape_text(p.household.as_deref().unwrap_or("")),
                 escape_text(p.reference.as_deref().unwrap_or("")),
+                escape_text(tag.as_ref().map_or("", |t| t.fund.as_str())),
+                escape_text(
+                    tag.as_ref()
+                        .and_then(|t| t.purpose.as_deref())
+                        .unwrap_or(""),
+                ),
+                escape_text(tag.as_ref().and_then(|t| t.source.as_deref()).unwrap_or("")),
+                escape_text(tag.as_ref().and_then(|t| t.donor.as_deref()).unwrap_or("")),
+                escape_text(
+                    tag.as_ref()
+                        .and_then(|t| t.project.as_deref())
+                        .unwrap_or(""),
+                ),
             ];
-            w.write_record(record.iter().map(|c| c.as_bytes()))
+            w.write_record(record[..width].iter().map(|c| c.as_bytes()))
                 .map_err(csv_err)?;
         }
         Ok(())

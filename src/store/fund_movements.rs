@@ -265,6 +265,15 @@ impl Writer<'_> {
 }
 
 impl Ledger {
+    /// Whether any posting has a fund tag.
+    pub fn has_fund_tags(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM fund_movements)", [], |r| {
+                r.get(0)
+            })?)
+    }
+
     /// The funds and their rules.
     pub fn fund_book(&self) -> Result<FundBook> {
         fund_book(&self.conn)

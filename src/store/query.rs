@@ -570,6 +570,26 @@ impl Ledger {
         self.for_each_stored_transaction(|txn, hash, _| f(txn, hash))
     }
 
+    /// As [`Ledger::for_each_transaction`], with each posting's fund tag, if any.
+    pub(crate) fn for_each_tagged_transaction(
+        &self,
+        mut f: impl FnMut(&Transaction, &[Option<super::StoredTag>]) -> Result<()>,
+    ) -> Result<()> {
+        let mut tags = Vec::new();
+        self.for_each_stored_posting_set(|txn, _, stored, names| {
+            tags.clear();
+            for mut p in stored.drain(..) {
+                let account = names
+                    .get(&p.account)
+                    .cloned()
+                    .unwrap_or_else(|| missing_account(p.account));
+                tags.push(p.tag.take());
+                txn.postings.push(posting(p, account, &txn.memo));
+            }
+            f(txn, &tags)
+        })
+    }
+
     /// As [`Ledger::for_each_transaction`], with the ids of the postings' accounts.
     pub(crate) fn for_each_stored_transaction(
         &self,
