@@ -1192,6 +1192,7 @@ proptest! {
                         loss: Amount::from_yuan(50_000),
                         note: String::new(),
                         date: day(1),
+                        dated: true,
                     };
                     (ledger.write(PEOPLE[*applicant], |w| grant::apply(w, &app, today)).map(|_| ()), true)
                 }
@@ -1203,6 +1204,7 @@ proptest! {
                         by: PEOPLE[*by].into(),
                         note: "核实".into(),
                         on: day(28),
+                        dated: true,
                     };
                     let allowed = may_review(s, req.gate, *pass, &req.by);
                     let id = s.grant.id;
@@ -1249,4 +1251,74 @@ proptest! {
         }
         townledger::audit::verify(&ledger).unwrap();
     }
+}
+
+/// The flow as a clerk types it without any day but the payment's: the gates are recorded
+/// today and the payment, dated when the money moved, is not held against days nobody stated.
+/// A gate passed on a stated day still holds an earlier payment back.
+#[test]
+fn the_flow_without_days_pays_on_the_day_given() {
+    let town = town_with_fund("800000");
+    let applied = town
+        .run_as(
+            "村文书",
+            &[
+                "grant",
+                "apply",
+                "--household",
+                "H0015",
+                "--fund",
+                "储备金",
+                "--amount",
+                "3000",
+                "--cause",
+                "因灾",
+                "--loss",
+                "20000",
+                "--note",
+                "鱼塘缺氧死鱼，损失2万余元",
+            ],
+        )
+        .ok()
+        .stdout;
+    assert_eq!(applied.lines().last(), Some("G1"));
+    for (gate, by) in [
+        ("village", "村委"),
+        ("data", "民政比对"),
+        ("sector", "镇农办"),
+    ] {
+        town.run_as(
+            "村文书",
+            &[
+                "grant", "review", "G1", "--gate", gate, "--pass", "--by", by,
+            ],
+        )
+        .ok();
+    }
+    town.run_as("出纳", &["grant", "pay", "G1", "--date", "2024-09-03"])
+        .ok();
+    let list = town
+        .run(&["grant", "list", "--format", "csv", "--status", "paid"])
+        .ok()
+        .stdout;
+    assert!(list.lines().any(|l| l.starts_with("G1,H0015,")), "{list}");
+
+    let g2 = apply(&town, "H0015", "1000", "因灾", "10000");
+    for (gate, by, day) in [
+        ("village", "村委", "2024-09-10"),
+        ("data", "民政比对", "2024-09-11"),
+        ("sector", "镇农办", "2024-09-12"),
+    ] {
+        town.run_as(
+            "村文书",
+            &[
+                "grant", "review", &g2, "--gate", gate, "--pass", "--by", by, "--date", day,
+            ],
+        )
+        .ok();
+    }
+    let r = town
+        .run_as("出纳", &["grant", "pay", &g2, "--date", "2024-09-11"])
+        .fails(1);
+    assert!(r.stderr.contains("before its gate sector"), "{}", r.stderr);
 }

@@ -518,6 +518,7 @@ fn grants_bench(dir: &std::path::Path, n: u64) -> Result<i32> {
             by: by.to_string(),
             note: String::new(),
             on,
+            dated: true,
         };
         let start = Instant::now();
         let mut ledger = townledger::store::Ledger::open(&db)?;

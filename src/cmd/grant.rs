@@ -127,6 +127,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
                 loss: parse_money("--loss", &args.loss)?,
                 note: args.note,
                 date: args.date.unwrap_or(today),
+                dated: args.date.is_some(),
             };
             let mut ledger = ctx.open()?;
             let g = ledger.write(&ctx.operator, |w| grant::apply(w, &app, today))?;
@@ -165,6 +166,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
                 by: args.by,
                 note: args.reason.or(args.note).unwrap_or_default(),
                 on: args.date.unwrap_or(today),
+                dated: args.date.is_some(),
             };
             let mut ledger = ctx.open()?;
             let Some(grant) = args.grant else {
@@ -267,10 +269,9 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
         }
         Command::Import(args) => {
             let today = today();
-            let date = args.date.unwrap_or(today);
             let mut ledger = ctx.open()?;
             let grants = ledger.write_bulk(&ctx.operator, |w| {
-                grant::import_grants(w, &args.file, args.encoding, date, today)
+                grant::import_grants(w, &args.file, args.encoding, args.date, today)
             })?;
             let (first, last) = (grants[0].label(), grants[grants.len() - 1].label());
             outln!(

@@ -257,6 +257,7 @@ pub fn grant_demo_relief(ledger: &mut Ledger, operator: &str) -> Result<Vec<Stri
         loss: Amount::from_yuan(loss),
         note: note.to_string(),
         date: date(on),
+        dated: true,
     };
     let decision = |gate, decision, by: &str, on, note: &str| ReviewRequest {
         gate,
@@ -264,6 +265,7 @@ pub fn grant_demo_relief(ledger: &mut Ledger, operator: &str) -> Result<Vec<Stri
         by: by.to_string(),
         note: note.to_string(),
         on: date(on),
+        dated: true,
     };
     let fish = application(
         "H0015",

@@ -109,6 +109,7 @@ pub fn read_applications(
     path: &Path,
     encoding: Encoding,
     date: NaiveDate,
+    dated: bool,
 ) -> Result<(String, Vec<(u64, std::result::Result<Application, String>)>)> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let file = path.display().to_string();
@@ -140,7 +141,7 @@ pub fn read_applications(
     let columns = columns(&file, header_line, &header)?;
     let out = rows
         .filter(|(_, cells)| !cells.iter().all(Cell::is_blank))
-        .map(|(line, cells)| (line, application(&columns, &cells, date)))
+        .map(|(line, cells)| (line, application(&columns, &cells, date, dated)))
         .collect();
     Ok((file, out))
 }
@@ -248,6 +249,7 @@ fn application(
     columns: &Columns,
     cells: &[Cell],
     date: NaiveDate,
+    dated: bool,
 ) -> std::result::Result<Application, String> {
     let text = |field: Field| -> std::result::Result<String, String> {
         let Some(col) = columns[field as usize] else {
@@ -276,5 +278,6 @@ fn application(
         loss: amount(Field::Loss)?,
         note: text(Field::Note)?,
         date,
+        dated,
     })
 }

@@ -16,7 +16,7 @@ use crate::funds::grant::{
 use crate::money::Amount;
 
 const GRANT_COLUMNS: &str = "id, household, fund, amount, cause, loss, note, gates, applied_on, \
-     applicant, applied_at";
+     applicant, applied_at, dated";
 
 fn unreadable(what: &str) -> Error {
     Error::Tampered(crate::tr!("grant-unreadable", what = what))
@@ -41,6 +41,7 @@ fn grant_from_row(r: &rusqlite::Row<'_>) -> Result<Grant> {
         applied_on: date_of(&applied_on)?,
         applicant: r.get(9)?,
         applied_at: r.get(10)?,
+        dated: r.get::<_, i64>(11)? != 0,
     })
 }
 
@@ -57,12 +58,13 @@ fn review_from_row(r: &rusqlite::Row<'_>) -> Result<(i64, GateReview)> {
             note: r.get(5)?,
             operator: r.get(6)?,
             recorded_at: r.get(7)?,
+            dated: r.get::<_, i64>(8)? != 0,
         },
     ))
 }
 
 const REVIEW_SELECT: &str = "SELECT grant_id, gate, passed, reviewer, decided_on, note, operator, \
-     recorded_at FROM grant_reviews";
+     recorded_at, dated FROM grant_reviews";
 
 /// Payment vouchers with the voucher that reversed each, if any.
 const PAYMENT_SELECT: &str = "SELECT p.grant_id, p.voucher, p.date, p.paid_by, r.voucher
@@ -185,7 +187,7 @@ impl Writer<'_> {
         insert_rows(
             self.sql(),
             &format!("INSERT INTO grants ({GRANT_COLUMNS})"),
-            11,
+            12,
             "",
             grants,
             |stmt, at, g| {
@@ -199,7 +201,8 @@ impl Writer<'_> {
                 stmt.raw_bind_parameter(at + 8, gates_text(&g.gates))?;
                 stmt.raw_bind_parameter(at + 9, date_text(g.applied_on))?;
                 stmt.raw_bind_parameter(at + 10, &g.applicant)?;
-                stmt.raw_bind_parameter(at + 11, &g.applied_at)
+                stmt.raw_bind_parameter(at + 11, &g.applied_at)?;
+                stmt.raw_bind_parameter(at + 12, i64::from(g.dated))
             },
         )?;
         Ok(())
@@ -210,8 +213,8 @@ impl Writer<'_> {
         insert_rows(
             self.sql(),
             "INSERT INTO grant_reviews (grant_id, gate, passed, reviewer, decided_on, note, \
-             operator, recorded_at)",
-            8,
+             operator, recorded_at, dated)",
+            9,
             "",
             reviews,
             |stmt, at, (id, r)| {
@@ -222,7 +225,8 @@ impl Writer<'_> {
                 stmt.raw_bind_parameter(at + 5, date_text(r.on))?;
                 stmt.raw_bind_parameter(at + 6, &r.note)?;
                 stmt.raw_bind_parameter(at + 7, &r.operator)?;
-                stmt.raw_bind_parameter(at + 8, &r.recorded_at)
+                stmt.raw_bind_parameter(at + 8, &r.recorded_at)?;
+                stmt.raw_bind_parameter(at + 9, i64::from(r.dated))
             },
         )?;
         Ok(())

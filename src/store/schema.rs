@@ -551,7 +551,8 @@ CREATE TABLE grants (
     gates      TEXT NOT NULL,
     applied_on TEXT NOT NULL,
     applicant  TEXT NOT NULL,
-    applied_at TEXT NOT NULL
+    applied_at TEXT NOT NULL,
+    dated      INTEGER NOT NULL
 );
 CREATE INDEX grants_household ON grants(household);
 
@@ -566,6 +567,7 @@ CREATE TABLE grant_reviews (
     note        TEXT NOT NULL,
     operator    TEXT NOT NULL,
     recorded_at TEXT NOT NULL,
+    dated       INTEGER NOT NULL,
     PRIMARY KEY (grant_id, gate)
 ) WITHOUT ROWID;
 

@@ -161,6 +161,7 @@ fn grant_from(
         applied_on: app.date,
         applicant: applicant.to_string(),
         applied_at: at.to_string(),
+        dated: app.dated,
     }
 }
 
@@ -257,9 +258,14 @@ pub fn import_grants(
     w: &mut Writer<'_>,
     path: &Path,
     encoding: Encoding,
-    date: NaiveDate,
+    date: Option<NaiveDate>,
     today: NaiveDate,
 ) -> Result<Vec<Grant>> {
-    let (file, rows) = crate::import::grants::read_applications(path, encoding, date)?;
+    let (file, rows) = crate::import::grants::read_applications(
+        path,
+        encoding,
+        date.unwrap_or(today),
+        date.is_some(),
+    )?;
     apply_many(w, &file, rows, today)
 }

@@ -257,6 +257,8 @@ pub struct Application {
     pub note: String,
     /// The day of the application.
     pub date: NaiveDate,
+    /// Whether that day was stated (`--date`), or is the day it was recorded.
+    pub dated: bool,
 }
 
 /// A grant as stored.
@@ -277,6 +279,8 @@ pub struct Grant {
     /// The operator who applied.
     pub applicant: String,
     pub applied_at: String,
+    /// Whether `applied_on` was stated, or is the day it was recorded.
+    pub dated: bool,
 }
 
 impl Grant {
@@ -300,6 +304,9 @@ pub struct GateReview {
     /// The operator who recorded it, and when.
     pub operator: String,
     pub recorded_at: String,
+    /// Whether the day was stated (`--date`), or is the day it was recorded: only stated days
+    /// are held against the days before and after them.
+    pub dated: bool,
 }
 
 /// A payment voucher of a grant.

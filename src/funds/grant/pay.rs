@@ -192,7 +192,14 @@ fn check_payable(
             gate = r.gate.label()
         ));
     }
-    if let Some(last) = s.passed().max_by_key(|r| r.on).filter(|r| date < r.on) {
+    // A payment is not dated before a gate passed on a stated day (a gate recorded without its
+    // day may be entered after the money moved).
+    if let Some(last) = s
+        .passed()
+        .filter(|r| r.dated)
+        .max_by_key(|r| r.on)
+        .filter(|r| date < r.on)
+    {
         return Err(crate::tr!(
             "grant-pay-too-early",
             grant = grant.as_str(),

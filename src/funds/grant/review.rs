@@ -28,6 +28,8 @@ pub struct ReviewRequest {
     pub note: String,
     /// The day of the decision.
     pub on: NaiveDate,
+    /// Whether the day was stated (`--date`), or is the day it is recorded.
+    pub dated: bool,
 }
 
 impl ReviewRequest {
@@ -129,8 +131,10 @@ fn check_review(state: &GrantState, req: &ReviewRequest) -> std::result::Result<
             ));
         }
     }
+    // Only stated days are held against each other: a step recorded without its day may be
+    // entered long after the fact.
     match at.checked_sub(1).and_then(|i| state.review_at(g.gates[i])) {
-        Some(r) if req.on < r.on => {
+        Some(r) if req.dated && r.dated && req.on < r.on => {
             return Err(crate::tr!(
                 "grant-review-before-gate",
                 grant = grant.as_str(),
@@ -140,7 +144,7 @@ fn check_review(state: &GrantState, req: &ReviewRequest) -> std::result::Result<
                 date = r.on
             ))
         }
-        None if req.on < g.applied_on => {
+        None if req.dated && g.dated && req.on < g.applied_on => {
             return Err(crate::tr!(
                 "grant-review-before-application",
                 grant = grant.as_str(),
@@ -163,6 +167,7 @@ fn review_row(req: &ReviewRequest, operator: &str, at: &str) -> GateReview {
         note: req.note.trim().to_string(),
         operator: operator.to_string(),
         recorded_at: at.to_string(),
+        dated: req.dated,
     }
 }
 
