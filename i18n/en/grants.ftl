@@ -115,7 +115,6 @@ grant-reviewed-many = { $count ->
 grant-pay-needs-by = who pays must be named (--by or the operator)
 grant-none-passed = no grant has passed every gate and waits to be paid
 grant-not-passed = grant { $grant } cannot be paid: gate { $gate } has not passed
-grant-payer-applicant = { $payer } applied for grant { $grant }: the applicant does not pay it
 grant-payer-reviewer = { $payer } passed gate { $gate } of grant { $grant }: whoever pays passed no gate
 grant-pay-too-early = grant { $grant } cannot be paid on { $date }, before its gate { $gate } passed ({ $on })
 grant-cap-household-year = grant { $grant }: household { $household } was paid { $paid } in grants in { $year }; { $amount } more is above the cap per household and year ({ $max })

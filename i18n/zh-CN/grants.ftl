@@ -109,7 +109,6 @@ grant-reviewed-many = { $count } 项救助的{ $gate }关由 { $by } 于 { $on }
 grant-pay-needs-by = 须写明发放人（--by 或操作员）
 grant-none-passed = 没有已通过各关、等待发放的救助
 grant-not-passed = 救助 { $grant } 不能发放：{ $gate }关尚未通过
-grant-payer-applicant = { $payer } 是救助 { $grant } 的申请人：申请人不得发放
 grant-payer-reviewer = { $payer } 审核通过了救助 { $grant } 的{ $gate }关：发放人不得是审核人
 grant-pay-too-early = 救助 { $grant } 不能在 { $date } 发放：早于其{ $gate }关通过的日期（{ $on }）
 grant-cap-household-year = 救助 { $grant }：农户 { $household } 在 { $year } 年已领取救助 { $paid }，再加 { $amount } 超过每户每年上限（{ $max }）

@@ -177,13 +177,6 @@ fn check_payable(
             gate = gate.label()
         ));
     }
-    if same_person(payer, &g.applicant) {
-        return Err(crate::tr!(
-            "grant-payer-applicant",
-            grant = grant.as_str(),
-            payer = payer.trim()
-        ));
-    }
     if let Some(r) = s.passed().find(|r| same_person(&r.by, payer)) {
         return Err(crate::tr!(
             "grant-payer-reviewer",
