@@ -135,6 +135,13 @@ pub fn allocate(
     let second_payment = ledger.write(operator, |w| {
         workflow::pay(w, run, day(2025, 1, 9), from, None)
     })?;
+    // The town's finance clerk closes January to November: their vouchers stay as reported.
+    let closed = crate::period::close(ledger, "2024-11", "镇财务", operator)?;
+    funds.push(crate::tr!(
+        "demo-closed",
+        month = closed.month.as_str(),
+        transactions = closed.transactions
+    ));
     Ok(DemoAllocation {
         households: records.len(),
         funds,

@@ -20,6 +20,7 @@ pub mod import;
 pub mod ledger;
 pub mod money;
 pub mod people;
+pub mod period;
 pub mod render;
 pub mod report;
 pub mod reversal;

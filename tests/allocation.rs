@@ -1809,3 +1809,39 @@ fn pay_from_is_an_asset_that_holds_enough() {
     town.run_as("出纳王", &["pay", &run, "--date", "2025-01-07"])
         .ok();
 }
+
+/// A run is posted and paid in an open period only: with January 2025 closed, `allocate post`
+/// and `pay` dated in it are refused, nothing written; dated in February they go through.
+#[test]
+fn allocate_post_and_pay_refuse_a_closed_period() {
+    let town = town();
+    let run = plan(&town, "10000");
+    approve_and_notice(&town, &run);
+    town.run_as("镇财务", &["period", "close", "2025-01"]).ok();
+    let before = town.balances();
+    let r = town
+        .run(&["allocate", "post", &run, "--date", "2025-01-07"])
+        .fails(1);
+    assert!(
+        r.stderr.contains(
+            "2025-01-07 lies in a closed period (the books are closed through 2025-01, by 镇财务"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(town.balances(), before);
+    town.run(&["allocate", "post", &run, "--date", "2025-02-03"])
+        .ok();
+    let before = town.balances();
+    let r = town
+        .run_as("出纳王", &["pay", &run, "--date", "2025-01-31"])
+        .fails(1);
+    assert!(
+        r.stderr.contains("2025-01-31 lies in a closed period"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(town.balances(), before);
+    town.run_as("出纳王", &["pay", &run, "--date", "2025-02-05"])
+        .ok();
+}

@@ -458,4 +458,73 @@ proptest! {
         }
         verify(&ledger).unwrap();
     }
+
+    /// Once the books are closed through a month, no sequence of writes — postings dated
+    /// anywhere in the year, reversals of any voucher on any day — changes any account's
+    /// balance at the end of that month: what is dated in it is refused, and nothing else
+    /// moves it.
+    #[test]
+    fn a_closed_month_keeps_its_balances_whatever_is_written_after(
+        before in prop::collection::vec(transaction(), 1..12),
+        month in 1u32..12,
+        after in prop::collection::vec((transaction(), 0usize..4, 0u32..365), 1..16),
+    ) {
+        townledger::i18n::set_lang(townledger::i18n::Lang::En);
+        let dir = tempfile::tempdir().unwrap();
+        let mut ledger = new_ledger(&dir);
+        post_all(&mut ledger, &before);
+        let month_text = format!("2024-{month:02}");
+        let (_, last_day) = townledger::period::parse_month(&month_text).unwrap();
+        townledger::period::close(&mut ledger, &month_text, "镇财务", "test").unwrap();
+        let at_close = |ledger: &Ledger| -> Vec<Amount> {
+            ACCOUNTS
+                .iter()
+                .map(|a| ledger.balance_of(a, Some(last_day)).unwrap())
+                .collect()
+        };
+        let closed = at_close(&ledger);
+        let vouchers: Vec<String> = {
+            let mut v = Vec::new();
+            ledger.for_each_transaction(|t, _| {
+                v.push(t.voucher.clone());
+                Ok(())
+            }).unwrap();
+            v
+        };
+        for ((day, lines), how, reverse_day) in after {
+            let date = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + chrono::Duration::days(i64::from(day));
+            let outcome = if how == 0 && !vouchers.is_empty() {
+                let v = vouchers[reverse_day as usize % vouchers.len()].clone();
+                let on = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()
+                    + chrono::Duration::days(i64::from(reverse_day));
+                ledger.write("test", |w| townledger::reversal::reverse_voucher(w, &v, "更正", on)).map(|_| ())
+            } else {
+                ledger.write("test", |w| {
+                    w.post(NewTransaction {
+                        tags: Vec::new(),
+                        date,
+                        memo: "更正".into(),
+                        external_id: None,
+                        reverses: None,
+                        reason: None,
+                        postings: lines
+                            .iter()
+                            .map(|(a, fen)| Posting {
+                                account: ACCOUNTS[*a].into(),
+                                amount: Amount::from_fen(*fen),
+                                memo: String::new(),
+                                household: None,
+                                reference: None,
+                            })
+                            .collect(),
+                    })
+                }).map(|_| ())
+            };
+            if let Err(e) = outcome {
+                prop_assert!(matches!(e, Error::Rule(_) | Error::NotFound(_)), "{e}");
+            }
+            prop_assert_eq!(at_close(&ledger), closed.clone());
+        }
+        verify(&ledger).unwrap();
+    }
 }

@@ -257,6 +257,15 @@ help-insurance-pay-claims-date = The day they are paid
 help-insurance-pay-claims-year = Only the claims of this year's roster
 help-insurance-show = A year's roster, premium and claims
 help-insurance-show-year = The insurance year
+help-period = Closing the books 结账: close a month, reopen it, list what is closed
+help-period-close = Close the books through a month (YYYY-MM) after checking them: nothing may then be posted or reversed dated in it or before
+help-period-close-month = The month, YYYY-MM
+help-period-close-by = Who closes the books (default: the operator)
+help-period-reopen = Reopen a closed month (and every later one), with a reason, by someone who did not close it
+help-period-reopen-month = The month, YYYY-MM
+help-period-reopen-reason = Why the month is reopened
+help-period-reopen-by = Who reopens it (default: the operator); not whoever closed it
+help-period-list = Every close and reopen, and the months closed now
 
 help-notes = {" "}[{ $notes }]
 help-note-separator = ] [

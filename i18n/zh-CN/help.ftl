@@ -256,6 +256,15 @@ help-insurance-pay-claims-date = 转付日期
 help-insurance-pay-claims-year = 只转付该年度的理赔
 help-insurance-show = 年度参保名单、保费与理赔
 help-insurance-show-year = 保险年度
+help-period = 结账：结账、反结账、查看结账记录
+help-period-close = 核对账簿后结账至某月（YYYY-MM）：此后不得记入或冲销该月及以前日期的凭证
+help-period-close-month = 月份，YYYY-MM
+help-period-close-by = 结账人（默认：操作员）
+help-period-reopen = 反结账：重新打开已结账的月份（及以后各月），须写明原因，且不得由结账人办理
+help-period-reopen-month = 月份，YYYY-MM
+help-period-reopen-reason = 反结账的原因
+help-period-reopen-by = 反结账人（默认：操作员）；不得是结账人
+help-period-list = 全部结账、反结账记录，以及当前已结账的月份
 
 help-notes = （{ $notes }）
 help-note-separator = ；

@@ -26,6 +26,7 @@ mod init;
 mod insurance;
 mod key;
 mod pay;
+mod period;
 mod project;
 mod register;
 mod reverse;
@@ -115,6 +116,9 @@ pub enum Command {
     /// Anti-poverty insurance 防贫保: the year's roster, the premium to the insurer, claims.
     #[command(subcommand)]
     Insurance(insurance::Command),
+    /// Closing the books 结账: close a month, reopen it, list what is closed.
+    #[command(subcommand)]
+    Period(period::Command),
     /// Relief grants from the reserve fund through the three gates: apply, review, pay, list.
     #[command(subcommand)]
     Grant(grant::Command),
@@ -182,6 +186,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Dividend(c) => dividend::run(&ctx, c),
         Command::Fund(c) => fund::run(&ctx, c),
         Command::Insurance(c) => insurance::run(&ctx, c),
+        Command::Period(c) => period::run(&ctx, c),
         Command::Grant(c) => grant::run(&ctx, c),
         Command::Tilt(args) => tilt::run(&ctx, args),
         Command::Statement(c) => statement::run(&ctx, c),

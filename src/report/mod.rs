@@ -9,6 +9,7 @@ pub mod fund_list;
 pub mod fund_show;
 pub mod grant_list;
 pub mod insurance;
+pub mod period_list;
 pub mod register;
 pub mod statement;
 pub mod voucher;

@@ -326,6 +326,16 @@ impl<'c> Writer<'c> {
         Ok(())
     }
 
+    /// Refuse a record dated `date` when it lies in a closed period (every transaction is
+    /// checked so as it is numbered; records kept beside the journal, as a grant's days, call
+    /// this).
+    pub fn check_open(&self, date: NaiveDate) -> Result<()> {
+        self.numbering
+            .as_ref()
+            .expect("no bulk import is preparing")
+            .check_open(date)
+    }
+
     /// When this write posts (local time, `YYYY-MM-DDTHH:MM:SS`).
     pub fn posted_at(&self) -> &str {
         &self.posted_at
@@ -579,6 +589,10 @@ impl<'c> Writer<'c> {
             movements
         };
         let date = new.date;
+        self.numbering
+            .as_ref()
+            .expect("no bulk import is preparing")
+            .check_open(date)?;
         let moved: Vec<(i64, i64)> = if movements.is_empty() {
             Vec::new()
         } else {

@@ -21,6 +21,7 @@ pub mod insurance;
 mod journal;
 mod line_blocks;
 mod movements;
+pub mod periods;
 mod postings_json;
 mod prepare;
 mod query;

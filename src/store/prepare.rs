@@ -35,6 +35,8 @@ pub(crate) struct Numbering {
     pub used_last: HashMap<u32, u32>,
     /// Scratch for the bytes a transaction's hash is computed over.
     hash_bytes: Vec<u8>,
+    /// The books closed when the write began: nothing is posted dated in them.
+    closed: Option<super::periods::Closed>,
 }
 
 /// A transaction ready to be written.
@@ -115,7 +117,22 @@ impl Numbering {
             stored_last,
             used_last: HashMap::new(),
             hash_bytes: Vec::with_capacity(16 << 10),
+            closed: super::periods::closed(conn)?,
         })
+    }
+
+    /// Refuse a transaction dated in a closed period: corrections go into an open one.
+    pub(crate) fn check_open(&self, date: NaiveDate) -> Result<()> {
+        match &self.closed {
+            Some(c) if c.covers(date) => Err(Error::rule(crate::tr!(
+                "period-closed",
+                date = date,
+                through = c.month_text(),
+                by = c.person.as_str(),
+                at = c.at.as_str()
+            ))),
+            _ => Ok(()),
+        }
     }
 
     /// Where the numbering stands for a transaction dated `date`, to [`Numbering::rewind`] to.
@@ -432,6 +449,7 @@ impl Bulk {
                 return Ok(BulkOutcome::AlreadyPosted(voucher));
             }
         }
+        self.numbering.check_open(new.date)?;
         let prepared = self.numbering.prepare(new, postings, Some(&mut self.index));
         Ok(BulkOutcome::Prepared(prepared))
     }

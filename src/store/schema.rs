@@ -589,6 +589,22 @@ CREATE TABLE dividend_excess (
     amount  INTEGER NOT NULL CHECK (amount > 0)
 ) WITHOUT ROWID;
 "#,
+    // 17: closing the books (see `period`): each close and reopen, in order. A close closes its
+    // month and every earlier one; a reopen opens its month and every later one. Who did it,
+    // why, and the journal's length and head at the time.
+    r#"
+CREATE TABLE period_events (
+    seq            INTEGER PRIMARY KEY,
+    month          TEXT NOT NULL,
+    action         TEXT NOT NULL,
+    person         TEXT NOT NULL,
+    reason         TEXT,
+    operator       TEXT NOT NULL,
+    at             TEXT NOT NULL,
+    journal_length INTEGER NOT NULL,
+    journal_head   TEXT NOT NULL
+);
+"#,
 ];
 
 /// The version that introduced the record chain: a ledger migrated from before it records

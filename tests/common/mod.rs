@@ -195,6 +195,7 @@ pub const RUNS_AS_IN_SCHEMA_7: &str = "
     DROP TABLE insurance_rosters;
     DROP TABLE fund_movements;
     DROP TABLE fund_rules;
+    DROP TABLE period_events;
     DROP TABLE dividend_excess;
     DROP TABLE grant_payments;
     DROP TABLE grant_reviews;

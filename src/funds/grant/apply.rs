@@ -170,6 +170,7 @@ fn grant_from(
 /// eligible categories, a cause the fund does not grant for, an amount or a loss of 0.00 or
 /// less, an amount above the cap for the loss or above the yearly cap, a date after `today`.
 pub fn apply(w: &mut Writer<'_>, app: &Application, today: NaiveDate) -> Result<Grant> {
+    w.check_open(app.date)?;
     let checker = Checker::new(w)?;
     let id = app.household.trim();
     check_household_id(&crate::tr!("grant-field-household"), id).map_err(Error::Rule)?;
@@ -219,6 +220,7 @@ pub fn apply_many(
     let mut checked = Vec::with_capacity(rows.len());
     for (line, row) in &rows {
         let result = row.as_ref().map_err(String::clone).and_then(|app| {
+            w.check_open(app.date).map_err(|e| e.to_string())?;
             let household = registers[&app.date].get(app.household.trim());
             checker.check(app, household, today).map(|c| (c, app))
         });

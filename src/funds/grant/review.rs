@@ -180,6 +180,7 @@ pub fn review(
     today: NaiveDate,
 ) -> Result<GrantState> {
     req.check(today)?;
+    w.check_open(req.on)?;
     let state = w
         .grant_state(id)?
         .ok_or_else(|| Error::NotFound(crate::tr!("grant-not-found", grant = grant_label(id))))?;
@@ -199,6 +200,7 @@ pub fn review_all_pending(
     today: NaiveDate,
 ) -> Result<Vec<i64>> {
     req.check(today)?;
+    w.check_open(req.on)?;
     let states = w.grant_states()?;
     let waiting: Vec<&GrantState> = states
         .iter()
