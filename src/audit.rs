@@ -277,6 +277,89 @@ pub fn verify_signed(ledger: &Ledger, public_key: Option<&str>) -> Result<Verifi
     })
 }
 
+/// Check the journal from the transaction after the first `length`, whose chain stood at
+/// `head` (hex) then — as a close recorded it — to the head recorded now, each transaction's
+/// hash recomputed and its postings balanced; and the record chain over every other table.
+/// What a close checks when an earlier close or reopen recorded where the journal stood: its
+/// cost follows what was posted since, not the journal's size. Returns the transactions
+/// checked.
+pub fn verify_journal_since(ledger: &Ledger, length: i64, head: &str) -> Result<i64> {
+    let mut prev: Hash = hex::decode(head)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| Error::Tampered(crate::tr!("verify-journal-head-unreadable")))?;
+    let mut expected_id = length + 1;
+    let mut last_voucher = String::from("(start of journal)");
+    let mut hashed = Vec::with_capacity(16 << 10);
+    ledger.for_each_stored_posting_set_after(length, |txn, stored_hash, stored, names| {
+        if txn.id != expected_id {
+            return Err(Error::Tampered(crate::tr!(
+                "verify-missing-transactions",
+                voucher = &txn.voucher,
+                count = txn.id - expected_id,
+                last = &last_voucher
+            )));
+        }
+        if let Some(p) = stored.iter().find(|p| !names.contains_key(&p.account)) {
+            return Err(Error::Tampered(crate::tr!(
+                "verify-unknown-account",
+                voucher = &txn.voucher,
+                account = p.account
+            )));
+        }
+        let computed = chain_hash_with(
+            &mut hashed,
+            &prev,
+            &txn.head(),
+            stored.iter().map(|p| PostingContent {
+                account: &names[&p.account],
+                fen: p.fen,
+                memo: p.memo.as_deref().unwrap_or(&txn.memo),
+                household: p.household.as_deref(),
+                reference: p.reference.as_deref(),
+                tag: p.tag.as_ref().map(|t| t.content()),
+            }),
+        );
+        let off = stored
+            .iter()
+            .try_fold(0i64, |sum, p| sum.checked_add(p.fen));
+        if computed[..] != *stored_hash {
+            return Err(Error::Tampered(crate::tr!(
+                "verify-voucher-hash",
+                voucher = &txn.voucher,
+                date = txn.date
+            )));
+        }
+        if off != Some(0) || stored.len() < 2 {
+            return Err(Error::Tampered(crate::tr!(
+                "verify-unbalanced",
+                voucher = &txn.voucher,
+                sum = off.map_or_else(
+                    || crate::tr!("verify-sum-overflow"),
+                    |f| Amount::from_fen(f).to_string()
+                )
+            )));
+        }
+        prev = computed;
+        expected_id += 1;
+        last_voucher.clone_from(&txn.voucher);
+        Ok(())
+    })?;
+    let transactions = expected_id - 1;
+    if let Some(recorded) = ledger.chain_head()? {
+        if recorded.length != transactions || recorded.hash != hex::encode(prev) {
+            return Err(Error::Tampered(crate::tr!(
+                "verify-journal-head",
+                recorded = short(&recorded.hash),
+                last = &last_voucher,
+                head = &hex::encode(prev)
+            )));
+        }
+    }
+    check_records(ledger, &ledger.checkpoints()?)?;
+    Ok(transactions - length)
+}
+
 fn short(hex: &str) -> &str {
     &hex[..16.min(hex.len())]
 }

@@ -9,6 +9,19 @@ use common::Town;
 /// A town with the demo register, money in its funds and a project, the books closed through
 /// 2024-06 by 镇财务.
 fn closed_town() -> Town {
+    let town = open_town();
+    let r = town.run_as("镇财务", &["period", "close", "2024-06"]).ok();
+    assert!(
+        r.stdout
+            .contains("the books are closed through 2024-06: 4 transactions verified"),
+        "{}",
+        r.stdout
+    );
+    town
+}
+
+/// [`closed_town`] before the close.
+fn open_town() -> Town {
     let town = Town::new();
     let households = common::demo_dir().join("households.csv");
     town.run(&[
@@ -76,13 +89,6 @@ fn closed_town() -> Town {
     ] {
         town.run(args).ok();
     }
-    let r = town.run_as("镇财务", &["period", "close", "2024-06"]).ok();
-    assert!(
-        r.stdout
-            .contains("the books are closed through 2024-06: 4 transactions verified"),
-        "{}",
-        r.stdout
-    );
     town
 }
 
@@ -490,9 +496,64 @@ fn a_close_checks_the_books_and_a_reopen_needs_a_reason_and_another_person() {
 
 #[test]
 fn a_close_is_refused_when_the_books_do_not_verify() {
-    let town = closed_town();
+    let town = open_town();
     town.sql("UPDATE transactions SET memo = memo || 'x' WHERE id = 4");
     let r = town.run(&["period", "close", "2024-09"]).fails(2);
     assert!(r.stderr.contains("voucher 2024-03-0004"), "{}", r.stderr);
-    assert_eq!(town.count("SELECT COUNT(*) FROM period_events"), 1);
+    assert_eq!(town.count("SELECT COUNT(*) FROM period_events"), 0);
+}
+
+#[test]
+fn a_later_close_checks_what_was_posted_since_the_last_one() {
+    let town = closed_town();
+    town.run(&[
+        "fund",
+        "spend",
+        "631",
+        "--purpose",
+        "就业补贴",
+        "--amount",
+        "1500",
+        "--date",
+        "2024-07-01",
+    ])
+    .ok();
+    town.run(&[
+        "fund",
+        "spend",
+        "631",
+        "--purpose",
+        "就业补贴",
+        "--amount",
+        "1500",
+        "--date",
+        "2024-07-02",
+    ])
+    .ok();
+    let r = town.run_as("镇财务", &["period", "close", "2024-07"]).ok();
+    assert!(
+        r.stdout.contains("the books are closed through 2024-07: the 2 transactions posted since the last close or reopen"),
+        "{}",
+        r.stdout
+    );
+    town.run(&[
+        "fund",
+        "spend",
+        "631",
+        "--purpose",
+        "就业补贴",
+        "--amount",
+        "1500",
+        "--date",
+        "2024-08-01",
+    ])
+    .ok();
+    town.sql(
+        "UPDATE transactions SET memo = memo || 'x' WHERE id = (SELECT MAX(id) FROM transactions)",
+    );
+    let r = town
+        .run_as("镇财务", &["period", "close", "2024-08"])
+        .fails(2);
+    assert!(r.stderr.contains("voucher 2024-08-0001"), "{}", r.stderr);
+    assert_eq!(town.count("SELECT COUNT(*) FROM period_events"), 2);
 }

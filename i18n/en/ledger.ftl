@@ -105,3 +105,5 @@ period-closed-done = the books are closed through { $month }: { $transactions } 
 period-unpaid-run = run { $run }: { $amount } still owed to { $households } households although its notice ended in the closed months (listed, not refused)
 period-reopened = { $month } and every later month reopened
 demo-closed = the books are closed through { $month } by 镇财务 ({ $transactions } transactions verified): nothing dated January to November may be posted or reversed now
+period-closed-done-since = the books are closed through { $month }: the { $transactions } transactions posted since the last close or reopen ({ $since }) verified, and the record chain; nothing may be posted or reversed dated on or before its last day
+verify-journal-head-unreadable = the journal's head recorded at the last close or reopen is unreadable

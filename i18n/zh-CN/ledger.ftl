@@ -99,3 +99,5 @@ period-closed-done = 已结账至 { $month }：{ $transactions } 张凭证核验
 period-unpaid-run = 分配批次 { $run }：公示期已在结账月份内结束，仍欠 { $households } 户 { $amount }（仅列示，不阻止结账）
 period-reopened = 已反结账：{ $month } 及以后各月
 demo-closed = 镇财务已结账至 { $month }（{ $transactions } 张凭证核验无误）：此后 1—11 月的凭证不得再记入或冲销
+period-closed-done-since = 已结账至 { $month }：上次结账或反结账（{ $since }）以来记入的 { $transactions } 张凭证及记录链核验无误；此后不得记入或冲销该月末及以前日期的凭证
+verify-journal-head-unreadable = 上次结账或反结账时记录的日记账链头无法读取

@@ -54,14 +54,20 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
                     )
                 );
             }
-            outln!(
-                "{}",
-                townledger::tr!(
+            let done = match &outcome.since {
+                Some(since) => townledger::tr!(
+                    "period-closed-done-since",
+                    month = outcome.month.as_str(),
+                    transactions = outcome.transactions,
+                    since = since.as_str()
+                ),
+                None => townledger::tr!(
                     "period-closed-done",
                     month = outcome.month.as_str(),
                     transactions = outcome.transactions
-                )
-            );
+                ),
+            };
+            outln!("{done}");
             Ok(0)
         }
         Command::Reopen(args) => {

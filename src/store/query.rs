@@ -616,6 +616,20 @@ impl Ledger {
     /// copied per posting: `verify` hashes millions of them.
     pub(crate) fn for_each_stored_posting_set(
         &self,
+        f: impl FnMut(
+            &mut Transaction,
+            &[u8],
+            &mut Vec<StoredPosting>,
+            &HashMap<i64, String>,
+        ) -> Result<()>,
+    ) -> Result<()> {
+        self.for_each_stored_posting_set_after(0, f)
+    }
+
+    /// [`Ledger::for_each_stored_posting_set`] of the transactions after the first `after`.
+    pub(crate) fn for_each_stored_posting_set_after(
+        &self,
+        after: i64,
         mut f: impl FnMut(
             &mut Transaction,
             &[u8],
@@ -630,9 +644,9 @@ impl Ledger {
             rows.collect::<rusqlite::Result<_>>()?
         };
         let mut txns = read.prepare(&format!(
-            "SELECT {TRANSACTION_COLUMNS} FROM transactions ORDER BY id"
+            "SELECT {TRANSACTION_COLUMNS} FROM transactions WHERE id > ?1 ORDER BY id"
         ))?;
-        let mut rows = txns.query([])?;
+        let mut rows = txns.query([after])?;
         let mut stored = Vec::new();
         while let Some(row) = rows.next()? {
             let mut txn = transaction_header(row)?;
