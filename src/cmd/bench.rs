@@ -385,6 +385,26 @@ fn funds_bench(args: &Args) -> Result<()> {
     )?;
     let list = median_of(&["--ledger", &db, "fund", "list"], args.runs)?;
     let verify = run_once(&["--ledger", &db, "verify"])?;
+    // Closing the books: the first close checks the whole journal, a later one what was
+    // posted since.
+    let first_close = run_once(&[
+        "--ledger",
+        &db,
+        "period",
+        "close",
+        "2024-06",
+        "--by",
+        "镇财务",
+    ])?;
+    let second_close = run_once(&[
+        "--ledger",
+        &db,
+        "period",
+        "close",
+        "2024-09",
+        "--by",
+        "镇财务",
+    ])?;
     let n = args.transactions as f64;
     outln!("{:<44} {:>10} {:>16}", "step", "seconds", "rate");
     outln!(
@@ -414,6 +434,16 @@ fn funds_bench(args: &Args) -> Result<()> {
         "verify (with fund movements)",
         verify.seconds,
         format!("{:.0} txn/s", n / verify.seconds)
+    );
+    outln!(
+        "{:<44} {:>10.3}",
+        "period close (the first: all verified)",
+        first_close.seconds
+    );
+    outln!(
+        "{:<44} {:>10.3}",
+        "period close (a later one)",
+        second_close.seconds
     );
     Ok(())
 }
