@@ -70,53 +70,14 @@ pub fn verify_signed(ledger: &Ledger, public_key: Option<&str>) -> Result<Verifi
     // What the fund movements table should hold: a row per tagged posting.
     let mut movements = crate::store::records::TableDigest::default();
     ledger.for_each_stored_posting_set(|txn, stored_hash, stored, names| {
-        if txn.id != expected_id {
-            return Err(Error::Tampered(crate::tr!(
-                "verify-missing-transactions",
-                voucher = &txn.voucher,
-                count = txn.id - expected_id,
-                last = &last_voucher
-            )));
-        }
-        if let Some(p) = stored.iter().find(|p| !names.contains_key(&p.account)) {
-            return Err(Error::Tampered(crate::tr!(
-                "verify-unknown-account",
-                voucher = &txn.voucher,
-                account = p.account
-            )));
-        }
-        // Hashed borrowed: nothing is copied per posting.
-        let computed = chain_hash_with(
+        let computed = check_transaction(
+            txn,
+            stored_hash,
+            stored,
+            names,
+            (&prev, expected_id, &last_voucher),
             &mut hashed,
-            &prev,
-            &txn.head(),
-            stored.iter().map(|p| PostingContent {
-                account: &names[&p.account],
-                fen: p.fen,
-                memo: p.memo.as_deref().unwrap_or(&txn.memo),
-                household: p.household.as_deref(),
-                reference: p.reference.as_deref(),
-                tag: p.tag.as_ref().map(|t| t.content()),
-            }),
-        );
-        if computed[..] != *stored_hash {
-            return Err(Error::Tampered(crate::tr!(
-                "verify-voucher-hash",
-                voucher = &txn.voucher,
-                date = txn.date
-            )));
-        }
-        let off = stored
-            .iter()
-            .try_fold(0i64, |sum, p| sum.checked_add(p.fen))
-            .map(Amount::from_fen);
-        if off != Some(Amount::ZERO) || stored.len() < 2 {
-            return Err(Error::Tampered(crate::tr!(
-                "verify-unbalanced",
-                voucher = &txn.voucher,
-                sum = off.map_or_else(|| crate::tr!("verify-sum-overflow"), |a| a.to_string())
-            )));
-        }
+        )?;
         let month = account_index::month_key(txn.date);
         if stored.iter().any(|p| p.tag.is_some()) {
             let date = txn.date.to_string();
@@ -292,54 +253,14 @@ pub fn verify_journal_since(ledger: &Ledger, length: i64, head: &str) -> Result<
     let mut last_voucher = String::from("(start of journal)");
     let mut hashed = Vec::with_capacity(16 << 10);
     ledger.for_each_stored_posting_set_after(length, |txn, stored_hash, stored, names| {
-        if txn.id != expected_id {
-            return Err(Error::Tampered(crate::tr!(
-                "verify-missing-transactions",
-                voucher = &txn.voucher,
-                count = txn.id - expected_id,
-                last = &last_voucher
-            )));
-        }
-        if let Some(p) = stored.iter().find(|p| !names.contains_key(&p.account)) {
-            return Err(Error::Tampered(crate::tr!(
-                "verify-unknown-account",
-                voucher = &txn.voucher,
-                account = p.account
-            )));
-        }
-        let computed = chain_hash_with(
+        let computed = check_transaction(
+            txn,
+            stored_hash,
+            stored,
+            names,
+            (&prev, expected_id, &last_voucher),
             &mut hashed,
-            &prev,
-            &txn.head(),
-            stored.iter().map(|p| PostingContent {
-                account: &names[&p.account],
-                fen: p.fen,
-                memo: p.memo.as_deref().unwrap_or(&txn.memo),
-                household: p.household.as_deref(),
-                reference: p.reference.as_deref(),
-                tag: p.tag.as_ref().map(|t| t.content()),
-            }),
-        );
-        let off = stored
-            .iter()
-            .try_fold(0i64, |sum, p| sum.checked_add(p.fen));
-        if computed[..] != *stored_hash {
-            return Err(Error::Tampered(crate::tr!(
-                "verify-voucher-hash",
-                voucher = &txn.voucher,
-                date = txn.date
-            )));
-        }
-        if off != Some(0) || stored.len() < 2 {
-            return Err(Error::Tampered(crate::tr!(
-                "verify-unbalanced",
-                voucher = &txn.voucher,
-                sum = off.map_or_else(
-                    || crate::tr!("verify-sum-overflow"),
-                    |f| Amount::from_fen(f).to_string()
-                )
-            )));
-        }
+        )?;
         prev = computed;
         expected_id += 1;
         last_voucher.clone_from(&txn.voucher);
@@ -358,6 +279,66 @@ pub fn verify_journal_since(ledger: &Ledger, length: i64, head: &str) -> Result<
     }
     check_records(ledger, &ledger.checkpoints()?)?;
     Ok(transactions - length)
+}
+
+/// One transaction of the journal as `verify` checks it: it comes next (`expected_id`, after
+/// `last_voucher`), its accounts exist, its hash is the chain's from `prev`, and its postings
+/// balance. Returns its hash. Hashed borrowed: nothing is copied per posting.
+fn check_transaction(
+    txn: &crate::ledger::Transaction,
+    stored_hash: &[u8],
+    stored: &[crate::store::StoredPosting],
+    names: &HashMap<i64, String>,
+    (prev, expected_id, last_voucher): (&Hash, i64, &str),
+    hashed: &mut Vec<u8>,
+) -> Result<Hash> {
+    if txn.id != expected_id {
+        return Err(Error::Tampered(crate::tr!(
+            "verify-missing-transactions",
+            voucher = &txn.voucher,
+            count = txn.id - expected_id,
+            last = last_voucher
+        )));
+    }
+    if let Some(p) = stored.iter().find(|p| !names.contains_key(&p.account)) {
+        return Err(Error::Tampered(crate::tr!(
+            "verify-unknown-account",
+            voucher = &txn.voucher,
+            account = p.account
+        )));
+    }
+    let computed = chain_hash_with(
+        hashed,
+        prev,
+        &txn.head(),
+        stored.iter().map(|p| PostingContent {
+            account: &names[&p.account],
+            fen: p.fen,
+            memo: p.memo.as_deref().unwrap_or(&txn.memo),
+            household: p.household.as_deref(),
+            reference: p.reference.as_deref(),
+            tag: p.tag.as_ref().map(|t| t.content()),
+        }),
+    );
+    if computed[..] != *stored_hash {
+        return Err(Error::Tampered(crate::tr!(
+            "verify-voucher-hash",
+            voucher = &txn.voucher,
+            date = txn.date
+        )));
+    }
+    let off = stored
+        .iter()
+        .try_fold(0i64, |sum, p| sum.checked_add(p.fen))
+        .map(Amount::from_fen);
+    if off != Some(Amount::ZERO) || stored.len() < 2 {
+        return Err(Error::Tampered(crate::tr!(
+            "verify-unbalanced",
+            voucher = &txn.voucher,
+            sum = off.map_or_else(|| crate::tr!("verify-sum-overflow"), |a| a.to_string())
+        )));
+    }
+    Ok(computed)
 }
 
 fn short(hex: &str) -> &str {
