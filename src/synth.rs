@@ -253,8 +253,9 @@ fn write_register<'v>(
         "id,village,name,id_number,members,per_capita_income,category,risk_level,risk_causes,labour,bank_card"
     )?;
     for i in 1..=households {
-        let village = village(i, &mut rng);
+        // In this order: the register `write_household_register` always wrote.
         let income = Amount::from_yuan(2_000 + rng.below(13_000) as i64);
+        let village = village(i, &mut rng);
         writeln!(
             out,
             "H{i:06},{village},户主{i},{},{},{},{},{},{},{},62170{:014}",
@@ -309,12 +310,15 @@ pub fn write_village_journal(
             writeln!(out, "V{t},{date},{account},{amount},{memo},{tag},")
         };
         match kind {
+            // Income four times the size of a payment, so that the villages' banks hold money.
             0 => {
+                let a = Amount::from_fen(a.fen() * 4);
                 let project = PROJECTS[rng.below(6) as usize];
                 row(&format!("资产:银行存款:{v}"), a, "分红", false)?;
                 row(&format!("收入:投资收益:{project}:{v}"), -a, "分红", false)?;
             }
             1 => {
+                let a = Amount::from_fen(a.fen() * 4);
                 row(&format!("资产:银行存款:{v}"), a, "补助", false)?;
                 row(&format!("收入:补助收入:{v}"), -a, "补助", false)?;
             }

@@ -505,9 +505,10 @@ fn disclose_bench(args: &Args, transactions: u64) -> Result<i32> {
         ],
         args.runs,
     )?;
+    let out_month = dir.join("公开-2024-09").display().to_string();
     let month = median(
         &[
-            "--ledger", &db_s, "disclose", "--town", "--month", "2024-09", "--out", &out,
+            "--ledger", &db_s, "disclose", "--town", "--month", "2024-09", "--out", &out_month,
         ],
         args.runs,
     )?;
