@@ -208,17 +208,57 @@ pub fn write_household_register(
     seed: u64,
 ) -> std::io::Result<()> {
     const VILLAGES: [&str; 5] = ["胡荔村", "西一村", "红光村", "蓝袍村", "莲塘村"];
+    write_register(out, households, seed, |_, rng| {
+        VILLAGES[rng.below(5) as usize]
+    })
+}
+
+/// The names of `n` generated villages (at most 50): `东塘村`, `东岭村` … `小山村`.
+pub fn village_names(n: usize) -> Vec<String> {
+    const FIRST: [&str; 10] = ["东", "西", "南", "北", "中", "上", "下", "新", "大", "小"];
+    const SECOND: [&str; 5] = ["塘", "岭", "坑", "湖", "山"];
+    FIRST
+        .iter()
+        .flat_map(|a| SECOND.iter().map(move |b| format!("{a}{b}村")))
+        .take(n)
+        .collect()
+}
+
+/// The village of household `i` (`H000123`) in a register written by
+/// [`write_village_register`].
+pub fn village_of(i: u64, villages: &[String]) -> &str {
+    &villages[(i % villages.len() as u64) as usize]
+}
+
+/// [`write_household_register`] over the villages given, household `i` in
+/// [`village_of`]`(i)`.
+pub fn write_village_register(
+    out: &mut impl Write,
+    households: u64,
+    villages: &[String],
+    seed: u64,
+) -> std::io::Result<()> {
+    write_register(out, households, seed, |i, _| village_of(i, villages))
+}
+
+fn write_register<'v>(
+    out: &mut impl Write,
+    households: u64,
+    seed: u64,
+    village: impl Fn(u64, &mut Rng) -> &'v str,
+) -> std::io::Result<()> {
     let mut rng = Rng::new(seed);
     writeln!(
         out,
         "id,village,name,id_number,members,per_capita_income,category,risk_level,risk_causes,labour,bank_card"
     )?;
     for i in 1..=households {
+        // In this order: the register `write_household_register` always wrote.
         let income = Amount::from_yuan(2_000 + rng.below(13_000) as i64);
+        let village = village(i, &mut rng);
         writeln!(
             out,
-            "H{i:06},{},户主{i},{},{},{},{},{},{},{},62170{:014}",
-            VILLAGES[rng.below(5) as usize],
+            "H{i:06},{village},户主{i},{},{},{},{},{},{},{},62170{:014}",
             distinct_id_number(i),
             1 + rng.below(6),
             income,
@@ -228,6 +268,90 @@ pub fn write_household_register(
             LABOUR[rng.below(3) as usize],
             rng.below(100_000_000_000_000)
         )?;
+    }
+    Ok(())
+}
+
+/// Write a postings CSV of `transactions` transactions over one year for a town keeping its
+/// villages' books (村账镇代管): each village with its own account tree (`资产:银行存款:东塘村`,
+/// `收入:投资收益:光伏:东塘村`, `收入:补助收入:东塘村`, `支出:管理费用:东塘村` …), and
+/// household postings tagged with households `1..=households` of a register written by
+/// [`write_village_register`] (relief on the town's `支出:公益支出:临时救助`, owed on the
+/// household's payable and paid from the village's bank; public-welfare job wages); a few
+/// of the town's own costs.
+pub fn write_village_journal(
+    out: &mut impl Write,
+    transactions: u64,
+    households: u64,
+    villages: &[String],
+    seed: u64,
+) -> std::io::Result<()> {
+    let mut rng = Rng::new(seed);
+    writeln!(out, "txn_id,date,account,amount,memo,household,ref")?;
+    let per_day = transactions.div_ceil(365).max(1);
+    for t in 0..transactions {
+        let day = (t / per_day).min(364) as i64;
+        let date = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).expect("valid")
+            + chrono::Duration::days(day);
+        let a = Amount::from_fen((rng.below(500_000) + 100) as i64);
+        let h = 1 + rng.below(households.max(1));
+        let kind = rng.below(10);
+        // A household's postings are its village's.
+        let v = match kind {
+            2..=4 => village_of(h, villages),
+            _ => &villages[rng.below(villages.len() as u64) as usize],
+        };
+        let mut row = |account: &str, amount: Amount, memo: &str, household: bool| {
+            let tag = if household {
+                format!("H{h:06}")
+            } else {
+                String::new()
+            };
+            writeln!(out, "V{t},{date},{account},{amount},{memo},{tag},")
+        };
+        match kind {
+            // Income four times the size of a payment, so that the villages' banks hold money.
+            0 => {
+                let a = Amount::from_fen(a.fen() * 4);
+                let project = PROJECTS[rng.below(6) as usize];
+                row(&format!("资产:银行存款:{v}"), a, "分红", false)?;
+                row(&format!("收入:投资收益:{project}:{v}"), -a, "分红", false)?;
+            }
+            1 => {
+                let a = Amount::from_fen(a.fen() * 4);
+                row(&format!("资产:银行存款:{v}"), a, "补助", false)?;
+                row(&format!("收入:补助收入:{v}"), -a, "补助", false)?;
+            }
+            2 => {
+                row("支出:公益支出:临时救助", a, "临时救助", true)?;
+                row(&household_account(h), -a, "临时救助", true)?;
+            }
+            3 => {
+                row(&household_account(h), a, "发放救助", true)?;
+                row(&format!("资产:银行存款:{v}"), -a, "发放救助", false)?;
+            }
+            4 => {
+                row(
+                    &format!("支出:公益支出:公益岗位工资:{v}"),
+                    a,
+                    "岗位工资",
+                    true,
+                )?;
+                row(&format!("负债:应付工资:{v}"), -a, "岗位工资", true)?;
+            }
+            5 => {
+                row(&format!("资产:应收款:{v}"), a, "借出", false)?;
+                row(&format!("资产:银行存款:{v}"), -a, "借出", false)?;
+            }
+            6 => {
+                row("支出:管理费用", a, "镇级管理费用", false)?;
+                row(BANKS[0], -a, "镇级管理费用", false)?;
+            }
+            _ => {
+                row(&format!("支出:管理费用:{v}"), a, "管理费用", false)?;
+                row(&format!("资产:银行存款:{v}"), -a, "管理费用", false)?;
+            }
+        }
     }
     Ok(())
 }

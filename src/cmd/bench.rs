@@ -40,6 +40,10 @@ pub struct Args {
     /// through the three gates and pay them.
     #[arg(long, conflicts_with = "allocation")]
     pub grants: Option<u64>,
+    /// Instead of the journal benchmark: a ledger of this many transactions over 50 villages'
+    /// accounts and --households households, and `disclose --town` timed on it.
+    #[arg(long, conflicts_with_all = ["allocation", "grants"])]
+    pub disclose: Option<u64>,
 }
 
 struct Measured {
@@ -453,6 +457,117 @@ fn median_of(args: &[&str], runs: usize) -> Result<f64> {
     Ok(median(args, runs)?.seconds)
 }
 
+/// A town keeping 50 villages' books: a register of `args.households` households over the
+/// villages and a journal of `transactions` transactions on their accounts and households,
+/// imported into a fresh ledger; then `disclose --town` for the third quarter (51 PDFs) and
+/// one village's disclosure as CSV, medians of `args.runs` runs.
+fn disclose_bench(args: &Args, transactions: u64) -> Result<i32> {
+    const VILLAGES: usize = 50;
+    let dir = &args.dir;
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let villages = synth::village_names(VILLAGES);
+    let households = args.households.max(1);
+    let register = dir.join(format!("households-{households}-{VILLAGES}.csv"));
+    let journal = dir.join(format!("villages-{transactions}.csv"));
+    let write = |path: &std::path::Path,
+                 f: &dyn Fn(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>|
+     -> Result<()> {
+        let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+        f(&mut w)
+            .and_then(|_| std::io::Write::flush(&mut w))
+            .map_err(|e| Error::io(path, e))
+    };
+    write(&register, &|w| {
+        synth::write_village_register(w, households, &villages, 2024)
+    })?;
+    write(&journal, &|w| {
+        synth::write_village_journal(w, transactions, households, &villages, 2024)
+    })?;
+    let db = dir.join("disclose.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    let db_s = db.display().to_string();
+    run_once(&["--ledger", &db_s, "init"])?;
+    run_once(&[
+        "--ledger",
+        &db_s,
+        "households",
+        "import",
+        &register.display().to_string(),
+        "--effective",
+        "2024-01-01",
+    ])?;
+    let import = run_once(&[
+        "--ledger",
+        &db_s,
+        "import",
+        "postings",
+        &journal.display().to_string(),
+        "--create-accounts",
+    ])?;
+    let out = dir.join("公开-2024Q3").display().to_string();
+    let town = median(
+        &[
+            "--ledger",
+            &db_s,
+            "disclose",
+            "--town",
+            "--quarter",
+            "2024Q3",
+            "--out",
+            &out,
+        ],
+        args.runs,
+    )?;
+    let one = median(
+        &[
+            "--ledger",
+            &db_s,
+            "disclose",
+            "--village",
+            &villages[0],
+            "--quarter",
+            "2024Q3",
+            "--format",
+            "csv",
+        ],
+        args.runs,
+    )?;
+    let out_month = dir.join("公开-2024-09").display().to_string();
+    let month = median(
+        &[
+            "--ledger", &db_s, "disclose", "--town", "--month", "2024-09", "--out", &out_month,
+        ],
+        args.runs,
+    )?;
+    outln!(
+        "{}",
+        townledger::tr!(
+            "bench-disclose-run",
+            transactions = transactions.to_string(),
+            villages = VILLAGES,
+            households = households.to_string(),
+            path = db.display()
+        )
+    );
+    outln!("{:<44} {:>10} {:>12}", "step", "seconds", "peak MB");
+    for (name, m) in [
+        ("import postings", &import),
+        ("disclose --town --quarter 2024Q3 (51 PDFs)", &town),
+        ("disclose --town --month 2024-09 (51 PDFs)", &month),
+        ("disclose --village (CSV)", &one),
+    ] {
+        outln!(
+            "{name:<44} {:>10.3} {:>12.1}",
+            m.seconds,
+            m.peak_kb as f64 / 1024.0
+        );
+    }
+    Ok(0)
+}
+
 /// Import `n` grant applications (a process, as a clerk runs it), then pass every one through
 /// the three gates and pay them all, each step one write through the library's batch
 /// functions (as `grant review --all-pending` and `grant pay --all-passed` do).
@@ -599,6 +714,9 @@ fn grants_bench(dir: &std::path::Path, n: u64) -> Result<i32> {
 }
 
 pub fn run(_ctx: &Context, args: Args) -> Result<i32> {
+    if let Some(n) = args.disclose {
+        return disclose_bench(&args, n);
+    }
     if let Some(n) = args.grants {
         return grants_bench(&args.dir, n);
     }

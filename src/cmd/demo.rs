@@ -8,6 +8,8 @@ use townledger::export::{export, ExportFormat};
 use townledger::render::{render, Format, RenderOptions};
 use townledger::report::allocation::{notice_document, run_document};
 use townledger::report::balance::{balance, BalanceQuery};
+use townledger::report::disclosure::files::write_town;
+use townledger::report::disclosure::{town_disclosure, Period};
 use townledger::report::document::Lang;
 use townledger::report::fund_show::fund_show;
 use townledger::report::grant_list::grant_list;
@@ -156,6 +158,33 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
                 render(&next.document(Lang::Zh), Format::Pdf, b, &options)
             })?);
         }
+    }
+    // The village-finance disclosures: the third quarter's, as the villages publish them, and
+    // the fourth's (the projects' dividends, the tilt of each village's projects).
+    let footer = Some(townledger::report::ledger_footer(ledger, Lang::Zh)?);
+    for quarter in ["2024Q3", "2024Q4"] {
+        let period = Period::quarter(quarter)?;
+        let dir = out.join(format!("公开-{quarter}"));
+        let disclosed = write_town(
+            &town_disclosure(ledger, period)?,
+            &dir,
+            Format::Pdf,
+            &options,
+            Lang::Zh,
+            today,
+            footer.clone(),
+            2,
+        )?;
+        outln!(
+            "{}",
+            tr!(
+                "demo-disclosures",
+                period = quarter,
+                count = disclosed.files.len(),
+                dir = dir.display(),
+                failed = disclosed.failed.len()
+            )
+        );
     }
     let trial = balance(ledger, &BalanceQuery::default())?;
     let mut stdout = std::io::stdout().lock();

@@ -15,6 +15,7 @@ mod balance;
 mod bench;
 mod checkpoint;
 mod demo;
+mod disclose;
 mod dividend;
 mod export;
 mod fund;
@@ -130,6 +131,9 @@ pub enum Command {
     /// Household statements as Chinese PDFs: one household, a village, or the whole town.
     #[command(subcommand)]
     Statement(statement::Command),
+    /// The village-finance disclosure 村级财务公开表 of a quarter or a month: one village, or
+    /// every village into a folder.
+    Disclose(disclose::Args),
     /// Build the demo town's ledger from ledgers/demo/ and print its reports.
     Demo(demo::Args),
     /// Time import, balance and register on a generated town journal.
@@ -190,6 +194,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Grant(c) => grant::run(&ctx, c),
         Command::Tilt(args) => tilt::run(&ctx, args),
         Command::Statement(c) => statement::run(&ctx, c),
+        Command::Disclose(args) => disclose::run(&ctx, args),
         Command::Demo(args) => demo::run(&ctx, args),
         Command::Bench(args) => bench::run(&ctx, args),
         Command::Simulate(args) => simulate::run(&ctx, args),

@@ -4,6 +4,7 @@
 pub mod allocation;
 pub mod balance;
 pub mod balance_sheet;
+pub mod disclosure;
 pub mod document;
 pub mod fund_list;
 pub mod fund_show;

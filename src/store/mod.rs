@@ -8,6 +8,7 @@
 pub(crate) mod account_index;
 mod allocation;
 mod checkpoints;
+mod disclosure;
 mod engine;
 pub mod faults;
 pub use engine::configure as configure_sqlite;
@@ -40,6 +41,7 @@ use crate::error::{Error, Result};
 pub use account_index::Pending;
 pub use allocation::{NewRun, NewRunLine, RunDue, RunLine, RunRecord};
 pub use checkpoints::Checkpoint;
+pub use disclosure::PeriodTilt;
 pub(crate) use fund_movements::movement_row_hash;
 pub use fund_movements::{FundMovement, StoredRules, TransactionMovements};
 pub use fund_rules::{FundFlow, Restricted};
