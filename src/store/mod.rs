@@ -7,6 +7,7 @@
 
 pub(crate) mod account_index;
 mod allocation;
+mod budgets;
 mod checkpoints;
 mod engine;
 pub mod faults;
@@ -38,6 +39,7 @@ use crate::error::{Error, Result};
 
 pub use account_index::Pending;
 pub use allocation::{NewRun, NewRunLine, RunDue, RunLine, RunRecord};
+pub use budgets::Budget;
 pub use checkpoints::Checkpoint;
 pub(crate) use fund_movements::movement_row_hash;
 pub use fund_movements::{FundMovement, StoredRules, TransactionMovements};

@@ -202,6 +202,45 @@ pub(crate) fn decode_into(json: &str, out: &mut Vec<StoredPosting>) -> Result<()
     }
 }
 
+/// The household of each posting of `json` that names one, handed to `each` as (its line, the
+/// household), without reading the rest of the postings into strings (a report that reads
+/// hundreds of thousands of transactions for their households only).
+pub(crate) fn each_household(json: &str, mut each: impl FnMut(usize, &str)) -> Result<()> {
+    let bad = |what: &str| Error::Tampered(crate::tr!("postings-unreadable", what = what));
+    let mut p = Parser::new(json);
+    p.expect(b'[').map_err(|_| bad("not a JSON array"))?;
+    if p.eat(b']') {
+        return Ok(());
+    }
+    let mut line = 0;
+    loop {
+        p.expect(b'[')
+            .map_err(|_| bad("a posting is not an array"))?;
+        p.int().map_err(|_| bad("account is not an integer id"))?;
+        p.expect(b',').map_err(|_| bad("a posting has no amount"))?;
+        p.int()
+            .map_err(|_| bad("amount is not an integer in fen"))?;
+        let mut field = 0;
+        while p.eat(b',') {
+            let text = p
+                .borrowed_string()
+                .map_err(|_| bad("a text field is not text"))?;
+            // The fields after the amount: memo, household, reference, the fund tag.
+            if let (1, Some(household)) = (field, text) {
+                each(line, &household);
+            }
+            field += 1;
+        }
+        p.expect(b']').map_err(|_| bad("a posting is not closed"))?;
+        line += 1;
+        if p.eat(b',') {
+            continue;
+        }
+        p.expect(b']').map_err(|_| bad("the array is not closed"))?;
+        return Ok(());
+    }
+}
+
 /// A reader of the JSON this module and `line_blocks` write (and of any equivalent JSON).
 pub(super) struct Parser<'a> {
     s: &'a [u8],
@@ -268,6 +307,31 @@ impl<'a> Parser<'a> {
             return Err(());
         }
         Ok(if negative { -v } else { v })
+    }
+
+    /// A text or `null`, borrowed from the JSON when it has no escape.
+    pub(super) fn borrowed_string(
+        &mut self,
+    ) -> std::result::Result<Option<std::borrow::Cow<'a, str>>, ()> {
+        self.skip_ws();
+        let from = self.at;
+        if self.s.get(self.at) == Some(&b'"') {
+            let start = self.at + 1;
+            let mut at = start;
+            while let Some(&b) = self.s.get(at) {
+                if b == b'"' {
+                    self.at = at + 1;
+                    let text = std::str::from_utf8(&self.s[start..at]).map_err(|_| ())?;
+                    return Ok(Some(std::borrow::Cow::Borrowed(text)));
+                }
+                if b == b'\\' {
+                    break;
+                }
+                at += 1;
+            }
+        }
+        self.at = from;
+        Ok(self.nullable_string()?.map(std::borrow::Cow::Owned))
     }
 
     pub(super) fn nullable_string(&mut self) -> std::result::Result<Option<String>, ()> {
