@@ -781,3 +781,116 @@ fn the_demo_writes_the_years_statements_against_its_budget() {
         assert!(pdf.contains(needle), "{needle} not in\n{pdf}");
     }
 }
+
+#[test]
+fn restricted_money_adds_up_by_purpose_over_the_campaign_year() {
+    let town = small_year();
+    for (donor, amount, restricted, date) in [
+        ("珠海某爱心企业", "50000", Some("助学"), "2024-06-30"),
+        ("阳江市慈善会", "3000", None, "2024-06-30"),
+        ("珠海某爱心企业", "1000", Some("助医"), "2024-09-01"),
+    ] {
+        let mut args = vec![
+            "fund",
+            "contribute",
+            "630",
+            "--donor",
+            donor,
+            "--amount",
+            amount,
+            "--date",
+            date,
+        ];
+        if let Some(p) = restricted {
+            args.extend_from_slice(&["--restricted", p]);
+        }
+        town.run(&args).ok();
+    }
+    for (purpose, household, amount, date) in [
+        ("助学", "H0001", "300", "2024-07-15"),
+        ("慰问", "H0002", "200", "2024-08-15"),
+    ] {
+        town.run(&[
+            "fund",
+            "spend",
+            "630",
+            "--purpose",
+            purpose,
+            "--household",
+            household,
+            "--amount",
+            amount,
+            "--date",
+            date,
+        ])
+        .ok();
+    }
+    // The 6·30 year 2024: 2024-06-01 to 2025-05-31, cut by calendar quarter.
+    let doc = statement_json(&town, &["6·30", "--year", "2024", "--by", "quarter"]);
+    assert_eq!(doc["subtitle"], "2024（2024-06-01 ~ 2025-05-31）");
+    let quarters = rows(
+        table(&doc, "By quarter"),
+        "period",
+        &["opening", "received", "paid", "closing"],
+    );
+    let labels: Vec<&str> = quarters.iter().map(|(l, _)| l.as_str()).collect();
+    assert_eq!(
+        labels,
+        ["2024Q2", "2024Q3", "2024Q4", "2025Q1", "2025Q2", "Total"]
+    );
+    assert_eq!(
+        quarters[0].1,
+        strs(&["0.00", "53000.00", "0.00", "53000.00"])
+    );
+    assert_eq!(
+        quarters[1].1,
+        strs(&["53000.00", "1000.00", "500.00", "53500.00"])
+    );
+    assert_eq!(
+        quarters[5].1,
+        strs(&["0.00", "54000.00", "500.00", "53500.00"])
+    );
+    // Each purpose's money: opening + in − out = closing; the parts add up to the fund.
+    let parts = rows(
+        table(&doc, "Restricted and unrestricted"),
+        "part",
+        &["opening", "received", "paid", "closing"],
+    );
+    assert_eq!(
+        parts,
+        vec![
+            (
+                "restricted：助医".into(),
+                strs(&["0.00", "1000.00", "0.00", "1000.00"])
+            ),
+            (
+                "restricted：助学".into(),
+                strs(&["0.00", "50000.00", "300.00", "49700.00"])
+            ),
+            (
+                "unrestricted".into(),
+                strs(&["0.00", "3000.00", "200.00", "2800.00"])
+            ),
+        ]
+    );
+    let receipts = rows(
+        table(&doc, "Receipts by source and donor"),
+        "from",
+        &["kind", "count", "amount"],
+    );
+    assert_eq!(
+        receipts[..2],
+        [
+            ("珠海某爱心企业".into(), strs(&["donor", "2", "51000.00"])),
+            ("阳江市慈善会".into(), strs(&["donor", "1", "3000.00"])),
+        ]
+    );
+    let paid = rows(
+        table(&doc, "Payments by purpose"),
+        "purpose",
+        &["households", "persons", "amount"],
+    );
+    assert_eq!(paid[0], ("助学".into(), strs(&["1", "4", "300.00"])));
+    assert_eq!(paid[1], ("慰问".into(), strs(&["1", "4", "200.00"])));
+    assert_eq!(paid[2], ("Total".into(), strs(&["2", "8", "500.00"])));
+}

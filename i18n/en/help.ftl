@@ -182,7 +182,7 @@ help-bench-dir = Work directory (the journal and the ledger are written here)
 help-bench-runs = Runs of each read command; the median is reported
 help-bench-allocation = Instead of the journal benchmark: plan, post and pay one allocation run across this many households
 help-bench-journal = With --allocation: first import a generated journal of this many transactions into the same ledger, so that the closing `verify` covers both (the journal and the run's tables)
-help-bench-funds = Also import the same journal with fund columns (a tenth of its transactions saying what fund money is spent on), side by side with the plain one, and time `fund show`
+help-bench-funds = Also import the same journal with fund columns (a tenth of its transactions saying what fund money is spent on), side by side with the plain one, and time `fund show` and `fund statement`
 
 help-simulate = Random sequences of every command that writes, with failures injected, checking the books after every step; a failing seed replays the same run
 help-simulate-seed = The seed: the same seed takes the same steps (default: drawn from the clock, and printed)

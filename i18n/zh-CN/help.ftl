@@ -181,7 +181,7 @@ help-bench-dir = 工作目录（日记账和账套写在这里）
 help-bench-runs = 每个查询命令运行的次数；报告中位数
 help-bench-allocation = 改为测量分配：对这么多户测算、过账并付款一个批次
 help-bench-journal = 与 --allocation 同用：先向同一账套导入这么多笔生成的凭证，使最后的 `verify` 同时覆盖两者（日记账和批次各表）
-help-bench-funds = 另将同一账目加上资金栏（其中十分之一的交易写明资金用途）导入，与不带资金栏的导入并排计时，并计时 `fund show`
+help-bench-funds = 另将同一账目加上资金栏（其中十分之一的交易写明资金用途）导入，与不带资金栏的导入并排计时，并计时 `fund show` 和 `fund statement`
 
 help-simulate = 随机执行各写入命令的序列并注入故障，每一步后核对账目；失败的种子可重放同样的过程
 help-simulate-seed = 随机种子：同一种子走同样的步骤（默认取自时钟，并打印出来）

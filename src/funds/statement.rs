@@ -232,55 +232,70 @@ pub fn reached(
     to: NaiveDate,
 ) -> Result<Reached> {
     let reversed: rustc_hash::FxHashSet<i64> = ledger.reversed_by(to)?.into_iter().collect();
+    // The spends, and each one's purpose as an index into `purposes`.
     let mut spends: Vec<(i64, u32)> = Vec::new();
+    let mut purpose_of: Vec<usize> = Vec::new();
     let mut purposes: Vec<Option<&str>> = Vec::new();
     for f in flows {
         if f.date > to {
             break;
         }
         if f.date >= from && f.fen > 0 && !reversed.contains(&f.txn) {
+            let purpose = f.purpose.as_deref();
+            let p = match purposes.iter().position(|x| *x == purpose) {
+                Some(p) => p,
+                None => {
+                    purposes.push(purpose);
+                    purposes.len() - 1
+                }
+            };
             spends.push((f.txn, f.line));
-            purposes.push(f.purpose.as_deref());
+            purpose_of.push(p);
         }
     }
-    // Each household once, by number; each purpose's households as a set of numbers.
-    let mut ids: rustc_hash::FxHashMap<String, u32> = Default::default();
-    let mut names: Vec<String> = Vec::new();
-    let mut of_purpose: BTreeMap<Option<&str>, rustc_hash::FxHashSet<u32>> = BTreeMap::new();
-    ledger.spend_households(&spends, |at, household| {
-        let id = match ids.get(household) {
-            Some(&id) => id,
-            None => {
-                let id = names.len() as u32;
-                ids.insert(household.to_string(), id);
-                names.push(household.to_string());
-                id
-            }
-        };
-        of_purpose.entry(purposes[at]).or_default().insert(id);
-    })?;
+    let found = ledger.spend_households(&spends)?;
+    let names = found.names;
     let mut out = Reached::default();
     if names.is_empty() {
         return Ok(out);
     }
-    let mut members: Vec<Option<i64>> = vec![None; names.len()];
+    // Whether each purpose reached each household, and any purpose.
+    let n = names.len();
+    let mut reached_by = vec![false; (purposes.len() + 1) * n];
+    for (spend, household) in found.reached {
+        let h = household as usize;
+        reached_by[purpose_of[spend as usize] * n + h] = true;
+        reached_by[purposes.len() * n + h] = true;
+    }
+    let ids: rustc_hash::FxHashMap<&str, usize> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
+    let mut members: Vec<Option<i64>> = vec![None; n];
     for h in ledger.households_on(to)? {
-        if let Some(&id) = ids.get(&h.id) {
-            members[id as usize] = Some(i64::from(h.members));
+        if let Some(&id) = ids.get(h.id.as_str()) {
+            members[id] = Some(i64::from(h.members));
         }
     }
-    let persons = |set: &rustc_hash::FxHashSet<u32>| -> i64 {
-        set.iter().filter_map(|&id| members[id as usize]).sum()
+    let count = |p: usize| -> (i64, i64) {
+        let row = &reached_by[p * n..(p + 1) * n];
+        let households = row.iter().filter(|r| **r).count() as i64;
+        let persons = row
+            .iter()
+            .zip(&members)
+            .filter(|(r, _)| **r)
+            .filter_map(|(_, m)| *m)
+            .sum();
+        (households, persons)
     };
-    let mut all: rustc_hash::FxHashSet<u32> = Default::default();
-    for (purpose, set) in &of_purpose {
-        out.by_purpose.insert(
-            purpose.map(str::to_string),
-            (set.len() as i64, persons(set)),
-        );
-        all.extend(set.iter().copied());
+    for (p, purpose) in purposes.iter().enumerate() {
+        let c = count(p);
+        if c.0 > 0 {
+            out.by_purpose.insert(purpose.map(str::to_string), c);
+        }
     }
-    out.total = (all.len() as i64, persons(&all));
+    out.total = count(purposes.len());
     out.unregistered = names
         .iter()
         .zip(&members)

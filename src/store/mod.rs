@@ -39,7 +39,7 @@ use crate::error::{Error, Result};
 
 pub use account_index::Pending;
 pub use allocation::{NewRun, NewRunLine, RunDue, RunLine, RunRecord};
-pub use budgets::Budget;
+pub use budgets::{Budget, SpendHouseholds};
 pub use checkpoints::Checkpoint;
 pub(crate) use fund_movements::movement_row_hash;
 pub use fund_movements::{FundMovement, StoredRules, TransactionMovements};

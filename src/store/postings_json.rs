@@ -202,12 +202,16 @@ pub(crate) fn decode_into(json: &str, out: &mut Vec<StoredPosting>) -> Result<()
     }
 }
 
-/// The household of each posting of `json` that names one, handed to `each` as (its line, the
-/// household), without reading the rest of the postings into strings (a report that reads
-/// hundreds of thousands of transactions for their households only).
-pub(crate) fn each_household(json: &str, mut each: impl FnMut(usize, &str)) -> Result<()> {
+/// The household of each posting of `json` (the stored JSON's bytes) that names one, handed to
+/// `each` as (its line, the household), without reading the rest of the postings into
+/// strings (a report that reads hundreds of thousands of transactions for their households
+/// only). A household is borrowed from `json` unless it was written with an escape.
+pub(crate) fn each_household<'a>(
+    json: &'a [u8],
+    mut each: impl FnMut(usize, std::borrow::Cow<'a, str>),
+) -> Result<()> {
     let bad = |what: &str| Error::Tampered(crate::tr!("postings-unreadable", what = what));
-    let mut p = Parser::new(json);
+    let mut p = Parser { s: json, at: 0 };
     p.expect(b'[').map_err(|_| bad("not a JSON array"))?;
     if p.eat(b']') {
         return Ok(());
@@ -222,12 +226,17 @@ pub(crate) fn each_household(json: &str, mut each: impl FnMut(usize, &str)) -> R
             .map_err(|_| bad("amount is not an integer in fen"))?;
         let mut field = 0;
         while p.eat(b',') {
-            let text = p
-                .borrowed_string()
-                .map_err(|_| bad("a text field is not text"))?;
             // The fields after the amount: memo, household, reference, the fund tag.
-            if let (1, Some(household)) = (field, text) {
-                each(line, &household);
+            if field == 1 {
+                if let Some(household) = p
+                    .borrowed_string()
+                    .map_err(|_| bad("a text field is not text"))?
+                {
+                    each(line, household);
+                }
+            } else {
+                p.skip_string()
+                    .map_err(|_| bad("a text field is not text"))?;
             }
             field += 1;
         }
@@ -307,6 +316,27 @@ impl<'a> Parser<'a> {
             return Err(());
         }
         Ok(if negative { -v } else { v })
+    }
+
+    /// Pass over a text or `null` without reading it.
+    pub(super) fn skip_string(&mut self) -> std::result::Result<(), ()> {
+        self.skip_ws();
+        if self.s[self.at..].starts_with(b"null") {
+            self.at += 4;
+            return Ok(());
+        }
+        self.expect(b'"')?;
+        loop {
+            match self.s.get(self.at) {
+                Some(b'"') => {
+                    self.at += 1;
+                    return Ok(());
+                }
+                Some(b'\\') => self.at += 2,
+                Some(_) => self.at += 1,
+                None => return Err(()),
+            }
+        }
     }
 
     /// A text or `null`, borrowed from the JSON when it has no escape.
