@@ -75,7 +75,7 @@ pub struct DemoAllocation {
 
 /// The village committee's year end on the demo ledger: the household register, the projects'
 /// dividends and the tilt, the insurance year, the reserve fund's relief grants through the three
-/// gates (one paid, one rejected), then one allocation run through approval, notice, posting and payment
+/// gates (one paid, one rejected), the 2024 budget, then one allocation run through approval, notice, posting and payment
 /// (the bank's result file, written to `out`, reports one failure, paid two days later).
 pub fn allocate(
     ledger: &mut Ledger,
@@ -93,6 +93,9 @@ pub fn allocate(
         ledger, operator,
     )?);
     funds.extend(crate::funds::demo::grant_demo_relief(ledger, operator)?);
+    funds.extend(crate::funds::demo::set_demo_budgets(
+        ledger, data, operator,
+    )?);
     let fund = crate::funds::tilt::dynamic_fund();
     let (run, plan) = ledger.write(operator, |w| {
         workflow::plan_run(

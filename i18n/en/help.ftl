@@ -182,7 +182,7 @@ help-bench-dir = Work directory (the journal and the ledger are written here)
 help-bench-runs = Runs of each read command; the median is reported
 help-bench-allocation = Instead of the journal benchmark: plan, post and pay one allocation run across this many households
 help-bench-journal = With --allocation: first import a generated journal of this many transactions into the same ledger, so that the closing `verify` covers both (the journal and the run's tables)
-help-bench-funds = Also import the same journal with fund columns (a tenth of its transactions saying what fund money is spent on), side by side with the plain one, and time `fund show`
+help-bench-funds = Also import the same journal with fund columns (a tenth of its transactions saying what fund money is spent on), side by side with the plain one, and time `fund show` and `fund statement`
 
 help-simulate = Random sequences of every command that writes, with failures injected, checking the books after every step; a failing seed replays the same run
 help-simulate-seed = The seed: the same seed takes the same steps (default: drawn from the clock, and printed)
@@ -199,7 +199,7 @@ help-balance-style = cn: the 科目余额表 (default for text, PDF, XLSX); plai
 help-balance-entity = The reporting entity 编制单位; default the town set with init --town
 help-voucher = Show one voucher (记账凭证), named by the ledger's number or the clerk's own
 help-voucher-voucher = The voucher: the ledger's number (2024-03-0002) or the clerk's own (记-002, its txn_id in the imported file)
-help-fund = The funds the town runs: list, add, rules, contribute, spend, show
+help-fund = The funds the town runs: list, add, rules, contribute, spend, show, statement
 help-fund-list = Every fund: what it holds, its account, its bank account, its aliases
 help-fund-add = Register a fund (its accounts are created when missing)
 help-fund-add-id = The fund's id, one word (助学基金); commands name the fund by it

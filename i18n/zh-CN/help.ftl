@@ -181,7 +181,7 @@ help-bench-dir = 工作目录（日记账和账套写在这里）
 help-bench-runs = 每个查询命令运行的次数；报告中位数
 help-bench-allocation = 改为测量分配：对这么多户测算、过账并付款一个批次
 help-bench-journal = 与 --allocation 同用：先向同一账套导入这么多笔生成的凭证，使最后的 `verify` 同时覆盖两者（日记账和批次各表）
-help-bench-funds = 另将同一账目加上资金栏（其中十分之一的交易写明资金用途）导入，与不带资金栏的导入并排计时，并计时 `fund show`
+help-bench-funds = 另将同一账目加上资金栏（其中十分之一的交易写明资金用途）导入，与不带资金栏的导入并排计时，并计时 `fund show` 和 `fund statement`
 
 help-simulate = 随机执行各写入命令的序列并注入故障，每一步后核对账目；失败的种子可重放同样的过程
 help-simulate-seed = 随机种子：同一种子走同样的步骤（默认取自时钟，并打印出来）
@@ -198,7 +198,7 @@ help-balance-style = cn：科目余额表（文本、PDF、XLSX 默认）；plai
 help-balance-entity = 编制单位；默认为 init --town 设定的镇名
 help-voucher = 查看一张凭证（记账凭证），按账簿凭证号或会计自编凭证号
 help-voucher-voucher = 凭证：账簿凭证号（2024-03-0002）或会计自编凭证号（记-002，即导入文件中的 txn_id）
-help-fund = 专项资金：列表、新增、规则、收入、支出、收支情况
+help-fund = 专项资金：列表、新增、规则、收入、支出、收支情况、收支明细表
 help-fund-list = 各项资金：余额、科目、存放账户、别名
 help-fund-add = 登记一项资金（科目不存在时一并建立）
 help-fund-add-id = 资金编号，一个词（如 助学基金）；各命令以此称呼该资金

@@ -33,7 +33,8 @@ pub struct Args {
     #[arg(long, requires = "allocation")]
     pub journal: Option<u64>,
     /// Also import the same journal with fund columns (a tenth of its transactions saying
-    /// what fund money is spent on), side by side with the plain one, and time `fund show`.
+    /// what fund money is spent on), side by side with the plain one, and time `fund show`
+    /// and `fund statement`.
     #[arg(long)]
     pub funds: bool,
     /// Instead of the journal benchmark: import this many grant applications, pass them
@@ -387,6 +388,20 @@ fn funds_bench(args: &Args) -> Result<()> {
         &["--ledger", &db, "fund", "show", "dynamic", "--year", "2024"],
         args.runs,
     )?;
+    let statement = median_of(
+        &[
+            "--ledger",
+            &db,
+            "fund",
+            "statement",
+            "dynamic",
+            "--year",
+            "2024",
+            "--by",
+            "quarter",
+        ],
+        args.runs,
+    )?;
     let list = median_of(&["--ledger", &db, "fund", "list"], args.runs)?;
     let verify = run_once(&["--ledger", &db, "verify"])?;
     // Closing the books: the first close checks the whole journal, a later one what was
@@ -410,31 +425,36 @@ fn funds_bench(args: &Args) -> Result<()> {
         "镇财务",
     ])?;
     let n = args.transactions as f64;
-    outln!("{:<44} {:>10} {:>16}", "step", "seconds", "rate");
+    outln!("{:<48} {:>10} {:>16}", "step", "seconds", "rate");
     outln!(
-        "{:<44} {a:>10.3} {:>16}",
+        "{:<48} {a:>10.3} {:>16}",
         "import postings (fund columns ignored)",
         format!("{:.0} txn/s", n / a)
     );
     outln!(
-        "{:<44} {b:>10.3} {:>16}",
+        "{:<48} {b:>10.3} {:>16}",
         "import postings (a tenth tagged with funds)",
         format!("{:.0} txn/s", n / b)
     );
     outln!(
-        "{:<44} {:>10}",
+        "{:<48} {:>10}",
         "cost of the fund rules",
         format!("{:+.1}%", (b / a - 1.0) * 100.0)
     );
-    outln!("{:<44} {:>10.3}", "fund show dynamic", show);
+    outln!("{:<48} {:>10.3}", "fund show dynamic", show);
     outln!(
-        "{:<44} {:>10.3}",
+        "{:<48} {:>10.3}",
         "fund show dynamic --year 2024",
         show_year
     );
-    outln!("{:<44} {:>10.3}", "fund list", list);
     outln!(
-        "{:<44} {:>10.3} {:>16}",
+        "{:<48} {:>10.3}",
+        "fund statement dynamic --year 2024 --by quarter",
+        statement
+    );
+    outln!("{:<48} {:>10.3}", "fund list", list);
+    outln!(
+        "{:<48} {:>10.3} {:>16}",
         "verify (with fund movements)",
         verify.seconds,
         format!("{:.0} txn/s", n / verify.seconds)

@@ -5,6 +5,7 @@ use townledger::batch::write_statements;
 use townledger::demo;
 use townledger::error::{Error, Result};
 use townledger::export::{export, ExportFormat};
+use townledger::funds::statement::By;
 use townledger::render::{render, Format, RenderOptions};
 use townledger::report::allocation::{notice_document, run_document};
 use townledger::report::balance::{balance, BalanceQuery};
@@ -12,6 +13,7 @@ use townledger::report::disclosure::files::write_town;
 use townledger::report::disclosure::{town_disclosure, Period};
 use townledger::report::document::Lang;
 use townledger::report::fund_show::fund_show;
+use townledger::report::fund_statement::{fund_statement, StatementQuery};
 use townledger::report::grant_list::grant_list;
 use townledger::report::register::register;
 use townledger::report::statement::household_statements;
@@ -209,6 +211,32 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
             render(&doc, Format::Text, b, &options)
         })?);
     }
+    // The year's fund statements 资金收支明细表 of the 631 fund and the reserve fund, by
+    // quarter, against their budgets.
+    let mut statements = Vec::new();
+    for (fund, name) in [("631", "631"), ("储备金", "储备金")] {
+        let query = StatementQuery {
+            fund: fund.to_string(),
+            year: Some(2024),
+            by: Some(By::Quarter),
+            budget: true,
+            ..Default::default()
+        };
+        let mut doc = fund_statement(ledger, &query, Lang::Zh)?;
+        doc.footer = Some(townledger::report::ledger_footer(ledger, Lang::Zh)?);
+        for (ext, format) in [("txt", Format::Text), ("pdf", Format::Pdf)] {
+            let path = write_file(
+                out.join(format!("资金收支明细-{name}-2024.{ext}")),
+                |b| render(&doc, format, b, &options),
+            )?;
+            statements.push(path.display().to_string());
+            written.push(path);
+        }
+    }
+    outln!(
+        "{}",
+        tr!("demo-fund-statements", files = statements.join(", "))
+    );
     // The reserve fund's relief grants: where each stands, the gates it passed, its voucher.
     let grants = grant_list(ledger, None, Lang::Zh)?;
     written.push(write_file(out.join("grants-2024.txt"), |b| {

@@ -6,8 +6,10 @@ use townledger::funds::flow::{contribute, spend, Contribution, Spend};
 use townledger::funds::project::parse_money;
 use townledger::funds::registry::{add_fund, FundKind, NewFund};
 use townledger::funds::rules::FundRules;
+use townledger::funds::statement::By;
 use townledger::report::fund_list::fund_list;
 use townledger::report::fund_show::fund_show;
+use townledger::report::fund_statement::{fund_statement, StatementQuery};
 
 use super::{emit, parse_date, Context, OutputArgs};
 
@@ -25,6 +27,36 @@ pub enum Command {
     Spend(SpendArgs),
     /// One fund's year: receipts by source or donor, payments by purpose, restricted money.
     Show(ShowArgs),
+    /// The fund statement 资金收支明细表 of any period, by month, quarter or year, against
+    /// the budget.
+    Statement(StatementArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct StatementArgs {
+    /// The fund (631, 630, 储备金 …).
+    pub fund: String,
+    /// The fund's year (the 6·30 fund's runs June to May); or --from and --to.
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    pub year: Option<i32>,
+    /// The first day of the period.
+    #[arg(long, value_parser = parse_date)]
+    pub from: Option<NaiveDate>,
+    /// The last day of the period.
+    #[arg(long, value_parser = parse_date)]
+    pub to: Option<NaiveDate>,
+    /// One row per month, quarter or year.
+    #[arg(long, value_parser = parse_by)]
+    pub by: Option<By>,
+    /// Each purpose's spending against its budget for the year, with the share used.
+    #[arg(long)]
+    pub budget: bool,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+fn parse_by(s: &str) -> std::result::Result<By, String> {
+    s.parse()
 }
 
 #[derive(clap::Args, Debug)]
@@ -195,6 +227,21 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
             let mut ledger = ctx.open()?;
             let voucher = ledger.write(&ctx.operator, |w| spend(w, &s))?;
             outln!("{voucher}");
+            Ok(0)
+        }
+        Command::Statement(args) => {
+            let ledger = ctx.open()?;
+            let query = StatementQuery {
+                fund: args.fund,
+                year: args.year,
+                from: args.from,
+                to: args.to,
+                by: args.by,
+                budget: args.budget,
+            };
+            let mut doc = fund_statement(&ledger, &query, args.out.lang)?;
+            doc.footer = Some(townledger::report::ledger_footer(&ledger, args.out.lang)?);
+            emit(&doc, &args.out)?;
             Ok(0)
         }
         Command::Show(args) => {

@@ -13,6 +13,7 @@ mod accounts;
 mod allocate;
 mod balance;
 mod bench;
+mod budget;
 mod checkpoint;
 mod demo;
 mod disclose;
@@ -111,9 +112,12 @@ pub enum Command {
     /// Industry projects: add, list.
     #[command(subcommand)]
     Project(project::Command),
-    /// The funds the town runs: list, add, rules, contribute, spend, show.
+    /// The funds the town runs: list, add, rules, contribute, spend, show, statement.
     #[command(subcommand)]
     Fund(fund::Command),
+    /// Fund budgets by year and purpose: set, import, list.
+    #[command(subcommand)]
+    Budget(budget::Command),
     /// Anti-poverty insurance 防贫保: the year's roster, the premium to the insurer, claims.
     #[command(subcommand)]
     Insurance(insurance::Command),
@@ -189,6 +193,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Project(c) => project::run(&ctx, c),
         Command::Dividend(c) => dividend::run(&ctx, c),
         Command::Fund(c) => fund::run(&ctx, c),
+        Command::Budget(c) => budget::run(&ctx, c),
         Command::Insurance(c) => insurance::run(&ctx, c),
         Command::Period(c) => period::run(&ctx, c),
         Command::Grant(c) => grant::run(&ctx, c),

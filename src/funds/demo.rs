@@ -376,3 +376,34 @@ pub fn grant_demo_relief(ledger: &mut Ledger, operator: &str) -> Result<Vec<Stri
         ),
     ])
 }
+
+/// The demo town's 2024 budget of the 631 fund and the reserve fund, imported from `data`'s
+/// `budget-2024.csv` as `townledger budget import` does (nothing when the file is not there).
+/// Returns the line to print.
+pub fn set_demo_budgets(
+    ledger: &mut Ledger,
+    data: &std::path::Path,
+    operator: &str,
+) -> Result<Vec<String>> {
+    let file = data.join("budget-2024.csv");
+    if !file.exists() {
+        return Ok(Vec::new());
+    }
+    let set = ledger.write(operator, |w| {
+        super::budget::import_budgets(w, &file, crate::import::Encoding::Auto)
+    })?;
+    let total: Amount = set.iter().map(|b| b.amount).sum();
+    let funds: Vec<&str> = set.iter().fold(Vec::new(), |mut v, b| {
+        if !v.contains(&b.fund.as_str()) {
+            v.push(b.fund.as_str());
+        }
+        v
+    });
+    Ok(vec![crate::tr!(
+        "demo-budget",
+        count = set.len(),
+        file = "budget-2024.csv",
+        funds = funds.join(", "),
+        total = total.grouped()
+    )])
+}

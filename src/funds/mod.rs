@@ -4,6 +4,7 @@
 //!
 //! Each fund is a sub-account of 241 专项应付款: money held for a purpose, owed to it.
 
+pub mod budget;
 pub mod demo;
 pub mod dividend;
 pub mod flow;
@@ -13,6 +14,7 @@ pub mod movement;
 pub mod project;
 pub mod registry;
 pub mod rules;
+pub mod statement;
 pub mod tilt;
 
 /// A fund's name as people say it, from its account: `负债:专项应付款:动态帮扶` →

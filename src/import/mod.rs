@@ -2,9 +2,11 @@
 //! ([`decode`]), with progress on a terminal. `postings` turns a voucher file into
 //! transactions.
 
+pub mod budgets;
 pub mod decode;
 pub mod grants;
 pub mod postings;
+pub mod rows;
 pub mod sheet;
 
 pub use decode::{DecodeError, Encoding, TextReader};

@@ -10,26 +10,14 @@ use chrono::NaiveDate;
 use super::document::{Cell, Column, Document, Lang, Row, Table};
 use super::tr;
 use crate::error::{Error, Result};
-use crate::funds::registry::fund_named;
+use crate::funds::movement::FundBook;
+use crate::funds::registry::{fund_named, Fund};
 use crate::funds::rules::{percent, FundRule};
+use crate::funds::statement::{over, Flows, Part};
 use crate::money::{Amount, Total};
 use crate::store::Ledger;
 
-/// Money held apart within a fund over a period: at its start, in, out, at its end.
-#[derive(Clone, Copy, Debug, Default)]
-struct Part {
-    opening: i128,
-    came: i128,
-    went: i128,
-}
-
-impl Part {
-    fn closing(&self) -> i128 {
-        self.opening + self.came - self.went
-    }
-}
-
-fn amount(fen: i128, what: &str) -> Result<Amount> {
+pub(crate) fn amount(fen: i128, what: &str) -> Result<Amount> {
     Total::ZERO.plus_fen(fen).checked(|| what.to_string())
 }
 
@@ -47,61 +35,34 @@ pub fn fund_period(rule: Option<&FundRule>, year: Option<i32>) -> (NaiveDate, Na
     (start, end)
 }
 
-pub fn fund_show(ledger: &Ledger, name: &str, year: Option<i32>, lang: Lang) -> Result<Document> {
-    let book = ledger.fund_book()?;
-    let fund = fund_named(&book.funds, name).cloned().ok_or_else(|| {
+/// The fund `name` names (id, alias, name or account), or the error listing the funds.
+pub(crate) fn named_fund(book: &FundBook, name: &str) -> Result<Fund> {
+    fund_named(&book.funds, name).cloned().ok_or_else(|| {
         let known: Vec<&str> = book.funds.iter().map(|f| f.id.as_str()).collect();
         Error::NotFound(crate::tr!(
             "fund-tag-unknown",
             fund = name.trim(),
             known = known.join(", ")
         ))
-    })?;
+    })
+}
+
+pub fn fund_show(ledger: &Ledger, name: &str, year: Option<i32>, lang: Lang) -> Result<Document> {
+    let book = ledger.fund_book()?;
+    let fund = named_fund(&book, name)?;
     let rule = book.rules.rule(&fund.id);
     let (from, to) = fund_period(rule, year);
     let (flows, _) = ledger.fund_flows(&fund.id)?;
     let movements = ledger.fund_receipts(&fund.id, from, to)?;
 
-    // The fund as a whole, and its parts: unrestricted, and given for each purpose.
-    let mut whole = Part::default();
-    let mut free = Part::default();
-    let mut given: BTreeMap<String, Part> = BTreeMap::new();
-    // Spends in the period by purpose: count and amount.
-    let mut spent: BTreeMap<Option<String>, (i64, i128)> = BTreeMap::new();
-    for f in &flows {
-        if f.date > to {
-            break;
-        }
-        let before = f.date < from;
-        let fen = i128::from(f.fen);
-        let restricted = f.purpose.as_ref().filter(|_| f.fen < 0);
-        let apply = |part: &mut Part, came: i128, went: i128| {
-            if before {
-                part.opening += came - went;
-            } else {
-                part.came += came;
-                part.went += went;
-            }
-        };
-        if f.fen < 0 {
-            apply(&mut whole, -fen, 0);
-            match restricted {
-                Some(p) => apply(given.entry(p.clone()).or_default(), -fen, 0),
-                None => apply(&mut free, -fen, 0),
-            }
-        } else {
-            apply(&mut whole, 0, fen);
-            if let Some(p) = f.purpose.as_ref().filter(|_| f.from_restricted > 0) {
-                apply(given.entry(p.clone()).or_default(), 0, f.from_restricted);
-            }
-            apply(&mut free, 0, fen - f.from_restricted);
-            if !before {
-                let e = spent.entry(f.purpose.clone()).or_default();
-                e.0 += 1;
-                e.1 += fen;
-            }
-        }
-    }
+    // The fund as a whole, and its parts: unrestricted, and given for each purpose; spends
+    // in the period by purpose.
+    let Flows {
+        whole,
+        free,
+        given,
+        spent,
+    } = over(&flows, from, to);
 
     let period = match year {
         Some(y) if rule.and_then(|r| r.year_starts).is_some() => {
@@ -151,35 +112,12 @@ pub fn fund_show(ledger: &Ledger, name: &str, year: Option<i32>, lang: Lang) -> 
         sources_table(&mut doc, rule, &movements, year, lang)?;
     }
     if !given.is_empty() {
-        let mut table = Table {
-            caption: Some(tr(lang, "定向与非定向", "Restricted and unrestricted").to_string()),
-            columns: vec![
-                Column::text("part", tr(lang, "资金性质", "Money"), 4),
-                Column::money("opening", tr(lang, "上年结转", "Carried over")),
-                Column::money("received", tr(lang, "本期收入", "Received")),
-                Column::money("paid", tr(lang, "本期支出", "Paid out")),
-                Column::money("closing", tr(lang, "期末结存", "Closing")),
-            ],
-            ..Default::default()
-        };
-        let mut push = |label: String, p: &Part| -> Result<()> {
-            table.rows.push(Row::new(vec![
-                Cell::text(label),
-                Cell::Money(amount(p.opening, "opening")?),
-                Cell::Money(amount(p.came, "received")?),
-                Cell::Money(amount(p.went, "paid out")?),
-                Cell::Money(amount(p.closing(), "closing")?),
-            ]));
-            Ok(())
-        };
-        for (purpose, part) in &given {
-            push(
-                format!("{}：{purpose}", tr(lang, "定向", "restricted")),
-                part,
-            )?;
-        }
-        push(tr(lang, "非定向", "unrestricted").to_string(), &free)?;
-        doc.tables.push(table);
+        doc.tables.push(restricted_table(
+            &given,
+            &free,
+            tr(lang, "上年结转", "Carried over"),
+            lang,
+        )?);
     }
 
     // What came in, one line a receipt.
@@ -276,9 +214,48 @@ pub fn fund_show(ledger: &Ledger, name: &str, year: Option<i32>, lang: Lang) -> 
     Ok(doc)
 }
 
+/// Money given for each purpose (定向) and unrestricted money: at the start (under
+/// `opening`, 上年结转 in `fund show`), received, paid, closing.
+pub(crate) fn restricted_table(
+    given: &BTreeMap<String, Part>,
+    free: &Part,
+    opening: &str,
+    lang: Lang,
+) -> Result<Table> {
+    let mut table = Table {
+        caption: Some(tr(lang, "定向与非定向", "Restricted and unrestricted").to_string()),
+        columns: vec![
+            Column::text("part", tr(lang, "资金性质", "Money"), 4),
+            Column::money("opening", opening),
+            Column::money("received", tr(lang, "本期收入", "Received")),
+            Column::money("paid", tr(lang, "本期支出", "Paid out")),
+            Column::money("closing", tr(lang, "期末结存", "Closing")),
+        ],
+        ..Default::default()
+    };
+    let mut push = |label: String, p: &Part| -> Result<()> {
+        table.rows.push(Row::new(vec![
+            Cell::text(label),
+            Cell::Money(amount(p.opening, "opening")?),
+            Cell::Money(amount(p.came, "received")?),
+            Cell::Money(amount(p.went, "paid out")?),
+            Cell::Money(amount(p.closing(), "closing")?),
+        ]));
+        Ok(())
+    };
+    for (purpose, part) in given {
+        push(
+            format!("{}：{purpose}", tr(lang, "定向", "restricted")),
+            part,
+        )?;
+    }
+    push(tr(lang, "非定向", "unrestricted").to_string(), free)?;
+    Ok(table)
+}
+
 /// The 631 fund's sources against their shares of the year's total: expected, arrived, the
 /// shortfall 缺口.
-fn sources_table(
+pub(crate) fn sources_table(
     doc: &mut Document,
     rule: &FundRule,
     movements: &[crate::store::FundMovement],

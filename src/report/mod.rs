@@ -4,10 +4,12 @@
 pub mod allocation;
 pub mod balance;
 pub mod balance_sheet;
+pub mod budget_list;
 pub mod disclosure;
 pub mod document;
 pub mod fund_list;
 pub mod fund_show;
+pub mod fund_statement;
 pub mod grant_list;
 pub mod insurance;
 pub mod period_list;

@@ -7,6 +7,7 @@
 
 pub(crate) mod account_index;
 mod allocation;
+mod budgets;
 mod checkpoints;
 mod disclosure;
 mod engine;
@@ -40,6 +41,7 @@ use crate::error::{Error, Result};
 
 pub use account_index::Pending;
 pub use allocation::{NewRun, NewRunLine, RunDue, RunLine, RunRecord};
+pub use budgets::{Budget, SpendHouseholds};
 pub use checkpoints::Checkpoint;
 pub use disclosure::PeriodTilt;
 pub(crate) use fund_movements::movement_row_hash;

@@ -202,6 +202,54 @@ pub(crate) fn decode_into(json: &str, out: &mut Vec<StoredPosting>) -> Result<()
     }
 }
 
+/// The household of each posting of `json` (the stored JSON's bytes) that names one, handed to
+/// `each` as (its line, the household), without reading the rest of the postings into
+/// strings (a report that reads hundreds of thousands of transactions for their households
+/// only). A household is borrowed from `json` unless it was written with an escape.
+pub(crate) fn each_household<'a>(
+    json: &'a [u8],
+    mut each: impl FnMut(usize, std::borrow::Cow<'a, str>),
+) -> Result<()> {
+    let bad = |what: &str| Error::Tampered(crate::tr!("postings-unreadable", what = what));
+    let mut p = Parser { s: json, at: 0 };
+    p.expect(b'[').map_err(|_| bad("not a JSON array"))?;
+    if p.eat(b']') {
+        return Ok(());
+    }
+    let mut line = 0;
+    loop {
+        p.expect(b'[')
+            .map_err(|_| bad("a posting is not an array"))?;
+        p.int().map_err(|_| bad("account is not an integer id"))?;
+        p.expect(b',').map_err(|_| bad("a posting has no amount"))?;
+        p.int()
+            .map_err(|_| bad("amount is not an integer in fen"))?;
+        let mut field = 0;
+        while p.eat(b',') {
+            // The fields after the amount: memo, household, reference, the fund tag.
+            if field == 1 {
+                if let Some(household) = p
+                    .borrowed_string()
+                    .map_err(|_| bad("a text field is not text"))?
+                {
+                    each(line, household);
+                }
+            } else {
+                p.skip_string()
+                    .map_err(|_| bad("a text field is not text"))?;
+            }
+            field += 1;
+        }
+        p.expect(b']').map_err(|_| bad("a posting is not closed"))?;
+        line += 1;
+        if p.eat(b',') {
+            continue;
+        }
+        p.expect(b']').map_err(|_| bad("the array is not closed"))?;
+        return Ok(());
+    }
+}
+
 /// A reader of the JSON this module and `line_blocks` write (and of any equivalent JSON).
 pub(super) struct Parser<'a> {
     s: &'a [u8],
@@ -268,6 +316,52 @@ impl<'a> Parser<'a> {
             return Err(());
         }
         Ok(if negative { -v } else { v })
+    }
+
+    /// Pass over a text or `null` without reading it.
+    pub(super) fn skip_string(&mut self) -> std::result::Result<(), ()> {
+        self.skip_ws();
+        if self.s[self.at..].starts_with(b"null") {
+            self.at += 4;
+            return Ok(());
+        }
+        self.expect(b'"')?;
+        loop {
+            match self.s.get(self.at) {
+                Some(b'"') => {
+                    self.at += 1;
+                    return Ok(());
+                }
+                Some(b'\\') => self.at += 2,
+                Some(_) => self.at += 1,
+                None => return Err(()),
+            }
+        }
+    }
+
+    /// A text or `null`, borrowed from the JSON when it has no escape.
+    pub(super) fn borrowed_string(
+        &mut self,
+    ) -> std::result::Result<Option<std::borrow::Cow<'a, str>>, ()> {
+        self.skip_ws();
+        let from = self.at;
+        if self.s.get(self.at) == Some(&b'"') {
+            let start = self.at + 1;
+            let mut at = start;
+            while let Some(&b) = self.s.get(at) {
+                if b == b'"' {
+                    self.at = at + 1;
+                    let text = std::str::from_utf8(&self.s[start..at]).map_err(|_| ())?;
+                    return Ok(Some(std::borrow::Cow::Borrowed(text)));
+                }
+                if b == b'\\' {
+                    break;
+                }
+                at += 1;
+            }
+        }
+        self.at = from;
+        Ok(self.nullable_string()?.map(std::borrow::Cow::Owned))
     }
 
     pub(super) fn nullable_string(&mut self) -> std::result::Result<Option<String>, ()> {

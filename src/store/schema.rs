@@ -605,6 +605,20 @@ CREATE TABLE period_events (
     journal_head   TEXT NOT NULL
 );
 "#,
+    // 18: each fund's budget for a year, by purpose (`townledger budget set`, `budget import`):
+    // one row per fund, year and purpose; setting it again replaces the amount (the record
+    // chain keeps the change). `year` is the fund's year (the 6·30 fund's runs June to May).
+    r#"
+CREATE TABLE budgets (
+    fund     TEXT NOT NULL REFERENCES funds(id),
+    year     INTEGER NOT NULL,
+    purpose  TEXT NOT NULL,
+    amount   INTEGER NOT NULL CHECK (amount >= 0),
+    set_at   TEXT NOT NULL,
+    operator TEXT NOT NULL,
+    PRIMARY KEY (fund, year, purpose)
+) WITHOUT ROWID;
+"#,
 ];
 
 /// The version that introduced the record chain: a ledger migrated from before it records

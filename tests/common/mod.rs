@@ -197,6 +197,7 @@ pub const RUNS_AS_IN_SCHEMA_7: &str = "
     DROP TABLE fund_rules;
     DROP TABLE period_events;
     DROP TABLE dividend_excess;
+    DROP TABLE budgets;
     DROP TABLE grant_payments;
     DROP TABLE grant_reviews;
     DROP TABLE grants;
