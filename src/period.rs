@@ -64,9 +64,10 @@ pub fn close(
             )));
         }
     }
-    // Where an earlier close or reopen recorded the journal's length and head, the journal is
-    // checked from there on (the months before were checked when they were closed; `verify`
-    // checks everything); else all of it.
+    // The audit chain: the journal's hash chain, from where an earlier close or reopen
+    // recorded it stood (the months before were checked when they were closed) or from its
+    // start, and the record chain over every other table. (`verify` also re-derives every
+    // derived total.)
     let events = ledger.period_events()?;
     let (transactions, since) = match events.last().filter(|e| !e.journal_head.is_empty()) {
         Some(anchor) => (
@@ -77,7 +78,14 @@ pub fn close(
             )?,
             Some(anchor.at.clone()),
         ),
-        None => (crate::audit::verify(ledger)?.transactions, None),
+        None => (
+            crate::audit::verify_journal_since(
+                ledger,
+                0,
+                &hex::encode(crate::ledger::transaction::GENESIS),
+            )?,
+            None,
+        ),
     };
     for fund in ledger.funds()? {
         let holds = -ledger.balance_of(&fund.account, None)?;

@@ -179,6 +179,11 @@ pub(super) fn account_from_row(r: &Row<'_>) -> rusqlite::Result<Account> {
 }
 
 fn parse_stored_date(s: &str) -> rusqlite::Result<NaiveDate> {
+    // A stored date is `YYYY-MM-DD`: read without a format string (a journal walk reads
+    // millions); anything else goes through chrono for its error.
+    if let Some(d) = crate::ledger::transaction::iso_date(s) {
+        return Ok(d);
+    }
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
     })
