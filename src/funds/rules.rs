@@ -94,16 +94,6 @@ pub enum Refusal {
     UnknownSource { known: String },
 }
 
-impl fmt::Display for Refusal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Refusal::Forbidden => "forbidden",
-            Refusal::UnknownPurpose { .. } => "unknown purpose",
-            Refusal::UnknownSource { .. } => "unknown source",
-        })
-    }
-}
-
 impl FundRules {
     /// The standard rules (for the standard funds).
     pub fn standard(funds: &[Fund]) -> Result<FundRules> {
@@ -146,7 +136,7 @@ impl FundRules {
                 ));
                 continue;
             };
-            match check_rule(raw, &key) {
+            match check_rule(raw) {
                 Ok(rule) => {
                     if rules.insert(fund.id.clone(), rule).is_some() {
                         errors.push(RowError::new(
@@ -299,7 +289,7 @@ impl<'de> Deserialize<'de> for Share {
 }
 
 /// Check one fund's rules; the reasons found, all of them.
-fn check_rule(raw: RawRule, key: &str) -> std::result::Result<FundRule, Vec<String>> {
+fn check_rule(raw: RawRule) -> std::result::Result<FundRule, Vec<String>> {
     let mut reasons = Vec::new();
     let mut names = |list: &[String], what: &str| {
         for name in list {
@@ -368,7 +358,6 @@ fn check_rule(raw: RawRule, key: &str) -> std::result::Result<FundRule, Vec<Stri
             }
         }
     };
-    let _ = key;
     if let Some(table) = &raw.grants {
         match crate::funds::grant::GrantRules::from_table(table.clone()) {
             Ok(rules) => {
