@@ -14,6 +14,7 @@
 
 use std::path::Path;
 
+use super::rows::{find_columns, Column};
 use super::sheet::Cell;
 use super::Encoding;
 use crate::error::{Error, Result, RowError};
@@ -37,8 +38,8 @@ enum Field {
     Amount,
 }
 
-impl Field {
-    const ALL: [Field; 4] = [Field::Fund, Field::Year, Field::Purpose, Field::Amount];
+impl Column for Field {
+    const ALL: &'static [Field] = &[Field::Fund, Field::Year, Field::Purpose, Field::Amount];
 
     fn english(self) -> &'static str {
         match self {
@@ -67,24 +68,9 @@ impl Field {
             Field::Amount => &["预算金额", "预算", "budget"],
         }
     }
-
-    fn from_header(h: &str) -> Option<Field> {
-        let h = h.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
-        let bare = match h.find(['（', '(']) {
-            Some(at) if at > 0 && h.ends_with(['）', ')']) => h[..at].trim(),
-            _ => h,
-        };
-        Field::ALL.into_iter().find(|f| {
-            [h, bare].iter().any(|name| {
-                f.chinese() == *name
-                    || f.english().eq_ignore_ascii_case(name)
-                    || f.aliases().iter().any(|a| a.eq_ignore_ascii_case(name))
-            })
-        })
-    }
 }
 
-type Columns = [Option<usize>; 4];
+type Columns = Vec<Option<usize>>;
 
 /// A file's rows, each with its line: its budget line, or why it cannot be one.
 pub type BudgetRows = Vec<(u64, std::result::Result<BudgetRow, String>)>;
@@ -118,50 +104,13 @@ pub fn read_budgets(path: &Path, encoding: Encoding) -> Result<(String, BudgetRo
 }
 
 fn columns(file: &str, line: u64, header: &[Cell]) -> Result<Columns> {
-    let mut at: Columns = [None; 4];
-    let mut errors = Vec::new();
-    for (col, cell) in header.iter().enumerate() {
-        let Cell::Text(text) = cell else { continue };
-        let Some(field) = Field::from_header(text) else {
-            continue;
-        };
-        match at[field as usize] {
-            Some(first) => errors.push(RowError::new(
-                file,
-                line,
-                crate::tr!(
-                    "import-column-twice",
-                    name = field.english(),
-                    first = first + 1,
-                    first_header = match &header[first] {
-                        Cell::Text(t) => t.trim().to_string(),
-                        _ => String::new(),
-                    },
-                    second = col + 1,
-                    second_header = text.trim()
-                ),
-            )),
-            None => at[field as usize] = Some(col),
-        }
-    }
-    for field in Field::ALL {
-        if at[field as usize].is_none() {
-            errors.push(RowError::new(
-                file,
-                line,
-                crate::tr!(
-                    "budget-import-missing-column",
-                    name = field.english(),
-                    chinese = field.chinese()
-                ),
-            ));
-        }
-    }
-    if errors.is_empty() {
-        Ok(at)
-    } else {
-        Err(Error::Input(errors))
-    }
+    find_columns::<Field>(file, line, header, |field| {
+        crate::tr!(
+            "budget-import-missing-column",
+            name = field.english(),
+            chinese = field.chinese()
+        )
+    })
 }
 
 fn budget_row(columns: &Columns, cells: &[Cell]) -> std::result::Result<BudgetRow, String> {

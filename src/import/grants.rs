@@ -18,6 +18,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
+use super::rows::{find_columns, Column};
 use super::sheet::Cell;
 use super::Encoding;
 use crate::error::{Error, Result, RowError};
@@ -36,8 +37,8 @@ enum Field {
     Note,
 }
 
-impl Field {
-    const ALL: [Field; 6] = [
+impl Column for Field {
+    const ALL: &'static [Field] = &[
         Field::Household,
         Field::Fund,
         Field::Amount,
@@ -83,22 +84,6 @@ impl Field {
     fn required(self) -> bool {
         self != Field::Note
     }
-
-    fn from_header(h: &str) -> Option<Field> {
-        let h = h.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
-        // A unit in brackets is not part of the name: 金额（元）.
-        let bare = match h.find(['（', '(']) {
-            Some(at) if at > 0 && h.ends_with(['）', ')']) => h[..at].trim(),
-            _ => h,
-        };
-        Field::ALL.into_iter().find(|f| {
-            [h, bare].iter().any(|name| {
-                f.chinese() == *name
-                    || f.english().eq_ignore_ascii_case(name)
-                    || f.aliases().iter().any(|a| a.eq_ignore_ascii_case(name))
-            })
-        })
-    }
 }
 
 /// Every row of the file as (its line, its application or why it cannot be read), dated
@@ -129,57 +114,16 @@ pub fn read_applications(
 }
 
 /// Where each field is: its column, by [`Field`] order.
-type Columns = [Option<usize>; 6];
+type Columns = Vec<Option<usize>>;
 
 fn columns(file: &str, line: u64, header: &[Cell]) -> Result<Columns> {
-    let mut at: Columns = [None; 6];
-    let mut errors = Vec::new();
-    for (col, cell) in header.iter().enumerate() {
-        let Cell::Text(text) = cell else { continue };
-        let Some(field) = Field::from_header(text) else {
-            continue;
-        };
-        match at[field as usize] {
-            Some(first) => errors.push(RowError::new(
-                file,
-                line,
-                crate::tr!(
-                    "import-column-twice",
-                    name = field.english(),
-                    first = first + 1,
-                    first_header = header_text(&header[first]),
-                    second = col + 1,
-                    second_header = text.trim()
-                ),
-            )),
-            None => at[field as usize] = Some(col),
-        }
-    }
-    for field in Field::ALL {
-        if field.required() && at[field as usize].is_none() {
-            errors.push(RowError::new(
-                file,
-                line,
-                crate::tr!(
-                    "grant-import-missing-column",
-                    name = field.english(),
-                    chinese = field.chinese()
-                ),
-            ));
-        }
-    }
-    if errors.is_empty() {
-        Ok(at)
-    } else {
-        Err(Error::Input(errors))
-    }
-}
-
-fn header_text(cell: &Cell) -> String {
-    match cell {
-        Cell::Text(t) => t.trim().to_string(),
-        _ => String::new(),
-    }
+    find_columns::<Field>(file, line, header, |field| {
+        crate::tr!(
+            "grant-import-missing-column",
+            name = field.english(),
+            chinese = field.chinese()
+        )
+    })
 }
 
 /// The row's application, or why its cells cannot be one.

@@ -79,3 +79,88 @@ fn csv_rows(bytes: Vec<u8>, file: &str, encoding: Encoding) -> Result<Rows> {
     }
     Ok(rows)
 }
+
+/// A column of a file of clerks' rows, found by its header: the English name, the Chinese
+/// one, or another name clerks use, in any case, with a unit in brackets left out
+/// (`金额（元）`).
+pub trait Column: Copy + PartialEq + 'static {
+    /// Every column, in the order of the row's fields.
+    const ALL: &'static [Self];
+    fn english(self) -> &'static str;
+    fn chinese(self) -> &'static str;
+    /// Other headers clerks use for it.
+    fn aliases(self) -> &'static [&'static str];
+    /// Whether a file must have it.
+    fn required(self) -> bool {
+        true
+    }
+
+    /// Its place in [`Column::ALL`].
+    fn index(self) -> usize {
+        Self::ALL.iter().position(|c| *c == self).expect("in ALL")
+    }
+
+    /// The column a header names, if any.
+    fn from_header(h: &str) -> Option<Self> {
+        let h = h.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+        let bare = match h.find(['（', '(']) {
+            Some(at) if at > 0 && h.ends_with(['）', ')']) => h[..at].trim(),
+            _ => h,
+        };
+        Self::ALL.iter().copied().find(|f| {
+            [h, bare].iter().any(|name| {
+                f.chinese() == *name
+                    || f.english().eq_ignore_ascii_case(name)
+                    || f.aliases().iter().any(|a| a.eq_ignore_ascii_case(name))
+            })
+        })
+    }
+}
+
+/// Where each column of `C` is in the header row (`line` of `file`), in [`Column::ALL`]'s
+/// order. Every column given twice and every required column missing is reported (the latter
+/// as `missing` words it), all at once.
+pub fn find_columns<C: Column>(
+    file: &str,
+    line: u64,
+    header: &[Cell],
+    missing: impl Fn(C) -> String,
+) -> Result<Vec<Option<usize>>> {
+    let mut at: Vec<Option<usize>> = vec![None; C::ALL.len()];
+    let mut errors = Vec::new();
+    let text_of = |cell: &Cell| match cell {
+        Cell::Text(t) => t.trim().to_string(),
+        _ => String::new(),
+    };
+    for (col, cell) in header.iter().enumerate() {
+        let Cell::Text(text) = cell else { continue };
+        let Some(field) = C::from_header(text) else {
+            continue;
+        };
+        match at[field.index()] {
+            Some(first) => errors.push(RowError::new(
+                file,
+                line,
+                crate::tr!(
+                    "import-column-twice",
+                    name = field.english(),
+                    first = first + 1,
+                    first_header = text_of(&header[first]),
+                    second = col + 1,
+                    second_header = text.trim()
+                ),
+            )),
+            None => at[field.index()] = Some(col),
+        }
+    }
+    for field in C::ALL {
+        if field.required() && at[field.index()].is_none() {
+            errors.push(RowError::new(file, line, missing(*field)));
+        }
+    }
+    if errors.is_empty() {
+        Ok(at)
+    } else {
+        Err(Error::Input(errors))
+    }
+}
