@@ -245,27 +245,67 @@ pub fn verify_signed(ledger: &Ledger, public_key: Option<&str>) -> Result<Verifi
 /// cost follows what was posted since, not the journal's size. Returns the transactions
 /// checked.
 pub fn verify_journal_since(ledger: &Ledger, length: i64, head: &str) -> Result<i64> {
-    let mut prev: Hash = hex::decode(head)
+    let start: Hash = hex::decode(head)
         .ok()
         .and_then(|b| b.try_into().ok())
         .ok_or_else(|| Error::Tampered(crate::tr!("verify-journal-head-unreadable")))?;
-    let mut expected_id = length + 1;
-    let mut last_voucher = String::from("(start of journal)");
-    let mut hashed = Vec::with_capacity(16 << 10);
-    ledger.for_each_stored_posting_set_after(length, |txn, stored_hash, stored, names| {
-        let computed = check_transaction(
-            txn,
-            stored_hash,
-            stored,
-            names,
-            (&prev, expected_id, &last_voucher),
-            &mut hashed,
-        )?;
-        prev = computed;
-        expected_id += 1;
-        last_voucher.clone_from(&txn.voucher);
-        Ok(())
-    })?;
+    let names = ledger.account_names()?;
+    type Raw = (crate::ledger::Transaction, Vec<u8>, String);
+    // Two threads: this one reads the rows, the other decodes and hashes them.
+    let (read, hashed) = std::thread::scope(|scope| {
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Raw>>(8);
+        let names = &names;
+        let hasher = scope.spawn(move || -> Result<(Hash, i64, String)> {
+            let mut prev = start;
+            let mut expected_id = length + 1;
+            let mut last_voucher = String::from("(start of journal)");
+            let mut hashed = Vec::with_capacity(16 << 10);
+            let mut stored = Vec::new();
+            for batch in receive {
+                for (txn, stored_hash, json) in batch {
+                    crate::store::decode_postings_into(&json, &mut stored).map_err(|e| {
+                        Error::Tampered(crate::tr!(
+                            "voucher-unreadable",
+                            voucher = &txn.voucher,
+                            reason = e.to_string()
+                        ))
+                    })?;
+                    prev = check_transaction(
+                        &txn,
+                        &stored_hash,
+                        &stored,
+                        names,
+                        (&prev, expected_id, &last_voucher),
+                        &mut hashed,
+                    )?;
+                    expected_id += 1;
+                    last_voucher = txn.voucher;
+                }
+            }
+            Ok((prev, expected_id, last_voucher))
+        });
+        let mut batch: Vec<Raw> = Vec::with_capacity(BATCH);
+        let read = ledger.for_each_raw_transaction_after(length, |txn, hash, json| {
+            batch.push((txn, hash, json));
+            if batch.len() == BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                // The hashing thread stopped at a bad transaction: stop reading.
+                return Ok(send.send(full).is_ok());
+            }
+            Ok(true)
+        });
+        if !batch.is_empty() {
+            let _ = send.send(batch);
+        }
+        drop(send);
+        (
+            read,
+            hasher.join().expect("the hashing thread does not panic"),
+        )
+    });
+    const BATCH: usize = 256;
+    let (prev, expected_id, last_voucher) = hashed?;
+    read?;
     let transactions = expected_id - 1;
     if let Some(recorded) = ledger.chain_head()? {
         if recorded.length != transactions || recorded.hash != hex::encode(prev) {

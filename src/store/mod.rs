@@ -51,7 +51,7 @@ pub use households::{HouseholdVersion, RegisterChanges};
 pub use journal::{PostOutcome, Writer, ROWS_PER_INSERT};
 pub use line_blocks::{LineBlock, LINES_PER_BLOCK};
 pub use movements::AccountMovement;
-pub(crate) use postings_json::{StoredPosting, StoredTag};
+pub(crate) use postings_json::{decode_into as decode_postings_into, StoredPosting, StoredTag};
 pub use prepare::{Bulk, BulkOutcome, Prepared};
 pub use query::{AccountBalance, ChainHead, PostingText, Register, RegisterLine};
 pub use records::LedgerHead;

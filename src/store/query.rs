@@ -668,6 +668,41 @@ impl Ledger {
         Ok(())
     }
 
+    /// Every account's name by id.
+    pub(crate) fn account_names(&self) -> Result<HashMap<i64, String>> {
+        let mut stmt = self.conn.prepare("SELECT id, name FROM accounts")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every transaction after the first `after`, in posting order, as stored and not yet
+    /// decoded: its header, its hash, its postings' JSON (for another thread to decode).
+    /// `f` returns whether to go on.
+    pub(crate) fn for_each_raw_transaction_after(
+        &self,
+        after: i64,
+        mut f: impl FnMut(Transaction, Vec<u8>, String) -> Result<bool>,
+    ) -> Result<()> {
+        let read = self.conn.unchecked_transaction()?;
+        let mut txns = read.prepare(&format!(
+            "SELECT {TRANSACTION_COLUMNS} FROM transactions WHERE id > ?1 ORDER BY id"
+        ))?;
+        let mut rows = txns.query([after])?;
+        while let Some(row) = rows.next()? {
+            let txn = transaction_header(row)?;
+            let hash = row
+                .get_ref(9)?
+                .as_blob_or_null()?
+                .unwrap_or_default()
+                .to_vec();
+            let json = row.get_ref(10)?.as_str()?.to_string();
+            if !f(txn, hash, json)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
     /// Each stored row of the account index: (month, account id, packed entries).
     pub(crate) fn account_index_rows(
         &self,
