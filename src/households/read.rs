@@ -97,20 +97,7 @@ fn check_csv(text: &str, file: &str) -> Result<Vec<HouseholdRecord>> {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                // A record after skipped empty lines is positioned at the first of them: count
-                // the line breaks between there and the record's first character.
-                let line = record.position().map_or(0, |p| {
-                    let from = usize::try_from(p.byte()).unwrap_or(usize::MAX);
-                    let skipped = text
-                        .as_bytes()
-                        .get(from..)
-                        .unwrap_or_default()
-                        .iter()
-                        .take_while(|b| matches!(b, b'\r' | b'\n'))
-                        .filter(|b| **b == b'\n')
-                        .count();
-                    p.line() + skipped as u64
-                });
+                let line = crate::import::rows::record_line(record.position(), text);
                 let row = Row {
                     line,
                     cells: record.iter().map(|c| Cell::Text(c.to_string())).collect(),

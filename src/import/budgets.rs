@@ -14,12 +14,11 @@
 
 use std::path::Path;
 
-use super::rows::{find_columns, Column};
+use super::rows::{cell_text, find_columns, Column};
 use super::sheet::Cell;
 use super::Encoding;
 use crate::error::{Error, Result, RowError};
 use crate::money::Amount;
-use crate::render::csv::unescape_text;
 
 /// One row of a budget file, its year and amount read, its fund and purpose as written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -114,21 +113,7 @@ fn columns(file: &str, line: u64, header: &[Cell]) -> Result<Columns> {
 }
 
 fn budget_row(columns: &Columns, cells: &[Cell]) -> std::result::Result<BudgetRow, String> {
-    let text = |field: Field| -> std::result::Result<String, String> {
-        let Some(col) = columns[field as usize] else {
-            return Ok(String::new());
-        };
-        match cells.get(col) {
-            None => Ok(String::new()),
-            Some(Cell::Text(t)) => Ok(unescape_text(t.trim()).to_string()),
-            Some(Cell::Inexact) => Err(crate::tr!("grant-import-inexact", field = field.english())),
-            Some(Cell::Error(e)) => Err(crate::tr!(
-                "grant-import-cell-error",
-                field = field.english(),
-                error = e.as_str()
-            )),
-        }
-    };
+    let text = |field: Field| cell_text(columns, cells, field);
     let mut errors = Vec::new();
     let mut field = |f: Field| match text(f) {
         Ok(t) if t.is_empty() => {

@@ -18,13 +18,12 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::rows::{find_columns, Column};
+use super::rows::{cell_text, find_columns, Column};
 use super::sheet::Cell;
 use super::Encoding;
 use crate::error::{Error, Result, RowError};
 use crate::funds::grant::Application;
 use crate::money::Amount;
-use crate::render::csv::unescape_text;
 
 /// The columns of an applications file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -133,21 +132,7 @@ fn application(
     date: NaiveDate,
     dated: bool,
 ) -> std::result::Result<Application, String> {
-    let text = |field: Field| -> std::result::Result<String, String> {
-        let Some(col) = columns[field as usize] else {
-            return Ok(String::new());
-        };
-        match cells.get(col) {
-            None => Ok(String::new()),
-            Some(Cell::Text(t)) => Ok(unescape_text(t.trim()).to_string()),
-            Some(Cell::Inexact) => Err(crate::tr!("grant-import-inexact", field = field.english())),
-            Some(Cell::Error(e)) => Err(crate::tr!(
-                "grant-import-cell-error",
-                field = field.english(),
-                error = e.as_str()
-            )),
-        }
-    };
+    let text = |field: Field| cell_text(columns, cells, field);
     let amount = |field: Field| -> std::result::Result<Amount, String> {
         let t = text(field)?;
         Amount::parse(&t).map_err(|e| format!("{}: {e}", field.english()))

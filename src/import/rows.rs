@@ -48,20 +48,7 @@ fn csv_rows(bytes: Vec<u8>, file: &str, encoding: Encoding) -> Result<Rows> {
     for record in reader.records() {
         match record {
             Ok(record) => {
-                // A record after skipped empty lines is positioned at the first of them:
-                // count the line breaks between there and the record's first character.
-                let line = record.position().map_or(0, |p| {
-                    let from = usize::try_from(p.byte()).unwrap_or(usize::MAX);
-                    let skipped = text
-                        .as_bytes()
-                        .get(from..)
-                        .unwrap_or_default()
-                        .iter()
-                        .take_while(|b| matches!(b, b'\r' | b'\n'))
-                        .filter(|b| **b == b'\n')
-                        .count();
-                    p.line() + skipped as u64
-                });
+                let line = record_line(record.position(), &text);
                 rows.push((
                     line,
                     record.iter().map(|c| Cell::Text(c.to_string())).collect(),
@@ -78,6 +65,47 @@ fn csv_rows(bytes: Vec<u8>, file: &str, encoding: Encoding) -> Result<Rows> {
         return Err(Error::Input(unreadable));
     }
     Ok(rows)
+}
+
+/// The line a CSV record starts on, in `text`. A record after skipped empty lines is
+/// positioned at the first of them: the line breaks between there and the record's first
+/// character are counted.
+pub fn record_line(position: Option<&csv::Position>, text: &str) -> u64 {
+    position.map_or(0, |p| {
+        let from = usize::try_from(p.byte()).unwrap_or(usize::MAX);
+        let skipped = text
+            .as_bytes()
+            .get(from..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|b| matches!(b, b'\r' | b'\n'))
+            .filter(|b| **b == b'\n')
+            .count();
+        p.line() + skipped as u64
+    })
+}
+
+/// A field's text in a row (`columns` as [`find_columns`] found them): trimmed, as an export
+/// wrote it (`'=x` is `=x`); empty when the column or the cell is missing; an inexact number
+/// or a spreadsheet error is refused, naming the field.
+pub fn cell_text<C: Column>(
+    columns: &[Option<usize>],
+    cells: &[Cell],
+    field: C,
+) -> std::result::Result<String, String> {
+    let Some(col) = columns[field.index()] else {
+        return Ok(String::new());
+    };
+    match cells.get(col) {
+        None => Ok(String::new()),
+        Some(Cell::Text(t)) => Ok(crate::render::csv::unescape_text(t.trim()).to_string()),
+        Some(Cell::Inexact) => Err(crate::tr!("grant-import-inexact", field = field.english())),
+        Some(Cell::Error(e)) => Err(crate::tr!(
+            "grant-import-cell-error",
+            field = field.english(),
+            error = e.as_str()
+        )),
+    }
 }
 
 /// A column of a file of clerks' rows, found by its header: the English name, the Chinese

@@ -25,7 +25,8 @@ pub(super) fn check_funds_hold_enough(
     }
     let mut stmt = conn.prepare_cached(
         "SELECT a.id, f.id, f.name, f.account FROM funds f
-         JOIN accounts a ON a.name = f.account OR a.name LIKE f.account || ':%'
+         JOIN accounts a ON a.name = f.account
+                         OR (a.name > f.account || ':' AND a.name < f.account || ';')
          ORDER BY f.rowid, a.id",
     )?;
     let rows: Vec<(i64, String, String, String)> = stmt
@@ -338,7 +339,8 @@ fn check_restricted(
 pub(crate) fn fund_accounts(conn: &Connection, fund: &str) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(
         "SELECT a.id FROM funds f
-         JOIN accounts a ON a.name = f.account OR a.name LIKE f.account || ':%'
+         JOIN accounts a ON a.name = f.account
+                         OR (a.name > f.account || ':' AND a.name < f.account || ';')
          WHERE f.id = ?1 ORDER BY a.id",
     )?;
     let ids = stmt.query_map([fund], |r| r.get(0))?;
