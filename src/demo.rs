@@ -138,6 +138,11 @@ pub fn allocate(
     let second_payment = ledger.write(operator, |w| {
         workflow::pay(w, run, day(2025, 1, 9), from, None)
     })?;
+    // The finance clerk reconciles the bank accounts with the bank's statements and locks them
+    // through November, then closes January to November: their vouchers stay as reported.
+    funds.push(crate::reconcile::demo::reconcile_demo_accounts(
+        ledger, data, operator,
+    )?);
     // The town's finance clerk closes January to November: their vouchers stay as reported.
     let closed = crate::period::close(ledger, "2024-11", "镇财务", operator)?;
     funds.push(crate::tr!(

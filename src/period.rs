@@ -51,8 +51,27 @@ pub fn close(
     person: &str,
     operator: &str,
 ) -> Result<CloseOutcome> {
+    close_with(ledger, month, person, operator, None)
+}
+
+/// [`close`], with `force` the reason to close although a bank account's statements for the
+/// months closed are missing or not reconciled and locked (kept with the close).
+pub fn close_with(
+    ledger: &mut Ledger,
+    month: &str,
+    person: &str,
+    operator: &str,
+    force: Option<&str>,
+) -> Result<CloseOutcome> {
     let (month, last_day) = parse_month(month)?;
     check_stored_rule("--by", person, NAME_MAX)?;
+    let force = force.map(str::trim);
+    if let Some(reason) = force {
+        if reason.is_empty() {
+            return Err(Error::rule(crate::tr!("period-force-needs-reason")));
+        }
+        check_stored_rule("--reason", reason, MEMO_MAX)?;
+    }
     if let Some(c) = ledger.closed_period()? {
         if c.last_day() >= last_day {
             return Err(Error::rule(crate::tr!(
@@ -98,6 +117,20 @@ pub fn close(
             )));
         }
     }
+    // Every bank account with statements: each month closed reconciled and locked.
+    let unreconciled = crate::reconcile::workflow::unlocked_months(ledger, last_day)?;
+    if !unreconciled.is_empty() && force.is_none() {
+        let list = unreconciled
+            .iter()
+            .map(|(account, month)| format!("{account} {month}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        return Err(Error::rule(crate::tr!(
+            "period-bank-unreconciled",
+            month = month.as_str(),
+            list = list
+        )));
+    }
     let runs: Vec<_> = ledger
         .runs()?
         .into_iter()
@@ -119,7 +152,7 @@ pub fn close(
                 unpaid.push((r.id, total, owed.len()));
             }
         }
-        w.insert_period_event(&month, "close", person.trim(), None, (length, &hash))?;
+        w.insert_period_event(&month, "close", person.trim(), force, (length, &hash))?;
         Ok(unpaid)
     })?;
     Ok(CloseOutcome {

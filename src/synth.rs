@@ -379,3 +379,81 @@ pub fn write_grant_applications(
     }
     Ok(())
 }
+
+/// A year of one bank account for the reconciliation benchmark: a journal of `postings`
+/// transactions to `资产:银行存款:储备金专户` through 2024 (after an opening transfer at the end
+/// of 2023), and the bank's statement of the year in the agricultural bank's layout with
+/// `lines` of them: every `postings / lines`-th, dated up to two days later, half quoting the
+/// voucher's reference as their serial number and half naming the counterparty.
+pub fn write_bank_year(
+    journal: &mut impl Write,
+    statement: &mut impl Write,
+    postings: u64,
+    lines: u64,
+) -> std::io::Result<()> {
+    const BANK: &str = "资产:银行存款:储备金专户";
+    const OPENING: i64 = 10_000_000_00;
+    let yuan = |fen: i64| {
+        let sign = if fen < 0 { "-" } else { "" };
+        format!("{sign}{}.{:02}", fen.abs() / 100, fen.abs() % 100)
+    };
+    writeln!(journal, "txn_id,date,account,amount,memo,household,ref")?;
+    writeln!(
+        journal,
+        "B0,2023-12-31,{BANK},{},县财政划入,,\nB0,2023-12-31,净资产:资本,{},县财政划入,,",
+        yuan(OPENING),
+        yuan(-OPENING)
+    )?;
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).expect("a date");
+    let every = (postings / lines.max(1)).max(1);
+    let mut bank: Vec<(chrono::NaiveDate, i64, String, String)> = Vec::new();
+    for i in 0..postings {
+        let date = start + chrono::Days::new(i * 366 / postings.max(1));
+        let fen = (i as i64 * 7919) % 500_000 + 100;
+        let amount = if i % 3 == 0 { fen } else { -fen };
+        let name = format!("对方单位{}", i % 997);
+        let reference = format!("NX{i:08}");
+        writeln!(
+            journal,
+            "B{n},{date},{BANK},{a},往来款 {name},,{reference}\nB{n},{date},支出:公益支出,{b},往来款 {name},,",
+            n = i + 1,
+            a = yuan(amount),
+            b = yuan(-amount)
+        )?;
+        if i % every == 0 && (bank.len() as u64) < lines {
+            let day = (date + chrono::Days::new(i % 3))
+                .min(chrono::NaiveDate::from_ymd_opt(2024, 12, 31).expect("a date"));
+            let serial = if (i / every) % 2 == 0 {
+                reference
+            } else {
+                String::new()
+            };
+            bank.push((day, amount, name, serial));
+        }
+    }
+    bank.sort_by_key(|l| l.0);
+    writeln!(
+        statement,
+        "中国农业银行账户交易明细\n账号：4467 0101 0400 1888 6"
+    )?;
+    writeln!(
+        statement,
+        "交易日期,摘要,借方发生额,贷方发生额,余额,对方账号,对方户名,交易流水号"
+    )?;
+    let mut balance = OPENING;
+    for (date, amount, name, serial) in &bank {
+        balance += amount;
+        let (out, into) = if *amount < 0 {
+            (yuan(-amount), String::new())
+        } else {
+            (String::new(), yuan(*amount))
+        };
+        writeln!(
+            statement,
+            "{},往来款,{out},{into},{},,{name},{serial}",
+            date.format("%Y%m%d"),
+            yuan(balance)
+        )?;
+    }
+    writeln!(statement, "合计,共{}笔,,,,,,", bank.len())
+}

@@ -45,6 +45,13 @@ pub struct Args {
     /// accounts and --households households, and `disclose --town` timed on it.
     #[arg(long, conflicts_with_all = ["allocation", "grants"])]
     pub disclose: Option<u64>,
+    /// Instead of the journal benchmark: a year of one bank account with this many postings,
+    /// and the bank's statement of --bank-lines lines imported and matched against them.
+    #[arg(long, conflicts_with_all = ["allocation", "grants", "disclose"])]
+    pub reconcile: Option<u64>,
+    /// With --reconcile: the statement's lines.
+    #[arg(long, default_value_t = 10_000)]
+    pub bank_lines: u64,
 }
 
 struct Measured {
@@ -733,7 +740,78 @@ fn grants_bench(dir: &std::path::Path, n: u64) -> Result<i32> {
     Ok(0)
 }
 
+/// A year of one bank account: the statement imported and matched on a fresh copy of the
+/// ledger each run; the medians of `bank import`, `reconcile` and of the two together.
+fn reconcile_bench(args: &Args, postings: u64) -> Result<i32> {
+    let dir = &args.dir;
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let journal = dir.join(format!("bank-year-{postings}.csv"));
+    let statement = dir.join(format!("statement-{}.csv", args.bank_lines));
+    {
+        let create = |p: &std::path::Path| {
+            std::fs::File::create(p)
+                .map(|f| std::io::BufWriter::with_capacity(1 << 20, f))
+                .map_err(|e| Error::io(p, e))
+        };
+        let (mut j, mut s) = (create(&journal)?, create(&statement)?);
+        synth::write_bank_year(&mut j, &mut s, postings, args.bank_lines)
+            .and_then(|_| std::io::Write::flush(&mut j))
+            .and_then(|_| std::io::Write::flush(&mut s))
+            .map_err(|e| Error::io(&statement, e))?;
+    }
+    let base = dir.join("reconcile-base.db");
+    let db = dir.join("reconcile.db");
+    for path in [&base, &db] {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+    let (base_s, db_s) = (base.display().to_string(), db.display().to_string());
+    run_once(&["--ledger", &base_s, "init"])?;
+    run_once(&[
+        "--ledger",
+        &base_s,
+        "import",
+        "postings",
+        &journal.display().to_string(),
+        "--create-accounts",
+    ])?;
+    let account = "资产:银行存款:储备金专户";
+    let statement_s = statement.display().to_string();
+    let (mut imports, mut matches, mut both) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..args.runs.max(1) {
+        std::fs::copy(&base, &db).map_err(|e| Error::io(&db, e))?;
+        let import = run_once(&["--ledger", &db_s, "bank", "import", account, &statement_s])?;
+        let matched = run_once(&["--ledger", &db_s, "reconcile", account, "--format", "csv"])?;
+        both.push(import.seconds + matched.seconds);
+        imports.push(import.seconds);
+        matches.push(matched.seconds);
+    }
+    let mid = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let matched = townledger::store::Ledger::open(&db)?.bank_matches_count()?;
+    outln!(
+        "{}",
+        townledger::tr!(
+            "bench-reconcile",
+            lines = args.bank_lines,
+            postings = postings,
+            matched = matched,
+            import = mid(&mut imports),
+            reconcile = mid(&mut matches),
+            both = mid(&mut both),
+            runs = args.runs.max(1)
+        )
+    );
+    Ok(0)
+}
+
 pub fn run(_ctx: &Context, args: Args) -> Result<i32> {
+    if let Some(n) = args.reconcile {
+        return reconcile_bench(&args, n);
+    }
     if let Some(n) = args.disclose {
         return disclose_bench(&args, n);
     }

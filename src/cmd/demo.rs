@@ -18,6 +18,10 @@ use townledger::report::grant_list::grant_list;
 use townledger::report::register::register;
 use townledger::report::statement::household_statements;
 
+use townledger::reconcile::position::position;
+use townledger::reconcile::statement_named;
+use townledger::report::reconciliation::reconciliation_document;
+
 use super::Context;
 use townledger::tr;
 
@@ -253,6 +257,28 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     written.push(write_file(out.join("register-储备金专户.txt"), |b| {
         render(&reserve.document(Lang::Zh), Format::Text, b, &options)
     })?);
+    // The 银行存款余额调节表 of every statement the bank sent.
+    let mut tables = Vec::new();
+    for &(account, _, name, _) in townledger::reconcile::demo::STATEMENTS {
+        let Some(found) = ledger.account(account)? else {
+            continue;
+        };
+        let statement = statement_named(ledger, (found.id, &found.name), name)?;
+        let position = position(ledger, (found.id, &found.name), &statement)?;
+        let mut doc = reconciliation_document(&position, None, Lang::Zh)?;
+        doc.footer = Some(townledger::report::ledger_footer(ledger, Lang::Zh)?);
+        let short = account.rsplit(':').next().unwrap_or(account);
+        for (ext, format) in [("txt", Format::Text), ("pdf", Format::Pdf)] {
+            let path = write_file(out.join(format!("调节表-{short}-{name}.{ext}")), |b| {
+                render(&doc, format, b, &options)
+            })?;
+            if ext == "pdf" {
+                tables.push(path.display().to_string());
+            }
+            written.push(path);
+        }
+    }
+    outln!("{}", tr!("demo-bank", files = tables.join(", ")));
     written.push(write_file(out.join("town.journal"), |b| {
         export(ledger, ExportFormat::Ledger, b)
     })?);

@@ -12,6 +12,7 @@ macro_rules! outln {
 mod accounts;
 mod allocate;
 mod balance;
+mod bank;
 mod bench;
 mod budget;
 mod checkpoint;
@@ -30,6 +31,7 @@ mod key;
 mod pay;
 mod period;
 mod project;
+mod reconcile;
 mod register;
 mod reverse;
 mod simulate;
@@ -124,6 +126,12 @@ pub enum Command {
     /// Closing the books 结账: close a month, reopen it, list what is closed.
     #[command(subcommand)]
     Period(period::Command),
+    /// The bank's own statements: import one, list an account's.
+    #[command(subcommand)]
+    Bank(bank::Command),
+    /// Bank reconciliation 银行对账: match the statement with the books, the 银行存款余额调节表,
+    /// lock.
+    Reconcile(reconcile::Args),
     /// Relief grants from the reserve fund through the three gates: apply, review, pay, list.
     #[command(subcommand)]
     Grant(grant::Command),
@@ -197,6 +205,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Insurance(c) => insurance::run(&ctx, c),
         Command::Period(c) => period::run(&ctx, c),
         Command::Grant(c) => grant::run(&ctx, c),
+        Command::Bank(c) => bank::run(&ctx, c),
+        Command::Reconcile(args) => reconcile::run(&ctx, args),
         Command::Tilt(args) => tilt::run(&ctx, args),
         Command::Statement(c) => statement::run(&ctx, c),
         Command::Disclose(args) => disclose::run(&ctx, args),

@@ -1,5 +1,5 @@
 use townledger::error::Result;
-use townledger::period::{close, reopen};
+use townledger::period::{close_with, reopen};
 use townledger::report::period_list::period_list;
 
 use super::{emit, Context, OutputArgs};
@@ -23,6 +23,13 @@ pub struct CloseArgs {
     /// Who closes the books (default: the operator).
     #[arg(long)]
     pub by: Option<String>,
+    /// Close although a bank account's statements for the months are missing or not
+    /// reconciled and locked (with --reason).
+    #[arg(long, requires = "reason")]
+    pub force: bool,
+    /// Why the books are closed by force (kept with the close).
+    #[arg(long, requires = "force")]
+    pub reason: Option<String>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -42,7 +49,13 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
         Command::Close(args) => {
             let mut ledger = ctx.open()?;
             let person = args.by.unwrap_or_else(|| ctx.operator.clone());
-            let outcome = close(&mut ledger, &args.month, &person, &ctx.operator)?;
+            let outcome = close_with(
+                &mut ledger,
+                &args.month,
+                &person,
+                &ctx.operator,
+                args.reason.as_deref().filter(|_| args.force),
+            )?;
             for (run, amount, households) in &outcome.unpaid_runs {
                 outln!(
                     "{}",

@@ -13,6 +13,7 @@ pub mod fund_statement;
 pub mod grant_list;
 pub mod insurance;
 pub mod period_list;
+pub mod reconciliation;
 pub mod register;
 pub mod statement;
 pub mod voucher;

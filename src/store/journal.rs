@@ -539,6 +539,9 @@ impl<'c> Writer<'c> {
     /// Post one transaction. Its postings must name existing accounts (by name) and balance.
     pub fn post(&mut self, new: NewTransaction) -> Result<PostOutcome> {
         check_shape(new.postings.iter().map(|p| p.amount.fen()))?;
+        if let Some(original) = new.reverses {
+            self.refuse_if_bank_locked(original)?;
+        }
         let mut ids = std::mem::take(&mut self.ids);
         ids.clear();
         for p in &new.postings {

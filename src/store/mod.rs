@@ -7,6 +7,7 @@
 
 pub(crate) mod account_index;
 mod allocation;
+pub mod bank;
 mod budgets;
 mod checkpoints;
 mod disclosure;

@@ -619,6 +619,84 @@ CREATE TABLE budgets (
     PRIMARY KEY (fund, year, purpose)
 ) WITHOUT ROWID;
 "#,
+    // 19: the bank's own statements and their reconciliation with the books (see
+    // `reconcile`). A statement is a period of one bank account with its opening and closing
+    // balance; its lines are kept once per account (an overlapping statement adds only lines
+    // not yet held: by serial number, else by date, amount, text and occurrence). A match
+    // ties bank lines to postings of the account whose amounts agree to the fen, with the rule
+    // or person that made it; a locked statement's matches stay. Every import, match, unmatch,
+    // lock and unlock is an event.
+    r#"
+CREATE TABLE bank_statements (
+    id          INTEGER PRIMARY KEY,
+    account     INTEGER NOT NULL REFERENCES accounts(id),
+    name        TEXT NOT NULL,
+    period_from TEXT NOT NULL,
+    period_to   TEXT NOT NULL,
+    opening     INTEGER NOT NULL,
+    closing     INTEGER NOT NULL,
+    source      TEXT NOT NULL,
+    sha256      TEXT NOT NULL,
+    layout      TEXT NOT NULL,
+    imported_by TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    locked_by   TEXT,
+    locked_at   TEXT,
+    UNIQUE (account, name)
+);
+
+CREATE TABLE bank_lines (
+    id                   INTEGER PRIMARY KEY,
+    account              INTEGER NOT NULL REFERENCES accounts(id),
+    statement            INTEGER NOT NULL REFERENCES bank_statements(id),
+    row                  INTEGER NOT NULL,
+    date                 TEXT NOT NULL,
+    amount               INTEGER NOT NULL,
+    balance              INTEGER,
+    text                 TEXT NOT NULL,
+    counterparty         TEXT NOT NULL,
+    counterparty_account TEXT NOT NULL,
+    serial               TEXT,
+    occurrence           INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX bank_lines_serial ON bank_lines(account, serial) WHERE serial IS NOT NULL;
+CREATE UNIQUE INDEX bank_lines_key ON bank_lines(account, date, amount, text, occurrence)
+    WHERE serial IS NULL;
+CREATE INDEX bank_lines_account_date ON bank_lines(account, date);
+
+CREATE TABLE bank_matches (
+    id      INTEGER PRIMARY KEY,
+    account INTEGER NOT NULL REFERENCES accounts(id),
+    rule    TEXT NOT NULL,
+    made_by TEXT NOT NULL,
+    made_at TEXT NOT NULL
+);
+
+CREATE TABLE bank_match_lines (
+    bank_line INTEGER PRIMARY KEY REFERENCES bank_lines(id),
+    match_id  INTEGER NOT NULL REFERENCES bank_matches(id)
+);
+CREATE INDEX bank_match_lines_match ON bank_match_lines(match_id);
+
+CREATE TABLE bank_match_postings (
+    txn      INTEGER NOT NULL,
+    line     INTEGER NOT NULL,
+    match_id INTEGER NOT NULL REFERENCES bank_matches(id),
+    PRIMARY KEY (txn, line)
+) WITHOUT ROWID;
+CREATE INDEX bank_match_postings_match ON bank_match_postings(match_id);
+
+CREATE TABLE bank_events (
+    id        INTEGER PRIMARY KEY,
+    account   INTEGER NOT NULL REFERENCES accounts(id),
+    statement INTEGER REFERENCES bank_statements(id),
+    action    TEXT NOT NULL,
+    detail    TEXT NOT NULL,
+    reason    TEXT,
+    operator  TEXT NOT NULL,
+    at        TEXT NOT NULL
+);
+"#,
 ];
 
 /// The version that introduced the record chain: a ledger migrated from before it records
