@@ -21,6 +21,7 @@ pub mod ledger;
 pub mod money;
 pub mod people;
 pub mod period;
+pub mod reconcile;
 pub mod render;
 pub mod report;
 pub mod reversal;
