@@ -847,7 +847,15 @@ impl Reader<'_> {
         let is_summary = |t: &str| {
             SUMMARY_MARKS.iter().any(|m| t.contains(m)) || (t.starts_with('共') && t.contains('笔'))
         };
-        if is_summary(first) || is_summary(date_cell) {
+        let summary_cell = layout.cols[Field::Summary as usize]
+            .and_then(|c| texts.get(c))
+            .map(|t| without_spaces(t))
+            .unwrap_or_default();
+        let subtotal = summary_cell.chars().count() <= 6
+            && ["合计", "小计", "累计", "总计"]
+                .iter()
+                .any(|m| summary_cell.ends_with(m));
+        if is_summary(first) || is_summary(date_cell) || subtotal {
             return None;
         }
         let before = self.errors.len();
@@ -877,8 +885,8 @@ impl Reader<'_> {
             return None;
         }
         let date = parse_date(&date_text, layout.date_format.as_deref(), self.workbook);
-        if date.is_none() && no_money && !date_text.starts_with(|c: char| c.is_ascii_digit()) {
-            // Trailer text: 打印时间：…, 注：…
+        if date.is_none() && no_money {
+            // Trailer text (打印时间：…, 注：…, 2024年10月8日打印): neither a date nor money.
             return None;
         }
         if date.is_none() {
@@ -1058,14 +1066,21 @@ fn labelled_values(texts: &[String]) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let cells: Vec<&String> = texts.iter().filter(|t| !t.is_empty()).collect();
     for (i, cell) in cells.iter().enumerate() {
-        let next = || cells.get(i + 1).map(|s| s.to_string()).unwrap_or_default();
+        // The value in the next cell, unless that cell is a `label：value` of its own.
+        let next = || {
+            cells
+                .get(i + 1)
+                .filter(|s| !s.contains([':', '：']))
+                .map(|s| s.to_string())
+                .unwrap_or_default()
+        };
         let colons: Vec<(usize, usize)> = cell
             .char_indices()
             .filter(|(_, c)| matches!(c, ':' | '：'))
             .map(|(at, c)| (at, at + c.len_utf8()))
             .collect();
         if colons.is_empty() {
-            let label = without_spaces(cell);
+            let label = key_of(&without_spaces(cell));
             if is_key(&label) {
                 out.push((label, next()));
             }
@@ -1086,7 +1101,7 @@ fn labelled_values(texts: &[String]) -> Vec<(String, String)> {
             };
         }
         for (k, (label_start, at, after)) in starts.iter().enumerate() {
-            let label = without_spaces(&cell[*label_start..*at]);
+            let label = key_of(&without_spaces(&cell[*label_start..*at]));
             let end = starts.get(k + 1).map_or(cell.len(), |s| s.0);
             let value = cell[*after..end]
                 .trim_matches(|c: char| {
@@ -1095,10 +1110,35 @@ fn labelled_values(texts: &[String]) -> Vec<(String, String)> {
                 .to_string();
             let value = if value.is_empty() && k + 1 == starts.len() {
                 next()
+            } else if k + 1 == starts.len() && OPENING_KEYS.contains(&label.as_str()) {
+                // `期初余额：1,234.00` in a CSV row without quotes: the comma split the amount.
+                glue_groups(value, &cells[i + 1..])
             } else {
                 value
             };
             out.push((label, value));
+        }
+    }
+    out
+}
+
+/// An amount's first digits (`1`) with the groups of three digits that a comma split off it
+/// into the following cells (`234.00`) put back: `1,234.00`.
+fn glue_groups(value: String, following: &[&String]) -> String {
+    let digits = value.trim_start_matches(['¥', '￥', '-']);
+    if digits.is_empty() || digits.len() > 3 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return value;
+    }
+    let mut out = value;
+    for cell in following {
+        let (whole, rest) = cell.split_at(cell.find(['.', '元']).unwrap_or(cell.len()));
+        if whole.len() != 3 || !whole.bytes().all(|b| b.is_ascii_digit()) {
+            break;
+        }
+        out.push(',');
+        out.push_str(cell);
+        if !rest.is_empty() {
+            break;
         }
     }
     out
@@ -1145,6 +1185,15 @@ fn is_separator(c: char) -> bool {
     matches!(c, ',' | '，' | ';' | '；' | '|' | '、')
 }
 
+/// A label as a key: `账号/卡号` is `账号`.
+fn key_of(label: &str) -> String {
+    label
+        .split(['/', '／'])
+        .find(|part| is_key(part))
+        .unwrap_or(label)
+        .to_string()
+}
+
 fn is_key(label: &str) -> bool {
     [ACCOUNT_KEYS, NAME_KEYS, OPENING_KEYS]
         .iter()
@@ -1183,10 +1232,14 @@ fn parse_money(text: &str, workbook: bool) -> std::result::Result<Option<Amount>
     if is_blank_money(t) {
         return Ok(None);
     }
-    let mut t = t.replace('－', "-");
+    let mut t: String = t
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| if c == '－' { '-' } else { c })
+        .collect();
     for prefix in ["人民币", "RMB", "CNY"] {
         if let Some(r) = t.strip_prefix(prefix) {
-            t = r.trim().to_string();
+            t = r.to_string();
         }
     }
     if let Some(r) = t.strip_suffix('元') {
@@ -1243,6 +1296,13 @@ fn parse_date(text: &str, format: Option<&str>, workbook: bool) -> Option<NaiveD
         .split(|c: char| c.is_whitespace() || c == 'T')
         .next()
         .unwrap_or(t);
+    // After the date only a time may follow (`10:22:01`, `T10:22:01.000+08:00`), not words.
+    let time_like = t[head.len()..].chars().all(|c| {
+        c.is_ascii_digit() || c.is_whitespace() || matches!(c, ':' | '.' | '-' | '+' | 'T' | 'Z')
+    });
+    if !time_like {
+        return None;
+    }
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     if digits(head) && (head.len() == 8 || head.len() == 14) {
         return NaiveDate::parse_from_str(&head[..8], "%Y%m%d").ok();
@@ -2045,6 +2105,23 @@ text = [\"说明\", \"附言\"]\nserial = \"单号\"\ncounterparty = \"对方\"\
     }
 
     #[test]
+    fn unquoted_opening_daily_subtotals_and_dated_trailers() {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = "期初余额: 1,234.00\n\
+交易日期,摘要,收入,支出,余额\n\
+2024-09-01,存入,10.00,,\"1,244.00\"\n\
+2024-09-01,本日合计,10.00,0.00,\n\
+2024-09-02,支取,,4.00,\"1,240.00\"\n\
+2024-10-08 09:12:33 打印,,,,\n\
+2024年10月8日打印,,,,\n";
+        let s = read(&dir, "loose.csv", csv.as_bytes()).unwrap();
+        assert_eq!(s.opening, Some(fen("1234.00")));
+        assert_eq!(s.closing, Some(fen("1240.00")));
+        assert_eq!(s.lines.len(), 2);
+        assert_eq!(parse_money("¥ 1,234.50", false), Ok(Some(fen("1234.50"))));
+    }
+
+    #[test]
     fn title_rows_in_their_forms() {
         let v = |cells: &[&str]| {
             labelled_values(&cells.iter().map(|s| s.to_string()).collect::<Vec<_>>())
@@ -2058,6 +2135,11 @@ text = [\"说明\", \"附言\"]\nserial = \"单号\"\ncounterparty = \"对方\"\
         );
         assert_eq!(v(&["账  号:", "", "123"])[0], ("账号".into(), "123".into()));
         assert_eq!(v(&["户名", "某某"])[0], ("户名".into(), "某某".into()));
+        assert_eq!(v(&["账号/卡号：62 28"])[0], ("账号".into(), "62 28".into()));
+        assert_eq!(v(&["户名：", "账号：1"])[0], ("户名".into(), "".into()));
+        let m: ColumnMapping =
+            toml::from_str("date = \"a\"\namount = \"b\"\ntext = \"c\"\n").unwrap();
+        assert_eq!(m.text, ["c"]);
         assert_eq!(
             v(&["户名：某镇专户，账号：1 2"]),
             [
