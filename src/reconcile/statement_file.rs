@@ -287,15 +287,16 @@ pub fn read_statement(
         let first = lines.first()?;
         first.balance?.checked_add(-first.amount)
     });
-    let closing = match lines.last() {
-        None => opening,
-        Some(BankLine {
-            balance: Some(b), ..
-        }) => Some(*b),
-        Some(_) => {
-            opening.and_then(|o| lines.iter().try_fold(o, |sum, l| sum.checked_add(l.amount)))
-        }
-    };
+    // The last printed balance, carried on by the amounts of any lines after it.
+    let mut closing = opening;
+    for l in &lines {
+        closing = match (l.balance, closing) {
+            (Some(b), _) => Some(b),
+            // A sum beyond what an amount holds was reported by the check of the balances.
+            (None, Some(c)) => c.checked_add(l.amount),
+            (None, None) => None,
+        };
+    }
     let Reader {
         mut errors,
         account_number,
@@ -2060,6 +2061,14 @@ text = [\"说明\", \"附言\"]\nserial = \"单号\"\ncounterparty = \"对方\"\
 2024-09-04,((1)),,\n";
         let errors = row_errors(read(&dir, "huge.csv", csv.as_bytes()));
         assert_eq!(errors.len(), 3, "{errors:?}");
+        // Enough of the largest amounts to pass what i64 fen hold: an error, not a wrap.
+        let mut csv = String::from("期初余额：999999999999.99\n交易日期,交易金额\n");
+        for _ in 0..92_234 {
+            csv.push_str("2024-09-01,999999999999.99\n");
+        }
+        let errors = row_errors(read(&dir, "sum.csv", csv.as_bytes()));
+        assert_eq!(errors.len(), 1, "{:?}", &errors[..errors.len().min(3)]);
+        assert!(errors[0].reason.contains("beyond"), "{}", errors[0].reason);
         let csv = "交易日期,交易金额,余额,摘要\n2024-09-01,1.00,1.00,a\u{7}b\u{0}c\n";
         let s = read(&dir, "ctl.csv", csv.as_bytes()).unwrap();
         assert_eq!(s.lines[0].text, "abc");
