@@ -2131,6 +2131,35 @@ text = [\"说明\", \"附言\"]\nserial = \"单号\"\ncounterparty = \"对方\"\
     }
 
     #[test]
+    fn headers_as_banks_print_them() {
+        let header: Vec<String> = [
+            " 交易 日期 ",
+            "交易时间",
+            "借方发生额(支取)",
+            "贷方发生额（元）",
+            "收（付）款人名称",
+            "收(付)款人账号",
+            "柜员流水号",
+            "联机余额",
+            "交易附言",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let at = builtin_columns(&header);
+        let col = |f: Field| at[f as usize];
+        assert_eq!(col(Field::Date), Some(0));
+        assert_eq!(col(Field::Expense), Some(2));
+        assert_eq!(col(Field::Income), Some(3));
+        assert_eq!(col(Field::Counterparty), Some(4));
+        assert_eq!(col(Field::CounterpartyAccount), Some(5));
+        assert_eq!(col(Field::Serial), Some(6));
+        assert_eq!(col(Field::Balance), Some(7));
+        assert_eq!(col(Field::Remark), Some(8));
+        assert_eq!(col(Field::Amount), None);
+    }
+
+    #[test]
     fn title_rows_in_their_forms() {
         let v = |cells: &[&str]| {
             labelled_values(&cells.iter().map(|s| s.to_string()).collect::<Vec<_>>())
