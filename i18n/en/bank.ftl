@@ -40,3 +40,26 @@ period-bank-unreconciled = cannot close through { $month }: these bank accounts'
 demo-bank = Bank reconciliation: { $files }
 demo-bank-reconciled = Bank reconciliation: { $statements } statements imported (reserve fund account, basic account), { $matched } matches, { $locked } locked
 bench-reconcile = Bank reconciliation: { $lines } bank lines against { $postings } postings, { $matched } lines matched; import { $import } s, auto-match { $reconcile } s, both { $both } s (median of { $runs })
+
+# Reading a bank's own statement file (src/reconcile/statement_file.rs)
+bank-empty = the bank statement file is empty
+bank-no-header = no header row found: looked for a date column ({ $dates }) and an amount column ({ $amounts }) or income/expense columns ({ $incomes } / { $expenses }); for another layout give a column mapping (--mapping)
+bank-mapping-unreadable = column mapping: { $reason }
+bank-mapping-no-date = column mapping: 'date' names no column
+bank-mapping-no-amount = column mapping: name the amount with 'amount' (signed, or with 'direction'), or with 'income' and 'expense'
+bank-mapping-amount-twice = column mapping: give either 'amount' or 'income'/'expense', not both
+bank-mapping-direction-alone = column mapping: 'direction' needs 'amount'
+bank-mapping-date-format = column mapping: '{ $format }' is not a date format (e.g. %Y%m%d or %Y-%m-%d %H:%M:%S)
+bank-mapping-header-row = header_row { $row } of the mapping { $mapping } is not a row of the file
+bank-mapping-no-header = no row has the columns { $columns } that the mapping { $mapping } names
+bank-mapping-column-missing = column '{ $column }' (mapping { $mapping }, { $key }) is not in the header
+bank-opening-unreadable = the stated opening balance '{ $text }' is not an amount: { $reason }
+bank-date-unreadable = unreadable date '{ $text }' ({ $column })
+bank-amount-unreadable = { $column } '{ $text }': { $reason }
+bank-no-amount = the line has a date but no amount
+bank-both-sides = both { $income } ({ $credit }) and { $expense } ({ $debit }) are filled in; a line is money in or money out
+bank-direction-empty = the direction ({ $column }) is empty
+bank-direction-unknown = unknown direction '{ $text }' (expected one of { $marks })
+bank-direction-sign = a negative amount { $amount } is marked as money in ('{ $mark }')
+bank-balance-mismatch = balance does not agree: expected { $expected }, the file has { $found }
+bank-balance-overflow = the running balance is beyond what an amount can hold

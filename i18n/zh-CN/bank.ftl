@@ -40,3 +40,26 @@ period-bank-unreconciled = 不能结账至 { $month }：以下银行账户的对
 demo-bank = 银行对账：{ $files }
 demo-bank-reconciled = 银行对账：导入 { $statements } 份对账单（储备金专户、基本户），勾对 { $matched } 笔，锁定 { $locked } 份
 bench-reconcile = 银行对账：{ $lines } 笔银行流水对 { $postings } 笔账簿分录，勾对 { $matched } 笔；导入 { $import } 秒，自动勾对 { $reconcile } 秒，合计 { $both } 秒（{ $runs } 次中位数）
+
+# 读入银行对账单文件（src/reconcile/statement_file.rs）
+bank-empty = 银行对账单文件是空的
+bank-no-header = 找不到表头行：须有日期列（{ $dates }）和金额列（{ $amounts }），或收入/支出列（{ $incomes } / { $expenses }）；其他格式请给出列对照文件（--mapping）
+bank-mapping-unreadable = 列对照文件：{ $reason }
+bank-mapping-no-date = 列对照文件：date 没有指定列
+bank-mapping-no-amount = 列对照文件：请用 amount 指定金额列（带正负号，或另给 direction），或用 income 和 expense 指定收入、支出列
+bank-mapping-amount-twice = 列对照文件：amount 与 income/expense 只能给一种
+bank-mapping-direction-alone = 列对照文件：direction 须与 amount 一起给出
+bank-mapping-date-format = 列对照文件：“{ $format }” 不是日期格式（如 %Y%m%d 或 %Y-%m-%d %H:%M:%S）
+bank-mapping-header-row = 列对照文件 { $mapping } 的 header_row { $row } 不是文件中的行
+bank-mapping-no-header = 没有哪一行含有列对照文件 { $mapping } 指定的列 { $columns }
+bank-mapping-column-missing = 表头中没有列 “{ $column }”（列对照文件 { $mapping } 的 { $key }）
+bank-opening-unreadable = 期初余额 “{ $text }” 不是金额：{ $reason }
+bank-date-unreadable = 日期 “{ $text }” 无法识别（{ $column }）
+bank-amount-unreadable = { $column } “{ $text }”：{ $reason }
+bank-no-amount = 有日期却没有金额
+bank-both-sides = { $income }（{ $credit }）和 { $expense }（{ $debit }）都有金额；一笔交易只能是收入或支出
+bank-direction-empty = 借贷方向（{ $column }）为空
+bank-direction-unknown = 无法识别的借贷方向 “{ $text }”（应为 { $marks } 之一）
+bank-direction-sign = 负数金额 { $amount } 却标为收入（“{ $mark }”）
+bank-balance-mismatch = 余额不符：应为 { $expected }，文件为 { $found }
+bank-balance-overflow = 累计余额超出金额所能表示的范围
