@@ -385,6 +385,7 @@ pub fn write_grant_applications(
 /// of 2023), and the bank's statement of the year in the agricultural bank's layout with
 /// `lines` of them: every `postings / lines`-th, dated up to two days later, half quoting the
 /// voucher's reference as their serial number and half naming the counterparty.
+#[allow(clippy::inconsistent_digit_grouping)] // fen as yuan_fen
 pub fn write_bank_year(
     journal: &mut impl Write,
     statement: &mut impl Write,
@@ -423,7 +424,7 @@ pub fn write_bank_year(
         if i % every == 0 && (bank.len() as u64) < lines {
             let day = (date + chrono::Days::new(i % 3))
                 .min(chrono::NaiveDate::from_ymd_opt(2024, 12, 31).expect("a date"));
-            let serial = if (i / every) % 2 == 0 {
+            let serial = if (i / every).is_multiple_of(2) {
                 reference
             } else {
                 String::new()

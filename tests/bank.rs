@@ -1,6 +1,9 @@
 //! Bank reconciliation end to end: the bank's statement imported (GBK, UTF-8, a workbook),
 //! matched with the books, the 银行存款余额调节表 checked by hand, locks and the close.
 
+// Amounts in fen written as yuan_fen: `-3000_00` is −3,000.00.
+#![allow(clippy::inconsistent_digit_grouping)]
+
 mod common;
 
 use common::Town;
@@ -45,7 +48,7 @@ fn statement(opening: &str, lines: &[Line<'_>]) -> String {
     s.push_str("交易日期,摘要,借方发生额,贷方发生额,余额,对方账号,对方户名,交易流水号\n");
     for (date, text, out, into, balance, counterparty, serial) in lines {
         s.push_str(&format!(
-            "{date},{text},{out},{into},\"{balance}\",,{counterparty},{serial}\n"
+            "{date},{text},\"{out}\",\"{into}\",\"{balance}\",,{counterparty},{serial}\n"
         ));
     }
     s.push_str(&format!("合计,共{}笔,,,,,,\n", lines.len()));
@@ -155,9 +158,21 @@ fn a_month_reconciled_by_hand_figures() {
     assert_eq!(town.count("SELECT COUNT(*) FROM bank_lines"), 5);
 
     let r = town
-        .run(&["reconcile", ACCOUNT, "--statement", "2024-09"])
+        .run(&[
+            "--lang",
+            "en",
+            "reconcile",
+            ACCOUNT,
+            "--statement",
+            "2024-09",
+        ])
         .ok();
-    assert!(r.stdout.contains("serial 1"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("serial 1; amount, date, counterparty 1; amount, date 1"),
+        "{}",
+        r.stdout
+    );
     assert_eq!(town.count("SELECT COUNT(*) FROM bank_matches"), 3);
     let rules = town
         .text("SELECT group_concat(rule, ',') FROM (SELECT rule FROM bank_matches ORDER BY rule)");
@@ -178,7 +193,15 @@ fn a_month_reconciled_by_hand_figures() {
 
     // The text report says they agree; the PDF has the title and the signature lines.
     let r = town
-        .run(&["reconcile", "report", ACCOUNT, "--statement", "2024-09"])
+        .run(&[
+            "--lang",
+            "en",
+            "reconcile",
+            "report",
+            ACCOUNT,
+            "--statement",
+            "2024-09",
+        ])
         .ok();
     assert!(
         r.stdout.contains("The adjusted balances agree."),
@@ -187,6 +210,8 @@ fn a_month_reconciled_by_hand_figures() {
     );
     let pdf = town.path("调节表.pdf");
     town.run(&[
+        "--lang",
+        "en",
         "reconcile",
         "report",
         ACCOUNT,
@@ -554,6 +579,8 @@ mod properties {
             opening: Some(Amount::from_fen(1_000_00 + gap)),
             closing: Some(Amount::from_fen(balance)),
             lines,
+            header_row: 1,
+            newest_first: false,
         };
         ledger
             .write("出纳", |w| {

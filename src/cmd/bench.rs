@@ -799,9 +799,9 @@ fn reconcile_bench(args: &Args, postings: u64) -> Result<i32> {
             lines = args.bank_lines,
             postings = postings,
             matched = matched,
-            import = mid(&mut imports),
-            reconcile = mid(&mut matches),
-            both = mid(&mut both),
+            import = format!("{:.2}", mid(&mut imports)),
+            reconcile = format!("{:.2}", mid(&mut matches)),
+            both = format!("{:.2}", mid(&mut both)),
             runs = args.runs.max(1)
         )
     );

@@ -338,6 +338,8 @@ pub fn auto_match(lines: &[Line<'_>], units: &[Unit<'_>], window: i64) -> Vec<Pr
 }
 
 #[cfg(test)]
+// Amounts in fen written as yuan_fen: `-500_00` is −500.00.
+#[allow(clippy::inconsistent_digit_grouping)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
@@ -461,7 +463,10 @@ mod tests {
         assert!(auto_match(&lines, &units, 5).is_empty());
     }
 
-    fn arb_case() -> impl Strategy<Value = (Vec<(u32, i64, u8)>, Vec<(u32, i64, u8)>)> {
+    /// (day, amount, kind of text) of each line or voucher.
+    type Side = Vec<(u32, i64, u8)>;
+
+    fn arb_case() -> impl Strategy<Value = (Side, Side)> {
         let amounts = prop_oneof![Just(-500_00i64), Just(302_38), Just(-120_00), -3i64..3];
         let side = prop::collection::vec((0u32..40, amounts, 0u8..4), 0..25);
         (side.clone(), side)

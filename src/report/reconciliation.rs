@@ -135,7 +135,7 @@ pub fn reconciliation_document(
             made.iter()
                 .map(|(r, n)| format!("{} {n}", r.label(lang)))
                 .collect::<Vec<_>>()
-                .join("，")
+                .join(tr(lang, "，", "; "))
         };
         doc = doc.field(tr(lang, "本次自动勾对", "Matched now"), text);
     }

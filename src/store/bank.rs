@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use super::{Ledger, Writer};
+use super::{account_index, postings_json, Ledger, Writer};
 use crate::error::{Error, Result};
 use crate::money::Amount;
 
@@ -211,8 +211,9 @@ fn account_tree(conn: &Connection, account: i64) -> Result<Vec<i64>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The postings to `account` (and the accounts under it) dated in `[from, to]`, oldest
-/// first, each with its match.
+/// The postings to `account` (and the accounts under it) dated in `[from, to]` (only those of
+/// transaction `txn`, when given), oldest first, each with its match: read from the account
+/// index, then each posting's texts from its transaction.
 fn book_items(
     conn: &Connection,
     account: i64,
@@ -220,39 +221,73 @@ fn book_items(
     to: NaiveDate,
     txn: Option<i64>,
 ) -> Result<Vec<BookItem>> {
-    let from = from.map_or_else(|| "0000-01-01".to_string(), |d| d.to_string());
-    let to = to.to_string();
-    let mut stmt = conn.prepare_cached(
-        "SELECT p.txn, p.line, t.voucher, p.date, p.amount, COALESCE(p.memo, t.memo), p.ref,
-                t.external_id, p.household, t.reverses, m.match_id
-         FROM postings p
-         JOIN transactions t ON t.id = p.txn
-         LEFT JOIN bank_match_postings m ON m.txn = p.txn AND m.line = p.line
-         WHERE p.account = ?1 AND p.date >= ?2 AND p.date <= ?3 AND (?4 IS NULL OR p.txn = ?4)
-         ORDER BY p.date, p.txn, p.line",
-    )?;
-    let mut out = Vec::new();
-    for id in account_tree(conn, account)? {
-        let rows = stmt.query_map(params![id, from, to, txn], |r| {
-            Ok(BookItem {
-                txn: r.get(0)?,
-                line: r.get(1)?,
-                voucher: r.get(2)?,
-                date: date(r.get(3)?)?,
-                amount: Amount::from_fen(r.get(4)?),
-                memo: r.get(5)?,
-                reference: r.get(6)?,
-                external_id: r.get(7)?,
-                household: r.get(8)?,
-                reverses: r.get(9)?,
-                match_id: r.get(10)?,
-            })
-        })?;
-        for row in rows {
-            out.push(row?);
+    let from = from.unwrap_or(NaiveDate::MIN);
+    let months = account_index::index_months(conn)?;
+    let mut matched: HashMap<(i64, i64), i64> = HashMap::new();
+    {
+        let mut stmt = conn.prepare_cached(
+            "SELECT mp.txn, mp.line, mp.match_id FROM bank_match_postings mp
+             JOIN bank_matches m ON m.id = mp.match_id WHERE m.account = ?1",
+        )?;
+        for row in stmt.query_map([account], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))? {
+            let (key, id) = row?;
+            matched.insert(key, id);
         }
     }
-    out.sort_by_key(|b| (b.date, b.txn, b.line));
+    let mut entries = Vec::new();
+    for id in account_tree(conn, account)? {
+        entries.extend(
+            account_index::entries_in(conn, &months, id, from, to)?
+                .into_iter()
+                .filter(|(_, e)| txn.is_none_or(|t| t == e.txn)),
+        );
+    }
+    entries.sort_by_key(|(date, e)| (*date, e.txn, e.line));
+    let mut read = conn.prepare_cached(
+        "SELECT voucher, memo, postings, external_id, reverses FROM transactions WHERE id = ?1",
+    )?;
+    let mut stored = Vec::new();
+    let mut out = Vec::with_capacity(entries.len());
+    // The transaction read last: (id, voucher, memo, clerk's number, what it reverses).
+    type Read = (i64, String, String, Option<String>, Option<i64>);
+    let mut last: Option<Read> = None;
+    for (date, e) in entries {
+        if last.as_ref().is_none_or(|l| l.0 != e.txn) {
+            let mut rows = read.query([e.txn])?;
+            let row = rows.next()?.ok_or_else(|| {
+                Error::Tampered(crate::tr!("index-txn-not-in-journal", txn = e.txn))
+            })?;
+            postings_json::decode_into(row.get_ref(2)?.as_str()?, &mut stored)?;
+            last = Some((e.txn, row.get(0)?, row.get(1)?, row.get(3)?, row.get(4)?));
+        }
+        let Some((_, voucher, memo, external_id, reverses)) = &last else {
+            continue;
+        };
+        let p = stored.get(e.line as usize).ok_or_else(|| {
+            Error::Tampered(crate::tr!(
+                "index-posting-not-in-voucher",
+                voucher = voucher.as_str()
+            ))
+        })?;
+        let line = i64::from(e.line) + 1;
+        out.push(BookItem {
+            txn: e.txn,
+            line,
+            voucher: voucher.clone(),
+            date,
+            amount: Amount::from_fen(e.fen),
+            memo: p
+                .memo
+                .clone()
+                .filter(|m| !m.is_empty())
+                .unwrap_or_else(|| memo.clone()),
+            reference: p.reference.clone(),
+            external_id: external_id.clone(),
+            household: p.household.clone(),
+            reverses: *reverses,
+            match_id: matched.get(&(e.txn, line)).copied(),
+        });
+    }
     Ok(out)
 }
 
@@ -390,13 +425,11 @@ pub trait BankReads {
     /// The balance in the books of `account` and the accounts under it at the end of `to`.
     fn bank_book_balance(&self, account: i64, to: NaiveDate) -> Result<Amount> {
         let conn = self.bank_sql();
+        let months = account_index::index_months(conn)?;
         let mut total = crate::money::Total::default();
-        let mut stmt = conn.prepare_cached(
-            "SELECT COALESCE(SUM(amount), 0) FROM postings WHERE account = ?1 AND date <= ?2",
-        )?;
+        let after = to.succ_opt().unwrap_or(NaiveDate::MAX);
         for id in account_tree(conn, account)? {
-            let fen: i64 = stmt.query_row(params![id, to.to_string()], |r| r.get(0))?;
-            total.add_fen(fen);
+            total.add_total(account_index::balance_before_in(conn, &months, id, after)?);
         }
         total.checked(|| format!("the balance of account {account}"))
     }
@@ -408,8 +441,8 @@ pub trait BankReads {
                  SELECT ml.match_id AS id, l.date AS d FROM bank_match_lines ml
                  JOIN bank_lines l ON l.id = ml.bank_line
                  UNION ALL
-                 SELECT mp.match_id, p.date FROM bank_match_postings mp
-                 JOIN postings p ON p.txn = mp.txn AND p.line = mp.line
+                 SELECT mp.match_id, t.date FROM bank_match_postings mp
+                 JOIN transactions t ON t.id = mp.txn
              ) x ON x.id = m.id WHERE m.account = ?1 GROUP BY m.id",
         )?;
         let rows = stmt.query_map([account], |r| Ok((r.get(0)?, date(r.get(1)?)?)))?;
