@@ -728,3 +728,108 @@ fn a_run_paid_card_by_card_matches_its_result_file() {
     assert_eq!(runs[0].1, paid);
     assert_eq!(runs[1].1, 1);
 }
+
+/// The three layouts as banks export them (tests/fixtures/bank/): debit and credit columns in
+/// GBK, a signed amount with a 借/贷 column in UTF-8, a workbook listing the newest line first.
+#[test]
+fn real_looking_exports_of_three_layouts() {
+    let town = Town::new();
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bank");
+    for (account, file, statement, lines, opening, closing) in [
+        (
+            "资产:银行存款:储备金专户",
+            "abc-debit-credit-gbk.csv",
+            "2024-09",
+            8,
+            "800,000.00",
+            "948,319.56",
+        ),
+        (
+            "资产:银行存款:防贫基金",
+            "signed-direction-utf8.csv",
+            "2024-10",
+            6,
+            "5,000,000.00",
+            "5,994,480.00",
+        ),
+        (
+            "资产:银行存款:631专户",
+            "rcb-newest-first.xlsx",
+            "2024-11",
+            7,
+            "2,000,000.00",
+            "3,977,142.43",
+        ),
+    ] {
+        town.run(&["accounts", "add", account]).ok();
+        let path = fixtures.join(file);
+        let r = town
+            .run(&["bank", "import", account, path.to_str().unwrap()])
+            .ok();
+        let want = format!("Imported statement {statement} ({account}");
+        assert!(r.stdout.contains(&want), "{}", r.stdout);
+        assert!(
+            r.stdout.contains(&format!("{lines} lines added")),
+            "{}",
+            r.stdout
+        );
+        assert!(
+            r.stdout
+                .contains(&format!("opening {opening}, closing {closing}")),
+            "{}",
+            r.stdout
+        );
+    }
+    // The newest-first workbook is kept oldest first: its balances run forward.
+    let conn = rusqlite::Connection::open(town.ledger()).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT l.amount, l.balance FROM bank_lines l JOIN accounts a ON a.id = l.account
+             WHERE a.name = '资产:银行存款:631专户' ORDER BY l.date, l.id",
+        )
+        .unwrap();
+    let rows: Vec<(i64, i64)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let mut balance = 2_000_000_00;
+    for (amount, printed) in rows {
+        balance += amount;
+        assert_eq!(balance, printed);
+    }
+    // A layout no built-in map knows, read through a mapping file.
+    let odd = town.write(
+        "odd.csv",
+        "记账日,发生额,结余,附言\n2024-12-02,-120.00,880.00,手续费\n2024-12-05,20.00,900.00,利息\n",
+    );
+    let mapping = town.write(
+        "map.toml",
+        "date = \"记账日\"\namount = \"发生额\"\nbalance = \"结余\"\ntext = \"附言\"\n",
+    );
+    town.run(&["accounts", "add", "资产:银行存款:基本户"]).ok();
+    let r = town
+        .run(&[
+            "bank",
+            "import",
+            "资产:银行存款:基本户",
+            odd.to_str().unwrap(),
+        ])
+        .fails(1);
+    assert!(r.stderr.contains("odd.csv"), "{}", r.stderr);
+    let r = town
+        .run(&[
+            "bank",
+            "import",
+            "资产:银行存款:基本户",
+            odd.to_str().unwrap(),
+            "--mapping",
+            mapping.to_str().unwrap(),
+        ])
+        .ok();
+    assert!(
+        r.stdout.contains("opening 1,000.00, closing 900.00"),
+        "{}",
+        r.stdout
+    );
+}
