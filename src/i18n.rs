@@ -25,8 +25,8 @@ macro_rules! catalog {
 }
 
 /// The areas, the same files in each language.
-const ZH: &[(&str, &str)] = catalog!("zh-CN": "help.ftl", "cli.ftl", "commands.ftl", "errors.ftl", "input.ftl", "ledger.ftl", "allocate.ftl", "funds.ftl", "grants.ftl", "disclose.ftl", "budget.ftl");
-const EN: &[(&str, &str)] = catalog!("en": "help.ftl", "cli.ftl", "commands.ftl", "errors.ftl", "input.ftl", "ledger.ftl", "allocate.ftl", "funds.ftl", "grants.ftl", "disclose.ftl", "budget.ftl");
+const ZH: &[(&str, &str)] = catalog!("zh-CN": "help.ftl", "cli.ftl", "commands.ftl", "errors.ftl", "input.ftl", "ledger.ftl", "allocate.ftl", "funds.ftl", "grants.ftl", "disclose.ftl", "budget.ftl", "web.ftl");
+const EN: &[(&str, &str)] = catalog!("en": "help.ftl", "cli.ftl", "commands.ftl", "errors.ftl", "input.ftl", "ledger.ftl", "allocate.ftl", "funds.ftl", "grants.ftl", "disclose.ftl", "budget.ftl", "web.ftl");
 
 /// 0 Chinese, 1 English, 2 not set.
 static LANG: AtomicU8 = AtomicU8::new(2);

@@ -188,6 +188,8 @@ pub fn skipped(why: &str) {
 /// `allocation_lines` and `allocation_payments` tables, without schema 11's record chain,
 /// checkpoints and approval operators, and without the later tables (funds, grants).
 pub const RUNS_AS_IN_SCHEMA_7: &str = "
+    DROP TABLE web_events;
+    DROP TABLE users;
     DROP TABLE insurance_claim_payments;
     DROP TABLE insurance_claims;
     DROP TABLE insurance_premiums;
