@@ -620,14 +620,14 @@ CREATE TABLE budgets (
 ) WITHOUT ROWID;
 "#,
     // 19: the web application's users and what happened there (see `users`): each user's
-    // role, Argon2id password hash and whether it is disabled (a user is never deleted); each
-    // sign-in, refused sign-in and write made through the web or to the users, with who, when
-    // and from which address. Sessions live in the server's memory, not here.
+    // role (checked by `users::Role` when read), Argon2id password hash and whether it is
+    // disabled (a user is never deleted); each sign-in, refused sign-in and write made through
+    // the web or to the users, with who, when and from which address. Sessions live in the
+    // server's memory, not here.
     r#"
 CREATE TABLE users (
     name       TEXT PRIMARY KEY,
-    role       TEXT NOT NULL CHECK (role = 'village' OR role = 'town' OR role = 'cashier'
-                                   OR role = 'inspector' OR role = 'admin'),
+    role       TEXT NOT NULL,
     hash       TEXT NOT NULL,
     disabled   INTEGER NOT NULL DEFAULT 0 CHECK (disabled = 0 OR disabled = 1),
     created_at TEXT NOT NULL,

@@ -94,6 +94,9 @@ pub fn cell_text(cell: &Cell) -> String {
     }
 }
 
+/// Columns of long free text, wrapped instead of widening the table.
+const WRAPPED: [&str; 5] = ["memo", "explanation", "policy", "note", "reason"];
+
 fn align_class(a: Align) -> &'static str {
     match a {
         Align::Left => "l",
@@ -134,6 +137,7 @@ fn table_html(
                     @let col = table.columns.get(ci);
                     @let key = col.map_or("", |c| c.key.as_str());
                     @let class = col.map_or("l", |c| align_class(c.align));
+                    @let class = if WRAPPED.contains(&key) { format!("{class} wrap") } else { class.to_string() };
                     @let indent = if ci <= 1 && key == "account" && row.indent > 0 {
                         Some(format!("padding-left:{}em", f32::from(row.indent) * 1.2 + 0.4))
                     } else { None };

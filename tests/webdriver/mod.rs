@@ -21,7 +21,7 @@ impl Server {
     pub fn start(dir: &Path, ledger: &Path) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_townledger"))
             .current_dir(dir)
-            .env("TOWNLEDGER_LANG", "en")
+            .env_remove("TOWNLEDGER_LANG")
             .args(["serve", "--addr", "127.0.0.1:0", "--ledger"])
             .arg(ledger)
             .stdout(Stdio::piped())
@@ -95,12 +95,40 @@ pub fn http(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> R
     request.push_str("\r\n");
     stream.write_all(request.as_bytes()).expect("send");
     stream.write_all(body).expect("send body");
+    // Read the headers, then as many bytes as they announce (a server may keep the
+    // connection open whatever the request said).
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).expect("read");
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("end of headers");
+    let mut buf = [0u8; 8192];
+    let split = loop {
+        if let Some(i) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i;
+        }
+        let n = stream.read(&mut buf).expect("read");
+        assert!(n > 0, "connection closed before the headers ended");
+        raw.extend_from_slice(&buf[..n]);
+    };
+    let head_text = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
+    let length = head_text
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse::<usize>().ok());
+    let chunked_body = head_text.contains("transfer-encoding: chunked");
+    loop {
+        let have = raw.len() - split - 4;
+        let done = match length {
+            Some(n) => have >= n,
+            None if chunked_body => raw.ends_with(b"0\r\n\r\n"),
+            None => false,
+        };
+        if done {
+            break;
+        }
+        let n = stream.read(&mut buf).expect("read");
+        if n == 0 {
+            break;
+        }
+        raw.extend_from_slice(&buf[..n]);
+    }
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let mut body = raw[split + 4..].to_vec();
     let mut lines = head.lines();
@@ -133,7 +161,11 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
             break;
         };
         let size = usize::from_str_radix(
-            String::from_utf8_lossy(&data[..eol]).split(';').next().unwrap_or("0").trim(),
+            String::from_utf8_lossy(&data[..eol])
+                .split(';')
+                .next()
+                .unwrap_or("0")
+                .trim(),
             16,
         )
         .unwrap_or(0);
@@ -189,7 +221,12 @@ pub fn sign_in(server: &Server, name: &str, password: &str) -> Result<HttpSessio
     assert_eq!(form.status, 200);
     let csrf = hidden_value(&form.body, "csrf").expect("csrf field");
     let login_cookie = cookie_from(&form, "tl_login").expect("login cookie");
-    let body = format!("name={}&password={}&csrf={}", enc(name), enc(password), enc(&csrf));
+    let body = format!(
+        "name={}&password={}&csrf={}",
+        enc(name),
+        enc(password),
+        enc(&csrf)
+    );
     let r = http(
         "POST",
         &server.url("/login"),
@@ -225,9 +262,13 @@ pub fn have_browser() -> bool {
 }
 
 fn chromium_binary() -> Option<&'static str> {
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())
+    [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .into_iter()
+    .find(|p| Path::new(p).exists())
 }
 
 fn free_port() -> u16 {
@@ -374,9 +415,23 @@ impl Browser {
         );
     }
 
+    /// Click the first element matching `css`; when the click submits a form or follows a
+    /// link, wait until the next page has replaced this one.
     pub fn click(&self, css: &str) {
+        let before = self.find("html");
         let id = self.find(css);
         self.call("POST", &format!("/element/{id}/click"), Some(json!({})));
+        for _ in 0..400 {
+            let ready = self.call("POST", "/execute/sync", Some(json!({
+                "script": "return document.readyState === 'complete' ? document.documentElement : null;",
+                "args": []
+            })));
+            if ready.is_object() && Self::element_id(&ready) != before {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(25));
+        }
+        panic!("clicking {css} loaded no new page");
     }
 
     /// Sign in through the form.

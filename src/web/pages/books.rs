@@ -155,7 +155,7 @@ fn register_page(
                             td { (l.date.to_string()) }
                             td { a href={ "/voucher?v=" (q(&l.voucher)) } { (l.voucher) } }
                             @if accounts.len() > 1 { td { (l.account) } }
-                            td { (l.memo) }
+                            td.wrap { (l.memo) }
                             td { (l.household.as_deref().unwrap_or("")) }
                             td.r { (l.amount.grouped()) }
                             td.r { (l.running.grouped()) }
