@@ -542,3 +542,124 @@ fn a_run_is_approved_by_the_village_then_the_town_and_the_proposer_is_refused() 
     );
     demo.town.run(&["--ledger", LEDGER, "verify"]).ok();
 }
+
+#[test]
+fn downloads_come_from_the_same_renderers_as_the_command_line() {
+    let demo = Demo::new();
+    let server = demo.serve();
+    let s = sign_in(&server, "督查周", demo.password("督查周"))
+        .ok()
+        .expect("signed in");
+    let get = |path: &str| http("GET", &server.url(path), &[("Cookie", &s.cookie)], b"");
+    let pdf = get("/download/balance/pdf");
+    assert_eq!(pdf.status, 200);
+    assert_eq!(pdf.header("content-type"), Some("application/pdf"));
+    assert!(pdf.body.starts_with("%PDF"));
+    let xlsx = get("/download/balance/xlsx");
+    assert_eq!(xlsx.status, 200);
+    assert!(xlsx.body.starts_with("PK"));
+    let csv = get("/download/balance/csv");
+    assert_eq!(csv.status, 200);
+    // The same file as `townledger balance --format csv`.
+    let cli = demo
+        .town
+        .run(&["--ledger", LEDGER, "balance", "--format", "csv"])
+        .ok()
+        .stdout;
+    assert_eq!(csv.body, cli);
+    assert_eq!(get("/download/balance/exe").status, 404);
+    // A household's statement PDF, read back as text.
+    let statement = http_bytes(
+        &server,
+        "/households/H0001/statement.pdf?year=2024",
+        &s.cookie,
+    );
+    assert!(statement.starts_with(b"%PDF"));
+    if common::have_tool("pdftotext") {
+        let path = demo.town.write("statement.pdf", &statement);
+        let out = std::process::Command::new("pdftotext")
+            .arg(&path)
+            .arg("-")
+            .output()
+            .expect("pdftotext");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("H0001"), "{text}");
+        assert!(text.contains("2024"), "{text}");
+    }
+    assert_eq!(get("/households/NOPE/statement.pdf?year=2024").status, 404);
+    // Households: masked ID numbers, searchable.
+    let list = get("/households?q=H0001");
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains("/households/H0001"), "{}", list.body);
+    assert!(!list.body.contains("/households/H0002\""));
+    let page = get("/households/H0001");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("statement.pdf?year="));
+}
+
+/// The raw bytes of a GET (a binary download).
+fn http_bytes(server: &Server, path: &str, cookie: &str) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let rest = server.base.strip_prefix("http://").expect("http");
+    let mut stream = std::net::TcpStream::connect(rest).expect("connect");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {rest}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read");
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("headers")
+        + 4;
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    raw[split..].to_vec()
+}
+
+#[test]
+fn a_bad_voucher_file_shows_its_rows_and_writes_nothing_a_good_one_posts() {
+    let Some(b) = browser_or_skip() else { return };
+    let demo = Demo::new();
+    let server = demo.serve();
+    let dir = screens(&demo.town);
+    b.window(1280, 900);
+    let before = demo.count("SELECT count(*) FROM transactions");
+    b.sign_in(&server, "镇财务李", demo.password("镇财务李"));
+    b.goto(&server.url("/import"));
+    let bad = common::demo_dir().join("vouchers-2024-bad.csv");
+    b.type_into("input[type=file]", bad.to_str().expect("path"));
+    b.click("form.upload button[type=submit]");
+    assert_eq!(b.count("p.error"), 1, "{}", b.text());
+    let rows = b.count("table.rows tbody tr");
+    assert!(rows >= 2, "{rows} rows: {}", b.text());
+    shot(&b, &dir, "import-refused");
+    assert_eq!(demo.count("SELECT count(*) FROM transactions"), before);
+    // A good file is posted whole, the signed-in user recorded as the operator.
+    let good = demo.town.write(
+        "good.csv",
+        "txn_id,date,account,amount,memo\n网-001,2025-01-15,101,100.00,备用金\n网-001,2025-01-15,102,-100.00,备用金\n",
+    );
+    b.goto(&server.url("/import"));
+    b.type_into("input[type=file]", good.to_str().expect("path"));
+    b.click("form.upload button[type=submit]");
+    assert!(
+        b.url().contains("/import?posted=1"),
+        "{} {}",
+        b.url(),
+        b.text()
+    );
+    assert_eq!(demo.count("SELECT count(*) FROM transactions"), before + 1);
+    assert_eq!(
+        demo.count("SELECT count(*) FROM transactions WHERE external_id = '网-001' AND operator = '镇财务李'"),
+        1
+    );
+    // The cashier may not import: no form, and a forged upload is refused.
+    b.sign_out();
+    b.sign_in(&server, "出纳赵", demo.password("出纳赵"));
+    b.goto(&server.url("/import"));
+    assert_eq!(b.count("form.upload"), 0);
+    demo.town.run(&["--ledger", LEDGER, "verify"]).ok();
+}

@@ -39,6 +39,8 @@ pub fn layout(
                             a href="/" { (t!(lang, "web-nav-overview")) }
                             a href="/balance" { (t!(lang, "web-nav-balance")) }
                             a href="/runs" { (t!(lang, "web-nav-runs")) }
+                            a href="/households" { (t!(lang, "web-nav-households")) }
+                            a href="/import" { (t!(lang, "web-nav-import")) }
                             @if ctx.may(Action::SeeUsers) || ctx.user.role == crate::users::Role::Inspector {
                                 a href="/users" { (t!(lang, "web-nav-users")) }
                             }
@@ -77,9 +79,23 @@ pub fn login_body(lang: Lang, csrf: &str, message: Option<&str>) -> Markup {
     }
 }
 
-pub fn error_body(lang: Lang, status: StatusCode, message: &str) -> Markup {
+pub fn error_body(
+    lang: Lang,
+    status: StatusCode,
+    message: &str,
+    rows: &[crate::error::RowError],
+) -> Markup {
     html! {
         p.error role="alert" { (message) }
+        @if !rows.is_empty() {
+            div.table { table.rows {
+                thead { tr { th.r { (t!(lang, "web-col-row")) } th { (t!(lang, "web-col-reason")) } } }
+                tbody { @for r in rows { tr {
+                    td.r { (r.line) }
+                    td.wrap { (r.reason) }
+                } } }
+            } }
+        }
         p.muted { (status.as_u16()) " · " a href="/" { (t!(lang, "web-back")) } }
     }
 }

@@ -104,6 +104,20 @@ pub fn router(state: Shared) -> Router {
         .route("/runs/{id}/post", post(pages::runs::post))
         .route("/runs/{id}/pay", post(pages::runs::pay))
         .route("/users", get(pages::users::page))
+        .route("/households", get(pages::households::list))
+        .route("/households/{id}", get(pages::households::show))
+        .route(
+            "/households/{id}/statement.pdf",
+            get(pages::households::statement),
+        )
+        .route(
+            "/download/balance/{ext}",
+            get(pages::downloads::balance_file),
+        )
+        .route(
+            "/import",
+            get(pages::import::form).post(pages::import::upload),
+        )
         .fallback(not_found)
         .with_state(state)
 }
@@ -186,7 +200,23 @@ pub fn status_of(e: &Error) -> StatusCode {
 
 /// A page saying what went wrong, with the status.
 pub fn error_page(lang: Lang, status: StatusCode, message: &str, ctx: Option<&Ctx>) -> Response {
-    let body = html::error_body(lang, status, message);
+    let body = html::error_body(lang, status, message, &[]);
+    let page = html::layout(lang, ctx, &t!(lang, "web-error-title"), body);
+    (status, no_store(), page).into_response()
+}
+
+/// The page for a library error: its message, and for refused input rows a table of them
+/// (row: reason).
+pub fn error_response(lang: Lang, e: &Error, ctx: Option<&Ctx>) -> Response {
+    let status = status_of(e);
+    let (message, rows) = match e {
+        Error::Input(rows) => (
+            crate::tr!("rows-nothing-written", count = rows.len()),
+            rows.as_slice(),
+        ),
+        other => (other.to_string(), &[][..]),
+    };
+    let body = html::error_body(lang, status, &message, rows);
     let page = html::layout(lang, ctx, &t!(lang, "web-error-title"), body);
     (status, no_store(), page).into_response()
 }
@@ -264,8 +294,8 @@ pub async fn read_page(
         Ok((ctx, Ok((title, body)))) => {
             (no_store(), html::layout(ctx.lang, Some(&ctx), &title, body)).into_response()
         }
-        Ok((ctx, Err(e))) => error_page(ctx.lang, status_of(&e), &e.to_string(), Some(&ctx)),
-        Err(e) => error_page(Lang::Zh, status_of(&e), &e.to_string(), None),
+        Ok((ctx, Err(e))) => error_response(ctx.lang, &e, Some(&ctx)),
+        Err(e) => error_response(Lang::Zh, &e, None),
     };
     if let Some(code) = asked.as_deref().and_then(crate::i18n::parse_lang) {
         set_lang_cookie(&mut response, code);
@@ -308,8 +338,8 @@ pub async fn download(
             }
             r
         }
-        Ok((ctx, Err(e))) => error_page(ctx.lang, status_of(&e), &e.to_string(), Some(&ctx)),
-        Err(e) => error_page(Lang::Zh, status_of(&e), &e.to_string(), None),
+        Ok((ctx, Err(e))) => error_response(ctx.lang, &e, Some(&ctx)),
+        Err(e) => error_response(Lang::Zh, &e, None),
     }
 }
 
@@ -393,8 +423,8 @@ pub async fn write_action(
             &t!(ctx.lang, "web-forbidden"),
             Some(&ctx),
         ),
-        Ok((ctx, Err(Some(e)))) => error_page(ctx.lang, status_of(&e), &e.to_string(), Some(&ctx)),
-        Err(e) => error_page(Lang::Zh, status_of(&e), &e.to_string(), None),
+        Ok((ctx, Err(Some(e)))) => error_response(ctx.lang, &e, Some(&ctx)),
+        Err(e) => error_response(Lang::Zh, &e, None),
     }
 }
 

@@ -101,6 +101,12 @@ fn balance_page(
             " "
             button type="submit" { (t!(lang, "web-show")) }
         }
+        p.downloads {
+            (t!(lang, "web-balance-download")) " "
+            a href="/download/balance/pdf" { "PDF" } " · "
+            a href="/download/balance/xlsx" { "XLSX" } " · "
+            a href="/download/balance/csv" { "CSV" }
+        }
         (document(&doc, &link))
     };
     Ok((doc.title.clone(), body))

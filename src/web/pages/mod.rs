@@ -1,6 +1,9 @@
 //! The pages, one module per group.
 
 pub mod books;
+pub mod downloads;
+pub mod households;
+pub mod import;
 pub mod overview;
 pub mod runs;
 pub mod users;
