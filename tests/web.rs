@@ -663,3 +663,122 @@ fn a_bad_voucher_file_shows_its_rows_and_writes_nothing_a_good_one_posts() {
     assert_eq!(b.count("form.upload"), 0);
     demo.town.run(&["--ledger", LEDGER, "verify"]).ok();
 }
+
+#[test]
+fn a_grant_gate_is_reviewed_by_the_town_and_never_by_the_inspector() {
+    let demo = Demo::new();
+    let out = demo
+        .town
+        .run(&[
+            "--ledger",
+            LEDGER,
+            "grant",
+            "apply",
+            "--household",
+            "H0001",
+            "--fund",
+            "储备金",
+            "--amount",
+            "1000",
+            "--cause",
+            "因病",
+            "--loss",
+            "8000",
+            "--date",
+            "2025-01-10",
+        ])
+        .ok()
+        .stdout;
+    let label = out.lines().last().expect("grant id").trim().to_string();
+    let id: i64 = label.trim_start_matches('G').parse().expect("numeric id");
+    let server = demo.serve();
+    let town = sign_in(&server, "镇农办陈", demo.password("镇农办陈"))
+        .ok()
+        .expect("signed in");
+    // Waiting on the overview, with the button on the grant's page.
+    let home = http("GET", &server.url("/"), &[("Cookie", &town.cookie)], b"");
+    assert!(
+        home.body.contains(&format!("/grants/{id}\"")),
+        "{}",
+        home.body
+    );
+    let page = http(
+        "GET",
+        &server.url(&format!("/grants/{id}")),
+        &[("Cookie", &town.cookie)],
+        b"",
+    );
+    assert!(
+        page.body.contains(&format!("/grants/{id}/review")),
+        "{}",
+        page.body
+    );
+    let review = format!("/grants/{id}/review");
+    // The inspector's forged review is refused.
+    let inspector = sign_in(&server, "督查周", demo.password("督查周"))
+        .ok()
+        .expect("signed in");
+    let r = post_form(
+        &server,
+        &review,
+        &inspector.cookie,
+        &[
+            ("csrf", &inspector.csrf),
+            ("gate", "village"),
+            ("decision", "pass"),
+        ],
+    );
+    assert_eq!(r.status, 403);
+    // A rejection needs its reason: the library's refusal, shown as a 4xx page.
+    let r = post_form(
+        &server,
+        &review,
+        &town.cookie,
+        &[
+            ("csrf", &town.csrf),
+            ("gate", "village"),
+            ("decision", "reject"),
+            ("note", ""),
+        ],
+    );
+    assert!((400..500).contains(&r.status), "{}: {}", r.status, r.body);
+    assert!(r.body.contains("class=\"error\""));
+    let r = post_form(
+        &server,
+        &review,
+        &town.cookie,
+        &[
+            ("csrf", &town.csrf),
+            ("gate", "village"),
+            ("decision", "pass"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        demo.count(&format!(
+            "SELECT count(*) FROM grant_reviews WHERE grant_id = {id} AND gate = 'village'
+             AND passed = 1 AND reviewer = '镇农办陈' AND operator = '镇农办陈'"
+        )),
+        1
+    );
+    let r = post_form(
+        &server,
+        &review,
+        &town.cookie,
+        &[
+            ("csrf", &town.csrf),
+            ("gate", "nonsense"),
+            ("decision", "pass"),
+        ],
+    );
+    assert!((400..500).contains(&r.status), "{}", r.status);
+    let list = http(
+        "GET",
+        &server.url("/grants"),
+        &[("Cookie", &town.cookie)],
+        b"",
+    );
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains(&label));
+    demo.town.run(&["--ledger", LEDGER, "verify"]).ok();
+}

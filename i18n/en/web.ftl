@@ -108,3 +108,7 @@ web-import-done = { $posted } vouchers posted.
 web-col-row = Row
 web-col-reason = Reason
 web-balance-download = Download:
+web-nav-grants = Relief grants
+web-grant-pass = Pass the gate "{ $gate }"
+web-grant-reject = Reject
+web-grant-reason = the reason (required)

@@ -108,3 +108,7 @@ web-import-done = 已过账 { $posted } 张凭证。
 web-col-row = 行
 web-col-reason = 原因
 web-balance-download = 下载：
+web-nav-grants = 临时救助
+web-grant-pass = 通过“{ $gate }”
+web-grant-reject = 不通过
+web-grant-reason = 原因（必填）

@@ -39,6 +39,7 @@ pub fn layout(
                             a href="/" { (t!(lang, "web-nav-overview")) }
                             a href="/balance" { (t!(lang, "web-nav-balance")) }
                             a href="/runs" { (t!(lang, "web-nav-runs")) }
+                            a href="/grants" { (t!(lang, "web-nav-grants")) }
                             a href="/households" { (t!(lang, "web-nav-households")) }
                             a href="/import" { (t!(lang, "web-nav-import")) }
                             @if ctx.may(Action::SeeUsers) || ctx.user.role == crate::users::Role::Inspector {

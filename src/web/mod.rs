@@ -104,6 +104,9 @@ pub fn router(state: Shared) -> Router {
         .route("/runs/{id}/post", post(pages::runs::post))
         .route("/runs/{id}/pay", post(pages::runs::pay))
         .route("/users", get(pages::users::page))
+        .route("/grants", get(pages::grants::list))
+        .route("/grants/{id}", get(pages::grants::show))
+        .route("/grants/{id}/review", post(pages::grants::review_gate))
         .route("/households", get(pages::households::list))
         .route("/households/{id}", get(pages::households::show))
         .route(

@@ -2,6 +2,7 @@
 
 pub mod books;
 pub mod downloads;
+pub mod grants;
 pub mod households;
 pub mod import;
 pub mod overview;

@@ -71,13 +71,13 @@ fn overview(ctx: &Ctx, ledger: &Ledger) -> Result<(String, maud::Markup)> {
                     li { a href={ "/runs/" (id) } { (text) } }
                 }
                 @for g in &grants {
-                    li {
+                    li { a href={ "/grants/" (g.grant.id) } {
                         (t!(lang, "web-wait-grant",
                             grant = g.grant.id,
                             household = g.grant.household.as_str(),
                             amount = g.grant.amount.grouped(),
                             gate = g.next_gate().map(|x| x.name_in(lang)).unwrap_or("")))
-                    }
+                    } }
                 }
             }
         }
