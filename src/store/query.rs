@@ -545,7 +545,7 @@ impl Ledger {
             }
             for (date, e) in account_index::entries_in(&reader.conn, &months, account.id, lo, hi)? {
                 if let Some(seen) = seen.as_mut() {
-                    reader.read(e.txn, e.line, |t| seen(t))?;
+                    reader.read(e.txn, e.line, &mut **seen)?;
                 }
                 lines.push(RegisterEntry {
                     date,
