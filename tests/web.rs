@@ -782,3 +782,96 @@ fn a_grant_gate_is_reviewed_by_the_town_and_never_by_the_inspector() {
     assert!(list.body.contains(&label));
     demo.town.run(&["--ledger", LEDGER, "verify"]).ok();
 }
+
+/// A register page is the same postings and running balances as the whole register's slice.
+#[test]
+fn a_register_page_is_the_slice_of_the_whole_register() {
+    let demo = Demo::new();
+    let ledger = townledger::store::Ledger::open(&demo.ledger()).expect("open");
+    let accounts = ledger.account_and_descendants("资产").expect("accounts");
+    let whole =
+        townledger::report::register::register(&ledger, "资产", None, None).expect("register");
+    let all: Vec<_> = (0..whole.lines.len())
+        .map(|i| whole.lines.line(i).expect("line"))
+        .collect();
+    assert!(all.len() > 120, "{}", all.len());
+    for (offset, limit) in [
+        (0, 50),
+        (50, 50),
+        (100, 1000),
+        (all.len() - 1, 10),
+        (all.len(), 10),
+    ] {
+        let page = ledger
+            .register_page(&accounts, None, None, offset, limit)
+            .expect("page");
+        assert_eq!(page.total, all.len());
+        let end = (offset + limit).min(all.len());
+        assert_eq!(page.lines, all[offset..end].to_vec(), "{offset}+{limit}");
+        let before = if offset == 0 {
+            townledger::Amount::ZERO
+        } else {
+            all[offset - 1].running
+        };
+        assert_eq!(page.opening, before);
+    }
+}
+
+/// `demo --serve`: the demo built, its users' passwords printed once, then served.
+#[test]
+fn demo_serve_prints_the_users_and_serves_the_demo() {
+    use std::io::BufRead;
+    let town = Town::empty();
+    let mut child = town
+        .cmd()
+        .args(["demo", "--out", "demo", "--serve", "--addr", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("demo --serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let _stop = Stop(child);
+    let mut users = Vec::new();
+    let mut base = None;
+    for line in std::io::BufReader::new(stdout).lines() {
+        let line = line.expect("line");
+        if let Some(url) = line.split_whitespace().find(|w| w.starts_with("http://")) {
+            base = Some(url.to_string());
+            break;
+        }
+        let parts: Vec<&str> = line.split_whitespace().collect();
+        if parts.len() == 3
+            && ["village", "town", "cashier", "inspector", "admin"].contains(&parts[1])
+        {
+            users.push((parts[0].to_string(), parts[2].to_string()));
+        }
+    }
+    let base = base.expect("the address");
+    assert_eq!(users.len(), 6);
+    let health = http("GET", &format!("{}/healthz", base), &[], b"");
+    assert_eq!(health.body, "ok");
+    let (name, password) = &users[0];
+    let login = http("GET", &format!("{}/login", base), &[], b"");
+    let csrf = hidden_value(&login.body, "csrf").expect("csrf");
+    let cookie = cookie_from(&login, "tl_login").expect("cookie");
+    let r = http(
+        "POST",
+        &format!("{}/login", base),
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Cookie", &cookie),
+        ],
+        form(&[("name", name), ("password", password), ("csrf", &csrf)]).as_bytes(),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+}
+
+/// A child process killed when the test ends, passing or not.
+struct Stop(std::process::Child);
+
+impl Drop for Stop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}

@@ -284,3 +284,4 @@ help-serve = The web application on the ledger (http://127.0.0.1:8080 unless tol
 help-serve-addr = The address and port to listen on (default 127.0.0.1:8080: only this machine); port 0 picks a free one
 help-demo-serve = Then add one user of each role (passwords printed once) and serve the demo ledger on the web
 help-demo-addr = With --serve: the address and port to listen on
+help-bench-web = Instead of the journal benchmark: import the generated journal, start `serve` on it and time the web pages (overview, trial balance, a register's first and a far page, a voucher) as a signed-in user
