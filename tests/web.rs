@@ -154,6 +154,10 @@ fn scripts_sign_in_through_the_form_and_pages_need_a_session() {
             login.body
         );
     }
+    assert_eq!(login.header("x-frame-options"), Some("DENY"));
+    assert!(login
+        .header("content-security-policy")
+        .is_some_and(|c| c.contains("default-src 'self'")));
     let login_cookie = cookie_from(&login, "tl_login").expect("login cookie");
     let csrf = hidden_value(&login.body, "csrf").expect("csrf");
     let password = demo.password("镇财务李");
@@ -222,6 +226,20 @@ fn scripts_sign_in_through_the_form_and_pages_need_a_session() {
         let r = http("GET", &server.url(page), &[("Cookie", &cookie)], b"");
         assert_eq!(r.status, 200, "{page}: {}", r.body);
     }
+    // The language switch keeps the page's own query.
+    let register = http(
+        "GET",
+        &server.url("/register?account=101&page=1"),
+        &[("Cookie", &cookie)],
+        b"",
+    );
+    assert!(
+        register
+            .body
+            .contains("href=\"?account=101&amp;page=1&amp;lang=en\""),
+        "{}",
+        register.body
+    );
     // Both sign-ins and the refusal are on record, with the address.
     assert_eq!(
         demo.count("SELECT count(*) FROM web_events WHERE action = 'sign-in' AND user = '镇财务李' AND outcome = 'ok' AND address = '127.0.0.1'"),
@@ -311,7 +329,7 @@ fn an_inspector_changes_nothing_and_bad_requests_get_4xx_pages() {
             &server,
             &format!("/runs/{run}/{action}"),
             &inspector.cookie,
-            &[("csrf", &inspector.csrf)],
+            &[("csrf", &inspector.csrf), ("level", "village")],
         );
         assert_eq!(r.status, 403, "{action}: {}", r.body);
     }
@@ -325,7 +343,7 @@ fn an_inspector_changes_nothing_and_bad_requests_get_4xx_pages() {
         ),
         4
     );
-    // A village user's POST without the token: 403 and nothing written.
+    // A village user may not approve for the town, whatever the form says.
     let village = sign_in(&server, "村委王", demo.password("村委王"))
         .ok()
         .expect("signed in");
@@ -333,14 +351,29 @@ fn an_inspector_changes_nothing_and_bad_requests_get_4xx_pages() {
         &server,
         &format!("/runs/{run}/approve"),
         &village.cookie,
-        &[],
+        &[("csrf", &village.csrf), ("level", "town")],
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
+    let r = post_form(
+        &server,
+        &format!("/runs/{run}/approve"),
+        &village.cookie,
+        &[("csrf", &village.csrf), ("level", "county")],
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    // A village user's POST without the token: 403 and nothing written.
+    let r = post_form(
+        &server,
+        &format!("/runs/{run}/approve"),
+        &village.cookie,
+        &[("level", "village")],
     );
     assert_eq!(r.status, 403);
     let r = post_form(
         &server,
         &format!("/runs/{run}/approve"),
         &village.cookie,
-        &[("csrf", "0000")],
+        &[("csrf", "0000"), ("level", "village")],
     );
     assert_eq!(r.status, 403);
     assert_eq!(

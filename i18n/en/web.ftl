@@ -112,3 +112,4 @@ web-nav-grants = Relief grants
 web-grant-pass = Pass the gate "{ $gate }"
 web-grant-reject = Reject
 web-grant-reason = the reason (required)
+web-bad-level = The approval level must be village or town.

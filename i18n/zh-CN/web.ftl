@@ -112,3 +112,4 @@ web-nav-grants = 临时救助
 web-grant-pass = 通过“{ $gate }”
 web-grant-reject = 不通过
 web-grant-reason = 原因（必填）
+web-bad-level = 审批级别应为 village（村级）或 town（镇级）。

@@ -54,7 +54,7 @@ pub fn layout(
                             button type="submit" { (t!(lang, "web-logout")) }
                         }
                     }
-                    a.lang href={ "?lang=" (other.0) } { (other.1) }
+                    a.lang href={ "?" (ctx.map_or("", |c| c.query.as_str())) "lang=" (other.0) } { (other.1) }
                 }
                 main {
                     h1 { (title) }

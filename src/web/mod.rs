@@ -41,6 +41,9 @@ pub struct Ctx {
     pub csrf: String,
     pub lang: Lang,
     pub address: String,
+    /// The page's query string without `lang` (`account=101&page=2`), kept by the language
+    /// switch.
+    pub query: String,
 }
 
 impl Ctx {
@@ -122,7 +125,28 @@ pub fn router(state: Shared) -> Router {
             get(pages::import::form).post(pages::import::upload),
         )
         .fallback(not_found)
+        .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
+}
+
+/// Headers on every response: no framing, no sniffing, nothing loaded from elsewhere.
+async fn security_headers(mut r: Response) -> Response {
+    let h = r.headers_mut();
+    for (name, value) in [
+        ("x-frame-options", "DENY"),
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "same-origin"),
+        (
+            "content-security-policy",
+            "default-src 'self'; form-action 'self'; frame-ancestors 'none'",
+        ),
+    ] {
+        h.insert(
+            axum::http::HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        );
+    }
+    r
 }
 
 async fn style() -> Response {
@@ -253,6 +277,7 @@ async fn context(
             csrf: session.csrf,
             lang,
             address: address.ip().to_string(),
+            query: String::new(),
         }),
         Ok(None) => {
             state.sessions.remove(&session.token);
@@ -282,10 +307,16 @@ pub async fn read_page(
     f: impl FnOnce(&Ctx, &Ledger, &HashMap<String, String>) -> Result<(String, Markup)> + Send + 'static,
 ) -> Response {
     let asked = params.get("lang").cloned();
-    let ctx = match context(&state, &headers, address, asked.as_deref()).await {
+    let mut ctx = match context(&state, &headers, address, asked.as_deref()).await {
         Ok(c) => c,
         Err(r) => return r,
     };
+    let mut kept: Vec<(&String, &String)> = params.iter().filter(|(k, _)| *k != "lang").collect();
+    kept.sort();
+    ctx.query = kept
+        .iter()
+        .map(|(k, v)| format!("{}={}&", html::q(k), html::q(v)))
+        .collect();
     let path = state.ledger.clone();
     let result = blocking(move || {
         let ledger = Ledger::open(&path)?;

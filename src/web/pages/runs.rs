@@ -70,10 +70,10 @@ fn show_page(ctx: &Ctx, ledger: &Ledger, id: i64) -> Result<(String, maud::Marku
         p { (t!(lang, "web-run-status")) " " strong.status { (t!(lang, &format!("run-status-{s}"))) } }
         div.actions {
             @if s == "planned" && ctx.may(Action::ApproveVillage) {
-                (button(ctx, &format!("{base}/approve"), &t!(lang, "web-run-approve-village"), &[]))
+                (button(ctx, &format!("{base}/approve"), &t!(lang, "web-run-approve-village"), &[("level", "village")]))
             }
             @if s == "village-approved" && ctx.may(Action::ApproveTown) {
-                (button(ctx, &format!("{base}/approve"), &t!(lang, "web-run-approve-town"), &[]))
+                (button(ctx, &format!("{base}/approve"), &t!(lang, "web-run-approve-town"), &[("level", "town")]))
             }
             @if s == "approved" && ctx.may(Action::Notice) {
                 (button(ctx, &format!("{base}/notice"), &t!(lang, "web-run-notice"), &[]))
@@ -94,7 +94,8 @@ fn show_page(ctx: &Ctx, ledger: &Ledger, id: i64) -> Result<(String, maud::Marku
     Ok((doc.title.clone(), body))
 }
 
-/// Village or town approval, by the signed-in user's role: `allocate approve --role …`.
+/// Village or town approval (`allocate approve --role …`), the level named by the form: the
+/// server checks that the signed-in user's role may approve at it.
 pub async fn approve(
     state: St,
     ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>,
@@ -102,37 +103,28 @@ pub async fn approve(
     Path(id): Path<i64>,
     Form(f): Form<Map>,
 ) -> Response {
-    // The level is the user's role; any other role is refused before the library is asked.
-    let ctx_role = crate::web::auth::session_of(&state.0, &headers).map(|s| s.user);
-    let level = match ctx_role {
-        Some(name) => {
-            let path = state.0.ledger.clone();
-            crate::web::blocking(move || {
-                let ledger = Ledger::open(&path)?;
-                Ok(crate::users::active(&ledger, &name)?.map(|u| u.role))
-            })
-            .await
-            .ok()
-            .flatten()
+    let (action, level) = match f.get("level").map(String::as_str) {
+        Some("village") => (Action::ApproveVillage, "village"),
+        Some("town") => (Action::ApproveTown, "town"),
+        // Signed in first (a 303 to /login otherwise), then a 400: nothing is written.
+        _ if crate::web::auth::session_of(&state.0, &headers).is_none() => {
+            return crate::web::see_other("/login");
         }
-        None => None,
+        _ => {
+            let lang = crate::web::lang_of(&headers, None);
+            return crate::web::error_page(
+                lang,
+                axum::http::StatusCode::BAD_REQUEST,
+                &t!(lang, "web-bad-level"),
+                None,
+            );
+        }
     };
-    let (action, role) = match level {
-        Some(crate::users::Role::Village) => (Action::ApproveVillage, "village"),
-        _ => (Action::ApproveTown, "town"),
-    };
-    write_action(
-        state.0,
-        headers,
-        addr,
-        f,
-        action,
-        format!("run {id} {role}"),
-        move |ctx, w| {
-            workflow::approve(w, id, &ctx.user.name, role, today(), today())?;
-            Ok(format!("/runs/{id}"))
-        },
-    )
+    let what = format!("run {id} {level}");
+    write_action(state.0, headers, addr, f, action, what, move |ctx, w| {
+        workflow::approve(w, id, &ctx.user.name, level, today(), today())?;
+        Ok(format!("/runs/{id}"))
+    })
     .await
 }
 
