@@ -908,3 +908,140 @@ impl Drop for Stop {
         let _ = self.0.wait();
     }
 }
+
+/// Posting and paying through the web: a run approved and noticed earlier (on the command
+/// line, with past dates) is posted by the town and paid by the cashier, each by the same
+/// library functions as `allocate post` and `pay`, the signed-in user the operator.
+#[test]
+fn the_town_posts_a_noticed_run_and_the_cashier_pays_it() {
+    let demo = Demo::new();
+    let policy = common::demo_dir().join("policy-2024.toml");
+    let policy = policy.to_str().expect("path");
+    let plan = demo
+        .town
+        .run(&[
+            "--ledger",
+            LEDGER,
+            "allocate",
+            "plan",
+            "--policy",
+            policy,
+            "--fund",
+            "631",
+            "--amount",
+            "100000",
+            "--date",
+            "2024-12-31",
+        ])
+        .ok()
+        .stdout;
+    let run: i64 = plan
+        .lines()
+        .last()
+        .and_then(|l| l.trim().parse().ok())
+        .expect("run id");
+    let r = run.to_string();
+    for (who, args) in [
+        (
+            "村委会",
+            vec![
+                "allocate",
+                "approve",
+                &r,
+                "--by",
+                "村委会",
+                "--role",
+                "village",
+                "--date",
+                "2025-01-01",
+            ],
+        ),
+        (
+            "镇农办",
+            vec![
+                "allocate",
+                "approve",
+                &r,
+                "--by",
+                "镇农办",
+                "--role",
+                "town",
+                "--date",
+                "2025-01-01",
+            ],
+        ),
+        (
+            "镇农办",
+            vec![
+                "allocate",
+                "notice",
+                &r,
+                "--published",
+                "2025-01-02",
+                "-o",
+                "notice.txt",
+            ],
+        ),
+    ] {
+        let mut all = vec!["--ledger", LEDGER];
+        all.extend(args);
+        demo.town.run_as(who, &all).ok();
+    }
+    let server = demo.serve();
+    let at = format!("/runs/{run}");
+    // The cashier cannot post; the town can.
+    let cashier = sign_in(&server, "出纳赵", demo.password("出纳赵"))
+        .ok()
+        .expect("signed in");
+    let r = post_form(
+        &server,
+        &format!("{at}/post"),
+        &cashier.cookie,
+        &[("csrf", &cashier.csrf)],
+    );
+    assert_eq!(r.status, 403);
+    let town = sign_in(&server, "镇财务李", demo.password("镇财务李"))
+        .ok()
+        .expect("signed in");
+    let page = http("GET", &server.url(&at), &[("Cookie", &town.cookie)], b"");
+    assert!(page.body.contains(&format!("{at}/post")), "{}", page.body);
+    let r = post_form(
+        &server,
+        &format!("{at}/post"),
+        &town.cookie,
+        &[("csrf", &town.csrf)],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        demo.count(&format!(
+            "SELECT count(*) FROM allocation_runs r JOIN transactions t ON t.voucher = r.posted_voucher
+             WHERE r.id = {run} AND r.posted_by = '镇财务李' AND t.operator = '镇财务李'"
+        )),
+        1
+    );
+    // Posted once only: the library refuses a second post.
+    let again = post_form(
+        &server,
+        &format!("{at}/post"),
+        &town.cookie,
+        &[("csrf", &town.csrf)],
+    );
+    assert!((400..500).contains(&again.status), "{}", again.status);
+    // The cashier pays.
+    let page = http("GET", &server.url(&at), &[("Cookie", &cashier.cookie)], b"");
+    assert!(page.body.contains(&format!("{at}/pay")), "{}", page.body);
+    let r = post_form(
+        &server,
+        &format!("{at}/pay"),
+        &cashier.cookie,
+        &[("csrf", &cashier.csrf)],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(
+        demo.count(&format!(
+            "SELECT count(*) FROM allocation_payment_batches b JOIN transactions t ON t.voucher = b.voucher
+             WHERE b.run = {run} AND t.operator = '出纳赵'"
+        )) >= 1
+    );
+    demo.town.run(&["--ledger", LEDGER, "verify"]).ok();
+}
