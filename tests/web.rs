@@ -226,6 +226,22 @@ fn scripts_sign_in_through_the_form_and_pages_need_a_session() {
         let r = http("GET", &server.url(page), &[("Cookie", &cookie)], b"");
         assert_eq!(r.status, 200, "{page}: {}", r.body);
     }
+    // The library's messages come in the page's language.
+    let zh = http(
+        "GET",
+        &server.url("/register?account=NOPE"),
+        &[("Cookie", &cookie)],
+        b"",
+    );
+    assert_eq!(zh.status, 404);
+    assert!(zh.body.contains("没有科目 “NOPE”"), "{}", zh.body);
+    let en = http(
+        "GET",
+        &server.url("/register?account=NOPE&lang=en"),
+        &[("Cookie", &cookie)],
+        b"",
+    );
+    assert!(en.body.contains("no account"), "{}", en.body);
     // The language switch keeps the page's own query.
     let register = http(
         "GET",

@@ -319,9 +319,12 @@ pub async fn read_page(
         .collect();
     let path = state.ledger.clone();
     let result = blocking(move || {
-        let ledger = Ledger::open(&path)?;
-        let made = f(&ctx, &ledger, &params);
-        Ok((ctx, made))
+        let lang = ctx.lang;
+        crate::i18n::with_lang(lang, || {
+            let ledger = Ledger::open(&path)?;
+            let made = f(&ctx, &ledger, &params);
+            Ok((ctx, made))
+        })
     })
     .await;
     let mut response = match result {
@@ -354,9 +357,12 @@ pub async fn download(
     };
     let path = state.ledger.clone();
     let result = blocking(move || {
-        let ledger = Ledger::open(&path)?;
-        let made = f(&ctx, &ledger, &params);
-        Ok((ctx, made))
+        let lang = ctx.lang;
+        crate::i18n::with_lang(lang, || {
+            let ledger = Ledger::open(&path)?;
+            let made = f(&ctx, &ledger, &params);
+            Ok((ctx, made))
+        })
     })
     .await;
     match result {
@@ -415,38 +421,41 @@ pub async fn write_action(
     }
     let path = state.ledger.clone();
     let allowed = ctx.may(action);
+    let lang = ctx.lang;
     let result = blocking(move || {
-        let mut ledger = Ledger::open(&path)?;
-        let name = ctx.user.name.clone();
-        let action_name = format!("{action:?}");
-        if !allowed {
-            crate::users::record_event(
-                &mut ledger,
-                &name,
-                &ctx.address,
-                &action_name,
-                &what,
-                "forbidden",
-            )?;
-            return Ok((ctx, Err(None)));
-        }
-        let done = ledger.write(&name, |w| {
-            let to = f(&ctx, w)?;
-            w.insert_web_event(&ctx.address, &action_name, &what, "ok")?;
-            Ok(to)
-        });
-        if let Err(e) = &done {
-            let outcome = format!("refused: {e}");
-            crate::users::record_event(
-                &mut ledger,
-                &name,
-                &ctx.address,
-                &action_name,
-                &what,
-                &outcome,
-            )?;
-        }
-        Ok((ctx, done.map_err(Some)))
+        crate::i18n::with_lang(lang, move || {
+            let mut ledger = Ledger::open(&path)?;
+            let name = ctx.user.name.clone();
+            let action_name = format!("{action:?}");
+            if !allowed {
+                crate::users::record_event(
+                    &mut ledger,
+                    &name,
+                    &ctx.address,
+                    &action_name,
+                    &what,
+                    "forbidden",
+                )?;
+                return Ok((ctx, Err(None)));
+            }
+            let done = ledger.write(&name, |w| {
+                let to = f(&ctx, w)?;
+                w.insert_web_event(&ctx.address, &action_name, &what, "ok")?;
+                Ok(to)
+            });
+            if let Err(e) = &done {
+                let outcome = format!("refused: {e}");
+                crate::users::record_event(
+                    &mut ledger,
+                    &name,
+                    &ctx.address,
+                    &action_name,
+                    &what,
+                    &outcome,
+                )?;
+            }
+            Ok((ctx, done.map_err(Some)))
+        })
     })
     .await;
     match result {
