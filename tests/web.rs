@@ -127,6 +127,7 @@ fn scripts_sign_in_through_the_form_and_pages_need_a_session() {
     let health = http("GET", &server.url("/healthz"), &[], b"");
     assert_eq!((health.status, health.body.as_str()), (200, "ok"));
     for page in [
+        "/runs/abc",
         "/",
         "/balance",
         "/runs",
@@ -401,7 +402,8 @@ fn an_inspector_changes_nothing_and_bad_requests_get_4xx_pages() {
     // Bad requests: a 4xx page, the server still up; hostile text comes back escaped.
     let c = [("Cookie", inspector.cookie.as_str())];
     for (path, status) in [
-        ("/runs/abc", 400),
+        ("/runs/abc", 404),
+        ("/grants/1x", 404),
         ("/runs/99999", 404),
         ("/register?account=%3Cscript%3Ealert(1)%3C/script%3E", 404),
         ("/voucher?v=%3Cscript%3Ealert(1)%3C/script%3E", 404),

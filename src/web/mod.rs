@@ -473,3 +473,34 @@ pub async fn write_action(
 
 /// The server's state as handlers take it.
 pub type St = State<Shared>;
+
+/// A number in the path (`/runs/{id}`). One that is not a number is a 404 page (a 303 to
+/// `/login` without a session), never axum's plain-text rejection.
+pub struct Id(pub i64);
+
+impl axum::extract::FromRequestParts<Shared> for Id {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &Shared,
+    ) -> std::result::Result<Self, Self::Rejection> {
+        let parsed = axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .ok()
+            .and_then(|axum::extract::Path(s)| s.trim().parse::<i64>().ok());
+        match parsed {
+            Some(id) => Ok(Id(id)),
+            None if auth::session_of(state, &parts.headers).is_none() => Err(see_other("/login")),
+            None => {
+                let lang = lang_of(&parts.headers, None);
+                Err(error_page(
+                    lang,
+                    StatusCode::NOT_FOUND,
+                    &t!(lang, "web-not-found"),
+                    None,
+                ))
+            }
+        }
+    }
+}

@@ -2,7 +2,6 @@
 //! review of its next gate (pass, or reject with a reason) for the roles that review, calling
 //! the same library function as `townledger grant review`.
 
-use axum::extract::Path;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use maud::html;
@@ -13,7 +12,7 @@ use crate::report::grant_list::{grant_detail, grant_list};
 use crate::t;
 use crate::users::Action;
 use crate::web::html::document;
-use crate::web::{read_page, write_action, ConnectInfo, Form, Map, Query, St};
+use crate::web::{read_page, write_action, ConnectInfo, Form, Id, Map, Query, St};
 
 fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
@@ -42,7 +41,7 @@ pub async fn show(
     state: St,
     ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Query(p): Query<Map>,
 ) -> Response {
     read_page(state.0, headers, addr, p, move |ctx, ledger, _| {
@@ -85,7 +84,7 @@ pub async fn review_gate(
     state: St,
     ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Form(f): Form<Map>,
 ) -> Response {
     let gate = f.get("gate").cloned().unwrap_or_default();

@@ -4,7 +4,6 @@
 //! `townledger pay`. The library still refuses what its rules forbid (the proposer approving,
 //! the town before the village, …); the refusal is shown with its message.
 
-use axum::extract::Path;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use maud::html;
@@ -16,7 +15,7 @@ use crate::store::Ledger;
 use crate::t;
 use crate::users::Action;
 use crate::web::html::{button, document};
-use crate::web::{read_page, write_action, ConnectInfo, Ctx, Form, Map, Query, St};
+use crate::web::{read_page, write_action, ConnectInfo, Ctx, Form, Id, Map, Query, St};
 
 /// The account `townledger pay` pays from unless told otherwise.
 pub const PAY_FROM: &str = "资产:银行存款:基本户";
@@ -48,7 +47,7 @@ pub async fn show(
     state: St,
     ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Query(p): Query<Map>,
 ) -> Response {
     read_page(state.0, headers, addr, p, move |ctx, ledger, _| {
@@ -100,7 +99,7 @@ pub async fn approve(
     state: St,
     ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Form(f): Form<Map>,
 ) -> Response {
     let (action, level) = match f.get("level").map(String::as_str) {
@@ -133,7 +132,7 @@ pub async fn notice(
     state: St,
     ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Form(f): Form<Map>,
 ) -> Response {
     write_action(
@@ -156,7 +155,7 @@ pub async fn post(
     state: St,
     ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Form(f): Form<Map>,
 ) -> Response {
     write_action(
@@ -179,7 +178,7 @@ pub async fn pay(
     state: St,
     ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Form(f): Form<Map>,
 ) -> Response {
     write_action(
