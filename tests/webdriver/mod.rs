@@ -289,7 +289,7 @@ impl Browser {
         // Wait until it answers (it prints nothing we read); a driver that never comes up
         // fails the test after many tries.
         let mut ready = false;
-        for _ in 0..200 {
+        for _ in 0..600 {
             if TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 let r = http("GET", &format!("{base}/status"), &[], b"");
                 if r.body.contains("\"ready\":true") {
@@ -418,7 +418,7 @@ impl Browser {
         let before = self.find("html");
         let id = self.find(css);
         self.call("POST", &format!("/element/{id}/click"), Some(json!({})));
-        for _ in 0..400 {
+        for _ in 0..1200 {
             let ready = self.call("POST", "/execute/sync", Some(json!({
                 "script": "return document.readyState === 'complete' ? document.documentElement : null;",
                 "args": []
