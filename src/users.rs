@@ -169,7 +169,7 @@ pub fn add(w: &mut Writer<'_>, name: &str, role: Role, password: &str) -> Result
     }
     let hash = hash_password(password)?;
     w.insert_user(name, role.as_str(), &hash)?;
-    w.insert_web_event("", "user-add", &format!("{name} {}", role.as_str()), "ok")?;
+    w.insert_web_event("cli", "user-add", &format!("{name} {}", role.as_str()), "ok")?;
     let stored = w
         .user(name)?
         .ok_or_else(|| Error::NotFound(tr!("user-unknown", name = name)))?;
@@ -186,7 +186,7 @@ pub fn disable(w: &mut Writer<'_>, name: &str) -> Result<()> {
         return Err(Error::rule(tr!("user-already-disabled", name = name)));
     }
     w.disable_user(name)?;
-    w.insert_web_event("", "user-disable", name, "ok")?;
+    w.insert_web_event("cli", "user-disable", name, "ok")?;
     Ok(())
 }
 
