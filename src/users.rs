@@ -169,7 +169,12 @@ pub fn add(w: &mut Writer<'_>, name: &str, role: Role, password: &str) -> Result
     }
     let hash = hash_password(password)?;
     w.insert_user(name, role.as_str(), &hash)?;
-    w.insert_web_event("cli", "user-add", &format!("{name} {}", role.as_str()), "ok")?;
+    w.insert_web_event(
+        "cli",
+        "user-add",
+        &format!("{name} {}", role.as_str()),
+        "ok",
+    )?;
     let stored = w
         .user(name)?
         .ok_or_else(|| Error::NotFound(tr!("user-unknown", name = name)))?;

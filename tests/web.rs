@@ -638,6 +638,14 @@ fn downloads_come_from_the_same_renderers_as_the_command_line() {
         assert!(text.contains("2024"), "{text}");
     }
     assert_eq!(get("/households/NOPE/statement.pdf?year=2024").status, 404);
+    // A fund's page from the overview's link, as `fund show`.
+    let home = get("/");
+    assert!(home.body.contains("href=\"/fund?f=631\""), "{}", home.body);
+    let fund = get("/fund?f=631");
+    assert_eq!(fund.status, 200, "{}", fund.body);
+    assert!(fund.body.contains("631"));
+    let none = get("/fund?f=nope");
+    assert!((400..500).contains(&none.status), "{}", none.status);
     // Households: masked ID numbers, searchable.
     let list = get("/households?q=H0001");
     assert_eq!(list.status, 200);

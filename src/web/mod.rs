@@ -97,6 +97,7 @@ pub fn router(state: Shared) -> Router {
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", post(auth::logout))
         .route("/", get(pages::overview::page))
+        .route("/fund", get(pages::overview::fund))
         .route("/balance", get(pages::books::balance))
         .route("/register", get(pages::books::register))
         .route("/voucher", get(pages::books::voucher))

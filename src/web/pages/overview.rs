@@ -29,6 +29,9 @@ pub async fn page(
 fn overview(ctx: &Ctx, ledger: &Ledger) -> Result<(String, maud::Markup)> {
     let lang = ctx.lang;
     let funds = fund_list(ledger, lang)?;
+    let registered = ledger.funds()?;
+    let fund_ids: Vec<String> = registered.iter().map(|f| f.id.clone()).collect();
+    let fund_accounts: Vec<String> = registered.iter().map(|f| f.account.clone()).collect();
     let runs = ledger.runs()?;
     let me = ctx.user.name.as_str();
     // What waits for this user: the runs at the step their role takes, the grants at a gate.
@@ -82,9 +85,36 @@ fn overview(ctx: &Ctx, ledger: &Ledger) -> Result<(String, maud::Markup)> {
             }
         }
         h2 { (t!(lang, "web-overview-funds")) }
-        (crate::web::html::document(&funds, &|_, _, _| None))
+        (crate::web::html::document(&funds, &|_, row, key| {
+            let id = fund_ids.get(row)?;
+            (key == "id" || key == "account").then(|| {
+                if key == "id" {
+                    format!("/fund?f={}", crate::web::html::q(id))
+                } else {
+                    format!("/register?account={}", crate::web::html::q(&fund_accounts[row]))
+                }
+            })
+        }))
         h2 { (t!(lang, "web-overview-chain")) }
         p.muted { (footer) }
     };
     Ok((t!(lang, "web-overview-title"), body))
+}
+
+/// `/fund?f=ID`: one fund over its current year, the same report as `townledger fund show`.
+pub async fn fund(
+    state: St,
+    ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
+    Query(p): Query<Map>,
+) -> Response {
+    read_page(state.0, headers, addr, p, |ctx, ledger, p| {
+        let name = p.get("f").map(|s| s.trim()).unwrap_or_default();
+        let doc = crate::report::fund_show::fund_show(ledger, name, None, ctx.lang)?;
+        Ok((
+            doc.title.clone(),
+            crate::web::html::document(&doc, &|_, _, _| None),
+        ))
+    })
+    .await
 }
