@@ -46,6 +46,22 @@ pub enum Action {
     SeeUsers,
 }
 
+impl Action {
+    /// The action's name in the event log (`approve-village`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::ApproveVillage => "approve-village",
+            Action::ApproveTown => "approve-town",
+            Action::Notice => "notice",
+            Action::Post => "post",
+            Action::Pay => "pay",
+            Action::ReviewGrant => "review-grant",
+            Action::Import => "import",
+            Action::SeeUsers => "see-users",
+        }
+    }
+}
+
 impl Role {
     pub const ALL: [Role; 5] = [
         Role::Village,

@@ -427,13 +427,13 @@ pub async fn write_action(
         crate::i18n::with_lang(lang, move || {
             let mut ledger = Ledger::open(&path)?;
             let name = ctx.user.name.clone();
-            let action_name = format!("{action:?}");
+            let action_name = action.as_str();
             if !allowed {
                 crate::users::record_event(
                     &mut ledger,
                     &name,
                     &ctx.address,
-                    &action_name,
+                    action_name,
                     &what,
                     "forbidden",
                 )?;
@@ -441,7 +441,7 @@ pub async fn write_action(
             }
             let done = ledger.write(&name, |w| {
                 let to = f(&ctx, w)?;
-                w.insert_web_event(&ctx.address, &action_name, &what, "ok")?;
+                w.insert_web_event(&ctx.address, action_name, &what, "ok")?;
                 Ok(to)
             });
             if let Err(e) = &done {
@@ -450,7 +450,7 @@ pub async fn write_action(
                     &mut ledger,
                     &name,
                     &ctx.address,
-                    &action_name,
+                    action_name,
                     &what,
                     &outcome,
                 )?;
