@@ -286,6 +286,12 @@ impl Browser {
             .spawn()
             .expect("start chromedriver");
         let base = format!("http://127.0.0.1:{port}");
+        // Held from here on, so that the driver is stopped however the test ends.
+        let mut b = Browser {
+            driver,
+            base: base.clone(),
+            session: String::new(),
+        };
         // Wait until it answers (it prints nothing we read); a driver that never comes up
         // fails the test after many tries.
         let mut ready = false;
@@ -311,11 +317,6 @@ impl Browser {
                 }
             }}
         });
-        let mut b = Browser {
-            driver,
-            base,
-            session: String::new(),
-        };
         let v = b.call("POST", "/session", Some(caps));
         b.session = v["sessionId"]
             .as_str()
