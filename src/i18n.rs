@@ -25,8 +25,8 @@ macro_rules! catalog {
 }
 
 /// The areas, the same files in each language.
-const ZH: &[(&str, &str)] = catalog!("zh-CN": "help.ftl", "cli.ftl", "commands.ftl", "errors.ftl", "input.ftl", "ledger.ftl", "allocate.ftl", "funds.ftl", "grants.ftl", "disclose.ftl", "budget.ftl", "bank.ftl");
-const EN: &[(&str, &str)] = catalog!("en": "help.ftl", "cli.ftl", "commands.ftl", "errors.ftl", "input.ftl", "ledger.ftl", "allocate.ftl", "funds.ftl", "grants.ftl", "disclose.ftl", "budget.ftl", "bank.ftl");
+const ZH: &[(&str, &str)] = catalog!("zh-CN": "help.ftl", "cli.ftl", "commands.ftl", "errors.ftl", "input.ftl", "ledger.ftl", "allocate.ftl", "funds.ftl", "grants.ftl", "disclose.ftl", "budget.ftl", "bank.ftl", "web.ftl");
+const EN: &[(&str, &str)] = catalog!("en": "help.ftl", "cli.ftl", "commands.ftl", "errors.ftl", "input.ftl", "ledger.ftl", "allocate.ftl", "funds.ftl", "grants.ftl", "disclose.ftl", "budget.ftl", "bank.ftl", "web.ftl");
 
 /// 0 Chinese, 1 English, 2 not set.
 static LANG: AtomicU8 = AtomicU8::new(2);
@@ -42,9 +42,27 @@ pub fn set_lang(lang: Lang) {
     );
 }
 
+thread_local! {
+    /// A language for this thread only (a web request's), over the process language.
+    static THREAD_LANG: std::cell::Cell<Option<Lang>> = const { std::cell::Cell::new(None) };
+}
+
+/// Run `f` with messages built on this thread in `lang` (the web server answers each request
+/// in the language of its page, whatever the process language).
+pub fn with_lang<T>(lang: Lang, f: impl FnOnce() -> T) -> T {
+    let before = THREAD_LANG.with(|l| l.replace(Some(lang)));
+    let out = f();
+    THREAD_LANG.with(|l| l.set(before));
+    out
+}
+
 /// The process language: Chinese unless set otherwise (the library's own unit tests, which
-/// check the English wording, read English unless they set it).
+/// check the English wording, read English unless they set it); on a thread inside
+/// [`with_lang`], that language.
 pub fn lang() -> Lang {
+    if let Some(lang) = THREAD_LANG.with(|l| l.get()) {
+        return lang;
+    }
     match LANG.load(Ordering::Relaxed) {
         0 => Lang::Zh,
         1 => Lang::En,

@@ -29,6 +29,8 @@ pub mod simulate;
 pub mod store;
 pub mod synth;
 pub mod text;
+pub mod users;
+pub mod web;
 
 pub use error::{Error, Result};
 pub use money::Amount;

@@ -52,6 +52,11 @@ pub struct Args {
     /// With --reconcile: the statement's lines.
     #[arg(long, default_value_t = 10_000)]
     pub bank_lines: u64,
+    /// Instead of the journal benchmark: import the generated journal, start `serve` on it and
+    /// time the web pages (overview, trial balance, a register's first and last page, a
+    /// voucher) as a signed-in user.
+    #[arg(long, conflicts_with_all = ["allocation", "grants", "disclose"])]
+    pub web: bool,
 }
 
 struct Measured {
@@ -821,6 +826,9 @@ pub fn run(_ctx: &Context, args: Args) -> Result<i32> {
     if let Some(n) = args.allocation {
         return allocation_bench(&args.dir, n, args.journal);
     }
+    if args.web {
+        return web_bench(&args);
+    }
     std::fs::create_dir_all(&args.dir).map_err(|e| Error::io(&args.dir, e))?;
     let journal = args.dir.join(format!("town-{}.csv", args.transactions));
     let db = args.dir.join("bench.db");
@@ -932,4 +940,177 @@ pub fn run(_ctx: &Context, args: Args) -> Result<i32> {
         funds_bench(&args)?;
     }
     Ok(0)
+}
+
+/// One GET over HTTP/1.1 (the connection closed after it): the status, the body and the time
+/// from connecting to the last byte.
+fn http_get(host: &str, path: &str, cookie: &str) -> Result<(u16, Vec<u8>, f64)> {
+    use std::io::{Read, Write};
+    let start = Instant::now();
+    let mut stream = std::net::TcpStream::connect(host).map_err(|e| Error::io(host, e))?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n"
+    )
+    .map_err(|e| Error::io(host, e))?;
+    let mut raw = Vec::new();
+    stream
+        .read_to_end(&mut raw)
+        .map_err(|e| Error::io(host, e))?;
+    let seconds = start.elapsed().as_secs_f64();
+    let status = String::from_utf8_lossy(raw.get(9..12).unwrap_or_default())
+        .parse()
+        .unwrap_or(0);
+    let body = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or_else(Vec::new, |i| raw[i + 4..].to_vec());
+    Ok((status, body, seconds))
+}
+
+/// A `serve` process, stopped when dropped.
+struct Served(std::process::Child);
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn web_bench(args: &Args) -> Result<i32> {
+    use std::io::BufRead;
+    std::fs::create_dir_all(&args.dir).map_err(|e| Error::io(&args.dir, e))?;
+    let journal = args.dir.join(format!("town-{}.csv", args.transactions));
+    let db = args.dir.join("web.db");
+    write_journal(&journal, args.transactions, args.households)?;
+    let import = import_fresh(&db, &journal.display().to_string())?;
+    outln!(
+        "import postings: {} transactions in {:.3} s",
+        args.transactions,
+        import.seconds
+    );
+    // A user for the benchmark, with a random password used only here.
+    let password = townledger::users::random_password()?;
+    let mut ledger = townledger::store::Ledger::open(&db)?;
+    ledger.write("bench", |w| {
+        townledger::users::add(w, "bench", townledger::users::Role::Inspector, &password)
+            .map(|_| ())
+    })?;
+    let bank = "资产:银行存款";
+    let first = ledger.register_page(&ledger.account_and_descendants(bank)?, None, None, 0, 1)?;
+    let voucher = first
+        .lines
+        .first()
+        .map(|l| l.voucher.clone())
+        .unwrap_or_default();
+    // A page half-way through the bank accounts' register.
+    let middle = first.total / 100 / 2 + 1;
+    drop(ledger);
+    let exe = std::env::current_exe().map_err(|e| Error::io("townledger", e))?;
+    let mut child = Command::new(exe)
+        .args(["serve", "--addr", "127.0.0.1:0", "--ledger"])
+        .arg(&db)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| Error::io("townledger serve", e))?;
+    let mut line = String::new();
+    if let Some(out) = child.stdout.take() {
+        std::io::BufReader::new(out)
+            .read_line(&mut line)
+            .map_err(|e| Error::io("townledger serve", e))?;
+    }
+    let served = Served(child);
+    let host = line
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("http://"))
+        .ok_or_else(|| Error::rule(format!("serve said {line:?}")))?
+        .to_string();
+    let cookie = sign_in(&host, "bench", &password)?;
+    let account = synth::household_account(1);
+    let enc = |s: &str| -> String {
+        s.bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect()
+    };
+    let pages = [
+        ("/ (overview)".to_string(), "/".to_string()),
+        ("/balance".to_string(), "/balance".to_string()),
+        (
+            format!("/register {bank}, page 1"),
+            format!("/register?account={}", enc(bank)),
+        ),
+        (
+            format!("/register {bank}, page {middle}"),
+            format!("/register?account={}&page={middle}", enc(bank)),
+        ),
+        (
+            "/register one household".to_string(),
+            format!("/register?account={}", enc(&account)),
+        ),
+        (
+            format!("/voucher {voucher}"),
+            format!("/voucher?v={}", enc(&voucher)),
+        ),
+    ];
+    outln!("{:<48} {:>10} {:>10}", "page", "seconds", "kB");
+    for (name, path) in &pages {
+        let mut times = Vec::new();
+        let mut size = 0;
+        for _ in 0..args.runs.max(1) {
+            let (status, body, seconds) = http_get(&host, path, &cookie)?;
+            if status != 200 {
+                return Err(Error::rule(format!("{path}: HTTP {status}")));
+            }
+            size = body.len();
+            times.push(seconds);
+        }
+        times.sort_by(f64::total_cmp);
+        outln!(
+            "{name:<48} {:>10.3} {:>10.1}",
+            times[times.len() / 2],
+            size as f64 / 1024.0
+        );
+    }
+    drop(served);
+    Ok(0)
+}
+
+/// Sign in through the form as a script would; the session cookie.
+fn sign_in(host: &str, name: &str, password: &str) -> Result<String> {
+    use std::io::{Read, Write};
+    let (_, form, _) = http_get(host, "/login", "")?;
+    let form = String::from_utf8_lossy(&form).into_owned();
+    let csrf = form
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .to_string();
+    let body = format!("name={name}&password={password}&csrf={csrf}");
+    let mut stream = std::net::TcpStream::connect(host).map_err(|e| Error::io(host, e))?;
+    write!(
+        stream,
+        "POST /login HTTP/1.1\r\nHost: {host}\r\nCookie: tl_login={csrf}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\
+         Connection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .map_err(|e| Error::io(host, e))?;
+    let mut raw = String::new();
+    stream
+        .read_to_string(&mut raw)
+        .map_err(|e| Error::io(host, e))?;
+    raw.lines()
+        .filter_map(|l| l.strip_prefix("set-cookie: tl_session="))
+        .map(|v| format!("tl_session={}", v.split(';').next().unwrap_or_default()))
+        .next()
+        .ok_or_else(|| Error::rule("the benchmark's user could not sign in".to_string()))
 }

@@ -33,6 +33,12 @@ pub struct Args {
     /// The demo town's data (ledgers/demo).
     #[arg(long)]
     pub data: Option<PathBuf>,
+    /// Then serve the demo ledger on the web (users' passwords printed once).
+    #[arg(long)]
+    pub serve: bool,
+    /// With --serve: the address and port to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: String,
 }
 
 fn write_file(path: PathBuf, f: impl FnOnce(&mut Vec<u8>) -> Result<()>) -> Result<PathBuf> {
@@ -285,6 +291,11 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     written.push(write_file(out.join("town.beancount"), |b| {
         export(ledger, ExportFormat::Beancount, b)
     })?);
+    // One user of each role for the web application, with random passwords printed once.
+    let users = townledger::users::add_demo_users(
+        &mut townledger::store::Ledger::open(ledger.path())?,
+        &ctx.operator,
+    )?;
     let verified = verify(ledger)?;
     outln!(
         "\n{}",
@@ -297,6 +308,25 @@ pub fn run(ctx: &Context, args: Args) -> Result<i32> {
     outln!("{}", tr!("demo-written"));
     for p in written {
         outln!("   {}", p.display());
+    }
+    outln!("\n{}", tr!("demo-users"));
+    for (name, role, password) in &users {
+        outln!(
+            "   {}",
+            tr!(
+                "demo-user-line",
+                name = name.as_str(),
+                role = role.as_str(),
+                password = password.as_str()
+            )
+        );
+    }
+    if args.serve {
+        let serving = Context {
+            ledger_path: ledger.path().to_path_buf(),
+            operator: ctx.operator.clone(),
+        };
+        return super::serve::serve(&serving, &args.addr);
     }
     Ok(0)
 }

@@ -34,9 +34,11 @@ mod project;
 mod reconcile;
 mod register;
 mod reverse;
+mod serve;
 mod simulate;
 mod statement;
 mod tilt;
+mod user;
 mod verify;
 mod voucher;
 
@@ -150,6 +152,11 @@ pub enum Command {
     Demo(demo::Args),
     /// Time import, balance and register on a generated town journal.
     Bench(bench::Args),
+    /// The people who sign in to the web application: add, list, disable.
+    #[command(subcommand)]
+    User(user::Command),
+    /// The web application on the ledger (http://127.0.0.1:8080 unless told otherwise).
+    Serve(serve::Args),
     /// Random sequences of every command that writes, with failures injected, checking the
     /// books after every step; a failing seed replays the same run.
     Simulate(simulate::Args),
@@ -213,6 +220,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Demo(args) => demo::run(&ctx, args),
         Command::Bench(args) => bench::run(&ctx, args),
         Command::Simulate(args) => simulate::run(&ctx, args),
+        Command::User(c) => user::run(&ctx, c),
+        Command::Serve(args) => serve::run(&ctx, args),
     }
 }
 

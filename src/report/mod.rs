@@ -11,6 +11,7 @@ pub mod fund_list;
 pub mod fund_show;
 pub mod fund_statement;
 pub mod grant_list;
+pub mod household_list;
 pub mod insurance;
 pub mod period_list;
 pub mod reconciliation;

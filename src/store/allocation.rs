@@ -500,6 +500,21 @@ impl Ledger {
         run_lines(&self.conn, id)
     }
 
+    /// The run a voucher belongs to: the run it posted, or the run whose households it paid.
+    pub fn run_of_voucher(&self, voucher: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM allocation_runs WHERE posted_voucher = ?1
+                 UNION ALL
+                 SELECT run FROM allocation_payment_batches WHERE voucher = ?1
+                 LIMIT 1",
+                [voucher],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// Every run, newest first.
     pub fn runs(&self) -> Result<Vec<RunRecord>> {
         let mut stmt = self.conn.prepare(&format!(

@@ -293,6 +293,11 @@ impl Writer<'_> {
 }
 
 impl Ledger {
+    /// The grant that `voucher` paid, if it is a grant's payment voucher.
+    pub fn grant_paid_by(&self, voucher: &str) -> Result<Option<i64>> {
+        grant_paid_by(&self.conn, voucher)
+    }
+
     /// Grant `id` with its reviews and payments, if there is one.
     pub fn grant_state(&self, id: i64) -> Result<Option<GrantState>> {
         grant_state(&self.conn, id)

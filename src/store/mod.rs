@@ -32,6 +32,7 @@ pub mod records;
 pub mod schema;
 mod statements;
 mod static_bind;
+pub mod users;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -54,7 +55,7 @@ pub use line_blocks::{LineBlock, LINES_PER_BLOCK};
 pub use movements::AccountMovement;
 pub(crate) use postings_json::{decode_into as decode_postings_into, StoredPosting, StoredTag};
 pub use prepare::{Bulk, BulkOutcome, Prepared};
-pub use query::{AccountBalance, ChainHead, PostingText, Register, RegisterLine};
+pub use query::{AccountBalance, ChainHead, PostingText, Register, RegisterLine, RegisterPage};
 pub use records::LedgerHead;
 pub use statements::{HouseholdPosting, PAYABLE_PREFIX};
 

@@ -697,6 +697,31 @@ CREATE TABLE bank_events (
     at        TEXT NOT NULL
 );
 "#,
+    // 20: the web application's users and what happened there (see `users`): each user's
+    // role (checked by `users::Role` when read), Argon2id password hash and whether it is
+    // disabled (a user is never deleted); each sign-in, refused sign-in and write made through
+    // the web or to the users, with who, when and from which address. Sessions live in the
+    // server's memory, not here.
+    r#"
+CREATE TABLE users (
+    name       TEXT PRIMARY KEY,
+    role       TEXT NOT NULL,
+    hash       TEXT NOT NULL,
+    disabled   INTEGER NOT NULL DEFAULT 0 CHECK (disabled = 0 OR disabled = 1),
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE web_events (
+    id      INTEGER PRIMARY KEY,
+    at      TEXT NOT NULL,
+    user    TEXT NOT NULL,
+    address TEXT NOT NULL,
+    action  TEXT NOT NULL,
+    detail  TEXT NOT NULL,
+    outcome TEXT NOT NULL
+);
+"#,
 ];
 
 /// The version that introduced the record chain: a ledger migrated from before it records

@@ -194,6 +194,8 @@ pub const RUNS_AS_IN_SCHEMA_7: &str = "
     DROP TABLE bank_matches;
     DROP TABLE bank_lines;
     DROP TABLE bank_statements;
+    DROP TABLE web_events;
+    DROP TABLE users;
     DROP TABLE insurance_claim_payments;
     DROP TABLE insurance_claims;
     DROP TABLE insurance_premiums;
