@@ -44,6 +44,10 @@ pub enum Action {
     ReviewGrant,
     Import,
     SeeUsers,
+    /// Match bank lines with the books, and undo a match.
+    Reconcile,
+    /// Lock a reconciled bank statement, or unlock it.
+    LockStatement,
 }
 
 impl Action {
@@ -58,6 +62,8 @@ impl Action {
             Action::ReviewGrant => "review-grant",
             Action::Import => "import",
             Action::SeeUsers => "see-users",
+            Action::Reconcile => "reconcile",
+            Action::LockStatement => "lock-statement",
         }
     }
 }
@@ -99,8 +105,11 @@ impl Role {
         use Action::*;
         match self {
             Role::Village => matches!(action, ApproveVillage),
-            Role::Town => matches!(action, ApproveTown | Notice | Post | ReviewGrant | Import),
-            Role::Cashier => matches!(action, Pay),
+            Role::Town => matches!(
+                action,
+                ApproveTown | Notice | Post | ReviewGrant | Import | Reconcile | LockStatement
+            ),
+            Role::Cashier => matches!(action, Pay | Reconcile),
             Role::Inspector => false,
             Role::Admin => matches!(action, SeeUsers),
         }

@@ -41,6 +41,7 @@ pub fn layout(
                             a href="/runs" { (t!(lang, "web-nav-runs")) }
                             a href="/grants" { (t!(lang, "web-nav-grants")) }
                             a href="/households" { (t!(lang, "web-nav-households")) }
+                            a href="/bank" { (t!(lang, "web-nav-bank")) }
                             a href="/import" { (t!(lang, "web-nav-import")) }
                             @if ctx.may(Action::SeeUsers) || ctx.user.role == crate::users::Role::Inspector {
                                 a href="/users" { (t!(lang, "web-nav-users")) }

@@ -111,6 +111,13 @@ pub fn router(state: Shared) -> Router {
         .route("/grants", get(pages::grants::list))
         .route("/grants/{id}", get(pages::grants::show))
         .route("/grants/{id}/review", post(pages::grants::review_gate))
+        .route("/bank", get(pages::bank::list))
+        .route("/bank/statement", get(pages::bank::show))
+        .route("/bank/auto", post(pages::bank::auto))
+        .route("/bank/match", post(pages::bank::match_ticked))
+        .route("/bank/unmatch", post(pages::bank::unmatch_line))
+        .route("/bank/lock", post(pages::bank::lock_statement))
+        .route("/bank/unlock", post(pages::bank::unlock_statement))
         .route("/households", get(pages::households::list))
         .route("/households/{id}", get(pages::households::show))
         .route(

@@ -1,5 +1,6 @@
 //! The pages, one module per group.
 
+pub mod bank;
 pub mod books;
 pub mod downloads;
 pub mod grants;

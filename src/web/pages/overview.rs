@@ -63,15 +63,32 @@ fn overview(ctx: &Ctx, ledger: &Ledger) -> Result<(String, maud::Markup)> {
     } else {
         Vec::new()
     };
+    // Bank statements not yet locked, for who reconciles them.
+    let mut statements: Vec<(String, String)> = Vec::new();
+    if ctx.may(Action::Reconcile) || ctx.may(Action::LockStatement) {
+        use crate::store::bank::BankReads;
+        for (id, account) in ledger.bank_statement_accounts()? {
+            for s in ledger.bank_statements(id)? {
+                if !s.is_locked() {
+                    statements.push((account.clone(), s.name));
+                }
+            }
+        }
+    }
     let footer = crate::report::ledger_footer(ledger, lang)?;
     let body = html! {
         h2 { (t!(lang, "web-overview-waiting")) }
-        @if waiting.is_empty() && grants.is_empty() {
+        @if waiting.is_empty() && grants.is_empty() && statements.is_empty() {
             p.muted { (t!(lang, "web-overview-nothing")) }
         } @else {
             ul.waiting {
                 @for (id, text) in &waiting {
                     li { a href={ "/runs/" (id) } { (text) } }
+                }
+                @for (account, statement) in &statements {
+                    li { a href={ "/bank/statement?account=" (crate::web::html::q(account)) "&statement=" (crate::web::html::q(statement)) } {
+                        (t!(lang, "web-wait-statement", account = account.as_str(), statement = statement.as_str()))
+                    } }
                 }
                 @for g in &grants {
                     li { a href={ "/grants/" (g.grant.id) } {
