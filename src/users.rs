@@ -43,6 +43,8 @@ pub enum Action {
     Pay,
     ReviewGrant,
     Import,
+    /// Import a bank's statement of an account (for reconciliation).
+    ImportBank,
     SeeUsers,
 }
 
@@ -57,6 +59,7 @@ impl Action {
             Action::Pay => "pay",
             Action::ReviewGrant => "review-grant",
             Action::Import => "import",
+            Action::ImportBank => "import-bank",
             Action::SeeUsers => "see-users",
         }
     }
@@ -99,8 +102,11 @@ impl Role {
         use Action::*;
         match self {
             Role::Village => matches!(action, ApproveVillage),
-            Role::Town => matches!(action, ApproveTown | Notice | Post | ReviewGrant | Import),
-            Role::Cashier => matches!(action, Pay),
+            Role::Town => matches!(
+                action,
+                ApproveTown | Notice | Post | ReviewGrant | Import | ImportBank
+            ),
+            Role::Cashier => matches!(action, Pay | ImportBank),
             Role::Inspector => false,
             Role::Admin => matches!(action, SeeUsers),
         }
@@ -328,6 +334,7 @@ mod tests {
             Action::Pay,
             Action::ReviewGrant,
             Action::Import,
+            Action::ImportBank,
             Action::SeeUsers,
         ] {
             assert!(!Role::Inspector.may(a));

@@ -1071,3 +1071,228 @@ fn the_town_posts_a_noticed_run_and_the_cashier_pays_it() {
     );
     demo.town.run(&["--ledger", LEDGER, "verify"]).ok();
 }
+
+/// A multipart POST of `file` (named `file_name` by the client) with text `fields`.
+fn post_file(
+    server: &Server,
+    path: &str,
+    cookie: &str,
+    fields: &[(&str, &str)],
+    file_name: &str,
+    file: &[u8],
+) -> webdriver::Response {
+    let boundary = "----townledger-test-boundary-7f3a";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let content_type = format!("multipart/form-data; boundary={boundary}");
+    http(
+        "POST",
+        &server.url(path),
+        &[("Content-Type", &content_type), ("Cookie", cookie)],
+        &body,
+    )
+}
+
+/// The demo's household register with one income changed, or with `bad` rows.
+fn register(change: &str, bad: bool) -> String {
+    let text =
+        std::fs::read_to_string(common::demo_dir().join("households.csv")).expect("register");
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let mut cells: Vec<String> = line.split(',').map(str::to_string).collect();
+        if i > 0 && cells[0] == change {
+            cells[5] = "99999.00".to_string();
+        }
+        if bad && (i == 2 || i == 3) {
+            cells[4] = "many".to_string();
+        }
+        out.push_str(&cells.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn the_household_register_and_a_bank_statement_are_imported_through_the_web() {
+    let demo = Demo::new();
+    let server = demo.serve();
+    let town = sign_in(&server, "镇财务李", demo.password("镇财务李"))
+        .ok()
+        .expect("signed in");
+    let page = http(
+        "GET",
+        &server.url("/import"),
+        &[("Cookie", &town.cookie)],
+        b"",
+    );
+    assert!(
+        page.body.contains("action=\"/import/households\""),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("action=\"/import/bank-statement\""));
+    assert!(
+        page.body
+            .contains("<option value=\"资产:银行存款:储备金专户\""),
+        "{}",
+        page.body
+    );
+    let versions = "SELECT count(*) FROM households";
+    let before = demo.count(versions);
+    // Bad rows: the table of them, nothing written, and the client's path never shown whole.
+    let r = post_file(
+        &server,
+        "/import/households",
+        &town.cookie,
+        &[("csrf", &town.csrf), ("effective", "2025-03-01")],
+        "C:\\Users\\李\\<script>名册.csv",
+        register("H0003", true).as_bytes(),
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("table class=\"rows\""), "{}", r.body);
+    assert!(!r.body.contains("<script>"), "{}", r.body);
+    assert!(!r.body.contains("townledger-upload-"), "{}", r.body);
+    assert_eq!(demo.count(versions), before);
+    // A bad date is refused too.
+    let r = post_file(
+        &server,
+        "/import/households",
+        &town.cookie,
+        &[("csrf", &town.csrf), ("effective", "next week")],
+        "register.csv",
+        register("H0003", false).as_bytes(),
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(demo.count(versions), before);
+    // A good register: one household changed from the date given.
+    let r = post_file(
+        &server,
+        "/import/households",
+        &town.cookie,
+        &[("csrf", &town.csrf), ("effective", "2025-03-01")],
+        "register.csv",
+        register("H0003", false).as_bytes(),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(
+        r.header("location")
+            .unwrap_or_default()
+            .contains("changed=1"),
+        "{:?}",
+        r.headers
+    );
+    assert_eq!(demo.count(versions), before + 1);
+    // The workbook the demo ships is read as a workbook (its name says so).
+    let xlsx = std::fs::read(common::demo_dir().join("households.xlsx")).expect("xlsx");
+    let r = post_file(
+        &server,
+        "/import/households",
+        &town.cookie,
+        &[("csrf", &town.csrf), ("effective", "2025-04-01")],
+        "名册.xlsx",
+        &xlsx,
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    // The inspector may not import the register; a forged upload is refused and logged.
+    let inspector = sign_in(&server, "督查周", demo.password("督查周"))
+        .ok()
+        .expect("signed in");
+    let r = post_file(
+        &server,
+        "/import/households",
+        &inspector.cookie,
+        &[("csrf", &inspector.csrf)],
+        "register.csv",
+        register("H0004", false).as_bytes(),
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
+    let page = http(
+        "GET",
+        &server.url("/import"),
+        &[("Cookie", &inspector.cookie)],
+        b"",
+    );
+    assert!(!page.body.contains("/import/bank-statement"));
+    // The cashier imports a bank statement (but not the register).
+    let cashier = sign_in(&server, "出纳赵", demo.password("出纳赵"))
+        .ok()
+        .expect("signed in");
+    let r = post_file(
+        &server,
+        "/import/households",
+        &cashier.cookie,
+        &[("csrf", &cashier.csrf)],
+        "register.csv",
+        register("H0004", false).as_bytes(),
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
+    let lines = "SELECT count(*) FROM bank_lines";
+    let held = demo.count(lines);
+    let statement = "\u{feff}中国农业银行账户交易明细\n账号：4467 0101 0400 1666 2\n户名：阳西县程村镇人民政府\n起止日期：2025-02-01 至 2025-02-28\n\"期初余额：1,198,456.46\"\n交易日期,交易时间,摘要,借方发生额,贷方发生额,余额,对方账号,对方户名,交易流水号\n20250221,090000,结息,,100.00,\"1,198,556.46\",,,\n合计,,共1笔,0.00,100.00,,,,\n\"期末余额：1,198,556.46\"\n";
+    let bad = statement.replace("\"1,198,556.46\",,,", "\"1,198,999.46\",,,");
+    let r = post_file(
+        &server,
+        "/import/bank-statement",
+        &cashier.cookie,
+        &[
+            ("csrf", &cashier.csrf),
+            ("account", "资产:银行存款:基本户"),
+            ("name", ""),
+        ],
+        "../../etc/2025-02.csv",
+        bad.as_bytes(),
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("table class=\"rows\""), "{}", r.body);
+    assert_eq!(demo.count(lines), held);
+    let r = post_file(
+        &server,
+        "/import/bank-statement",
+        &cashier.cookie,
+        &[
+            ("csrf", &cashier.csrf),
+            ("account", "资产:银行存款:基本户"),
+            ("name", ""),
+        ],
+        "2025-02.csv",
+        statement.as_bytes(),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.header("location"), Some("/import?lines=1&held=0"));
+    assert_eq!(demo.count(lines), held + 1);
+    let r = http(
+        "GET",
+        &server.url("/import?lines=1&held=0"),
+        &[("Cookie", &cashier.cookie)],
+        b"",
+    );
+    assert!(r.body.contains("role=\"status\""), "{}", r.body);
+    // Without the token nothing is read.
+    let r = post_file(
+        &server,
+        "/import/bank-statement",
+        &cashier.cookie,
+        &[("csrf", "nope"), ("account", "资产:银行存款:基本户")],
+        "2025-02.csv",
+        statement.as_bytes(),
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(
+        demo.count("SELECT count(*) FROM web_events WHERE action = 'import-bank' AND outcome = 'ok' AND user = '出纳赵'"),
+        1
+    );
+    demo.town.run(&["--ledger", LEDGER, "verify"]).ok();
+}

@@ -125,6 +125,11 @@ pub fn router(state: Shared) -> Router {
             "/import",
             get(pages::import::form).post(pages::import::upload),
         )
+        .route("/import/households", post(pages::import::households))
+        .route(
+            "/import/bank-statement",
+            post(pages::import::bank_statement),
+        )
         .fallback(not_found)
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
