@@ -1296,3 +1296,127 @@ fn the_household_register_and_a_bank_statement_are_imported_through_the_web() {
     );
     demo.town.run(&["--ledger", LEDGER, "verify"]).ok();
 }
+
+#[test]
+fn every_report_downloads_in_every_format_as_the_command_line_makes_it() {
+    let demo = Demo::new();
+    let server = demo.serve();
+    let s = sign_in(&server, "督查周", demo.password("督查周"))
+        .ok()
+        .expect("signed in");
+    let get = |path: &str| http("GET", &server.url(path), &[("Cookie", &s.cookie)], b"");
+    // (report and query, the command line making the same report)
+    let reports: Vec<(&str, Vec<&str>)> = vec![
+        ("balance", vec!["balance"]),
+        (
+            "register?account=资产:银行存款:基本户&from=2024-01-01&to=2024-12-31",
+            vec![
+                "register",
+                "资产:银行存款:基本户",
+                "--from",
+                "2024-01-01",
+                "--to",
+                "2024-12-31",
+            ],
+        ),
+        (
+            "fund-statement?fund=631&year=2024",
+            vec!["fund", "statement", "631", "--year", "2024"],
+        ),
+        ("run?run=1", vec!["allocate", "show", "1"]),
+        ("notice?run=1", vec![]),
+        ("grants", vec!["grant", "list"]),
+        ("periods", vec!["period", "list"]),
+        (
+            "reconciliation?account=资产:银行存款:储备金专户&statement=2024-09",
+            vec![
+                "reconcile",
+                "report",
+                "资产:银行存款:储备金专户",
+                "--statement",
+                "2024-09",
+            ],
+        ),
+    ];
+    for (report, cli) in &reports {
+        let (name, query) = report.split_once('?').unwrap_or((report, ""));
+        let query = query
+            .split('&')
+            .filter(|kv| !kv.is_empty())
+            .map(|kv| {
+                let (k, v) = kv.split_once('=').expect("k=v");
+                format!("{k}={}", enc(v))
+            })
+            .collect::<Vec<_>>()
+            .join("&");
+        for (ext, mime, magic) in [
+            ("pdf", "application/pdf", "%PDF"),
+            (
+                "xlsx",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "PK",
+            ),
+            ("csv", "text/csv; charset=utf-8", ""),
+        ] {
+            let r = get(&format!("/download/{name}/{ext}?{query}"));
+            assert_eq!(r.status, 200, "{name}.{ext}: {}", r.body);
+            assert_eq!(r.header("content-type"), Some(mime), "{name}.{ext}");
+            let disposition = r
+                .header("content-disposition")
+                .unwrap_or_default()
+                .to_string();
+            assert!(
+                disposition.is_ascii() && disposition.contains(&format!(".{ext}\"")),
+                "{disposition}"
+            );
+            assert!(r.body.starts_with(magic), "{name}.{ext}");
+            if ext == "csv" && !cli.is_empty() {
+                let mut args = vec!["--ledger", LEDGER];
+                args.extend(cli.iter().copied());
+                args.extend(["--format", "csv"]);
+                let expected = demo.town.run(&args).ok().stdout;
+                assert_eq!(
+                    r.body,
+                    expected,
+                    "{name}.csv differs from `{}`",
+                    cli.join(" ")
+                );
+            }
+        }
+    }
+    // The notice's CSV says what the run page shows.
+    let notice = get("/download/notice/csv?run=1");
+    let page = get("/runs/1");
+    assert!(
+        page.body.contains("/download/notice/pdf?run=1"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("/download/run/csv?run=1"));
+    assert!(notice.body.lines().count() > 3, "{}", notice.body);
+    // Links on the pages that show the reports.
+    assert!(get("/grants").body.contains("/download/grants/xlsx"));
+    assert!(get("/").body.contains("/download/periods/pdf"));
+    assert!(get("/fund?f=631")
+        .body
+        .contains("/download/fund-statement/csv?fund=631"));
+    let register = get(&format!(
+        "/register?account={}",
+        enc("资产:银行存款:基本户")
+    ));
+    assert!(
+        register.body.contains("/download/register/pdf?account="),
+        "{}",
+        register.body
+    );
+    // Unknown reports, formats and runs, missing parameters: 4xx pages.
+    assert_eq!(get("/download/secrets/csv").status, 404);
+    assert_eq!(get("/download/grants/exe").status, 404);
+    assert_eq!(get("/download/run/csv?run=999").status, 404);
+    assert_eq!(get("/download/run/csv?run=x").status, 400);
+    assert_eq!(get("/download/register/csv").status, 400);
+    // The household statement through the same route.
+    let r = get("/download/household-statement/pdf?household=H0001&year=2024");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-type"), Some("application/pdf"));
+}

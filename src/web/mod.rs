@@ -117,10 +117,7 @@ pub fn router(state: Shared) -> Router {
             "/households/{id}/statement.pdf",
             get(pages::households::statement),
         )
-        .route(
-            "/download/balance/{ext}",
-            get(pages::downloads::balance_file),
-        )
+        .route("/download/{report}/{ext}", get(pages::downloads::file))
         .route(
             "/import",
             get(pages::import::form).post(pages::import::upload),
