@@ -1420,3 +1420,88 @@ fn every_report_downloads_in_every_format_as_the_command_line_makes_it() {
     assert_eq!(r.status, 200);
     assert_eq!(r.header("content-type"), Some("application/pdf"));
 }
+
+#[test]
+fn a_village_s_statements_download_as_one_zip_of_pdfs() {
+    use std::io::Read;
+    let demo = Demo::new();
+    let server = demo.serve();
+    let s = sign_in(&server, "督查周", demo.password("督查周"))
+        .ok()
+        .expect("signed in");
+    let list = http(
+        "GET",
+        &server.url("/households"),
+        &[("Cookie", &s.cookie)],
+        b"",
+    );
+    assert!(
+        list.body
+            .contains("action=\"/download/village-statements\""),
+        "{}",
+        list.body
+    );
+    let village = "胡荔村";
+    let in_village = demo.count(&format!(
+        "SELECT count(DISTINCT id) FROM households WHERE village = '{village}'"
+    ));
+    let bytes = http_bytes(
+        &server,
+        &format!(
+            "/download/village-statements?village={}&year=2024",
+            enc(village)
+        ),
+        &s.cookie,
+    );
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    assert_eq!(zip.len() as i64, in_village);
+    let names: Vec<String> = zip
+        .file_names()
+        .map(|n| n.expect("entry name").into_owned())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .all(|n| n.starts_with("胡荔村/") && n.ends_with("-2024.pdf")),
+        "{names:?}"
+    );
+    let first = names.iter().min().expect("a file").clone();
+    let mut pdf = Vec::new();
+    zip.by_name(&first)
+        .expect("entry")
+        .read_to_end(&mut pdf)
+        .expect("read");
+    assert!(pdf.starts_with(b"%PDF"));
+    if common::have_tool("pdftotext") {
+        let path = demo.town.write("from-zip.pdf", &pdf);
+        let out = std::process::Command::new("pdftotext")
+            .arg(&path)
+            .arg("-")
+            .output()
+            .expect("pdftotext");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let id = first
+            .trim_start_matches("胡荔村/")
+            .trim_end_matches("-2024.pdf");
+        assert!(text.contains(id) && text.contains("2024"), "{text}");
+    }
+    // Unknown villages, a missing village: 4xx pages, no zip.
+    let get = |path: &str| http("GET", &server.url(path), &[("Cookie", &s.cookie)], b"");
+    assert_eq!(
+        get(&format!(
+            "/download/village-statements?village={}&year=2024",
+            enc("../etc")
+        ))
+        .status,
+        404
+    );
+    assert_eq!(get("/download/village-statements?year=2024").status, 400);
+    // Not signed in: to the sign-in page.
+    let r = http(
+        "GET",
+        &server.url("/download/village-statements?village=x"),
+        &[],
+        b"",
+    );
+    assert_eq!(r.status, 303);
+}

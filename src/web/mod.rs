@@ -119,6 +119,10 @@ pub fn router(state: Shared) -> Router {
         )
         .route("/download/{report}/{ext}", get(pages::downloads::file))
         .route(
+            "/download/village-statements",
+            get(pages::downloads::village_statements),
+        )
+        .route(
             "/import",
             get(pages::import::form).post(pages::import::upload),
         )

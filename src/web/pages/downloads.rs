@@ -274,3 +274,110 @@ fn balance_file(
         render_to_vec(&doc, Format::Xlsx, options)
     }
 }
+
+/// A temporary directory with a random name, removed with what it holds when dropped.
+struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    fn new() -> Result<TempDir> {
+        let mut token = [0u8; 16];
+        getrandom::getrandom(&mut token).map_err(|e| Error::rule(e.to_string()))?;
+        let path = std::env::temp_dir().join(format!("townledger-zip-{}", hex::encode(token)));
+        std::fs::create_dir(&path).map_err(|e| Error::io(&path, e))?;
+        Ok(TempDir(path))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// `/download/village-statements?village=…&year=…`: a zip of the village's household
+/// statements (PDF), printed by the same batch code as `townledger statement village VILLAGE
+/// --year YEAR -o DIR` into a temporary directory. The entries are named
+/// `<village>/<id>-<year>.pdf` from the names that code made safe as file names.
+pub async fn village_statements(
+    state: St,
+    ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
+    Query(p): Query<Map>,
+) -> Response {
+    download(state.0, headers, addr, p, move |ctx, ledger, p| {
+        let lang = ctx.lang;
+        let today = chrono::Local::now().date_naive();
+        let village = required(p, "village")?;
+        let year: i32 = number(p, "year")?.unwrap_or_else(|| chrono::Datelike::year(&today));
+        let (Some(from), Some(to)) = (
+            chrono::NaiveDate::from_ymd_opt(year, 1, 1),
+            chrono::NaiveDate::from_ymd_opt(year, 12, 31),
+        ) else {
+            return Err(Error::rule(crate::tr!(
+                "statement-year-out-of-range",
+                year = year
+            )));
+        };
+        let households = crate::batch::households_of(ledger, Some(village), to)?;
+        let statements = crate::report::statement::household_statements(
+            ledger,
+            &households,
+            from,
+            to,
+            today,
+            lang,
+        )?;
+        let dir = TempDir::new()?;
+        let options = RenderOptions::new(chrono::Local::now().fixed_offset());
+        let label = year.to_string();
+        let summary =
+            crate::batch::write_statements(&statements, &dir.0, &label, lang, &options, 2)?;
+        if !summary.failed.is_empty() {
+            return Err(Error::Input(
+                summary
+                    .failed
+                    .iter()
+                    .map(|(id, why)| {
+                        crate::error::RowError::new("", 0, format!("{}: {why}", id.escape_debug()))
+                    })
+                    .collect(),
+            ));
+        }
+        let bytes = zip_files(&dir.0, &summary.files)?;
+        Ok((format!("statements-{year}.zip"), "application/zip", bytes))
+    })
+    .await
+}
+
+/// The files (all under `dir`) in a zip, each named by its path below `dir` with `/` between
+/// the parts; a path that is not plain parts below `dir` is refused, never stored.
+fn zip_files(dir: &std::path::Path, files: &[std::path::PathBuf]) -> Result<Vec<u8>> {
+    use std::io::Write;
+    let zip_error = |e: zip::result::ZipError| Error::rule(format!("zip: {e}"));
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for file in files {
+        let parts: Option<Vec<&str>> = file.strip_prefix(dir).ok().and_then(|rest| {
+            rest.components()
+                .map(|c| match c {
+                    std::path::Component::Normal(part) => part.to_str(),
+                    _ => None,
+                })
+                .collect()
+        });
+        let Some(parts) = parts.filter(|p| !p.is_empty()) else {
+            return Err(Error::rule(crate::tr!(
+                "statement-outside-dir",
+                path = file.display(),
+                dir = dir.display()
+            )));
+        };
+        let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
+        zip.start_file(parts.join("/"), options)
+            .map_err(zip_error)?;
+        zip.write_all(&bytes).map_err(|e| Error::io("zip", e))?;
+    }
+    let cursor = zip.finish().map_err(zip_error)?;
+    Ok(cursor.into_inner())
+}
