@@ -715,11 +715,14 @@ fn a_bad_voucher_file_shows_its_rows_and_writes_nothing_a_good_one_posts() {
         demo.count("SELECT count(*) FROM transactions WHERE external_id = '网-001' AND operator = '镇财务李'"),
         1
     );
-    // The cashier may not import: no form, and a forged upload is refused.
+    // The cashier may not import vouchers (no form; a forged upload is refused), only bank
+    // statements.
     b.sign_out();
     b.sign_in(&server, "出纳赵", demo.password("出纳赵"));
     b.goto(&server.url("/import"));
-    assert_eq!(b.count("form.upload"), 0);
+    assert_eq!(b.count("form#vouchers"), 0);
+    assert_eq!(b.count("form#households"), 0);
+    assert_eq!(b.count("form#statement"), 1);
     demo.town.run(&["--ledger", LEDGER, "verify"]).ok();
 }
 
@@ -1504,4 +1507,43 @@ fn a_village_s_statements_download_as_one_zip_of_pdfs() {
         b"",
     );
     assert_eq!(r.status, 303);
+}
+
+#[test]
+fn a_bad_household_register_in_the_browser_shows_its_rows_and_writes_nothing() {
+    let Some(b) = browser_or_skip() else { return };
+    let demo = Demo::new();
+    let server = demo.serve();
+    let dir = screens(&demo.town);
+    b.window(1280, 900);
+    let versions = "SELECT count(*) FROM households";
+    let before = demo.count(versions);
+    b.sign_in(&server, "镇财务李", demo.password("镇财务李"));
+    b.goto(&server.url("/import"));
+    let bad = demo
+        .town
+        .write("名册 <bad>.csv", register("H0003", true).as_bytes());
+    b.type_into(
+        "form#households input[type=file]",
+        bad.to_str().expect("path"),
+    );
+    b.click("form#households button[type=submit]");
+    assert_eq!(b.count("p.error"), 1, "{}", b.text());
+    assert_eq!(b.count("table.rows tbody tr"), 2, "{}", b.text());
+    assert!(!b.text().contains("townledger-upload-"), "{}", b.text());
+    shot(&b, &dir, "households-refused");
+    assert_eq!(demo.count(versions), before);
+    // The good register from the same form: one household changed.
+    let good = demo
+        .town
+        .write("register.csv", register("H0003", false).as_bytes());
+    b.goto(&server.url("/import"));
+    b.type_into(
+        "form#households input[type=file]",
+        good.to_str().expect("path"),
+    );
+    b.click("form#households button[type=submit]");
+    assert!(b.url().contains("changed=1"), "{} {}", b.url(), b.text());
+    assert_eq!(b.count("p.ok"), 1, "{}", b.text());
+    assert_eq!(demo.count(versions), before + 1);
 }
