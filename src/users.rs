@@ -23,9 +23,10 @@ pub enum Role {
     /// The village committee 村委会: approves a run at the village level.
     Village,
     /// The town finance office 镇财务/农办: approves at the town level, publishes the notice,
-    /// posts the run, reviews grant gates, imports vouchers.
+    /// posts the run, reviews grant gates, imports vouchers, the household register and bank
+    /// statements.
     Town,
-    /// The cashier 出纳: pays posted runs.
+    /// The cashier 出纳: pays posted runs, imports bank statements.
     Cashier,
     /// The inspector 督查/审计: reads everything, changes nothing.
     Inspector,
