@@ -24,6 +24,35 @@ pub struct BatchSummary {
     pub failed: Vec<(String, String)>,
 }
 
+/// The households of `village` (every household when `None`) in the register in force on
+/// `on`, as `townledger statement village|town` prints them; none is an error naming the
+/// villages there are.
+pub fn households_of(
+    ledger: &crate::store::Ledger,
+    village: Option<&str>,
+    on: chrono::NaiveDate,
+) -> Result<Vec<crate::households::HouseholdRecord>> {
+    let all = ledger.households_on(on)?;
+    let households: Vec<_> = match village {
+        Some(v) => all.iter().filter(|h| h.village == v).cloned().collect(),
+        None => all.clone(),
+    };
+    if households.is_empty() {
+        let mut villages: Vec<&str> = all.iter().map(|h| h.village.as_str()).collect();
+        villages.sort();
+        villages.dedup();
+        return Err(Error::NotFound(match village {
+            Some(v) => crate::tr!(
+                "statement-no-village",
+                village = v,
+                villages = villages.join(", ")
+            ),
+            None => crate::tr!("statement-register-empty"),
+        }));
+    }
+    Ok(households)
+}
+
 /// Pages in a PDF written by the renderer: page objects carry `/Type /Page` (with or without
 /// the space), the page tree `/Type /Pages`.
 pub fn pdf_pages(bytes: &[u8]) -> usize {

@@ -23,9 +23,10 @@ pub enum Role {
     /// The village committee 村委会: approves a run at the village level.
     Village,
     /// The town finance office 镇财务/农办: approves at the town level, publishes the notice,
-    /// posts the run, reviews grant gates, imports vouchers.
+    /// posts the run, reviews grant gates, imports vouchers, the household register and bank
+    /// statements.
     Town,
-    /// The cashier 出纳: pays posted runs.
+    /// The cashier 出纳: pays posted runs, imports bank statements.
     Cashier,
     /// The inspector 督查/审计: reads everything, changes nothing.
     Inspector,
@@ -43,6 +44,8 @@ pub enum Action {
     Pay,
     ReviewGrant,
     Import,
+    /// Import a bank's statement of an account (for reconciliation).
+    ImportBank,
     SeeUsers,
     /// Match bank lines with the books, and undo a match.
     Reconcile,
@@ -61,6 +64,7 @@ impl Action {
             Action::Pay => "pay",
             Action::ReviewGrant => "review-grant",
             Action::Import => "import",
+            Action::ImportBank => "import-bank",
             Action::SeeUsers => "see-users",
             Action::Reconcile => "reconcile",
             Action::LockStatement => "lock-statement",
@@ -107,9 +111,16 @@ impl Role {
             Role::Village => matches!(action, ApproveVillage),
             Role::Town => matches!(
                 action,
-                ApproveTown | Notice | Post | ReviewGrant | Import | Reconcile | LockStatement
+                ApproveTown
+                    | Notice
+                    | Post
+                    | ReviewGrant
+                    | Import
+                    | ImportBank
+                    | Reconcile
+                    | LockStatement
             ),
-            Role::Cashier => matches!(action, Pay | Reconcile),
+            Role::Cashier => matches!(action, Pay | ImportBank | Reconcile),
             Role::Inspector => false,
             Role::Admin => matches!(action, SeeUsers),
         }
@@ -337,6 +348,7 @@ mod tests {
             Action::Pay,
             Action::ReviewGrant,
             Action::Import,
+            Action::ImportBank,
             Action::SeeUsers,
         ] {
             assert!(!Role::Inspector.may(a));

@@ -321,3 +321,5 @@ help-serve-addr = The address and port to listen on (default 127.0.0.1:8080: onl
 help-demo-serve = Then add one user of each role (passwords printed once) and serve the demo ledger on the web
 help-demo-addr = With --serve: the address and port to listen on
 help-bench-web = Instead of the journal benchmark: import the generated journal, start `serve` on it and time the web pages (overview, trial balance, a register's first and a far page, a voucher) as a signed-in user
+help-bench-clients = With --web: a load test instead: this many clients (each signed in as a user of its own) read pages over keep-alive connections for --seconds while one clerk posts voucher files through the import page; then the posted vouchers are checked in the ledger
+help-bench-seconds = With --clients: how long the clients read

@@ -3,7 +3,6 @@ use townledger::reconcile::position::position;
 use townledger::reconcile::workflow::{lock, match_by_hand, reconcile, unlock, unmatch};
 use townledger::reconcile::{statement_named, DEFAULT_WINDOW_DAYS};
 use townledger::report::reconciliation::reconciliation_document;
-use townledger::store::bank::BankReads;
 use townledger::store::Ledger;
 use townledger::tr;
 
@@ -107,16 +106,7 @@ fn account_of(ledger: &Ledger, name: &str) -> Result<(i64, String)> {
 
 /// The statement named, or the account's latest.
 fn statement_or_latest(ledger: &Ledger, account: &str, name: Option<&str>) -> Result<String> {
-    if let Some(n) = name {
-        return Ok(n.to_string());
-    }
-    let (id, full) = account_of(ledger, account)?;
-    ledger
-        .bank_statements(id)?
-        .into_iter()
-        .max_by_key(|s| (s.to, s.id))
-        .map(|s| s.name)
-        .ok_or_else(|| Error::NotFound(tr!("reconcile-no-statements", account = full.as_str())))
+    townledger::reconcile::statement_or_latest(ledger, account, name)
 }
 
 pub fn run(ctx: &Context, args: Args) -> Result<i32> {

@@ -194,24 +194,7 @@ fn batch(
 ) -> Result<i32> {
     let BatchArgs { print, threads } = batch_args;
     let (from, to, label) = period.resolve()?;
-    let all = ledger.households_on(to)?;
-    let households: Vec<_> = match village {
-        Some(v) => all.iter().filter(|h| h.village == v).cloned().collect(),
-        None => all.clone(),
-    };
-    if households.is_empty() {
-        let mut villages: Vec<&str> = all.iter().map(|h| h.village.as_str()).collect();
-        villages.sort();
-        villages.dedup();
-        return Err(Error::NotFound(match village {
-            Some(v) => tr!(
-                "statement-no-village",
-                village = v,
-                villages = villages.join(", ")
-            ),
-            None => tr!("statement-register-empty"),
-        }));
-    }
+    let households = townledger::batch::households_of(ledger, village, to)?;
     let start = std::time::Instant::now();
     let statements = household_statements(ledger, &households, from, to, today, print.lang)?;
     let summary = write_statements(

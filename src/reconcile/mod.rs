@@ -29,6 +29,35 @@ use crate::store::bank::{BankReads, BankStatement};
 /// go by amount.
 pub const DEFAULT_WINDOW_DAYS: i64 = 5;
 
+/// The name of `account`'s statement named `name`, or when none is given its latest (by
+/// end date); what `townledger reconcile ACCOUNT` and `reconcile report` use.
+pub fn statement_or_latest(
+    ledger: &crate::store::Ledger,
+    account: &str,
+    name: Option<&str>,
+) -> Result<String> {
+    if let Some(n) = name {
+        return Ok(n.to_string());
+    }
+    let Some(found) = ledger.account(account)? else {
+        return Err(Error::NotFound(crate::tr!(
+            "account-unknown",
+            name = account.trim()
+        )));
+    };
+    ledger
+        .bank_statements(found.id)?
+        .into_iter()
+        .max_by_key(|s| (s.to, s.id))
+        .map(|s| s.name)
+        .ok_or_else(|| {
+            Error::NotFound(crate::tr!(
+                "reconcile-no-statements",
+                account = found.name.as_str()
+            ))
+        })
+}
+
 /// The statement of `account` named `name` (`2024-09`), or an error that lists the names
 /// held.
 pub fn statement_named(

@@ -13,6 +13,7 @@ use crate::report::voucher::voucher as voucher_document;
 use crate::store::Ledger;
 use crate::t;
 use crate::web::html::{document, pager, q};
+use crate::web::pages::downloads::{links, param};
 use crate::web::{read_page, ConnectInfo, Ctx, Map, Query, St};
 
 /// Postings on one page of a register.
@@ -101,12 +102,7 @@ fn balance_page(
             " "
             button type="submit" { (t!(lang, "web-show")) }
         }
-        p.downloads {
-            (t!(lang, "web-balance-download")) " "
-            a href="/download/balance/pdf" { "PDF" } " · "
-            a href="/download/balance/xlsx" { "XLSX" } " · "
-            a href="/download/balance/csv" { "CSV" }
-        }
+        (links(lang, "balance", ""))
         (document(&doc, &link))
     };
     Ok((doc.title.clone(), body))
@@ -138,6 +134,7 @@ fn register_page(
     let base = format!("/register?account={}", q(account));
     let body = html! {
         p.muted { (t!(lang, "web-register-count", count = reg.total)) }
+        (links(lang, "register", &param("account", account)))
         (pager(lang, &base, page, PER_PAGE, reg.total))
         div.table {
             table {

@@ -32,7 +32,11 @@ pub async fn list(
                 .then(|| ids.get(row).map(|id| format!("/grants/{id}")))
                 .flatten()
         };
-        Ok((doc.title.clone(), document(&doc, &link)))
+        let body = maud::html! {
+            (crate::web::pages::downloads::links(ctx.lang, "grants", ""))
+            (document(&doc, &link))
+        };
+        Ok((doc.title.clone(), body))
     })
     .await
 }

@@ -68,10 +68,21 @@ pub async fn list(
                 .flatten()
         };
         let base = format!("/households?q={}", q(&wanted));
+        let mut villages: Vec<&str> = all.iter().map(|h| h.village.as_str()).collect();
+        villages.sort_unstable();
+        villages.dedup();
+        let year = today().year();
         let body = html! {
             form.filters method="get" action="/households" {
                 input type="search" name="q" value=(wanted) placeholder=(t!(lang, "web-households-search"));
                 " " button type="submit" { (t!(lang, "web-show")) }
+            }
+            form.filters method="get" action="/download/village-statements" {
+                (t!(lang, "web-village-statements")) " "
+                select name="village" { @for v in &villages { option value=(v) { (v) } } }
+                " "
+                select name="year" { @for y in (year - 3..=year).rev() { option value=(y) selected[y == year - 1] { (y) } } }
+                " " button type="submit" { (t!(lang, "web-village-statements-zip")) }
             }
             (pager(lang, &base, page, PER_PAGE, found.len()))
             (document(&doc, &link))

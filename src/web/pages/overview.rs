@@ -114,6 +114,8 @@ fn overview(ctx: &Ctx, ledger: &Ledger) -> Result<(String, maud::Markup)> {
         }))
         h2 { (t!(lang, "web-overview-chain")) }
         p.muted { (footer) }
+        h2 { (t!(lang, "web-periods")) }
+        (crate::web::pages::downloads::links(lang, "periods", ""))
     };
     Ok((t!(lang, "web-overview-title"), body))
 }
@@ -128,10 +130,12 @@ pub async fn fund(
     read_page(state.0, headers, addr, p, |ctx, ledger, p| {
         let name = p.get("f").map(|s| s.trim()).unwrap_or_default();
         let doc = crate::report::fund_show::fund_show(ledger, name, None, ctx.lang)?;
-        Ok((
-            doc.title.clone(),
-            crate::web::html::document(&doc, &|_, _, _| None),
-        ))
+        let body = maud::html! {
+            h2 { (t!(ctx.lang, "web-fund-statement")) }
+            (crate::web::pages::downloads::links(ctx.lang, "fund-statement", &crate::web::pages::downloads::param("fund", name)))
+            (crate::web::html::document(&doc, &|_, _, _| None))
+        };
+        Ok((doc.title.clone(), body))
     })
     .await
 }

@@ -15,6 +15,7 @@ use crate::store::Ledger;
 use crate::t;
 use crate::users::Action;
 use crate::web::html::{button, document};
+use crate::web::pages::downloads::links;
 use crate::web::{read_page, write_action, ConnectInfo, Ctx, Form, Id, Map, Query, St};
 
 /// The account `townledger pay` pays from unless told otherwise.
@@ -84,9 +85,11 @@ fn show_page(ctx: &Ctx, ledger: &Ledger, id: i64) -> Result<(String, maud::Marku
                 (button(ctx, &format!("{base}/pay"), &t!(lang, "web-run-pay", from = PAY_FROM), &[]))
             }
         }
+        (links(lang, "run", &format!("run={id}")))
         (document(&doc, &|_, _, _| None))
         @if record.published.is_some() {
             h2 { (t!(lang, "web-run-notice-title")) }
+            (links(lang, "notice", &format!("run={id}")))
             (document(&notice, &|_, _, _| None))
         }
     };
