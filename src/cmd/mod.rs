@@ -5,7 +5,7 @@
 macro_rules! outln {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        writeln!(std::io::stdout().lock(), $($arg)*).map_err(super::stdout_error)?
+        writeln!(std::io::stdout().lock(), $($arg)*).map_err($crate::cmd::stdout_error)?
     }};
 }
 
