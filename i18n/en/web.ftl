@@ -152,3 +152,5 @@ web-bank-col-voucher = Voucher
 web-bank-col-how = How matched
 web-wait-statement = Reconcile: statement { $statement } of { $account } is not locked
 web-field-missing = { $field } is missing
+web-overview-verified = Last checked: when { $by } closed the books through { $month } at { $at } ({ $transactions } transactions); townledger verify checks everything at any time
+web-overview-never-verified = Not checked by a close yet; townledger verify checks everything at any time

@@ -152,3 +152,5 @@ web-bank-col-voucher = 凭证号
 web-bank-col-how = 勾对方式
 web-wait-statement = 对账：{ $account } 对账单 { $statement } 尚未锁定
 web-field-missing = 缺少 { $field }
+web-overview-verified = 上次核验：{ $by } 于 { $at } 结账至 { $month } 时核验账簿（共 { $transactions } 张凭证）；随时可用 townledger verify 全面核验
+web-overview-never-verified = 尚未结账核验；可用 townledger verify 全面核验

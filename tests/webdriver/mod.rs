@@ -268,12 +268,19 @@ fn chromium_binary() -> Option<&'static str> {
     .find(|p| Path::new(p).exists())
 }
 
+/// A port for a chromedriver: below the range the system hands out for port 0 (so no server
+/// started meanwhile takes it), never the same twice in this process (tests run in parallel),
+/// and free when chosen.
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
+    use std::sync::atomic::{AtomicU16, Ordering};
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    let base = 20_000 + (std::process::id() % 500) as u16 * 20;
+    loop {
+        let port = base + NEXT.fetch_add(1, Ordering::Relaxed) % 2_000;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 impl Browser {

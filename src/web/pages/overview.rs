@@ -76,6 +76,12 @@ fn overview(ctx: &Ctx, ledger: &Ledger) -> Result<(String, maud::Markup)> {
         }
     }
     let footer = crate::report::ledger_footer(ledger, lang)?;
+    // The journal's last check: the last close verified it from the one before.
+    let verified = ledger
+        .period_events()?
+        .into_iter()
+        .rev()
+        .find(|e| e.action == "close");
     let body = html! {
         h2 { (t!(lang, "web-overview-waiting")) }
         @if waiting.is_empty() && grants.is_empty() && statements.is_empty() {
@@ -114,6 +120,12 @@ fn overview(ctx: &Ctx, ledger: &Ledger) -> Result<(String, maud::Markup)> {
         }))
         h2 { (t!(lang, "web-overview-chain")) }
         p.muted { (footer) }
+        @match &verified {
+            Some(e) => p.muted { (t!(lang, "web-overview-verified",
+                month = e.month.as_str(), by = e.person.as_str(), at = e.at.as_str(),
+                transactions = e.journal_length)) },
+            None => p.muted { (t!(lang, "web-overview-never-verified")) },
+        }
         h2 { (t!(lang, "web-periods")) }
         (crate::web::pages::downloads::links(lang, "periods", ""))
     };
