@@ -165,7 +165,13 @@ pub(super) fn web_bench(args: &Args) -> Result<i32> {
         drop(served);
         return Ok(if ok { 0 } else { 1 });
     }
-    outln!("{:<48} {:>10} {:>10}", "page", "seconds", "kB");
+    outln!(
+        "{:<48} {:>10} {:>10} {:>10}",
+        "page",
+        "median s",
+        "p95 s",
+        "kB"
+    );
     for (name, path) in &pages {
         let mut times = Vec::new();
         let mut size = 0;
@@ -179,8 +185,9 @@ pub(super) fn web_bench(args: &Args) -> Result<i32> {
         }
         times.sort_by(f64::total_cmp);
         outln!(
-            "{name:<48} {:>10.3} {:>10.1}",
+            "{name:<48} {:>10.3} {:>10.3} {:>10.1}",
             times[times.len() / 2],
+            percentile(&times, 0.95),
             size as f64 / 1024.0
         );
     }
