@@ -1700,3 +1700,44 @@ fn a_browser_ticks_a_bank_line_and_its_voucher() {
         1
     );
 }
+
+/// The trial balance page is drawn again after any write: never a page of books since changed.
+#[test]
+fn the_trial_balance_page_follows_every_write() {
+    let demo = Demo::new();
+    let server = demo.serve();
+    let reader = sign_in(&server, "督查周", demo.password("督查周"))
+        .ok()
+        .expect("signed in");
+    let get = || {
+        http(
+            "GET",
+            &server.url("/balance"),
+            &[("Cookie", &reader.cookie)],
+            b"",
+        )
+        .body
+    };
+    let before = get();
+    assert_eq!(before, get());
+    let vouchers = demo.town.write(
+        "v.csv",
+        "txn_id,date,account,amount,memo\nW1,2025-01-20,资产:库存现金,9876.54,测试\nW1,2025-01-20,收入:其他收入,-9876.54,测试\n",
+    );
+    demo.town
+        .run(&[
+            "--ledger",
+            LEDGER,
+            "import",
+            "postings",
+            vouchers.to_str().unwrap(),
+        ])
+        .ok();
+    // 库存现金's debits of the year: 7,000.00 before, 16,876.54 after.
+    let after = get();
+    assert_ne!(before, after);
+    assert!(
+        !before.contains("16,876.54") && after.contains("16,876.54"),
+        "{after}"
+    );
+}

@@ -528,13 +528,20 @@ impl Ledger {
             stored: Vec::new(),
         };
         let months = account_index::index_months(&reader.conn)?;
-        // Counted first, so that the list is made once at its size.
-        let mut count = 0;
+        // Each account's entries decoded once; the list is then made once at its size.
+        let mut entries = Vec::with_capacity(accounts.len());
         for account in accounts {
-            count += account_index::entries_in(&reader.conn, &months, account.id, lo, hi)?.len();
+            entries.push(account_index::entries_in(
+                &reader.conn,
+                &months,
+                account.id,
+                lo,
+                hi,
+            )?);
         }
+        let count = entries.iter().map(Vec::len).sum();
         let mut lines = Vec::with_capacity(count);
-        for (index, account) in accounts.iter().enumerate() {
+        for (index, (account, entries)) in accounts.iter().zip(entries).enumerate() {
             if let Some(from) = from {
                 opening.add_total(account_index::balance_before_in(
                     &reader.conn,
@@ -543,7 +550,7 @@ impl Ledger {
                     from,
                 )?);
             }
-            for (date, e) in account_index::entries_in(&reader.conn, &months, account.id, lo, hi)? {
+            for (date, e) in entries {
                 if let Some(seen) = seen.as_mut() {
                     reader.read(e.txn, e.line, &mut **seen)?;
                 }

@@ -160,7 +160,7 @@ fn table_html(
                         Some(format!("padding-left:{}em", f32::from(row.indent) * 1.2 + 0.4))
                     } else { None };
                     @let text = cell_text(cell);
-                    td class=(class) style=[indent] data-label=(col.map_or("", |c| c.title.as_str())) {
+                    td class=(class) style=[indent] {
                         @match ri.and_then(|r| link(ti, r, key)) {
                             Some(href) if !text.is_empty() => a href=(href) { (text) },
                             _ => (text),

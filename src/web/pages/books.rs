@@ -62,6 +62,22 @@ fn page_param(p: &HashMap<String, String>) -> usize {
         .unwrap_or(1)
 }
 
+/// What a trial balance page is drawn from: the ledger's head (nothing written since), the
+/// language, the period and the day printed on it.
+type BalanceKey = (
+    String,
+    crate::i18n::Lang,
+    Option<chrono::NaiveDate>,
+    Option<chrono::NaiveDate>,
+    chrono::NaiveDate,
+);
+
+/// The trial balance page drawn last, by what it was drawn from: on a large ledger it costs
+/// a pass over every posting's index entry, and readers ask for it far more often than the
+/// books change.
+static LAST_BALANCE: std::sync::Mutex<Option<(BalanceKey, String, String)>> =
+    std::sync::Mutex::new(None);
+
 fn balance_page(
     ctx: &Ctx,
     ledger: &Ledger,
@@ -69,6 +85,32 @@ fn balance_page(
 ) -> Result<(String, maud::Markup)> {
     let lang = ctx.lang;
     let (from, to) = (date_param(p, "from")?, date_param(p, "to")?);
+    let key: BalanceKey = (
+        ledger.ledger_head()?.hex(),
+        lang,
+        from,
+        to,
+        chrono::Local::now().date_naive(),
+    );
+    if let Ok(last) = LAST_BALANCE.lock() {
+        if let Some((_, title, body)) = last.as_ref().filter(|(k, _, _)| *k == key) {
+            return Ok((title.clone(), maud::PreEscaped(body.clone())));
+        }
+    }
+    let (title, body) = draw_balance(ctx, ledger, from, to)?;
+    if let Ok(mut last) = LAST_BALANCE.lock() {
+        *last = Some((key, title.clone(), body.0.clone()));
+    }
+    Ok((title, body))
+}
+
+fn draw_balance(
+    ctx: &Ctx,
+    ledger: &Ledger,
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+) -> Result<(String, maud::Markup)> {
+    let lang = ctx.lang;
     let sheet = balance_sheet(
         ledger,
         &SheetQuery {
