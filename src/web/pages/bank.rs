@@ -15,7 +15,7 @@ use crate::reconcile::workflow::{lock, match_by_hand, reconcile, unlock, unmatch
 use crate::reconcile::{statement_named, DEFAULT_WINDOW_DAYS};
 use crate::report::reconciliation::{reconciliation_document, statements_document};
 use crate::store::bank::BankReads;
-use crate::store::Ledger;
+use crate::store::{Ledger, Writer};
 use crate::t;
 use crate::users::Action;
 use crate::web::html::{button, document, q};
@@ -238,12 +238,26 @@ fn statement_page(
     Ok((title, body))
 }
 
-/// The form's account and statement, and where the page goes after a write.
-fn target(f: &Map) -> (String, String, String) {
+/// A write on the statement the form names (`account`, `statement`): `what` and the two names
+/// for the event log, then `op` on them in one ledger write; back to the statement's page.
+async fn on_statement(
+    state: St,
+    addr: std::net::SocketAddr,
+    headers: HeaderMap,
+    f: Map,
+    action: Action,
+    what: String,
+    op: impl FnOnce(&mut Writer<'_>, &str, &str) -> Result<()> + Send + 'static,
+) -> Response {
     let account = f.get("account").cloned().unwrap_or_default();
     let statement = f.get("statement").cloned().unwrap_or_default();
     let back = statement_href(&account, &statement);
-    (account, statement, back)
+    let what = format!("{what} {account} {statement}");
+    write_action(state.0, headers, addr, f, action, what, move |_, w| {
+        op(w, &account, &statement)?;
+        Ok(back)
+    })
+    .await
 }
 
 /// Run the matching rounds, as `townledger reconcile` does.
@@ -253,31 +267,27 @@ pub async fn auto(
     headers: HeaderMap,
     Form(f): Form<Map>,
 ) -> Response {
-    let (account, statement, back) = target(&f);
-    let what = format!("reconcile {account} {statement}");
-    write_action(
-        state.0,
-        headers,
+    let what = "reconcile".to_string();
+    on_statement(
+        state,
         addr,
+        headers,
         f,
         Action::Reconcile,
         what,
-        move |_, w| {
-            reconcile(w, &account, &statement, DEFAULT_WINDOW_DAYS)?;
-            Ok(back)
-        },
+        |w, a, s| reconcile(w, a, s, DEFAULT_WINDOW_DAYS).map(|_| ()),
     )
     .await
 }
 
-/// Match the ticked bank lines with the ticked vouchers, as `reconcile match` does.
+/// Match the ticked bank lines (`line-ID`) with the ticked vouchers (`voucher-NUMBER`), as
+/// `reconcile match` does.
 pub async fn match_ticked(
     state: St,
     ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
     Form(f): Form<Map>,
 ) -> Response {
-    let (account, statement, back) = target(&f);
     let mut lines: Vec<i64> = Vec::new();
     let mut vouchers: Vec<String> = Vec::new();
     let mut bad = None;
@@ -293,21 +303,19 @@ pub async fn match_ticked(
     }
     lines.sort_unstable();
     vouchers.sort();
-    let what =
-        format!("reconcile match {account} {statement} lines {lines:?} vouchers {vouchers:?}");
-    write_action(
-        state.0,
-        headers,
+    let what = format!("reconcile match lines {lines:?} vouchers {vouchers:?}");
+    on_statement(
+        state,
         addr,
+        headers,
         f,
         Action::Reconcile,
         what,
-        move |_, w| {
+        move |w, a, _| {
             if let Some(key) = bad {
                 return Err(Error::rule(crate::tr!("web-field-missing", field = key)));
             }
-            match_by_hand(w, &account, &lines, &vouchers)?;
-            Ok(back)
+            match_by_hand(w, a, &lines, &vouchers).map(|_| ())
         },
     )
     .await
@@ -320,21 +328,19 @@ pub async fn unmatch_line(
     headers: HeaderMap,
     Form(f): Form<Map>,
 ) -> Response {
-    let (account, statement, back) = target(&f);
     let line = f.get("line").and_then(|l| l.trim().parse::<i64>().ok());
-    let what = format!("reconcile unmatch {account} {statement} line {line:?}");
-    write_action(
-        state.0,
-        headers,
+    let what = format!("reconcile unmatch line {line:?}");
+    on_statement(
+        state,
         addr,
+        headers,
         f,
         Action::Reconcile,
         what,
-        move |_, w| {
+        move |w, a, _| {
             let line =
                 line.ok_or_else(|| Error::rule(crate::tr!("web-field-missing", field = "line")))?;
-            unmatch(w, &account, Some(line), None)?;
-            Ok(back)
+            unmatch(w, a, Some(line), None).map(|_| ())
         },
     )
     .await
@@ -347,19 +353,15 @@ pub async fn lock_statement(
     headers: HeaderMap,
     Form(f): Form<Map>,
 ) -> Response {
-    let (account, statement, back) = target(&f);
-    let what = format!("reconcile lock {account} {statement}");
-    write_action(
-        state.0,
-        headers,
+    let what = "reconcile lock".to_string();
+    on_statement(
+        state,
         addr,
+        headers,
         f,
         Action::LockStatement,
         what,
-        move |_, w| {
-            lock(w, &account, &statement)?;
-            Ok(back)
-        },
+        |w, a, s| lock(w, a, s).map(|_| ()),
     )
     .await
 }
@@ -371,20 +373,16 @@ pub async fn unlock_statement(
     headers: HeaderMap,
     Form(f): Form<Map>,
 ) -> Response {
-    let (account, statement, back) = target(&f);
     let reason = f.get("reason").cloned().unwrap_or_default();
-    let what = format!("reconcile unlock {account} {statement}: {reason}");
-    write_action(
-        state.0,
-        headers,
+    let what = format!("reconcile unlock ({reason})");
+    on_statement(
+        state,
         addr,
+        headers,
         f,
         Action::LockStatement,
         what,
-        move |_, w| {
-            unlock(w, &account, &statement, &reason)?;
-            Ok(back)
-        },
+        move |w, a, s| unlock(w, a, s, &reason),
     )
     .await
 }
