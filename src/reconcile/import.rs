@@ -33,7 +33,8 @@ pub struct ImportOutcome {
     pub existed: bool,
 }
 
-fn month_bounds(date: NaiveDate) -> (NaiveDate, NaiveDate) {
+/// The first and the last day of `date`'s month.
+pub(super) fn month_bounds(date: NaiveDate) -> (NaiveDate, NaiveDate) {
     let first = date.with_day(1).unwrap_or(date);
     let next = if first.month() == 12 {
         NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)

@@ -55,28 +55,20 @@ impl Position {
         self.difference().is_zero()
     }
 
-    fn sum<'a>(amounts: impl Iterator<Item = &'a Amount>) -> Total {
-        let mut t = Total::default();
-        for a in amounts {
-            t.add(*a);
-        }
-        t
-    }
-
     pub fn bank_received_total(&self) -> Total {
-        Self::sum(self.bank_received.iter().map(|l| &l.amount))
+        self.bank_received.iter().map(|l| l.amount).collect()
     }
 
     pub fn bank_paid_total(&self) -> Total {
-        Self::sum(self.bank_paid.iter().map(|l| &l.amount))
+        self.bank_paid.iter().map(|l| l.amount).collect()
     }
 
     pub fn book_received_total(&self) -> Total {
-        Self::sum(self.book_received.iter().map(|b| &b.amount))
+        self.book_received.iter().map(|b| b.amount).collect()
     }
 
     pub fn book_paid_total(&self) -> Total {
-        Self::sum(self.book_paid.iter().map(|b| &b.amount))
+        self.book_paid.iter().map(|b| b.amount).collect()
     }
 }
 

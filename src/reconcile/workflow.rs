@@ -385,12 +385,10 @@ pub fn unlocked_months(
         let Some(first) = statements.iter().map(|s| s.from).min() else {
             continue;
         };
-        let mut month = first.with_day(1).unwrap_or(first);
+        let mut month = super::import::month_bounds(first).0;
         while month <= last_day {
-            let next = month
-                .checked_add_months(chrono::Months::new(1))
-                .unwrap_or(chrono::NaiveDate::MAX);
-            let end = next.pred_opt().unwrap_or(month);
+            let end = super::import::month_bounds(month).1;
+            let next = end.succ_opt().unwrap_or(chrono::NaiveDate::MAX);
             let overlapping: Vec<&BankStatement> = statements
                 .iter()
                 .filter(|s| s.from <= end && s.to >= month)

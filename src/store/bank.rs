@@ -122,9 +122,7 @@ pub struct RunPaymentLine {
 }
 
 fn date(text: String) -> rusqlite::Result<NaiveDate> {
-    NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-    })
+    super::query::parse_stored_date(&text)
 }
 
 const STATEMENT_COLUMNS: &str = "id, account, name, period_from, period_to, opening, closing,

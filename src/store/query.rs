@@ -190,7 +190,7 @@ pub(super) fn account_from_row(r: &Row<'_>) -> rusqlite::Result<Account> {
     })
 }
 
-fn parse_stored_date(s: &str) -> rusqlite::Result<NaiveDate> {
+pub(super) fn parse_stored_date(s: &str) -> rusqlite::Result<NaiveDate> {
     // A stored date is `YYYY-MM-DD`: read without a format string (a journal walk reads
     // millions); anything else goes through chrono for its error.
     if let Some(d) = crate::ledger::transaction::iso_date(s) {

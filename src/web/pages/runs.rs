@@ -130,6 +130,31 @@ pub async fn approve(
     .await
 }
 
+/// A step of run `id` by a role allowed `action`: `op` in one ledger write; back to the run.
+async fn on_run(
+    state: St,
+    addr: std::net::SocketAddr,
+    headers: HeaderMap,
+    id: i64,
+    f: Map,
+    action: Action,
+    op: impl FnOnce(&mut crate::store::Writer<'_>) -> Result<()> + Send + 'static,
+) -> Response {
+    write_action(
+        state.0,
+        headers,
+        addr,
+        f,
+        action,
+        format!("run {id}"),
+        move |_, w| {
+            op(w)?;
+            Ok(format!("/runs/{id}"))
+        },
+    )
+    .await
+}
+
 /// The public notice: `allocate notice` (publication today).
 pub async fn notice(
     state: St,
@@ -138,18 +163,9 @@ pub async fn notice(
     Id(id): Id,
     Form(f): Form<Map>,
 ) -> Response {
-    write_action(
-        state.0,
-        headers,
-        addr,
-        f,
-        Action::Notice,
-        format!("run {id}"),
-        move |_, w| {
-            workflow::publish(w, id, None, today())?;
-            Ok(format!("/runs/{id}"))
-        },
-    )
+    on_run(state, addr, headers, id, f, Action::Notice, move |w| {
+        workflow::publish(w, id, None, today()).map(|_| ())
+    })
     .await
 }
 
@@ -161,18 +177,9 @@ pub async fn post(
     Id(id): Id,
     Form(f): Form<Map>,
 ) -> Response {
-    write_action(
-        state.0,
-        headers,
-        addr,
-        f,
-        Action::Post,
-        format!("run {id}"),
-        move |_, w| {
-            workflow::post(w, id, today(), None, None)?;
-            Ok(format!("/runs/{id}"))
-        },
-    )
+    on_run(state, addr, headers, id, f, Action::Post, move |w| {
+        workflow::post(w, id, today(), None, None).map(|_| ())
+    })
     .await
 }
 
@@ -184,17 +191,8 @@ pub async fn pay(
     Id(id): Id,
     Form(f): Form<Map>,
 ) -> Response {
-    write_action(
-        state.0,
-        headers,
-        addr,
-        f,
-        Action::Pay,
-        format!("run {id}"),
-        move |_, w| {
-            workflow::pay(w, id, today(), PAY_FROM, None)?;
-            Ok(format!("/runs/{id}"))
-        },
-    )
+    on_run(state, addr, headers, id, f, Action::Pay, move |w| {
+        workflow::pay(w, id, today(), PAY_FROM, None).map(|_| ())
+    })
     .await
 }
